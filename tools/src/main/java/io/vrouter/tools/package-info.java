@@ -1,0 +1,4 @@
+/**
+ * Operator tools, the replay harness, the reference controller and the lab.
+ */
+package io.vrouter.tools;

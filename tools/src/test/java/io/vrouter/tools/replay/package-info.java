@@ -1,0 +1,4 @@
+/**
+ * Tests of the replay harness and the conformance cases.
+ */
+package io.vrouter.tools.replay;

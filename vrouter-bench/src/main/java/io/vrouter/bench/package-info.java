@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks; packages mirror the code they measure.
+ */
+package io.vrouter.bench;

@@ -1,0 +1,179 @@
+package io.vrouter.core;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.vrouter.core.control.Programmer;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.forward.FlowHook;
+import io.vrouter.core.forward.Forwarder;
+import io.vrouter.core.status.CounterSource;
+import io.vrouter.core.status.DropReason;
+import io.vrouter.core.status.ForwardingCounters;
+import io.vrouter.core.status.VrfStat;
+
+/**
+ * One forwarder instance: its tables, the programming entry point and its workers.
+ * <p>
+ * {@link #program(SandeshObject)} must be called from one thread at a time (the conductor); it is
+ * the tables' only writer. {@link #newForwarder()} creates a worker's pipeline with its own
+ * counters; counter reads here sum over every worker.
+ */
+public final class VRouter implements CounterSource
+{
+    private final Tables tables;
+    private final Programmer programmer;
+    private final List<Forwarder> forwarders = new CopyOnWriteArrayList<>();
+    private final int plannedWorkers;
+    private FlowHook flowHook = FlowHook.NONE;
+
+    /**
+     * A forwarder with empty tables and one planned worker.
+     *
+     * @param config sizes and options.
+     */
+    public VRouter(final VRouterConfig config)
+    {
+        this(config, 1);
+    }
+
+    /**
+     * A forwarder with empty tables.
+     *
+     * @param config  sizes and options.
+     * @param workers number of workers that will be created (interleaves outer IPv4 IDs).
+     */
+    public VRouter(final VRouterConfig config, final int workers)
+    {
+        this.tables = Tables.create(config);
+        this.programmer = new Programmer(tables, this);
+        this.plannedWorkers = workers;
+    }
+
+    /**
+     * The tables.
+     *
+     * @return the tables.
+     */
+    public Tables tables()
+    {
+        return tables;
+    }
+
+    /**
+     * Installs the policy module's flow decision (before workers are created).
+     *
+     * @param hook the hook.
+     */
+    public void flowHook(final FlowHook hook)
+    {
+        this.flowHook = hook;
+    }
+
+    /**
+     * Applies a programming request (conductor thread).
+     *
+     * @param request the request.
+     * @return the answer with Contrail's return code.
+     */
+    public Response program(final SandeshObject request)
+    {
+        return programmer.apply(request);
+    }
+
+    /**
+     * Creates a worker's pipeline.
+     *
+     * @return the forwarder.
+     */
+    public Forwarder newForwarder()
+    {
+        final int index = forwarders.size();
+        final Forwarder f = new Forwarder(tables,
+            new ForwardingCounters(tables.config().interfaces(), tables.config().vrfs()), flowHook, index,
+            Math.max(plannedWorkers, index + 1));
+        forwarders.add(f);
+        return f;
+    }
+
+    /**
+     * The workers created so far.
+     *
+     * @return the forwarders.
+     */
+    public List<Forwarder> forwarders()
+    {
+        return forwarders;
+    }
+
+    @Override
+    public long interfaceCounter(final int vifIndex, final int counter)
+    {
+        long sum = 0;
+        for (final Forwarder f : forwarders)
+        {
+            sum += f.counters().interfaceCounter(vifIndex, counter);
+        }
+        return sum;
+    }
+
+    @Override
+    public void clearInterface(final int vifIndex)
+    {
+        for (final Forwarder f : forwarders)
+        {
+            f.counters().clearInterface(vifIndex);
+        }
+    }
+
+    /**
+     * Drops for a reason, summed over workers.
+     *
+     * @param reason the reason.
+     * @return the count.
+     */
+    public long drops(final DropReason reason)
+    {
+        long sum = 0;
+        for (final Forwarder f : forwarders)
+        {
+            sum += f.counters().drops(reason);
+        }
+        return sum;
+    }
+
+    /**
+     * Drops for a reason on one interface, summed over workers.
+     *
+     * @param vifIndex interface.
+     * @param reason   the reason.
+     * @return the count.
+     */
+    public long drops(final int vifIndex, final DropReason reason)
+    {
+        long sum = 0;
+        for (final Forwarder f : forwarders)
+        {
+            sum += f.counters().drops(vifIndex, reason);
+        }
+        return sum;
+    }
+
+    /**
+     * A VRF statistic summed over workers.
+     *
+     * @param vrf  VRF id.
+     * @param stat counter.
+     * @return the count.
+     */
+    public long vrfStat(final int vrf, final VrfStat stat)
+    {
+        long sum = 0;
+        for (final Forwarder f : forwarders)
+        {
+            sum += f.counters().vrfStat(vrf, stat);
+        }
+        return sum;
+    }
+}

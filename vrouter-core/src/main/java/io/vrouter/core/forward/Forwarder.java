@@ -1,0 +1,885 @@
+package io.vrouter.core.forward;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vrouter.core.Tables;
+import io.vrouter.core.bridge.BridgeEntry;
+import io.vrouter.core.fib.FibEntries;
+import io.vrouter.core.fib.FibLeaf;
+import io.vrouter.core.fib.VrfFibs;
+import io.vrouter.core.iface.InterfaceTable;
+import io.vrouter.core.iface.Vif;
+import io.vrouter.core.iface.VifFlags;
+import io.vrouter.core.iface.VifType;
+import io.vrouter.core.nh.NextHop;
+import io.vrouter.core.nh.NextHopFlags;
+import io.vrouter.core.nh.NextHopMap;
+import io.vrouter.core.nh.NextHopTable;
+import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.status.DropReason;
+import io.vrouter.core.status.ForwardingCounters;
+import io.vrouter.core.status.VrfStat;
+import io.vrouter.encap.Decap;
+import io.vrouter.encap.EntropyHash;
+import io.vrouter.encap.Icmp;
+import io.vrouter.encap.TunnelEncap;
+import io.vrouter.wire.ArpHeader;
+import io.vrouter.wire.Checksums;
+import io.vrouter.wire.EtherType;
+import io.vrouter.wire.IpProtocol;
+import io.vrouter.wire.Ipv4Header;
+import io.vrouter.wire.Ipv6Header;
+import io.vrouter.wire.Neighbor;
+import io.vrouter.wire.TcpMss;
+
+/**
+ * The packet pipeline of one forwarding worker: pod (virtual) interfaces and the fabric, L2 and
+ * L3, as tf-vrouter's dp-core does it (reference §2.1–2.3).
+ * <p>
+ * Overview. {@link #process(PacketBatch)} takes every packet of a batch through: ingress checks and
+ * counters; on a pod interface, ARP/NS proxy, then the bridge lookup by (VRF, destination MAC)
+ * whose L2-receive next hop (the gateway MAC) turns bridging into routing; IPv4/IPv6 validation,
+ * TTL check and decrement with an incremental checksum, longest-prefix match in the VRF, and the
+ * next hop: local delivery with a MAC rewrite, a tunnel (MPLSoUDP, MPLSoGRE, VXLAN) with the
+ * route's label, an ECMP member chosen by flow hash, VRF translation, discard. On the fabric, the
+ * outer destination's receive next hop leads to decapsulation, the label (or VNI) to the next hop,
+ * and delivery without a second TTL decrement. Every drop is counted under a named
+ * {@link DropReason}, in total and on the ingress interface.
+ * <p>
+ * Threading: one instance per worker thread. Tables are read lock-free; counters and the
+ * per-packet context belong to this worker. Nothing is allocated per packet: state lives in
+ * fields reset per packet, and results are written back into the batch slot (the frame moves
+ * within its own buffer: encapsulation steps back into the headroom).
+ */
+public final class Forwarder
+{
+    /** Ethernet header length. */
+    public static final int ETH_HLEN = 14;
+    /** Largest number of next-hop indirections (VRF translate, composite) a packet may take. */
+    public static final int MAX_NH_DEPTH = 4;
+    /** Overlay overhead used for the TCP MSS clamp on L3 tunnels (reference §2.6). */
+    public static final int L3_OVERLAY_OVERHEAD = 40;
+
+    private static final long BROADCAST_MAC = 0xFFFFFFFFFFFFL;
+    private static final int NO_LABEL = -1;
+
+    private final Tables tables;
+    private final InterfaceTable interfaces;
+    private final NextHopTable nextHops;
+    private final VrfFibs fibs;
+    private final FibEntries fibEntries;
+    private final NextHopMap labels;
+    private final NextHopMap vxlan;
+    private final ForwardingCounters counters;
+    private final FlowHook flowHook;
+    private final int ipIdStride;
+    private int nextIpId;
+
+    // Per-packet context (tf-vrouter's fmd), reset for each packet.
+    private UnsafeBuffer buf;
+    private PacketBatch batch;
+    private int slot;
+    private int inVif;
+    private int frameOffset;
+    private int frameLength;
+
+    /**
+     * A worker's forwarder.
+     *
+     * @param tables      the tables to read.
+     * @param counters    this worker's counters.
+     * @param flowHook    policy decision for flow-requiring packets.
+     * @param workerIndex this worker's index (outer IPv4 IDs are interleaved across workers).
+     * @param workers     number of workers.
+     */
+    public Forwarder(
+        final Tables tables,
+        final ForwardingCounters counters,
+        final FlowHook flowHook,
+        final int workerIndex,
+        final int workers)
+    {
+        this.tables = tables;
+        this.interfaces = tables.interfaces();
+        this.nextHops = tables.nextHops();
+        this.fibs = tables.fibs();
+        this.fibEntries = tables.fibEntries();
+        this.labels = tables.labels();
+        this.vxlan = tables.vxlan();
+        this.counters = counters;
+        this.flowHook = flowHook;
+        this.ipIdStride = workers;
+        this.nextIpId = workerIndex + 1;
+    }
+
+    /**
+     * A batch sized by the configuration, for this worker's ports.
+     *
+     * @return a new batch.
+     */
+    public PacketBatch newBatch()
+    {
+        return new PacketBatch(tables.config().batchSize(), tables.config().maxFrame());
+    }
+
+    /**
+     * This worker's counters.
+     *
+     * @return the counters.
+     */
+    public ForwardingCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * A one-line summary of non-zero drop counters (diagnostics; allocates).
+     *
+     * @return e.g. {@code "Invalid NH=3, Discards=1"} or {@code "none"}.
+     */
+    public String dropSummary()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final DropReason r : DropReason.BY_ID)
+        {
+            final long n = counters.drops(r);
+            if (n != 0)
+            {
+                sb.append(sb.length() == 0 ? "" : ", ").append(r.label()).append('=').append(n);
+            }
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
+    }
+
+    /**
+     * Forwards every packet of a batch; each slot ends with an output interface or
+     * {@link PacketBatch#DROPPED}.
+     *
+     * @param packets the batch.
+     */
+    public void process(final PacketBatch packets)
+    {
+        batch = packets;
+        final int n = packets.count();
+        for (int i = 0; i < n; i++)
+        {
+            processOne(i);
+        }
+        batch = null;
+        buf = null;
+    }
+
+    private void processOne(final int s)
+    {
+        slot = s;
+        buf = batch.buffer(s);
+        inVif = batch.inVif(s);
+        frameOffset = batch.offset(s);
+        frameLength = batch.length(s);
+        final Vif vif = interfaces.get(inVif);
+        if (vif == null)
+        {
+            drop(DropReason.INVALID_IF);
+            return;
+        }
+        counters.received(inVif, frameLength);
+        if (frameLength < ETH_HLEN)
+        {
+            drop(DropReason.PULL);
+            return;
+        }
+        if (vif.type() == VifType.PHYSICAL)
+        {
+            fabricInput(vif);
+        }
+        else
+        {
+            virtualInput(vif);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ results
+
+    private void drop(final DropReason reason)
+    {
+        counters.drop(reason, inVif);
+        batch.drop(slot);
+    }
+
+    private void transmit(final int outVif, final int offset, final int length)
+    {
+        final Vif out = interfaces.get(outVif);
+        if (out == null)
+        {
+            drop(DropReason.INTERFACE_TX_DISCARD);
+            return;
+        }
+        batch.result(slot, outVif, offset, length);
+        counters.sent(outVif, length);
+    }
+
+    // ------------------------------------------------------------------------------------------ pod side
+
+    private void virtualInput(final Vif vif)
+    {
+        final int etherType = buf.getShort(frameOffset + 12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if (etherType == EtherType.VLAN)
+        {
+            drop(DropReason.INTERFACE_DROP);
+            return;
+        }
+        if (etherType == EtherType.ARP)
+        {
+            arpFromPod(vif);
+            return;
+        }
+        final int l3 = frameOffset + ETH_HLEN;
+        if (etherType == EtherType.IPV6 && Neighbor.isNeighborSolicitation(buf, l3, frameLength - ETH_HLEN))
+        {
+            neighborSolicitationFromPod(vif);
+            return;
+        }
+        long dmac = mac(frameOffset);
+        int vrf = vif.vrf();
+        if ((dmac & 0x010000000000L) != 0)
+        {
+            dmac = BROADCAST_MAC;
+            if (vif.mcastVrf() != 65535)
+            {
+                vrf = vif.mcastVrf();
+            }
+        }
+        final BridgeEntry be = tables.bridge().lookup(vrf, dmac);
+        if (be == null)
+        {
+            drop(DropReason.L2_NO_ROUTE);
+            return;
+        }
+        final NextHop nh = nextHops.get(be.nhId());
+        if (nh == null || !nh.isValid())
+        {
+            drop(DropReason.INVALID_NH);
+            return;
+        }
+        switch (nh.type())
+        {
+            case NextHopType.L2_RECEIVE:
+                counters.countVrf(vrf, VrfStat.L2_RECEIVES);
+                routeFromPod(vif, etherType, l3);
+                return;
+            case NextHopType.ENCAP:
+                counters.countVrf(vrf, VrfStat.L2_ENCAPS);
+                transmit(nh.oif(), frameOffset, frameLength);
+                return;
+            case NextHopType.TUNNEL:
+            {
+                final int label = (be.flags() & BridgeEntry.FLAG_LABEL_VALID) != 0 ? be.label() : NO_LABEL;
+                tunnelFrame(nh, vrf, label);
+                return;
+            }
+            case NextHopType.DISCARD:
+                counters.countVrf(vrf, VrfStat.DISCARDS);
+                drop(DropReason.DISCARD);
+                return;
+            default:
+                drop(DropReason.NOWHERE_TO_GO);
+        }
+    }
+
+    private void routeFromPod(final Vif vif, final int etherType, final int l3)
+    {
+        final int l3Length = frameLength - ETH_HLEN;
+        if (etherType == EtherType.IPV4)
+        {
+            final int check = Ipv4Header.validate(buf, l3, l3Length);
+            if (check != Ipv4Header.VALID)
+            {
+                drop(ipv4Error(check));
+                return;
+            }
+            final int ipLength = Ipv4Header.totalLength(buf, l3);
+            if (Ipv4Header.ttl(buf, l3) <= 1)
+            {
+                drop(DropReason.TTL_EXCEEDED);
+                return;
+            }
+            if (vif.hasFlag(VifFlags.POLICY_ENABLED) && !flowAllows(l3, 4, vif.nhId(), vif.vrf()))
+            {
+                return;
+            }
+            final int leaf = fibs.lookup4(vif.vrf(), Ipv4Header.dstAddress(buf, l3));
+            l3Output(vif.vrf(), leaf, l3, ipLength, 4, true, 0);
+        }
+        else if (etherType == EtherType.IPV6)
+        {
+            final int check = Ipv6Header.validate(buf, l3, l3Length);
+            if (check != Ipv6Header.VALID)
+            {
+                drop(check == Ipv6Header.TRUNCATED ? DropReason.PULL : DropReason.INVALID_PACKET);
+                return;
+            }
+            if (Ipv6Header.hopLimit(buf, l3) <= 1)
+            {
+                drop(DropReason.TTL_EXCEEDED);
+                return;
+            }
+            if (vif.hasFlag(VifFlags.POLICY_ENABLED) && !flowAllows(l3, 6, vif.nhId(), vif.vrf()))
+            {
+                return;
+            }
+            final int leaf = fibs.lookup6(vif.vrf(), Ipv6Header.dstAddressHigh(buf, l3),
+                Ipv6Header.dstAddressLow(buf, l3));
+            l3Output(vif.vrf(), leaf, l3, Ipv6Header.HEADER_LENGTH + Ipv6Header.payloadLength(buf, l3), 6, true, 0);
+        }
+        else
+        {
+            drop(DropReason.INVALID_PROTOCOL);
+        }
+    }
+
+    private static DropReason ipv4Error(final int check)
+    {
+        switch (check)
+        {
+            case Ipv4Header.TRUNCATED:
+                return DropReason.PULL;
+            case Ipv4Header.BAD_CHECKSUM:
+                return DropReason.CKSUM_ERR;
+            default:
+                return DropReason.INVALID_PACKET;
+        }
+    }
+
+    private boolean flowAllows(final int l3, final int version, final int keyNhId, final int vrf)
+    {
+        if (flowHook.decide(buf, l3, version, keyNhId, vrf) == FlowHook.FORWARD)
+        {
+            return true;
+        }
+        drop(flowHook == FlowHook.NONE ? DropReason.FLOW_UNUSABLE : DropReason.FLOW_ACTION_DROP);
+        return false;
+    }
+
+    /**
+     * Sends an IP packet at {@code l3} according to a FIB leaf.
+     *
+     * @param vrf       VRF of the lookup.
+     * @param leaf      FIB result.
+     * @param l3        IP header offset.
+     * @param ipLength  IP packet length.
+     * @param version   4 or 6.
+     * @param decrement whether to decrement the TTL (from a pod: yes; from the fabric: no).
+     * @param depth     next-hop indirections taken so far.
+     */
+    private void l3Output(
+        final int vrf, final int leaf, final int l3, final int ipLength, final int version, final boolean decrement,
+        final int depth)
+    {
+        final int nhId = FibLeaf.nhId(leaf, fibEntries);
+        final int label = (FibLeaf.labelFlags(leaf, fibEntries) & 0x1) != 0 ? FibLeaf.label(leaf, fibEntries) : NO_LABEL;
+        nhOutputL3(vrf, nhId, label, l3, ipLength, version, decrement, depth);
+    }
+
+    private void nhOutputL3(
+        final int vrf, final int nhId, final int label, final int l3, final int ipLength, final int version,
+        final boolean decrement, final int depth)
+    {
+        final NextHop nh = nextHops.get(nhId);
+        if (nh == null || !nh.isValid())
+        {
+            drop(DropReason.INVALID_NH);
+            return;
+        }
+        if (depth >= MAX_NH_DEPTH)
+        {
+            drop(DropReason.PKT_LOOP);
+            return;
+        }
+        switch (nh.type())
+        {
+            case NextHopType.ENCAP:
+            {
+                if (nh.hasFlag(NextHopFlags.POLICY_ENABLED) && !flowAllows(l3, version, nh.id(), vrf))
+                {
+                    return;
+                }
+                if (decrement)
+                {
+                    decrementTtl(l3, version);
+                }
+                counters.countVrf(vrf, VrfStat.ENCAPS);
+                final int start = l3 - ETH_HLEN;
+                rewriteEthernet(nh, start, version);
+                transmit(nh.oif(), start, ipLength + ETH_HLEN);
+                return;
+            }
+            case NextHopType.TUNNEL:
+                if (decrement)
+                {
+                    decrementTtl(l3, version);
+                }
+                tunnelIp(nh, vrf, label, l3, ipLength, version);
+                return;
+            case NextHopType.COMPOSITE:
+            {
+                counters.countVrf(vrf, VrfStat.ECMP_COMPOSITES);
+                final int members = nh.members().length;
+                if (members == 0)
+                {
+                    drop(DropReason.INVALID_NH);
+                    return;
+                }
+                final int member = (flowHash(l3, version, vrf) & 0x7FFFFFFF) % members;
+                final int memberLabel = nh.labels()[member];
+                nhOutputL3(vrf, nh.members()[member], memberLabel >= 0 ? memberLabel : label, l3, ipLength, version,
+                    decrement, depth + 1);
+                return;
+            }
+            case NextHopType.VRF_TRANSLATE:
+            {
+                counters.countVrf(vrf, VrfStat.VRF_TRANSLATES);
+                final int dvrf = nh.vrf();
+                final int leaf = version == 4
+                    ? fibs.lookup4(dvrf, Ipv4Header.dstAddress(buf, l3))
+                    : fibs.lookup6(dvrf, Ipv6Header.dstAddressHigh(buf, l3), Ipv6Header.dstAddressLow(buf, l3));
+                l3Output(dvrf, leaf, l3, ipLength, version, decrement, depth + 1);
+                return;
+            }
+            case NextHopType.RECEIVE:
+                counters.countVrf(vrf, VrfStat.RECEIVES);
+                if (nh.oif() < 0)
+                {
+                    drop(DropReason.NOWHERE_TO_GO);
+                    return;
+                }
+                transmit(nh.oif(), l3 - ETH_HLEN, ipLength + ETH_HLEN);
+                return;
+            case NextHopType.RESOLVE:
+                counters.countVrf(vrf, VrfStat.RESOLVES);
+                drop(DropReason.TRAP_NO_IF);
+                return;
+            case NextHopType.DISCARD:
+                counters.countVrf(vrf, VrfStat.DISCARDS);
+                drop(DropReason.DISCARD);
+                return;
+            default:
+                drop(DropReason.NOWHERE_TO_GO);
+        }
+    }
+
+    private void decrementTtl(final int l3, final int version)
+    {
+        if (version == 4)
+        {
+            Ipv4Header.decrementTtl(buf, l3);
+        }
+        else
+        {
+            Ipv6Header.decrementHopLimit(buf, l3);
+        }
+    }
+
+    private void rewriteEthernet(final NextHop nh, final int start, final int version)
+    {
+        final byte[] encap = nh.encap();
+        if (encap.length >= ETH_HLEN)
+        {
+            buf.putBytes(start, encap, 0, 12);
+        }
+        buf.putShort(start + 12, (short)(version == 4 ? EtherType.IPV4 : EtherType.IPV6), java.nio.ByteOrder.BIG_ENDIAN);
+    }
+
+    private int flowHash(final int l3, final int version, final int vrf)
+    {
+        if (version == 4)
+        {
+            final int ihl = Ipv4Header.headerLength(buf, l3);
+            final int proto = Ipv4Header.protocol(buf, l3);
+            final boolean ports = proto == IpProtocol.TCP || proto == IpProtocol.UDP;
+            return EntropyHash.hash(Ipv4Header.srcAddress(buf, l3), Ipv4Header.dstAddress(buf, l3), vrf,
+                ports ? buf.getShort(l3 + ihl, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF : 0,
+                ports ? buf.getShort(l3 + ihl + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF : 0);
+        }
+        return EntropyHash.hash6(buf, l3, vrf);
+    }
+
+    // ------------------------------------------------------------------------------------------ tunnels
+
+    private void tunnelIp(
+        final NextHop nh, final int vrf, final int label, final int l3, final int ipLength, final int version)
+    {
+        if (label < 0 && nh.tunnelKind() != NextHop.KIND_UDP)
+        {
+            drop(DropReason.INVALID_LABEL);
+            return;
+        }
+        final Vif out = interfaces.get(nh.oif());
+        if (out == null)
+        {
+            drop(DropReason.INTERFACE_TX_DISCARD);
+            return;
+        }
+        final int overhead = TunnelEncap.ipOverhead(nh.tunnelKind());
+        if (ipLength + overhead > out.mtu() && dontFragment(l3, version))
+        {
+            packetTooBig(l3, ipLength, version, out.mtu() - overhead);
+            return;
+        }
+        if (tables.config().mssClamp() && version == 4)
+        {
+            TcpMss.clampIpv4(buf, l3, out.mtu() - L3_OVERLAY_OVERHEAD - 40);
+        }
+        final int ttl = version == 4 ? Ipv4Header.ttl(buf, l3) : Ipv6Header.hopLimit(buf, l3);
+        final int sport = EntropyHash.udpSourcePort(flowHash(l3, version, vrf));
+        final int start;
+        switch (nh.tunnelKind())
+        {
+            case NextHop.KIND_MPLS_UDP:
+                counters.countVrf(vrf, VrfStat.UDP_MPLS_TUNNELS);
+                start = TunnelEncap.mplsOverUdp(buf, l3, ipLength, nh.outer(), label, ttl, sport, ipId());
+                break;
+            case NextHop.KIND_MPLS_GRE:
+                counters.countVrf(vrf, VrfStat.GRE_MPLS_TUNNELS);
+                start = TunnelEncap.mplsOverGre(buf, l3, ipLength, nh.outer(), label, ttl,
+                    version == 4 ? Ipv4Header.identification(buf, l3) : ipId());
+                break;
+            case NextHop.KIND_VXLAN:
+                counters.countVrf(vrf, VrfStat.VXLAN_TUNNELS);
+                start = TunnelEncap.vxlan(buf, l3, ipLength, nh.outer(), label, sport, ipId());
+                break;
+            default:
+                counters.countVrf(vrf, VrfStat.UDP_TUNNELS);
+                start = TunnelEncap.udp(buf, l3, ipLength, nh.outer(), ipId());
+                break;
+        }
+        transmit(nh.oif(), start, frameEnd(l3, ipLength) - start);
+    }
+
+    private void tunnelFrame(final NextHop nh, final int vrf, final int label)
+    {
+        if (label < 0)
+        {
+            drop(DropReason.INVALID_LABEL);
+            return;
+        }
+        final int sport = EntropyHash.udpSourcePort(EntropyHash.hashL2(buf, frameOffset, vrf));
+        final int start;
+        switch (nh.tunnelKind())
+        {
+            case NextHop.KIND_MPLS_UDP:
+                counters.countVrf(vrf, VrfStat.UDP_MPLS_TUNNELS);
+                start = TunnelEncap.mplsOverUdp(buf, frameOffset, frameLength, nh.outer(), label, 64, sport, ipId());
+                break;
+            case NextHop.KIND_MPLS_GRE:
+                counters.countVrf(vrf, VrfStat.GRE_MPLS_TUNNELS);
+                start = TunnelEncap.mplsOverGre(buf, frameOffset, frameLength, nh.outer(), label, 64, ipId());
+                break;
+            case NextHop.KIND_VXLAN:
+                counters.countVrf(vrf, VrfStat.VXLAN_TUNNELS);
+                start = TunnelEncap.vxlan(buf, frameOffset, frameLength, nh.outer(), label, sport, ipId());
+                break;
+            default:
+                drop(DropReason.INVALID_NH);
+                return;
+        }
+        transmit(nh.oif(), start, frameOffset + frameLength - start);
+    }
+
+    private static int frameEnd(final int l3, final int ipLength)
+    {
+        return l3 + ipLength;
+    }
+
+    private int ipId()
+    {
+        final int id = nextIpId & 0xFFFF;
+        nextIpId += ipIdStride;
+        return id;
+    }
+
+    private boolean dontFragment(final int l3, final int version)
+    {
+        return version == 6 || Ipv4Header.dontFragment(buf, l3);
+    }
+
+    private void packetTooBig(final int l3, final int ipLength, final int version, final int mtu)
+    {
+        final int length = version == 4
+            ? Icmp.fragmentationNeededInPlace(buf, l3, ipLength, mtu)
+            : Icmp.packetTooBigInPlace(buf, l3, ipLength, mtu);
+        if (length < 0)
+        {
+            drop(DropReason.ICMP_ERROR);
+            return;
+        }
+        swapMacs(frameOffset);
+        transmit(inVif, frameOffset, ETH_HLEN + length);
+    }
+
+    // ------------------------------------------------------------------------------------------ ARP / ND
+
+    private void arpFromPod(final Vif vif)
+    {
+        final int arp = frameOffset + ETH_HLEN;
+        if (!ArpHeader.isValidIpv4OverEthernet(buf, arp, frameLength - ETH_HLEN))
+        {
+            drop(DropReason.INVALID_ARP);
+            return;
+        }
+        if (ArpHeader.operation(buf, arp) != ArpHeader.OP_REQUEST
+            || ArpHeader.senderIp(buf, arp) == ArpHeader.targetIp(buf, arp))
+        {
+            // Replies and gratuitous ARP are flooded by Contrail; this forwarder has no flood trees.
+            counters.countVrf(vif.vrf(), VrfStat.ARP_VIRTUAL_FLOOD);
+            drop(DropReason.NOWHERE_TO_GO);
+            return;
+        }
+        final long replyMac = proxyMac(vif, fibs.lookup4(vif.vrf(), ArpHeader.targetIp(buf, arp)));
+        if (replyMac < 0)
+        {
+            drop(DropReason.NOWHERE_TO_GO);
+            return;
+        }
+        ArpHeader.toReply(buf, frameOffset, replyMac);
+        transmit(inVif, frameOffset, frameLength);
+    }
+
+    /**
+     * The MAC to answer an ARP/NS with, per the reference's proxy matrix, or -1 when Contrail
+     * would flood (this forwarder has no flood trees, so the request is dropped and counted).
+     */
+    private long proxyMac(final Vif vif, final int leaf)
+    {
+        final int vrf = vif.vrf();
+        if (vif.hasFlag(VifFlags.MAC_PROXY))
+        {
+            counters.countVrf(vrf, VrfStat.ARP_VIRTUAL_PROXY);
+            return vif.mac();
+        }
+        final int flags = FibLeaf.labelFlags(leaf, fibEntries);
+        if ((flags & 0x2) != 0)
+        {
+            final long stitched = FibLeaf.mac(leaf, fibEntries);
+            if (stitched != 0)
+            {
+                counters.countVrf(vrf, VrfStat.ARP_VIRTUAL_STITCH);
+                return stitched;
+            }
+            if ((flags & 0x8) == 0)
+            {
+                counters.countVrf(vrf, VrfStat.ARP_VIRTUAL_PROXY);
+                return vif.mac();
+            }
+        }
+        counters.countVrf(vrf, VrfStat.ARP_VIRTUAL_FLOOD);
+        return -1;
+    }
+
+    private void neighborSolicitationFromPod(final Vif vif)
+    {
+        final int l3 = frameOffset + ETH_HLEN;
+        final long hi = Neighbor.targetHigh(buf, l3);
+        final long lo = Neighbor.targetLow(buf, l3);
+        final long replyMac = proxyMac(vif, fibs.lookup6(vif.vrf(), hi, lo));
+        if (replyMac < 0)
+        {
+            drop(DropReason.NOWHERE_TO_GO);
+            return;
+        }
+        final int length = Neighbor.toAdvertisement(buf, frameOffset, replyMac);
+        transmit(inVif, frameOffset, length);
+    }
+
+    // ------------------------------------------------------------------------------------------ fabric side
+
+    private void fabricInput(final Vif vif)
+    {
+        final int etherType = buf.getShort(frameOffset + 12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if (etherType != EtherType.IPV4)
+        {
+            // ARP and IPv6 underlay go to the host stack in Contrail; this forwarder's fabric is IPv4.
+            drop(DropReason.NOWHERE_TO_GO);
+            return;
+        }
+        final int l3 = frameOffset + ETH_HLEN;
+        final int check = Ipv4Header.validate(buf, l3, frameLength - ETH_HLEN);
+        if (check != Ipv4Header.VALID)
+        {
+            drop(ipv4Error(check));
+            return;
+        }
+        final int leaf = fibs.lookup4(vif.vrf(), Ipv4Header.dstAddress(buf, l3));
+        final NextHop nh = nextHops.get(FibLeaf.nhId(leaf, fibEntries));
+        if (nh == null || !nh.isValid())
+        {
+            drop(DropReason.INVALID_NH);
+            return;
+        }
+        if (nh.type() != NextHopType.RECEIVE)
+        {
+            drop(nh.type() == NextHopType.DISCARD ? DropReason.DISCARD : DropReason.INVALID_SOURCE);
+            return;
+        }
+        counters.countVrf(vif.vrf(), VrfStat.RECEIVES);
+        final long result = Decap.decapsulate(buf, l3, Ipv4Header.totalLength(buf, l3));
+        if (result < 0)
+        {
+            if (result == Decap.NOT_A_TUNNEL && nh.oif() >= 0)
+            {
+                transmit(nh.oif(), frameOffset, frameLength);
+                return;
+            }
+            drop(decapError(result));
+            return;
+        }
+        tunnelPayload(Ipv4Header.srcAddress(buf, l3), result);
+    }
+
+    /**
+     * Forwards the payload of a tunnel packet whose outer headers were validated and removed (by
+     * {@link #fabricInput} or, in the daemon, by the kernel's UDP socket).
+     *
+     * @param outerSrc outer source address (the sending node).
+     * @param decap    the decapsulation result ({@link Decap}): kind, label or VNI, TTL, inner offset and length.
+     */
+    private void tunnelPayload(final int outerSrc, final long decap)
+    {
+        final int inner = Decap.innerOffset(decap);
+        final int innerLength = Decap.innerLength(decap);
+        if (Decap.isVxlan(decap))
+        {
+            vxlanPayload(Decap.key(decap), inner, innerLength);
+            return;
+        }
+        final int label = Decap.key(decap);
+        final int nhId = labels.nhId(label);
+        if (nhId == NextHopMap.NO_NH)
+        {
+            drop(DropReason.INVALID_LABEL);
+            return;
+        }
+        if (Decap.ttl(decap) <= 1)
+        {
+            drop(DropReason.TTL_EXCEEDED);
+            return;
+        }
+        final NextHop nh = nextHops.get(nhId);
+        if (nh == null || !nh.isValid())
+        {
+            drop(DropReason.INVALID_NH);
+            return;
+        }
+        if (nh.family() == io.vrouter.core.control.Programmer.AF_BRIDGE)
+        {
+            deliverFrame(nh, inner, innerLength);
+            return;
+        }
+        final int version = innerLength > 0 ? (buf.getByte(inner) & 0xF0) >>> 4 : 0;
+        if (version == 4)
+        {
+            final int check = Ipv4Header.validate(buf, inner, innerLength);
+            if (check != Ipv4Header.VALID)
+            {
+                drop(ipv4Error(check));
+                return;
+            }
+            nhOutputL3(nh.vrf(), nhId, NO_LABEL, inner, Ipv4Header.totalLength(buf, inner), 4, false, 0);
+        }
+        else if (version == 6)
+        {
+            if (Ipv6Header.validate(buf, inner, innerLength) != Ipv6Header.VALID)
+            {
+                drop(DropReason.INVALID_PACKET);
+                return;
+            }
+            nhOutputL3(nh.vrf(), nhId, NO_LABEL, inner,
+                Ipv6Header.HEADER_LENGTH + Ipv6Header.payloadLength(buf, inner), 6, false, 0);
+        }
+        else
+        {
+            drop(DropReason.INVALID_PROTOCOL);
+        }
+    }
+
+    private void vxlanPayload(final int vni, final int inner, final int innerLength)
+    {
+        final int nhId = vxlan.nhId(vni);
+        final NextHop nh = nhId == NextHopMap.NO_NH ? null : nextHops.get(nhId);
+        if (nh == null)
+        {
+            drop(DropReason.INVALID_VNID);
+            return;
+        }
+        if (innerLength < ETH_HLEN)
+        {
+            drop(DropReason.PULL);
+            return;
+        }
+        if (nh.type() != NextHopType.VRF_TRANSLATE)
+        {
+            deliverFrame(nh, inner, innerLength);
+            return;
+        }
+        final BridgeEntry be = tables.bridge().lookup(nh.vrf(), mac(inner));
+        final NextHop target = be == null ? null : nextHops.get(be.nhId());
+        if (target == null || !target.isValid())
+        {
+            drop(be == null ? DropReason.L2_NO_ROUTE : DropReason.INVALID_NH);
+            return;
+        }
+        deliverFrame(target, inner, innerLength);
+    }
+
+    private void deliverFrame(final NextHop nh, final int frame, final int length)
+    {
+        if (nh.type() != NextHopType.ENCAP)
+        {
+            drop(DropReason.NOWHERE_TO_GO);
+            return;
+        }
+        counters.countVrf(nh.vrf(), VrfStat.L2_ENCAPS);
+        transmit(nh.oif(), frame, length);
+    }
+
+    private static DropReason decapError(final long result)
+    {
+        final int code = (int)-result;
+        switch (code)
+        {
+            case Decap.ERR_TRUNCATED:
+                return DropReason.PULL;
+            case Decap.ERR_CHECKSUM:
+                return DropReason.CKSUM_ERR;
+            case Decap.ERR_LABEL:
+                return DropReason.INVALID_LABEL;
+            case Decap.ERR_VNID:
+                return DropReason.INVALID_VNID;
+            case Decap.ERR_PROTOCOL:
+                return DropReason.INVALID_PROTOCOL;
+            default:
+                return DropReason.INVALID_PACKET;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private long mac(final int offset)
+    {
+        return ((long)(buf.getShort(offset, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) << 32)
+            | (buf.getInt(offset + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFFFFFFL);
+    }
+
+    private void swapMacs(final int offset)
+    {
+        final long dst = mac(offset);
+        final long src = mac(offset + 6);
+        putMac(offset, src);
+        putMac(offset + 6, dst);
+    }
+
+    private void putMac(final int offset, final long value)
+    {
+        buf.putShort(offset, (short)(value >>> 32), java.nio.ByteOrder.BIG_ENDIAN);
+        buf.putInt(offset + 2, (int)value, java.nio.ByteOrder.BIG_ENDIAN);
+    }
+}

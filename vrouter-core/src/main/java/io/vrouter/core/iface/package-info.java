@@ -1,0 +1,4 @@
+/**
+ * Interfaces (vif): types, flags, the interface table.
+ */
+package io.vrouter.core.iface;

@@ -1,0 +1,4 @@
+/**
+ * Programming tests: validation, return codes, whole-or-nothing.
+ */
+package io.vrouter.core.control;
