@@ -1,0 +1,9 @@
+package io.vrouter.core.fib;
+
+class ReferenceLpmContractTest extends LongestPrefixMatchContractTests
+{
+    Lpm4 newLpm()
+    {
+        return new ReferenceLpm();
+    }
+}
