@@ -1,0 +1,4 @@
+/**
+ * Tests for the wire formats and checksums.
+ */
+package io.vrouter.wire;
