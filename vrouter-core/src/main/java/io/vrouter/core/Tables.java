@@ -2,6 +2,7 @@ package io.vrouter.core;
 
 import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.fib.FibEntries;
+import io.vrouter.core.fib.Ip4Fib;
 import io.vrouter.core.fib.VrfFibs;
 import io.vrouter.core.iface.InterfaceTable;
 import io.vrouter.core.nh.NextHopMap;
@@ -40,12 +41,13 @@ public record Tables(
      */
     public static Tables create(final VRouterConfig config)
     {
+        final VrfFibs fibs = new VrfFibs(config.vrfs(), new FibEntries(config.fibEntries(), Ip4Fib.DEFAULT_GRACE_NS));
         return new Tables(
             config,
             new InterfaceTable(config.interfaces()),
             new NextHopTable(config.nextHops()),
-            new VrfFibs(config.vrfs()),
-            new FibEntries(config.fibEntries()),
+            fibs,
+            fibs.entries(),
             new BridgeTable(config.bridgeEntries()),
             new NextHopMap(config.labels()),
             new NextHopMap(config.vnis()),

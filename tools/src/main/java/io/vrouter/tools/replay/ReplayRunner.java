@@ -226,7 +226,8 @@ public final class ReplayRunner
             final String base = p.input().getFileName().toString().replace(".pcap", "");
             for (final Map.Entry<Integer, List<byte[]>> e : out.entrySet())
             {
-                Pcap.write(captureDir.resolve(base + "-step" + stepIndex + "-vif" + e.getKey() + ".pcap"), e.getValue());
+                Pcap.write(captureDir.resolve(base + "-step" + stepIndex + "-vif" + e.getKey() + ".pcap"),
+                    e.getValue());
             }
         }
         catch (final IOException e)

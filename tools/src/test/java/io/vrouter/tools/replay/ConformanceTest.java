@@ -78,7 +78,8 @@ class ConformanceTest
     @MethodSource("packetCases")
     void shouldReproduceContrailPacketCaseByteForByte(final String name)
     {
-        final ReplayRunner.CaseResult r = new ReplayRunner(VRouterConfig.defaults(), null).run(vtestDir().resolve(name));
+        final ReplayRunner.CaseResult r = new ReplayRunner(VRouterConfig.defaults(), null).run(vtestDir().resolve(
+            name));
         assertTrue(r.passed(), name + ": " + r.detail());
         assertTrue(r.packets() > 0, name + ": no packets were played");
     }
@@ -87,7 +88,8 @@ class ConformanceTest
     @MethodSource("messageCases")
     void shouldAnswerContrailMessageCaseWithExpectedCodes(final String name)
     {
-        final ReplayRunner.CaseResult r = new ReplayRunner(VRouterConfig.defaults(), null).run(vtestDir().resolve(name));
+        final ReplayRunner.CaseResult r = new ReplayRunner(VRouterConfig.defaults(), null).run(vtestDir().resolve(
+            name));
         assertTrue(r.passed(), name + ": " + r.detail());
         assertTrue(r.messages() > 0, name + ": no messages were applied");
     }

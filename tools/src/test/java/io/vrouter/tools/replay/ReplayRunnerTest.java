@@ -21,7 +21,8 @@ class ReplayRunnerTest
     @TempDir
     Path dir;
 
-    private static final String VIF = "<vr_interface_req><h_op>Add</h_op><vifr_type>3</vifr_type><vifr_idx>%d</vifr_idx>"
+    private static final String VIF = "<vr_interface_req><h_op>Add</h_op><vifr_type>3</vifr_type>"
+        + "<vifr_idx>%d</vifr_idx>"
         + "<vifr_name>%d</vifr_name><vifr_transport>2</vifr_transport><vifr_vrf>0</vifr_vrf>"
         + "<vifr_mac>de:ad:be:ef:00:0%d</vifr_mac><vifr_mtu>1514</vifr_mtu></vr_interface_req>";
 
@@ -66,8 +67,8 @@ class ReplayRunnerTest
         {
             frame[i] = (byte)new int[] {0xde, 0xad, 0xbe, 0xef, 0x00, 0x01}[i];
         }
-        frame[12] = 0x08;
-        frame[13] = 0x06;
+        frame[12] = (byte)0x88;
+        frame[13] = (byte)0xb5;
         final byte[] other = frame.clone();
         other[59] = 1;
         Pcap.write(dir.resolve("in.pcap"), List.of(frame));
@@ -103,7 +104,8 @@ class ReplayRunnerTest
     void shouldRefuseDoctypeDeclarations() throws Exception
     {
         final Path f = dir.resolve("dtd.xml");
-        Files.writeString(f, "<?xml version=\"1.0\"?><!DOCTYPE test [<!ENTITY x \"y\">]><test><test_name>&x;</test_name>"
+        Files.writeString(f,
+            "<?xml version=\"1.0\"?><!DOCTYPE test [<!ENTITY x \"y\">]><test><test_name>&x;</test_name>"
             + "</test>");
         final ReplayRunner.CaseResult r = run(f);
         assertFalse(r.passed());

@@ -3,6 +3,8 @@ package io.vrouter.core.control;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.agrona.concurrent.UnsafeBuffer;
+
 import io.vrouter.core.Tables;
 import io.vrouter.core.bridge.BridgeEntry;
 import io.vrouter.core.fib.FibLeaf;
@@ -13,7 +15,8 @@ import io.vrouter.core.nh.NextHop;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopMap;
 import io.vrouter.core.nh.NextHopType;
-import io.vrouter.core.nh.TunnelHeaders;
+import io.vrouter.encap.EncapRewrite;
+import io.vrouter.encap.TunnelType;
 import io.vrouter.core.status.CounterSource;
 
 /**
@@ -186,7 +189,8 @@ public final class Programmer
         final Vif existing = tables.interfaces().get(idx);
         if (existing != null && existing.type() != type)
         {
-            throw new RequestException(Errno.EEXIST, "vr_interface_req.vifr_idx: interface " + idx + " exists with type "
+            throw new RequestException(Errno.EEXIST, "vr_interface_req.vifr_idx: interface " + idx
+                + " exists with type "
                 + VifType.name(existing.type()) + ", cannot change it to " + VifType.name(type));
         }
         return new Vif(idx, type, r.getString("vifr_name", ""), transport, vrf, mcastVrf,
@@ -232,7 +236,8 @@ public final class Programmer
                 final int id = existingNextHop(r);
                 if (id == 0)
                 {
-                    throw new RequestException(Errno.EINVAL, "vr_nexthop_req.nhr_id: next hop 0 is the discard next hop");
+                    throw new RequestException(Errno.EINVAL,
+                        "vr_nexthop_req.nhr_id: next hop 0 is the discard next hop");
                 }
                 tables.nextHops().remove(id);
                 return Response.ok();
@@ -302,8 +307,8 @@ public final class Programmer
         final int dport = (int)r.getLong("nhr_tun_dport", 0) & 0xFFFF;
         int[] members = new int[0];
         int[] labels = new int[0];
-        byte[] outer = new byte[0];
-        int kind = NextHop.KIND_NONE;
+        EncapRewrite outer = null;
+        int kind = TunnelType.NONE;
         switch (type)
         {
             case NextHopType.ENCAP:
@@ -324,7 +329,14 @@ public final class Programmer
                         "vr_nexthop_req.nhr_encap: a tunnel needs the 14-byte outer Ethernet header, got "
                         + encap.length);
                 }
-                outer = TunnelHeaders.build(kind, encap, tunnelSrc, tunnelDst, sport, dport);
+                try
+                {
+                    outer = EncapRewrite.fromNextHopEncap(kind, new UnsafeBuffer(encap), 0, tunnelSrc, tunnelDst);
+                }
+                catch (final IllegalArgumentException e)
+                {
+                    throw new RequestException(Errno.EINVAL, "vr_nexthop_req.nhr_encap: " + e.getMessage());
+                }
                 break;
             }
             case NextHopType.COMPOSITE:
@@ -374,13 +386,14 @@ public final class Programmer
         switch (flags & NextHopFlags.TUNNEL_TYPE_MASK)
         {
             case NextHopFlags.TUNNEL_UDP_MPLS:
-                return NextHop.KIND_MPLS_UDP;
+                return TunnelType.MPLS_UDP;
             case NextHopFlags.TUNNEL_GRE:
-                return NextHop.KIND_MPLS_GRE;
+                return TunnelType.MPLS_GRE;
             case NextHopFlags.TUNNEL_VXLAN:
-                return NextHop.KIND_VXLAN;
+                return TunnelType.VXLAN;
             case NextHopFlags.TUNNEL_UDP:
-                return NextHop.KIND_UDP;
+                throw new RequestException(Errno.EOPNOTSUPP,
+                    "vr_nexthop_req.nhr_flags: plain UDP tunnels (mirroring to an analyzer) are not supported yet");
             default:
                 throw new RequestException(Errno.EINVAL,
                     "vr_nexthop_req.nhr_flags: a tunnel needs exactly one of MPLSoUDP, MPLSoGRE, Vxlan, Udp");
@@ -487,7 +500,8 @@ public final class Programmer
             case DELETE:
                 if (!tables.bridge().remove(vrf, mac))
                 {
-                    throw new RequestException(Errno.ENOENT, "vr_route_req: no bridge entry for that MAC in VRF " + vrf);
+                    throw new RequestException(Errno.ENOENT, "vr_route_req: no bridge entry for that MAC in VRF "
+                        + vrf);
                 }
                 return Response.ok();
             case GET:
@@ -495,7 +509,8 @@ public final class Programmer
                 final BridgeEntry e = tables.bridge().lookup(vrf, mac);
                 if (e == null)
                 {
-                    throw new RequestException(Errno.ENOENT, "vr_route_req: no bridge entry for that MAC in VRF " + vrf);
+                    throw new RequestException(Errno.ENOENT, "vr_route_req: no bridge entry for that MAC in VRF "
+                        + vrf);
                 }
                 return Response.of(0, List.of(describe(e)));
             }
@@ -601,18 +616,18 @@ public final class Programmer
         return b;
     }
 
-    static int leafFor(final Tables tables, final int plen, final int nhId, final int label, final int labelFlags,
-        final long mac) throws RequestException
+    static int leafFor(final Tables tables, final int family, final int plen, final int nhId, final int label,
+        final int labelFlags, final long mac) throws RequestException
     {
-        if (label < 0 && labelFlags == 0 && mac == 0 && nhId <= FibLeaf.MAX_DIRECT_NH)
+        final int l = label < 0 ? FibLeaf.NO_LABEL : label;
+        final int leaf = family == AF_INET
+            ? tables.fibEntries().leaf4(plen, nhId, l, labelFlags, mac)
+            : tables.fibEntries().leaf6(plen, nhId, l, labelFlags, mac);
+        if (leaf < 0)
         {
-            return FibLeaf.direct(plen, nhId);
+            throw new RequestException(leaf, "vr_route_req: the route data table refused the route ("
+                + Errno.name(leaf) + ")");
         }
-        final int entry = tables.fibEntries().acquire(nhId, label < 0 ? NO_LABEL : label, labelFlags, mac);
-        if (entry < 0)
-        {
-            throw new RequestException(Errno.ENOSPC, "vr_route_req: route data table full");
-        }
-        return FibLeaf.entry(plen, entry);
+        return leaf;
     }
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vrouter.core.Tables;
+import io.vrouter.core.fib.Fib6Leaf;
+import io.vrouter.core.fib.FibEntries;
 import io.vrouter.core.fib.FibLeaf;
 import io.vrouter.core.fib.Ip4Fib;
 import io.vrouter.core.fib.Ip6Fib;
@@ -25,7 +27,8 @@ final class RouteRequests
         throws RequestException
     {
         final int vrf = (int)r.getLong("rtr_vrf_id", 0, 0, tables.config().vrfs() - 1);
-        final int maxPlen = family == Programmer.AF_INET ? 32 : 128;
+        final boolean v4 = family == Programmer.AF_INET;
+        final int maxPlen = v4 ? 32 : 128;
         if (op == Op.DUMP)
         {
             return dump(tables, vrf, family);
@@ -42,13 +45,13 @@ final class RouteRequests
             case ADD:
             {
                 final int plen = (int)r.getLong("rtr_prefix_len", -1, 0, maxPlen);
-                final int leaf = validatedLeaf(tables, r, vrf, plen, "rtr_nh_id", "rtr_label", "rtr_label_flags");
-                final int rc = family == Programmer.AF_INET
-                    ? tables.fibs().ip4OrCreate(vrf).add(ip4(prefix), plen, leaf)
-                    : tables.fibs().ip6OrCreate(vrf).add(hi(prefix), lo(prefix), plen, leaf);
+                final int leaf = validatedLeaf(tables, r, family, vrf, plen);
+                final int rc = v4
+                    ? tables.fibs().add4(vrf, ip4(prefix), plen, leaf)
+                    : tables.fibs().add6(vrf, hi(prefix), lo(prefix), plen, leaf);
                 if (rc < 0)
                 {
-                    release(tables, leaf);
+                    release(tables, family, leaf);
                     throw new RequestException(rc, "vr_route_req: the FIB refused the route (" + Errno.name(rc) + ")");
                 }
                 return Response.ok();
@@ -62,29 +65,22 @@ final class RouteRequests
                     throw new RequestException(Errno.EINVAL, "vr_route_req.rtr_replace_plen: " + replacePlen
                         + " does not cover a /" + plen);
                 }
-                final int replacement = replacePlen < 0 ? FibLeaf.DISCARD
-                    : validatedLeaf(tables, r, vrf, replacePlen, "rtr_nh_id", "rtr_label", "rtr_label_flags");
-                final int rc;
-                if (family == Programmer.AF_INET)
-                {
-                    final Ip4Fib fib = tables.fibs().ip4(vrf);
-                    rc = fib == null ? Errno.ENOENT : fib.delete(ip4(prefix), plen, replacement);
-                }
-                else
-                {
-                    final Ip6Fib fib = tables.fibs().ip6(vrf);
-                    rc = fib == null ? Errno.ENOENT : fib.delete(hi(prefix), lo(prefix), plen, replacement);
-                }
+                final int replacement = replacePlen < 0
+                    ? (v4 ? FibLeaf.DISCARD : Fib6Leaf.DISCARD)
+                    : validatedLeaf(tables, r, family, vrf, replacePlen);
+                final int rc = v4
+                    ? tables.fibs().delete4(vrf, ip4(prefix), plen, replacement)
+                    : tables.fibs().delete6(vrf, hi(prefix), lo(prefix), plen, replacement);
                 if (rc < 0)
                 {
-                    release(tables, replacement);
+                    release(tables, family, replacement);
                     throw new RequestException(rc, "vr_route_req: no /" + plen + " route at that prefix in VRF " + vrf);
                 }
                 return Response.ok();
             }
             case GET:
             {
-                final int leaf = family == Programmer.AF_INET
+                final int leaf = v4
                     ? tables.fibs().lookup4(vrf, ip4(prefix))
                     : tables.fibs().lookup6(vrf, hi(prefix), lo(prefix));
                 return Response.of(0, List.of(describe(tables, vrf, family, prefix, leaf)));
@@ -95,28 +91,23 @@ final class RouteRequests
     }
 
     private static int validatedLeaf(
-        final Tables tables,
-        final SandeshObject r,
-        final int vrf,
-        final int plen,
-        final String nhField,
-        final String labelField,
-        final String flagsField) throws RequestException
+        final Tables tables, final SandeshObject r, final int family, final int vrf, final int plen)
+        throws RequestException
     {
-        final int nhId = (int)r.require(nhField);
+        final int nhId = (int)r.require("rtr_nh_id");
         final NextHop nh = tables.nextHops().get(nhId);
         if (nh == null)
         {
-            throw new RequestException(Errno.ENOENT, "vr_route_req." + nhField + ": no next hop " + nhId);
+            throw new RequestException(Errno.ENOENT, "vr_route_req.rtr_nh_id: no next hop " + nhId);
         }
-        final int labelFlags = (int)r.getLong(flagsField, 0, 0, 0x1F);
+        final int labelFlags = (int)r.getLong("rtr_label_flags", 0, 0, 0x1F);
         final boolean labelValid = (labelFlags & Programmer.LABEL_VALID) != 0;
-        if (nh.type() == NextHopType.TUNNEL && !labelValid && nh.tunnelKind() != NextHop.KIND_UDP)
+        if (nh.type() == NextHopType.TUNNEL && !labelValid)
         {
-            throw new RequestException(Errno.EINVAL, "vr_route_req." + flagsField
-                + ": a route via tunnel next hop " + nhId + " needs a label (flag L)");
+            throw new RequestException(Errno.EINVAL, "vr_route_req.rtr_label_flags: a route via tunnel next hop "
+                + nhId + " needs a label (flag L)");
         }
-        final int label = labelValid ? (int)r.getLong(labelField, -1, 0, Programmer.MAX_MPLS_LABEL) : -1;
+        final int label = labelValid ? (int)r.getLong("rtr_label", -1, 0, Programmer.MAX_MPLS_LABEL) : -1;
         final byte[] macBytes = r.getBytes("rtr_mac");
         long mac = 0;
         if (macBytes != null)
@@ -132,30 +123,35 @@ final class RouteRequests
                     + "bridge table of VRF " + vrf);
             }
         }
-        return Programmer.leafFor(tables, plen, nhId, label, labelFlags, mac);
+        return Programmer.leafFor(tables, family, plen, nhId, label, labelFlags, mac);
     }
 
-    private static void release(final Tables tables, final int leaf)
+    private static void release(final Tables tables, final int family, final int leaf)
     {
-        if (FibLeaf.isEntry(leaf))
+        if (family == Programmer.AF_INET)
         {
-            tables.fibEntries().release(FibLeaf.value(leaf));
+            tables.fibEntries().releaseLeaf4(leaf);
+        }
+        else
+        {
+            tables.fibEntries().releaseLeaf6(leaf);
         }
     }
 
     private static SandeshObject describe(
         final Tables tables, final int vrf, final int family, final byte[] prefix, final int leaf)
     {
-        final int labelFlags = FibLeaf.labelFlags(leaf, tables.fibEntries());
+        final FibEntries e = tables.fibEntries();
+        final boolean v4 = family == Programmer.AF_INET;
         final SandeshObject o = new SandeshObject("vr_route_req")
             .put("rtr_family", family)
             .put("rtr_vrf_id", vrf)
             .put("rtr_prefix", prefix)
-            .put("rtr_prefix_len", FibLeaf.prefixLength(leaf))
-            .put("rtr_nh_id", FibLeaf.nhId(leaf, tables.fibEntries()))
-            .put("rtr_label_flags", labelFlags)
-            .put("rtr_label", FibLeaf.label(leaf, tables.fibEntries()));
-        final long mac = FibLeaf.mac(leaf, tables.fibEntries());
+            .put("rtr_prefix_len", v4 ? FibLeaf.prefixLength(leaf) : Fib6Leaf.prefixLength(leaf))
+            .put("rtr_nh_id", v4 ? FibLeaf.nhId(leaf, e) : Fib6Leaf.nhId(leaf, e))
+            .put("rtr_label_flags", v4 ? FibLeaf.labelFlags(leaf, e) : Fib6Leaf.labelFlags(leaf, e))
+            .put("rtr_label", v4 ? FibLeaf.label(leaf, e) : Fib6Leaf.label(leaf, e));
+        final long mac = v4 ? FibLeaf.mac(leaf, e) : Fib6Leaf.mac(leaf, e);
         if (mac != 0)
         {
             o.put("rtr_mac", Programmer.macBytes(mac));

@@ -4,6 +4,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vrouter.core.Tables;
 import io.vrouter.core.bridge.BridgeEntry;
+import io.vrouter.core.fib.Fib6Leaf;
 import io.vrouter.core.fib.FibEntries;
 import io.vrouter.core.fib.FibLeaf;
 import io.vrouter.core.fib.VrfFibs;
@@ -19,18 +20,25 @@ import io.vrouter.core.nh.NextHopType;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.ForwardingCounters;
 import io.vrouter.core.status.VrfStat;
-import io.vrouter.encap.Decap;
+import io.vrouter.encap.ArpResponder;
+import io.vrouter.encap.DecapResult;
 import io.vrouter.encap.EntropyHash;
-import io.vrouter.encap.Icmp;
-import io.vrouter.encap.TunnelEncap;
+import io.vrouter.encap.IcmpErrors;
+import io.vrouter.encap.MplsGreEncap;
+import io.vrouter.encap.MplsUdpEncap;
+import io.vrouter.encap.MssClamp;
+import io.vrouter.encap.NeighborAdvertiser;
+import io.vrouter.encap.TunnelDecap;
+import io.vrouter.encap.TunnelType;
+import io.vrouter.encap.VxlanEncap;
 import io.vrouter.wire.ArpHeader;
 import io.vrouter.wire.Checksums;
 import io.vrouter.wire.EtherType;
+import io.vrouter.wire.Icmpv6Header;
 import io.vrouter.wire.IpProtocol;
 import io.vrouter.wire.Ipv4Header;
 import io.vrouter.wire.Ipv6Header;
-import io.vrouter.wire.Neighbor;
-import io.vrouter.wire.TcpMss;
+import io.vrouter.wire.MacAddress;
 
 /**
  * The packet pipeline of one forwarding worker: pod (virtual) interfaces and the fabric, L2 and
@@ -62,6 +70,9 @@ public final class Forwarder
 
     private static final long BROADCAST_MAC = 0xFFFFFFFFFFFFL;
     private static final int NO_LABEL = -1;
+    private static final int LABEL_VALID = 0x1;
+    private static final int ARP_PROXY = 0x2;
+    private static final int ARP_FLOOD = 0x8;
 
     private final Tables tables;
     private final InterfaceTable interfaces;
@@ -234,7 +245,7 @@ public final class Forwarder
             return;
         }
         final int l3 = frameOffset + ETH_HLEN;
-        if (etherType == EtherType.IPV6 && Neighbor.isNeighborSolicitation(buf, l3, frameLength - ETH_HLEN))
+        if (etherType == EtherType.IPV6 && isNeighborSolicitation(l3, frameLength - ETH_HLEN))
         {
             neighborSolicitationFromPod(vif);
             return;
@@ -291,10 +302,10 @@ public final class Forwarder
         final int l3Length = frameLength - ETH_HLEN;
         if (etherType == EtherType.IPV4)
         {
-            final int check = Ipv4Header.validate(buf, l3, l3Length);
-            if (check != Ipv4Header.VALID)
+            final DropReason bad = checkIpv4(l3, l3Length);
+            if (bad != null)
             {
-                drop(ipv4Error(check));
+                drop(bad);
                 return;
             }
             final int ipLength = Ipv4Header.totalLength(buf, l3);
@@ -312,10 +323,10 @@ public final class Forwarder
         }
         else if (etherType == EtherType.IPV6)
         {
-            final int check = Ipv6Header.validate(buf, l3, l3Length);
-            if (check != Ipv6Header.VALID)
+            final DropReason bad = checkIpv6(l3, l3Length);
+            if (bad != null)
             {
-                drop(check == Ipv6Header.TRUNCATED ? DropReason.PULL : DropReason.INVALID_PACKET);
+                drop(bad);
                 return;
             }
             if (Ipv6Header.hopLimit(buf, l3) <= 1)
@@ -327,8 +338,8 @@ public final class Forwarder
             {
                 return;
             }
-            final int leaf = fibs.lookup6(vif.vrf(), Ipv6Header.dstAddressHigh(buf, l3),
-                Ipv6Header.dstAddressLow(buf, l3));
+            final int leaf = fibs.lookup6(vif.vrf(), Ipv6Header.dstAddressHi(buf, l3),
+                Ipv6Header.dstAddressLo(buf, l3));
             l3Output(vif.vrf(), leaf, l3, Ipv6Header.HEADER_LENGTH + Ipv6Header.payloadLength(buf, l3), 6, true, 0);
         }
         else
@@ -337,17 +348,51 @@ public final class Forwarder
         }
     }
 
-    private static DropReason ipv4Error(final int check)
+    /**
+     * Ingress checks of an IPv4 header (validate once, then trust): the reason to drop, or null.
+     */
+    private DropReason checkIpv4(final int l3, final int available)
     {
-        switch (check)
+        if (available < Ipv4Header.MIN_LENGTH)
         {
-            case Ipv4Header.TRUNCATED:
-                return DropReason.PULL;
-            case Ipv4Header.BAD_CHECKSUM:
-                return DropReason.CKSUM_ERR;
-            default:
-                return DropReason.INVALID_PACKET;
+            return DropReason.PULL;
         }
+        final int ihl = Ipv4Header.headerLength(buf, l3);
+        if (Ipv4Header.version(buf, l3) != 4 || ihl < Ipv4Header.MIN_LENGTH)
+        {
+            return DropReason.INVALID_PACKET;
+        }
+        final int total = Ipv4Header.totalLength(buf, l3);
+        if (ihl > available)
+        {
+            return DropReason.PULL;
+        }
+        if (total < ihl || total > available)
+        {
+            return DropReason.INVALID_PACKET;
+        }
+        if (!Checksums.isIpv4HeaderChecksumValid(buf, l3, ihl))
+        {
+            return DropReason.CKSUM_ERR;
+        }
+        return null;
+    }
+
+    /**
+     * Ingress checks of an IPv6 header: the reason to drop, or null.
+     */
+    private DropReason checkIpv6(final int l3, final int available)
+    {
+        if (available < Ipv6Header.HEADER_LENGTH)
+        {
+            return DropReason.PULL;
+        }
+        if (Ipv6Header.version(buf, l3) != 6
+            || Ipv6Header.HEADER_LENGTH + Ipv6Header.payloadLength(buf, l3) > available)
+        {
+            return DropReason.INVALID_PACKET;
+        }
+        return null;
     }
 
     private boolean flowAllows(final int l3, final int version, final int keyNhId, final int vrf)
@@ -375,8 +420,20 @@ public final class Forwarder
         final int vrf, final int leaf, final int l3, final int ipLength, final int version, final boolean decrement,
         final int depth)
     {
-        final int nhId = FibLeaf.nhId(leaf, fibEntries);
-        final int label = (FibLeaf.labelFlags(leaf, fibEntries) & 0x1) != 0 ? FibLeaf.label(leaf, fibEntries) : NO_LABEL;
+        final int nhId;
+        final int label;
+        if (version == 4)
+        {
+            nhId = FibLeaf.nhId(leaf, fibEntries);
+            label = (FibLeaf.labelFlags(leaf, fibEntries) & LABEL_VALID) != 0 ? FibLeaf.label(leaf, fibEntries)
+                : NO_LABEL;
+        }
+        else
+        {
+            nhId = Fib6Leaf.nhId(leaf, fibEntries);
+            label = (Fib6Leaf.labelFlags(leaf, fibEntries) & LABEL_VALID) != 0
+                ? Fib6Leaf.label(leaf, fibEntries) : NO_LABEL;
+        }
         nhOutputL3(vrf, nhId, label, l3, ipLength, version, decrement, depth);
     }
 
@@ -441,7 +498,7 @@ public final class Forwarder
                 final int dvrf = nh.vrf();
                 final int leaf = version == 4
                     ? fibs.lookup4(dvrf, Ipv4Header.dstAddress(buf, l3))
-                    : fibs.lookup6(dvrf, Ipv6Header.dstAddressHigh(buf, l3), Ipv6Header.dstAddressLow(buf, l3));
+                    : fibs.lookup6(dvrf, Ipv6Header.dstAddressHi(buf, l3), Ipv6Header.dstAddressLo(buf, l3));
                 l3Output(dvrf, leaf, l3, ipLength, version, decrement, depth + 1);
                 return;
             }
@@ -486,7 +543,8 @@ public final class Forwarder
         {
             buf.putBytes(start, encap, 0, 12);
         }
-        buf.putShort(start + 12, (short)(version == 4 ? EtherType.IPV4 : EtherType.IPV6), java.nio.ByteOrder.BIG_ENDIAN);
+        buf.putShort(start + 12, (short)(version == 4 ? EtherType.IPV4 : EtherType.IPV6),
+            java.nio.ByteOrder.BIG_ENDIAN);
     }
 
     private int flowHash(final int l3, final int version, final int vrf)
@@ -496,11 +554,17 @@ public final class Forwarder
             final int ihl = Ipv4Header.headerLength(buf, l3);
             final int proto = Ipv4Header.protocol(buf, l3);
             final boolean ports = proto == IpProtocol.TCP || proto == IpProtocol.UDP;
-            return EntropyHash.hash(Ipv4Header.srcAddress(buf, l3), Ipv4Header.dstAddress(buf, l3), vrf,
+            return EntropyHash.ipHash(Ipv4Header.srcAddress(buf, l3), Ipv4Header.dstAddress(buf, l3), vrf,
                 ports ? buf.getShort(l3 + ihl, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF : 0,
                 ports ? buf.getShort(l3 + ihl + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF : 0);
         }
-        return EntropyHash.hash6(buf, l3, vrf);
+        // IPv6: fold the addresses into the IPv4 key shape (Contrail's DPDK path hashes the same fields).
+        return EntropyHash.ipHash(
+            (int)(Ipv6Header.srcAddressHi(buf, l3) ^ (Ipv6Header.srcAddressHi(buf, l3) >>> 32)
+                ^ Ipv6Header.srcAddressLo(buf, l3) ^ (Ipv6Header.srcAddressLo(buf, l3) >>> 32)),
+            (int)(Ipv6Header.dstAddressHi(buf, l3) ^ (Ipv6Header.dstAddressHi(buf, l3) >>> 32)
+                ^ Ipv6Header.dstAddressLo(buf, l3) ^ (Ipv6Header.dstAddressLo(buf, l3) >>> 32)),
+            vrf, Ipv6Header.nextHeader(buf, l3), 0);
     }
 
     // ------------------------------------------------------------------------------------------ tunnels
@@ -508,7 +572,7 @@ public final class Forwarder
     private void tunnelIp(
         final NextHop nh, final int vrf, final int label, final int l3, final int ipLength, final int version)
     {
-        if (label < 0 && nh.tunnelKind() != NextHop.KIND_UDP)
+        if (label < 0)
         {
             drop(DropReason.INVALID_LABEL);
             return;
@@ -519,38 +583,37 @@ public final class Forwarder
             drop(DropReason.INTERFACE_TX_DISCARD);
             return;
         }
-        final int overhead = TunnelEncap.ipOverhead(nh.tunnelKind());
+        final int overhead = TunnelType.overhead(nh.tunnelKind()) - ETH_HLEN;
         if (ipLength + overhead > out.mtu() && dontFragment(l3, version))
         {
             packetTooBig(l3, ipLength, version, out.mtu() - overhead);
             return;
         }
-        if (tables.config().mssClamp() && version == 4)
+        if (tables.config().mssClamp())
         {
-            TcpMss.clampIpv4(buf, l3, out.mtu() - L3_OVERLAY_OVERHEAD - 40);
+            clampMss(l3, ipLength, version, out.mtu());
         }
         final int ttl = version == 4 ? Ipv4Header.ttl(buf, l3) : Ipv6Header.hopLimit(buf, l3);
-        final int sport = EntropyHash.udpSourcePort(flowHash(l3, version, vrf));
+        final int sport = EntropyHash.portFromHash(flowHash(l3, version, vrf));
         final int start;
         switch (nh.tunnelKind())
         {
-            case NextHop.KIND_MPLS_UDP:
+            case TunnelType.MPLS_UDP:
                 counters.countVrf(vrf, VrfStat.UDP_MPLS_TUNNELS);
-                start = TunnelEncap.mplsOverUdp(buf, l3, ipLength, nh.outer(), label, ttl, sport, ipId());
+                start = MplsUdpEncap.encap(buf, l3, ipLength, nh.outer(), label, ttl, ipId(), sport);
                 break;
-            case NextHop.KIND_MPLS_GRE:
+            case TunnelType.MPLS_GRE:
                 counters.countVrf(vrf, VrfStat.GRE_MPLS_TUNNELS);
-                start = TunnelEncap.mplsOverGre(buf, l3, ipLength, nh.outer(), label, ttl,
+                start = MplsGreEncap.encap(buf, l3, ipLength, nh.outer(), label, ttl,
                     version == 4 ? Ipv4Header.identification(buf, l3) : ipId());
                 break;
-            case NextHop.KIND_VXLAN:
+            case TunnelType.VXLAN:
                 counters.countVrf(vrf, VrfStat.VXLAN_TUNNELS);
-                start = TunnelEncap.vxlan(buf, l3, ipLength, nh.outer(), label, sport, ipId());
+                start = VxlanEncap.encap(buf, l3, ipLength, nh.outer(), label, ipId(), sport);
                 break;
             default:
-                counters.countVrf(vrf, VrfStat.UDP_TUNNELS);
-                start = TunnelEncap.udp(buf, l3, ipLength, nh.outer(), ipId());
-                break;
+                drop(DropReason.INVALID_NH);
+                return;
         }
         transmit(nh.oif(), start, frameEnd(l3, ipLength) - start);
     }
@@ -562,21 +625,21 @@ public final class Forwarder
             drop(DropReason.INVALID_LABEL);
             return;
         }
-        final int sport = EntropyHash.udpSourcePort(EntropyHash.hashL2(buf, frameOffset, vrf));
+        final int sport = EntropyHash.l2SourcePort(buf, frameOffset, vrf);
         final int start;
         switch (nh.tunnelKind())
         {
-            case NextHop.KIND_MPLS_UDP:
+            case TunnelType.MPLS_UDP:
                 counters.countVrf(vrf, VrfStat.UDP_MPLS_TUNNELS);
-                start = TunnelEncap.mplsOverUdp(buf, frameOffset, frameLength, nh.outer(), label, 64, sport, ipId());
+                start = MplsUdpEncap.encap(buf, frameOffset, frameLength, nh.outer(), label, 64, ipId(), sport);
                 break;
-            case NextHop.KIND_MPLS_GRE:
+            case TunnelType.MPLS_GRE:
                 counters.countVrf(vrf, VrfStat.GRE_MPLS_TUNNELS);
-                start = TunnelEncap.mplsOverGre(buf, frameOffset, frameLength, nh.outer(), label, 64, ipId());
+                start = MplsGreEncap.encap(buf, frameOffset, frameLength, nh.outer(), label, 64, ipId());
                 break;
-            case NextHop.KIND_VXLAN:
+            case TunnelType.VXLAN:
                 counters.countVrf(vrf, VrfStat.VXLAN_TUNNELS);
-                start = TunnelEncap.vxlan(buf, frameOffset, frameLength, nh.outer(), label, sport, ipId());
+                start = VxlanEncap.encap(buf, frameOffset, frameLength, nh.outer(), label, ipId(), sport);
                 break;
             default:
                 drop(DropReason.INVALID_NH);
@@ -599,21 +662,48 @@ public final class Forwarder
 
     private boolean dontFragment(final int l3, final int version)
     {
-        return version == 6 || Ipv4Header.dontFragment(buf, l3);
+        return version == 6 || (Ipv4Header.flagsAndFragmentOffset(buf, l3) & Ipv4Header.FLAG_DF) != 0;
     }
 
+    /**
+     * Turns the packet into the ICMP "fragmentation needed" / ICMPv6 "packet too big" answer, in place,
+     * and sends it back out of the interface it came from. The answer's source is the address the
+     * sender was trying to reach (the forwarder has no address of its own in the overlay).
+     */
     private void packetTooBig(final int l3, final int ipLength, final int version, final int mtu)
     {
-        final int length = version == 4
-            ? Icmp.fragmentationNeededInPlace(buf, l3, ipLength, mtu)
-            : Icmp.packetTooBigInPlace(buf, l3, ipLength, mtu);
-        if (length < 0)
+        final long senderMac = mac(l3 - ETH_HLEN + 6);
+        final long gatewayMac = mac(l3 - ETH_HLEN);
+        final int start;
+        final int length;
+        if (version == 4)
         {
-            drop(DropReason.ICMP_ERROR);
-            return;
+            start = l3 - IcmpErrors.IPV4_HEADERS;
+            length = IcmpErrors.fragmentationNeeded(buf, l3, ipLength, buf, start, Ipv4Header.dstAddress(buf, l3), mtu);
         }
-        swapMacs(frameOffset);
-        transmit(inVif, frameOffset, ETH_HLEN + length);
+        else
+        {
+            start = l3 - IcmpErrors.IPV6_HEADERS;
+            length = IcmpErrors.packetTooBig(buf, l3, ipLength, buf, start, Ipv6Header.dstAddressHi(buf, l3),
+                Ipv6Header.dstAddressLo(buf, l3), Math.max(mtu, Ipv6Header.MIN_MTU));
+        }
+        final int frame = start - ETH_HLEN;
+        MacAddress.write(buf, frame, senderMac);
+        MacAddress.write(buf, frame + 6, gatewayMac);
+        buf.putShort(frame + 12, (short)(version == 4 ? EtherType.IPV4 : EtherType.IPV6),
+            java.nio.ByteOrder.BIG_ENDIAN);
+        transmit(inVif, frame, ETH_HLEN + length);
+    }
+
+    private void clampMss(final int l3, final int ipLength, final int version, final int mtu)
+    {
+        final int headerLength = version == 4 ? Ipv4Header.headerLength(buf, l3) : Ipv6Header.HEADER_LENGTH;
+        final int protocol = version == 4 ? Ipv4Header.protocol(buf, l3) : Ipv6Header.nextHeader(buf, l3);
+        if (protocol == IpProtocol.TCP && (version == 6 || !Ipv4Header.isFragment(buf, l3)))
+        {
+            MssClamp.clamp(buf, l3 + headerLength, ipLength - headerLength,
+                MssClamp.maxMss(mtu, L3_OVERLAY_OVERHEAD, headerLength));
+        }
     }
 
     // ------------------------------------------------------------------------------------------ ARP / ND
@@ -621,7 +711,7 @@ public final class Forwarder
     private void arpFromPod(final Vif vif)
     {
         final int arp = frameOffset + ETH_HLEN;
-        if (!ArpHeader.isValidIpv4OverEthernet(buf, arp, frameLength - ETH_HLEN))
+        if (frameLength < ETH_HLEN + ArpHeader.LENGTH || !ArpHeader.isEthernetIpv4(buf, arp))
         {
             drop(DropReason.INVALID_ARP);
             return;
@@ -634,21 +724,26 @@ public final class Forwarder
             drop(DropReason.NOWHERE_TO_GO);
             return;
         }
-        final long replyMac = proxyMac(vif, fibs.lookup4(vif.vrf(), ArpHeader.targetIp(buf, arp)));
+        final long replyMac = proxyMac(vif, fibs.lookup4(vif.vrf(), ArpHeader.targetIp(buf, arp)), 4);
         if (replyMac < 0)
         {
             drop(DropReason.NOWHERE_TO_GO);
             return;
         }
-        ArpHeader.toReply(buf, frameOffset, replyMac);
-        transmit(inVif, frameOffset, frameLength);
+        final int length = ArpResponder.reply(buf, frameOffset, frameLength, replyMac);
+        if (length < 0)
+        {
+            drop(DropReason.INVALID_ARP);
+            return;
+        }
+        transmit(inVif, frameOffset, length);
     }
 
     /**
      * The MAC to answer an ARP/NS with, per the reference's proxy matrix, or -1 when Contrail
      * would flood (this forwarder has no flood trees, so the request is dropped and counted).
      */
-    private long proxyMac(final Vif vif, final int leaf)
+    private long proxyMac(final Vif vif, final int leaf, final int version)
     {
         final int vrf = vif.vrf();
         if (vif.hasFlag(VifFlags.MAC_PROXY))
@@ -656,16 +751,16 @@ public final class Forwarder
             counters.countVrf(vrf, VrfStat.ARP_VIRTUAL_PROXY);
             return vif.mac();
         }
-        final int flags = FibLeaf.labelFlags(leaf, fibEntries);
-        if ((flags & 0x2) != 0)
+        final int flags = version == 4 ? FibLeaf.labelFlags(leaf, fibEntries) : Fib6Leaf.labelFlags(leaf, fibEntries);
+        if ((flags & ARP_PROXY) != 0)
         {
-            final long stitched = FibLeaf.mac(leaf, fibEntries);
+            final long stitched = version == 4 ? FibLeaf.mac(leaf, fibEntries) : Fib6Leaf.mac(leaf, fibEntries);
             if (stitched != 0)
             {
                 counters.countVrf(vrf, VrfStat.ARP_VIRTUAL_STITCH);
                 return stitched;
             }
-            if ((flags & 0x8) == 0)
+            if ((flags & ARP_FLOOD) == 0)
             {
                 counters.countVrf(vrf, VrfStat.ARP_VIRTUAL_PROXY);
                 return vif.mac();
@@ -678,16 +773,30 @@ public final class Forwarder
     private void neighborSolicitationFromPod(final Vif vif)
     {
         final int l3 = frameOffset + ETH_HLEN;
-        final long hi = Neighbor.targetHigh(buf, l3);
-        final long lo = Neighbor.targetLow(buf, l3);
-        final long replyMac = proxyMac(vif, fibs.lookup6(vif.vrf(), hi, lo));
+        final int target = l3 + Ipv6Header.HEADER_LENGTH + Icmpv6Header.TARGET_ADDRESS_OFFSET;
+        final long hi = buf.getLong(target, java.nio.ByteOrder.BIG_ENDIAN);
+        final long lo = buf.getLong(target + 8, java.nio.ByteOrder.BIG_ENDIAN);
+        final long replyMac = proxyMac(vif, fibs.lookup6(vif.vrf(), hi, lo), 6);
         if (replyMac < 0)
         {
             drop(DropReason.NOWHERE_TO_GO);
             return;
         }
-        final int length = Neighbor.toAdvertisement(buf, frameOffset, replyMac);
+        final int length = NeighborAdvertiser.advertise(buf, frameOffset, frameLength, replyMac,
+            Icmpv6Header.NA_FLAG_ROUTER | Icmpv6Header.NA_FLAG_OVERRIDE);
+        if (length < 0)
+        {
+            drop(DropReason.INVALID_PACKET);
+            return;
+        }
         transmit(inVif, frameOffset, length);
+    }
+
+    private boolean isNeighborSolicitation(final int l3, final int available)
+    {
+        return available >= Ipv6Header.HEADER_LENGTH + Icmpv6Header.TARGET_ADDRESS_OFFSET + 16
+            && Ipv6Header.nextHeader(buf, l3) == IpProtocol.ICMPV6
+            && (buf.getByte(l3 + Ipv6Header.HEADER_LENGTH) & 0xFF) == Icmpv6Header.TYPE_NEIGHBOR_SOLICITATION;
     }
 
     // ------------------------------------------------------------------------------------------ fabric side
@@ -702,10 +811,10 @@ public final class Forwarder
             return;
         }
         final int l3 = frameOffset + ETH_HLEN;
-        final int check = Ipv4Header.validate(buf, l3, frameLength - ETH_HLEN);
-        if (check != Ipv4Header.VALID)
+        final DropReason bad = checkIpv4(l3, frameLength - ETH_HLEN);
+        if (bad != null)
         {
-            drop(ipv4Error(check));
+            drop(bad);
             return;
         }
         final int leaf = fibs.lookup4(vif.vrf(), Ipv4Header.dstAddress(buf, l3));
@@ -721,18 +830,19 @@ public final class Forwarder
             return;
         }
         counters.countVrf(vif.vrf(), VrfStat.RECEIVES);
-        final long result = Decap.decapsulate(buf, l3, Ipv4Header.totalLength(buf, l3));
-        if (result < 0)
+        final long result = TunnelDecap.decapIpv4(buf, l3, Ipv4Header.totalLength(buf, l3));
+        if (DecapResult.isError(result))
         {
-            if (result == Decap.NOT_A_TUNNEL && nh.oif() >= 0)
+            final int code = DecapResult.errorCode(result);
+            if (code == DecapResult.NOT_TUNNEL && nh.oif() >= 0)
             {
                 transmit(nh.oif(), frameOffset, frameLength);
                 return;
             }
-            drop(decapError(result));
+            drop(decapError(code));
             return;
         }
-        tunnelPayload(Ipv4Header.srcAddress(buf, l3), result);
+        tunnelPayload(Ipv4Header.srcAddress(buf, l3), l3 + DecapResult.headerLength(result), result);
     }
 
     /**
@@ -740,25 +850,25 @@ public final class Forwarder
      * {@link #fabricInput} or, in the daemon, by the kernel's UDP socket).
      *
      * @param outerSrc outer source address (the sending node).
-     * @param decap    the decapsulation result ({@link Decap}): kind, label or VNI, TTL, inner offset and length.
+     * @param inner    offset of the inner packet or frame.
+     * @param decap    the decapsulation result ({@link DecapResult}): tunnel type, label or VNI, TTL, inner length.
      */
-    private void tunnelPayload(final int outerSrc, final long decap)
+    private void tunnelPayload(final int outerSrc, final int inner, final long decap)
     {
-        final int inner = Decap.innerOffset(decap);
-        final int innerLength = Decap.innerLength(decap);
-        if (Decap.isVxlan(decap))
+        final int innerLength = DecapResult.innerLength(decap);
+        if (DecapResult.tunnelType(decap) == TunnelType.VXLAN)
         {
-            vxlanPayload(Decap.key(decap), inner, innerLength);
+            vxlanPayload(DecapResult.vni(decap), inner, innerLength);
             return;
         }
-        final int label = Decap.key(decap);
+        final int label = DecapResult.label(decap);
         final int nhId = labels.nhId(label);
         if (nhId == NextHopMap.NO_NH)
         {
             drop(DropReason.INVALID_LABEL);
             return;
         }
-        if (Decap.ttl(decap) <= 1)
+        if (DecapResult.ttl(decap) <= 1)
         {
             drop(DropReason.TTL_EXCEEDED);
             return;
@@ -777,19 +887,20 @@ public final class Forwarder
         final int version = innerLength > 0 ? (buf.getByte(inner) & 0xF0) >>> 4 : 0;
         if (version == 4)
         {
-            final int check = Ipv4Header.validate(buf, inner, innerLength);
-            if (check != Ipv4Header.VALID)
+            final DropReason bad = checkIpv4(inner, innerLength);
+            if (bad != null)
             {
-                drop(ipv4Error(check));
+                drop(bad);
                 return;
             }
             nhOutputL3(nh.vrf(), nhId, NO_LABEL, inner, Ipv4Header.totalLength(buf, inner), 4, false, 0);
         }
         else if (version == 6)
         {
-            if (Ipv6Header.validate(buf, inner, innerLength) != Ipv6Header.VALID)
+            final DropReason bad = checkIpv6(inner, innerLength);
+            if (bad != null)
             {
-                drop(DropReason.INVALID_PACKET);
+                drop(bad);
                 return;
             }
             nhOutputL3(nh.vrf(), nhId, NO_LABEL, inner,
@@ -841,21 +952,22 @@ public final class Forwarder
         transmit(nh.oif(), frame, length);
     }
 
-    private static DropReason decapError(final long result)
+    private static DropReason decapError(final int code)
     {
-        final int code = (int)-result;
         switch (code)
         {
-            case Decap.ERR_TRUNCATED:
+            case DecapResult.PULL:
                 return DropReason.PULL;
-            case Decap.ERR_CHECKSUM:
+            case DecapResult.CKSUM_ERR:
                 return DropReason.CKSUM_ERR;
-            case Decap.ERR_LABEL:
+            case DecapResult.INVALID_LABEL:
                 return DropReason.INVALID_LABEL;
-            case Decap.ERR_VNID:
+            case DecapResult.INVALID_VNID:
                 return DropReason.INVALID_VNID;
-            case Decap.ERR_PROTOCOL:
+            case DecapResult.INVALID_PROTOCOL:
                 return DropReason.INVALID_PROTOCOL;
+            case DecapResult.FRAGMENT:
+                return DropReason.FRAGMENTS;
             default:
                 return DropReason.INVALID_PACKET;
         }
@@ -867,19 +979,5 @@ public final class Forwarder
     {
         return ((long)(buf.getShort(offset, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) << 32)
             | (buf.getInt(offset + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFFFFFFL);
-    }
-
-    private void swapMacs(final int offset)
-    {
-        final long dst = mac(offset);
-        final long src = mac(offset + 6);
-        putMac(offset, src);
-        putMac(offset + 6, dst);
-    }
-
-    private void putMac(final int offset, final long value)
-    {
-        buf.putShort(offset, (short)(value >>> 32), java.nio.ByteOrder.BIG_ENDIAN);
-        buf.putInt(offset + 2, (int)value, java.nio.ByteOrder.BIG_ENDIAN);
     }
 }

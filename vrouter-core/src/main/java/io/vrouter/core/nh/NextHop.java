@@ -1,5 +1,8 @@
 package io.vrouter.core.nh;
 
+import io.vrouter.encap.EncapRewrite;
+import io.vrouter.encap.TunnelType;
+
 /**
  * One next hop, immutable: reprogramming publishes a new instance, so a worker always reads a
  * consistent set of fields. Per-type behaviour is resolved here, when the next hop is programmed
@@ -19,8 +22,9 @@ package io.vrouter.core.nh;
  * @param members     composite members' next-hop ids.
  * @param labels      composite members' labels (per member), same length as members.
  * @param ecmpConfigHash ECMP hash field selection (0 = all).
- * @param outer       prebuilt outer headers for tunnels (Ethernet + IPv4 + UDP/GRE), else empty.
- * @param tunnelKind  one of the {@code KIND_*} constants, resolved at programming time.
+ * @param outer       prebuilt outer headers of a tunnel (Ethernet + IPv4 + UDP/GRE [+ VXLAN]), else null.
+ * @param tunnelKind  {@link TunnelType} of a tunnel ({@link TunnelType#NONE} otherwise), resolved at
+ *                    programming time.
  */
 public record NextHop(
     int id,
@@ -37,20 +41,9 @@ public record NextHop(
     int[] members,
     int[] labels,
     int ecmpConfigHash,
-    byte[] outer,
+    EncapRewrite outer,
     int tunnelKind)
 {
-    /** Not a tunnel. */
-    public static final int KIND_NONE = 0;
-    /** MPLS over UDP. */
-    public static final int KIND_MPLS_UDP = 1;
-    /** MPLS over GRE. */
-    public static final int KIND_MPLS_GRE = 2;
-    /** VXLAN. */
-    public static final int KIND_VXLAN = 3;
-    /** Plain UDP (mirror). */
-    public static final int KIND_UDP = 4;
-
     /**
      * Whether a flag is set.
      *

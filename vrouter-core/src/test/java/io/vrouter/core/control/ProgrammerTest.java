@@ -15,6 +15,7 @@ import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
 import io.vrouter.core.fib.FibLeaf;
 import io.vrouter.core.iface.VifFlags;
+import io.vrouter.core.test.TestTopology;
 
 /**
  * Programming requests: Contrail's return codes, and a refused request changes nothing.
@@ -32,7 +33,7 @@ class ProgrammerTest
         ok(new SandeshObject("vr_nexthop_req").put("nhr_id", 5).put("nhr_type", 2L).put("nhr_family", 2L)
             .put("nhr_encap_oif_id", new long[] {1}).put("nhr_encap", new byte[14]).put("nhr_flags", 1L));
         ok(new SandeshObject("vr_nexthop_req").put("nhr_id", 6).put("nhr_type", 3L).put("nhr_family", 2L)
-            .put("nhr_encap_oif_id", new long[] {2}).put("nhr_encap", new byte[14]).put("nhr_flags", 0x41L)
+            .put("nhr_encap_oif_id", new long[] {2}).put("nhr_encap", TestTopology.l2(1, 2)).put("nhr_flags", 0x41L)
             .put("nhr_tun_sip", 1L).put("nhr_tun_dip", 2L));
     }
 

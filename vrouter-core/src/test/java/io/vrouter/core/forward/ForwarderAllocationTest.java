@@ -59,7 +59,8 @@ class ForwarderAllocationTest
         final long allocated = mx.getCurrentThreadAllocatedBytes() - before;
 
         assertEquals((long)(WARMUP_ROUNDS + MEASURED_ROUNDS) * 4 * 4, forwarded, "every packet but the TTL drops sent");
-        assertTrue(allocated < 1024, "forwarding " + MEASURED_ROUNDS * 20 + " packets allocated " + allocated + " bytes");
+        assertTrue(allocated < 1024, "forwarding " + MEASURED_ROUNDS * 20 + " packets allocated " + allocated
+            + " bytes");
     }
 
     private static long run(final Forwarder forwarder, final PacketBatch batch, final byte[] podToPod,

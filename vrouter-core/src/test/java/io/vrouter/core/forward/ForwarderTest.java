@@ -64,7 +64,8 @@ class ForwarderTest
             .bridge(VRF, POD_B_MAC, 12)
             .route4(VRF, A, 32, 10, -1, 0x2)
             .route4(VRF, B, 32, 11, -1, 0x2)
-            .tunnelNh(20, FABRIC, LOCAL, REMOTE, NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS, PEER_MAC, FABRIC_MAC)
+            .tunnelNh(20, FABRIC, LOCAL, REMOTE, NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS, PEER_MAC,
+                FABRIC_MAC)
             .route4(VRF, C, 32, 20, 40, 0x1 | 0x2)
             .simpleNh(2, NextHopType.RECEIVE, -1, 0)
             .route4(0, LOCAL, 32, 2, -1, 0)
