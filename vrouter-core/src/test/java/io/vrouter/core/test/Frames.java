@@ -157,6 +157,64 @@ public final class Frames
         return f;
     }
 
+    /**
+     * An Ethernet + IPv6 + UDP frame.
+     *
+     * @param dstMac  destination MAC.
+     * @param srcMac  source MAC.
+     * @param src     source address (16 bytes).
+     * @param dst     destination address (16 bytes).
+     * @param hops    hop limit.
+     * @param payload payload length.
+     * @return the frame.
+     */
+    public static byte[] udp6(final long dstMac, final long srcMac, final byte[] src, final byte[] dst,
+        final int hops, final int payload)
+    {
+        final byte[] f = new byte[14 + 40 + 8 + payload];
+        final ByteBuffer bb = ByteBuffer.wrap(f);
+        ethernet(bb, dstMac, srcMac, 0x86DD);
+        bb.putInt(0x60000000).putShort((short)(8 + payload)).put((byte)17).put((byte)hops).put(src).put(dst);
+        bb.putShort((short)1000).putShort((short)2000).putShort((short)(8 + payload)).putShort((short)0);
+        return f;
+    }
+
+    /**
+     * An Ethernet + IPv6 neighbour solicitation for a target, with a source link-layer option.
+     *
+     * @param srcMac requester MAC.
+     * @param src    requester address.
+     * @param target address asked for.
+     * @return the frame.
+     */
+    public static byte[] neighborSolicitation(final long srcMac, final byte[] src, final byte[] target)
+    {
+        final int icmpLen = 24 + 8;
+        final byte[] f = new byte[14 + 40 + icmpLen];
+        final ByteBuffer bb = ByteBuffer.wrap(f);
+        final byte[] solicited = hex("ff0200000000000000000001ff000000");
+        solicited[13] = target[13];
+        solicited[14] = target[14];
+        solicited[15] = target[15];
+        ethernet(bb, 0x3333ff000000L | ((target[13] & 0xFFL) << 16) | ((target[14] & 0xFFL) << 8)
+            | (target[15] & 0xFFL), srcMac, 0x86DD);
+        bb.putInt(0x60000000).putShort((short)icmpLen).put((byte)58).put((byte)255).put(src).put(solicited);
+        bb.put((byte)135).put((byte)0).putShort((short)0).putInt(0).put(target);
+        bb.put((byte)1).put((byte)1);
+        putMac(bb, srcMac);
+        long sum = 0;
+        for (int i = 0; i < 16; i += 2)
+        {
+            sum += ((src[i] & 0xFF) << 8) | (src[i + 1] & 0xFF);
+            sum += ((solicited[i] & 0xFF) << 8) | (solicited[i + 1] & 0xFF);
+        }
+        sum += icmpLen + 58;
+        final int c = checksum(f, 54, icmpLen, sum);
+        f[56] = (byte)(c >>> 8);
+        f[57] = (byte)c;
+        return f;
+    }
+
     private static long pseudo(final int src, final int dst, final int proto, final int len)
     {
         return (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + proto + len;

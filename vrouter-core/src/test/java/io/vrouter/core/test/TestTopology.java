@@ -183,6 +183,23 @@ public final class TestTopology
     }
 
     /**
+     * Adds an IPv6 route.
+     *
+     * @param vrf        VRF.
+     * @param prefix     16-byte prefix.
+     * @param plen       length.
+     * @param nh         next hop.
+     * @param labelFlags label flags.
+     * @return this.
+     */
+    public TestTopology route6(final int vrf, final byte[] prefix, final int plen, final int nh, final int labelFlags)
+    {
+        return program(new SandeshObject("vr_route_req").put("rtr_family", 10L).put("rtr_vrf_id", vrf)
+            .put("rtr_prefix", prefix.clone()).put("rtr_prefix_len", plen).put("rtr_nh_id", nh)
+            .put("rtr_label_flags", labelFlags));
+    }
+
+    /**
      * Adds a bridge entry.
      *
      * @param vrf VRF.
