@@ -17,6 +17,7 @@ import io.vrouter.core.nh.NextHopMap;
 import io.vrouter.core.nh.NextHopType;
 import io.vrouter.encap.EncapRewrite;
 import io.vrouter.encap.TunnelType;
+import io.vrouter.wire.MacAddress;
 import io.vrouter.core.status.CounterSource;
 
 /**
@@ -592,12 +593,7 @@ public final class Programmer
      */
     public static long mac(final byte[] b, final int offset)
     {
-        long m = 0;
-        for (int i = 0; i < 6; i++)
-        {
-            m = (m << 8) | (b[offset + i] & 0xFF);
-        }
-        return m;
+        return MacAddress.read(new UnsafeBuffer(b), offset);
     }
 
     /**
@@ -608,11 +604,8 @@ public final class Programmer
      */
     public static byte[] macBytes(final long mac)
     {
-        final byte[] b = new byte[6];
-        for (int i = 0; i < 6; i++)
-        {
-            b[i] = (byte)(mac >>> (8 * (5 - i)));
-        }
+        final byte[] b = new byte[MacAddress.LENGTH];
+        MacAddress.write(new UnsafeBuffer(b), 0, mac);
         return b;
     }
 

@@ -973,11 +973,8 @@ public final class Forwarder
         }
     }
 
-    // ------------------------------------------------------------------------------------------ helpers
-
     private long mac(final int offset)
     {
-        return ((long)(buf.getShort(offset, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) << 32)
-            | (buf.getInt(offset + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFFFFFFL);
+        return MacAddress.read(buf, offset);
     }
 }

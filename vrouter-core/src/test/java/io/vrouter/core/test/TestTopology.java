@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.control.Programmer;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
@@ -290,11 +291,6 @@ public final class TestTopology
      */
     public static byte[] macBytes(final long mac)
     {
-        final byte[] b = new byte[6];
-        for (int i = 0; i < 6; i++)
-        {
-            b[i] = (byte)(mac >>> (40 - 8 * i));
-        }
-        return b;
+        return Programmer.macBytes(mac);
     }
 }

@@ -1,0 +1,4 @@
+/**
+ * Counter tests.
+ */
+package io.vrouter.core.status;
