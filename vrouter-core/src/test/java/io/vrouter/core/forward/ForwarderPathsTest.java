@@ -89,6 +89,26 @@ class ForwarderPathsTest
     }
 
     @Test
+    void shouldAnswerTooBigIpv6WithPacketTooBig()
+    {
+        final byte[] c6 = hex("fd000000000000000000000000000005");
+        t.program(new SandeshObject("vr_route_req").put("rtr_family", 10L).put("rtr_vrf_id", VRF)
+            .put("rtr_prefix", c6).put("rtr_prefix_len", 128).put("rtr_nh_id", 20).put("rtr_label_flags", 3L)
+            .put("rtr_label", 40L));
+        final byte[] in = Frames.udp6(GATEWAY_MAC, POD_A_MAC, A6, c6, 64, 1480 - 48);
+        final List<Output> out = t.send(POD_A, in);
+        assertEquals(1, out.size(), t.forwarder().dropSummary());
+        assertEquals(POD_A, out.get(0).vif());
+        final byte[] f = out.get(0).bytes();
+        assertArrayEquals(TestTopology.macBytes(POD_A_MAC), Arrays.copyOf(f, 6));
+        assertEquals(58, f[14 + 6] & 0xFF, "ICMPv6");
+        assertArrayEquals(A6, Arrays.copyOfRange(f, 14 + 24, 14 + 40), "back to the sender");
+        assertEquals(2, f[54] & 0xFF, "packet too big");
+        assertEquals(1500 - 32, ByteBuffer.wrap(f).getInt(58), "fabric MTU less the MPLSoUDP overhead");
+        assertEquals(1280 + 14, f.length, "quotes as much as fits in the minimum MTU");
+    }
+
+    @Test
     void shouldDropIpv6WithExpiringHopLimit()
     {
         assertEquals(0, t.send(POD_A, Frames.udp6(GATEWAY_MAC, POD_A_MAC, A6, B6, 1, 16)).size());
