@@ -337,7 +337,8 @@ final class Mtrie
         final int slot = arr[idx];
         if (slot >= 0)
         {
-            if (plen(slot) == plen)
+            // slot == replacement only for plen 0 over the implicit discard: not a route, so not a change.
+            if (plen(slot) == plen && slot != replacement)
             {
                 INTS.setRelease(arr, idx, replacement);
                 changed++;
