@@ -49,6 +49,7 @@ public class Ip4LookupBenchmark
     private final int[] leaves = new int[BATCH];
     private final int[] keyBatch = new int[BATCH];
     private int cursor;
+    private int[] flat;
 
     @Setup(Level.Trial)
     public void setup()
@@ -68,6 +69,15 @@ public class Ip4LookupBenchmark
             for (final int leaf : out)
             {
                 bulkSum += FibLeaf.nhId(leaf, null);
+            }
+        }
+        if (fib.isPromoted())
+        {
+            flat = new int[1 << 24];
+            for (int i = 0; i < flat.length; i++)
+            {
+                final int a = fib.lookup(i << 8);
+                flat[i] = a == fib.lookup((i << 8) | 0xFF) && FibLeaf.prefixLength(a) <= 24 ? a : -1;
             }
         }
         System.out.printf("%n[fib] %d prefixes, keys %s: checksum %d (bulk %d), memoryBytes %d, promoted %b%n",
@@ -124,6 +134,33 @@ public class Ip4LookupBenchmark
             {
                 acc += batch[j];
             }
+        }
+        return acc;
+    }
+
+    /**
+     * Baseline: a plain {@code int[2^24]} copy of the root (textbook DIR-24 with plain loads, no trie object),
+     * falling back to the fib for the few /24s holding longer prefixes. Only meaningful once promoted.
+     *
+     * @return sum of leaves.
+     */
+    @Benchmark
+    @OperationsPerInvocation(CHUNK)
+    public int baselinePlainDir24()
+    {
+        final int[] k = keySet;
+        final int[] table = flat;
+        final int start = cursor;
+        cursor = (start + CHUNK) & (k.length - 1);
+        int acc = 0;
+        for (int i = start, end = start + CHUNK; i < end; i++)
+        {
+            int leaf = table[k[i] >>> 8];
+            if (leaf < 0)
+            {
+                leaf = fib.lookup(k[i]);
+            }
+            acc += leaf;
         }
         return acc;
     }

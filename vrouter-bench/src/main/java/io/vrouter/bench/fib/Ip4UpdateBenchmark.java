@@ -19,7 +19,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,7 +65,7 @@ public class Ip4UpdateBenchmark
         {
             fileRoutes.add(p.address()[i], p.length()[i], FibLeaf.direct(p.length()[i], p.nextHop()[i]));
         }
-        final ReferenceLpm newRoutes = new ReferenceLpm();
+        final TreeMap<Long, Long> taken = new TreeMap<>();
         final SplittableRandom r = new SplittableRandom(7);
         prefix = new int[ROUTES];
         plen = new int[ROUTES];
@@ -75,12 +77,14 @@ public class Ip4UpdateBenchmark
         {
             final int len = Math.max(8, p.length()[r.nextInt(p.size())]);
             final int pfx = r.nextInt() & ReferenceLpm.mask(len);
-            if (-1 != fileRoutes.get(pfx, len) || FibLeaf.DISCARD != newRoutes.lookup(pfx) ||
-                FibLeaf.DISCARD != newRoutes.lookup(pfx | ~ReferenceLpm.mask(len)) || coversAny(newRoutes, pfx, len))
+            final long first = pfx & 0xFFFFFFFFL;
+            final long last = first + (1L << (32 - len)) - 1;
+            final Map.Entry<Long, Long> below = taken.floorEntry(last);
+            if (-1 != fileRoutes.get(pfx, len) || (null != below && below.getValue() >= first))
             {
                 continue;
             }
-            newRoutes.add(pfx, len, FibLeaf.direct(len, 1));
+            taken.put(first, last);
             prefix[n] = pfx;
             plen[n] = len;
             leaf[n] = FibLeaf.direct(len, 0x7FFFF - (n & 0xFFFF));
@@ -88,16 +92,6 @@ public class Ip4UpdateBenchmark
             n++;
         }
         keys = LpmDump.keys("uniform");
-    }
-
-    private static boolean coversAny(final ReferenceLpm routes, final int pfx, final int len)
-    {
-        final boolean[] found = new boolean[1];
-        if (len < 24)
-        {
-            routes.forEachRoute((p, l, lf) -> found[0] |= l > len && (p & ReferenceLpm.mask(len)) == pfx);
-        }
-        return found[0];
     }
 
     @TearDown(Level.Trial)

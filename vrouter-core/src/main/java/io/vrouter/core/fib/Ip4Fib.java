@@ -107,21 +107,26 @@ public final class Ip4Fib
      */
     public int lookup(final int address)
     {
-        final Mtrie t = (Mtrie)TRIE.getAcquire(this);
-        int shift = 32 - t.rootBits;
-        int leaf = (int)INTS.getAcquire(t.root, address >>> shift);
-        if (leaf < 0)
+        final Mtrie t = (Mtrie)TRIE.getOpaque(this);
+        final int leaf = t.root[address >>> t.rootShift];
+        // Plain load + acquire fence = acquire load (JMM); on x86 the fence only restrains the compiler.
+        VarHandle.acquireFence();
+        return leaf >= 0 ? leaf : lookupPlies(t, address, leaf);
+    }
+
+    private static int lookupPlies(final Mtrie t, final int address, final int rootLeaf)
+    {
+        final int[] pool = t.pool();
+        final int plyBits = t.plyBits;
+        final int mask = t.plySize - 1;
+        int shift = t.rootShift;
+        int leaf = rootLeaf;
+        do
         {
-            final int[] pool = t.pool();
-            final int plyBits = t.plyBits;
-            final int mask = t.plySize - 1;
-            do
-            {
-                shift -= plyBits;
-                leaf = (int)INTS.getAcquire(pool, ((leaf & Mtrie.PLY_MASK) << plyBits) | ((address >>> shift) & mask));
-            }
-            while (leaf < 0);
+            shift -= plyBits;
+            leaf = (int)INTS.getAcquire(pool, ((leaf & Mtrie.PLY_MASK) << plyBits) | ((address >>> shift) & mask));
         }
+        while (leaf < 0);
         return leaf;
     }
 
@@ -135,37 +140,45 @@ public final class Ip4Fib
      */
     public void lookup(final int[] addresses, final int[] leaves, final int count)
     {
-        final Mtrie t = (Mtrie)TRIE.getAcquire(this);
+        final Mtrie t = (Mtrie)TRIE.getOpaque(this);
         final int[] root = t.root;
-        int shift = 32 - t.rootBits;
+        final int rootShift = t.rootShift;
         int pending = 0;
         for (int i = 0; i < count; i++)
         {
-            final int leaf = (int)INTS.getAcquire(root, addresses[i] >>> shift);
+            final int leaf = root[addresses[i] >>> rootShift];
             leaves[i] = leaf;
             pending |= leaf;
         }
+        VarHandle.acquireFence();
         if (pending < 0)
         {
-            final int[] pool = t.pool();
-            final int plyBits = t.plyBits;
-            final int mask = t.plySize - 1;
-            while (pending < 0)
+            lookupPlies(t, addresses, leaves, count);
+        }
+    }
+
+    private static void lookupPlies(final Mtrie t, final int[] addresses, final int[] leaves, final int count)
+    {
+        final int[] pool = t.pool();
+        final int plyBits = t.plyBits;
+        final int mask = t.plySize - 1;
+        int shift = t.rootShift;
+        int pending = -1;
+        while (pending < 0)
+        {
+            shift -= plyBits;
+            pending = 0;
+            for (int i = 0; i < count; i++)
             {
-                shift -= plyBits;
-                pending = 0;
-                for (int i = 0; i < count; i++)
+                int leaf = leaves[i];
+                if (leaf < 0)
                 {
-                    int leaf = leaves[i];
-                    if (leaf < 0)
-                    {
-                        leaf = (int)INTS.getAcquire(
-                            pool, ((leaf & Mtrie.PLY_MASK) << plyBits) | ((addresses[i] >>> shift) & mask));
-                        leaves[i] = leaf;
-                        pending |= leaf;
-                    }
+                    leaf = pool[((leaf & Mtrie.PLY_MASK) << plyBits) | ((addresses[i] >>> shift) & mask)];
+                    leaves[i] = leaf;
+                    pending |= leaf;
                 }
             }
+            VarHandle.acquireFence();
         }
     }
 

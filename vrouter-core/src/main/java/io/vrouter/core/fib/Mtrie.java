@@ -74,6 +74,7 @@ final class Mtrie
     }
 
     final int rootBits;
+    final int rootShift;
     final int plyBits;
     final int plySize;
     final int maxLength;
@@ -105,6 +106,7 @@ final class Mtrie
             throw new IllegalArgumentException("strides " + rootBits + "/" + plyBits);
         }
         this.rootBits = rootBits;
+        this.rootShift = 32 - rootBits;
         this.plyBits = plyBits;
         this.plySize = 1 << plyBits;
         this.maxLength = maxLength;
