@@ -24,7 +24,8 @@ import java.lang.invoke.VarHandle;
  * package-private {@code Mtrie} Overview. In short: one writer thread calls {@link #add(int, int, int)} and
  * {@link #delete(int, int, int)}; any thread calls {@link #lookup(int)} without locks or allocation; every slot
  * a reader can reach is written with a release store (after the ply it points to was filled) and read with an
- * acquire load, the trie and pool references likewise, so a reader never sees a torn or half-built entry, on any
+ * acquire load (or a plain load followed by an acquire fence), the pool reference likewise, the trie reference
+ * with an opaque load of an object whose fields are final, so a reader never sees a torn or half-built entry, on any
  * JMM-conforming platform.
  * <p>
  * Host bits of a prefix are masked (ignored), as Contrail's mtrie ignores them; the leaf's prefix-length field
