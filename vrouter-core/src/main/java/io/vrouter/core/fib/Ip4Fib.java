@@ -24,7 +24,8 @@ import java.lang.invoke.VarHandle;
  * package-private {@code Mtrie} Overview. In short: one writer thread calls {@link #add(int, int, int)} and
  * {@link #delete(int, int, int)}; any thread calls {@link #lookup(int)} without locks or allocation; every slot
  * a reader can reach is written with a release store (after the ply it points to was filled) and read with an
- * acquire load, the trie and pool references likewise, so a reader never sees a torn or half-built entry, on any
+ * acquire load (or a plain load followed by an acquire fence), the pool reference likewise, the trie reference
+ * with an opaque load of an object whose fields are final, so a reader never sees a torn or half-built entry, on any
  * JMM-conforming platform.
  * <p>
  * Host bits of a prefix are masked (ignored), as Contrail's mtrie ignores them; the leaf's prefix-length field
@@ -107,21 +108,26 @@ public final class Ip4Fib
      */
     public int lookup(final int address)
     {
-        final Mtrie t = (Mtrie)TRIE.getAcquire(this);
-        int shift = 32 - t.rootBits;
-        int leaf = (int)INTS.getAcquire(t.root, address >>> shift);
-        if (leaf < 0)
+        final Mtrie t = (Mtrie)TRIE.getOpaque(this);
+        final int leaf = t.root[address >>> t.rootShift];
+        // Plain load + acquire fence = acquire load (JMM); on x86 the fence only restrains the compiler.
+        VarHandle.acquireFence();
+        return leaf >= 0 ? leaf : lookupPlies(t, address, leaf);
+    }
+
+    private static int lookupPlies(final Mtrie t, final int address, final int rootLeaf)
+    {
+        final int[] pool = t.pool();
+        final int plyBits = t.plyBits;
+        final int mask = t.plySize - 1;
+        int shift = t.rootShift;
+        int leaf = rootLeaf;
+        do
         {
-            final int[] pool = t.pool();
-            final int plyBits = t.plyBits;
-            final int mask = t.plySize - 1;
-            do
-            {
-                shift -= plyBits;
-                leaf = (int)INTS.getAcquire(pool, ((leaf & Mtrie.PLY_MASK) << plyBits) | ((address >>> shift) & mask));
-            }
-            while (leaf < 0);
+            shift -= plyBits;
+            leaf = (int)INTS.getAcquire(pool, ((leaf & Mtrie.PLY_MASK) << plyBits) | ((address >>> shift) & mask));
         }
+        while (leaf < 0);
         return leaf;
     }
 
@@ -135,37 +141,45 @@ public final class Ip4Fib
      */
     public void lookup(final int[] addresses, final int[] leaves, final int count)
     {
-        final Mtrie t = (Mtrie)TRIE.getAcquire(this);
+        final Mtrie t = (Mtrie)TRIE.getOpaque(this);
         final int[] root = t.root;
-        int shift = 32 - t.rootBits;
+        final int rootShift = t.rootShift;
         int pending = 0;
         for (int i = 0; i < count; i++)
         {
-            final int leaf = (int)INTS.getAcquire(root, addresses[i] >>> shift);
+            final int leaf = root[addresses[i] >>> rootShift];
             leaves[i] = leaf;
             pending |= leaf;
         }
+        VarHandle.acquireFence();
         if (pending < 0)
         {
-            final int[] pool = t.pool();
-            final int plyBits = t.plyBits;
-            final int mask = t.plySize - 1;
-            while (pending < 0)
+            lookupPlies(t, addresses, leaves, count);
+        }
+    }
+
+    private static void lookupPlies(final Mtrie t, final int[] addresses, final int[] leaves, final int count)
+    {
+        final int[] pool = t.pool();
+        final int plyBits = t.plyBits;
+        final int mask = t.plySize - 1;
+        int shift = t.rootShift;
+        int pending = -1;
+        while (pending < 0)
+        {
+            shift -= plyBits;
+            pending = 0;
+            for (int i = 0; i < count; i++)
             {
-                shift -= plyBits;
-                pending = 0;
-                for (int i = 0; i < count; i++)
+                int leaf = leaves[i];
+                if (leaf < 0)
                 {
-                    int leaf = leaves[i];
-                    if (leaf < 0)
-                    {
-                        leaf = (int)INTS.getAcquire(
-                            pool, ((leaf & Mtrie.PLY_MASK) << plyBits) | ((addresses[i] >>> shift) & mask));
-                        leaves[i] = leaf;
-                        pending |= leaf;
-                    }
+                    leaf = pool[((leaf & Mtrie.PLY_MASK) << plyBits) | ((addresses[i] >>> shift) & mask)];
+                    leaves[i] = leaf;
+                    pending |= leaf;
                 }
             }
+            VarHandle.acquireFence();
         }
     }
 

@@ -119,17 +119,19 @@ public final class Ip6Fib
      */
     public void lookup(final long[] his, final long[] los, final int[] leaves, final int count)
     {
-        final Mtrie t = (Mtrie)TRIE.getAcquire(this);
+        final Mtrie t = (Mtrie)TRIE.getOpaque(this);
         final int[] root = t.root;
         int pos = t.rootBits;
         final int rootShift = 64 - pos;
         int pending = 0;
         for (int i = 0; i < count; i++)
         {
-            final int leaf = (int)INTS.getAcquire(root, (int)(his[i] >>> rootShift));
+            final int leaf = root[(int)(his[i] >>> rootShift)];
             leaves[i] = leaf;
             pending |= leaf;
         }
+        // Plain loads + one acquire fence per level = acquire loads (JMM); free on x86 apart from the compiler.
+        VarHandle.acquireFence();
         if (pending < 0)
         {
             final int[] pool = t.pool();
@@ -144,8 +146,7 @@ public final class Ip6Fib
                         int leaf = leaves[i];
                         if (leaf < 0)
                         {
-                            leaf = (int)INTS.getAcquire(
-                                pool, ((leaf & Mtrie.PLY_MASK) << PLY_BITS) | ((int)(his[i] >>> shift) & 0xFF));
+                            leaf = pool[((leaf & Mtrie.PLY_MASK) << PLY_BITS) | ((int)(his[i] >>> shift) & 0xFF)];
                             leaves[i] = leaf;
                             pending |= leaf;
                         }
@@ -159,14 +160,14 @@ public final class Ip6Fib
                         int leaf = leaves[i];
                         if (leaf < 0)
                         {
-                            leaf = (int)INTS.getAcquire(
-                                pool, ((leaf & Mtrie.PLY_MASK) << PLY_BITS) | ((int)(los[i] >>> shift) & 0xFF));
+                            leaf = pool[((leaf & Mtrie.PLY_MASK) << PLY_BITS) | ((int)(los[i] >>> shift) & 0xFF)];
                             leaves[i] = leaf;
                             pending |= leaf;
                         }
                     }
                 }
                 pos += PLY_BITS;
+                VarHandle.acquireFence();
             }
         }
     }

@@ -30,16 +30,26 @@ import java.util.Arrays;
  * period, since readers may still be walking them.
  *
  * Threading. One writer thread calls every mutating method. Readers (any number, any thread) never block:
- *  - every slot store that a reader may observe is a VarHandle setRelease; readers load slots with
- *    getAcquire. A new ply is filled with plain stores and then linked by a release store; an acquire load that
- *    reads the link therefore happens-after the fill (JMM release/acquire synchronisation on the same array
- *    element), so no reader sees a partially built ply. This is a JMM argument, not an x86 one: on x86 both
- *    are plain MOVs and cost nothing, on ARM they become LDAR/STLR.
+ *  - every slot store that a reader may observe is a VarHandle setRelease. Readers either load slots with
+ *    getAcquire, or (hot paths in Ip4Fib/Ip6Fib) with a plain load followed by VarHandle.acquireFence() before
+ *    any dependent load, which the JMM treats as an acquire load. A new ply is filled with plain stores and then
+ *    linked by a release store; a reader that sees the link therefore also sees the fill (release/acquire
+ *    synchronisation on the same array element), so no reader sees a partially built ply. This is a JMM
+ *    argument, not an x86 one: on x86 both are plain MOVs and the fence only restrains the compiler; on ARM they
+ *    become LDAR/STLR (or DMB).
+ *  - the trie reference (swapped on promotion) is read with getOpaque: Mtrie's layout fields and root are final,
+ *    so any reference a reader obtains is safely published (JLS 17.5), and opaque mode forbids the JIT from
+ *    hoisting the load out of a forwarder's loop, so readers pick up a promotion at their next lookup.
  *  - the pool array grows by copying into a larger array, published with a release store of the pool field
  *    BEFORE any slot refers to a ply in the new part. Readers load the pool reference (acquire) after they have
  *    read the root slot that led them there, so the pool they use contains every ply reachable from that slot.
  *    An old pool is never written again, so a reader still on it reads a consistent older copy.
  *  - 32-bit int loads and stores are atomic (JLS 17.7), so a leaf is never torn.
+ *  - freed plies are reused after Quarantine's grace period (time based, default 100 ms). A reader stalled inside
+ *    one lookup for longer than that (descheduled, or stopped at a safepoint while the writer's clock runs on)
+ *    may read one wrong but well-formed leaf; it never indexes out of bounds. Ip4FibConcurrencyTest passes at
+ *    100 ms and fails within a second at 1 ms grace on a loaded 2-vCPU VM: a quiescent-state (epoch) scheme,
+ *    as Contrail's vr_defer/RCU does, is the robust replacement and only needs Quarantine.isReusable changed.
  *
  * File layout: configuration and state, reader accessors, add, delete, walk (dump and promotion copy), ply
  * allocation.
@@ -74,6 +84,7 @@ final class Mtrie
     }
 
     final int rootBits;
+    final int rootShift;
     final int plyBits;
     final int plySize;
     final int maxLength;
@@ -105,6 +116,7 @@ final class Mtrie
             throw new IllegalArgumentException("strides " + rootBits + "/" + plyBits);
         }
         this.rootBits = rootBits;
+        this.rootShift = 32 - rootBits;
         this.plyBits = plyBits;
         this.plySize = 1 << plyBits;
         this.maxLength = maxLength;
@@ -337,7 +349,8 @@ final class Mtrie
         final int slot = arr[idx];
         if (slot >= 0)
         {
-            if (plen(slot) == plen)
+            // slot == replacement only for plen 0 over the implicit discard: not a route, so not a change.
+            if (plen(slot) == plen && slot != replacement)
             {
                 INTS.setRelease(arr, idx, replacement);
                 changed++;
