@@ -3,6 +3,7 @@ package io.vrouter.core;
 import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.fib.FibEntries;
 import io.vrouter.core.fib.Ip4Fib;
+import io.vrouter.core.fib.ReaderEpochs;
 import io.vrouter.core.fib.VrfFibs;
 import io.vrouter.core.iface.InterfaceTable;
 import io.vrouter.core.nh.NextHopMap;
@@ -41,7 +42,9 @@ public record Tables(
      */
     public static Tables create(final VRouterConfig config)
     {
-        final VrfFibs fibs = new VrfFibs(config.vrfs(), new FibEntries(config.fibEntries(), Ip4Fib.DEFAULT_GRACE_NS));
+        final ReaderEpochs epochs = new ReaderEpochs(ReaderEpochs.DEFAULT_MAX_READERS);
+        final VrfFibs fibs = new VrfFibs(config.vrfs(),
+            new FibEntries(config.fibEntries(), Ip4Fib.DEFAULT_GRACE_NS, epochs), epochs);
         return new Tables(
             config,
             new InterfaceTable(config.interfaces()),

@@ -88,12 +88,22 @@ public final class FibEntries
      */
     public FibEntries(final int capacity, final long graceNs)
     {
+        this(capacity, graceNs, null);
+    }
+
+    /**
+     * @param capacity maximum number of distinct tuples, at most {@link #DEFAULT_CAPACITY}.
+     * @param graceNs  least time a freed index stays unused.
+     * @param epochs   the forwarding workers' read sections (see {@link ReaderEpochs}); null: time only.
+     */
+    public FibEntries(final int capacity, final long graceNs, final ReaderEpochs epochs)
+    {
         if (capacity < 1 || capacity > DEFAULT_CAPACITY)
         {
             throw new IllegalArgumentException("capacity " + capacity);
         }
         this.capacity = capacity;
-        this.quarantine = new Quarantine(graceNs);
+        this.quarantine = new Quarantine(graceNs, epochs);
         final int initial = Math.min(capacity, 16);
         keyByIndex = new Key[initial];
         refCount = new int[initial];

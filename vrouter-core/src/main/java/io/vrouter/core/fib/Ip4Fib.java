@@ -74,6 +74,7 @@ public final class Ip4Fib
     private final int promoteAtPlies;
     private final int maxPlies;
     private final long graceNs;
+    private final ReaderEpochs epochs;
     @SuppressWarnings("unused")
     private Mtrie trie;
     private Mtrie writerTrie;
@@ -92,11 +93,24 @@ public final class Ip4Fib
      */
     public Ip4Fib(final int promoteAtPlies, final int maxPlies, final long graceNs)
     {
+        this(promoteAtPlies, maxPlies, graceNs, null);
+    }
+
+    /**
+     * @param promoteAtPlies as {@link #Ip4Fib(int, int, long)}.
+     * @param maxPlies       as {@link #Ip4Fib(int, int, long)}.
+     * @param graceNs        least time a freed ply is kept before reuse.
+     * @param epochs         the forwarding workers' read sections: a freed ply is also kept until every worker
+     *                       has left the batch it may have been in (null: time only).
+     */
+    public Ip4Fib(final int promoteAtPlies, final int maxPlies, final long graceNs, final ReaderEpochs epochs)
+    {
+        this.epochs = epochs;
         this.promoteAtPlies = promoteAtPlies;
         this.maxPlies = maxPlies;
         this.graceNs = graceNs;
         writerTrie = 0 == promoteAtPlies ? newBig() : new Mtrie(
-            SMALL_ROOT_BITS, SMALL_PLY_BITS, 32, FibLeaf.PLEN_SHIFT, FibLeaf.PLEN_MASK, maxPlies, graceNs);
+            SMALL_ROOT_BITS, SMALL_PLY_BITS, 32, FibLeaf.PLEN_SHIFT, FibLeaf.PLEN_MASK, maxPlies, graceNs, epochs);
         TRIE.setRelease(this, writerTrie);
     }
 
@@ -277,7 +291,8 @@ public final class Ip4Fib
 
     private Mtrie newBig()
     {
-        return new Mtrie(BIG_ROOT_BITS, BIG_PLY_BITS, 32, FibLeaf.PLEN_SHIFT, FibLeaf.PLEN_MASK, maxPlies, graceNs);
+        return new Mtrie(
+            BIG_ROOT_BITS, BIG_PLY_BITS, 32, FibLeaf.PLEN_SHIFT, FibLeaf.PLEN_MASK, maxPlies, graceNs, epochs);
     }
 
     private static long hi(final int address)

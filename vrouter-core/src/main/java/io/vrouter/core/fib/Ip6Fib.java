@@ -58,6 +58,7 @@ public final class Ip6Fib
     private final int promoteAtPlies;
     private final int maxPlies;
     private final long graceNs;
+    private final ReaderEpochs epochs;
     @SuppressWarnings("unused")
     private Mtrie trie;
     private Mtrie writerTrie;
@@ -76,6 +77,18 @@ public final class Ip6Fib
      */
     public Ip6Fib(final int promoteAtPlies, final int maxPlies, final long graceNs)
     {
+        this(promoteAtPlies, maxPlies, graceNs, null);
+    }
+
+    /**
+     * @param promoteAtPlies as {@link #Ip6Fib(int, int, long)}.
+     * @param maxPlies       as {@link #Ip6Fib(int, int, long)}.
+     * @param graceNs        least time a freed ply is kept before reuse.
+     * @param epochs         the forwarding workers' read sections (see {@link ReaderEpochs}); null: time only.
+     */
+    public Ip6Fib(final int promoteAtPlies, final int maxPlies, final long graceNs, final ReaderEpochs epochs)
+    {
+        this.epochs = epochs;
         this.promoteAtPlies = promoteAtPlies;
         this.maxPlies = maxPlies;
         this.graceNs = graceNs;
@@ -264,6 +277,6 @@ public final class Ip6Fib
 
     private Mtrie newTrie(final int rootBits)
     {
-        return new Mtrie(rootBits, PLY_BITS, 128, Fib6Leaf.PLEN_SHIFT, Fib6Leaf.PLEN_MASK, maxPlies, graceNs);
+        return new Mtrie(rootBits, PLY_BITS, 128, Fib6Leaf.PLEN_SHIFT, Fib6Leaf.PLEN_MASK, maxPlies, graceNs, epochs);
     }
 }

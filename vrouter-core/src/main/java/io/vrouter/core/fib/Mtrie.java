@@ -45,11 +45,12 @@ import java.util.Arrays;
  *    read the root slot that led them there, so the pool they use contains every ply reachable from that slot.
  *    An old pool is never written again, so a reader still on it reads a consistent older copy.
  *  - 32-bit int loads and stores are atomic (JLS 17.7), so a leaf is never torn.
- *  - freed plies are reused after Quarantine's grace period (time based, default 100 ms). A reader stalled inside
- *    one lookup for longer than that (descheduled, or stopped at a safepoint while the writer's clock runs on)
- *    may read one wrong but well-formed leaf; it never indexes out of bounds. Ip4FibConcurrencyTest passes at
- *    100 ms and fails within a second at 1 ms grace on a loaded 2-vCPU VM: a quiescent-state (epoch) scheme,
- *    as Contrail's vr_defer/RCU does, is the robust replacement and only needs Quarantine.isReusable changed.
+ *  - freed plies go to a Quarantine and are reused only when (a) the grace time has passed (default 100 ms) and
+ *    (b), when the table was given ReaderEpochs (every forwarder's tables are), every registered worker has left
+ *    the batch it may have been in when the ply was unlinked (epoch-based reclamation, Contrail's vr_defer/RCU
+ *    idea; the argument is in ReaderEpochs). With (b) a stalled reader blocks reuse instead of reading a
+ *    recycled ply. Readers that do not register (tests, tools) get (a) only: Ip4FibConcurrencyTest shows a
+ *    reader stalled longer than the grace can then read one wrong but well-formed leaf, never out of bounds.
  *
  * File layout: configuration and state, reader accessors, add, delete, walk (dump and promotion copy), ply
  * allocation.
@@ -109,7 +110,8 @@ final class Mtrie
         final int plenShift,
         final int plenMask,
         final int maxPlies,
-        final long graceNs)
+        final long graceNs,
+        final ReaderEpochs epochs)
     {
         if ((maxLength - rootBits) % plyBits != 0 || (64 - rootBits) % plyBits != 0 && maxLength > 64)
         {
@@ -124,7 +126,7 @@ final class Mtrie
         this.plenShift = plenShift;
         this.plenMask = plenMask;
         this.maxPlies = Math.min(maxPlies, (Integer.MAX_VALUE - 64) >> plyBits);
-        this.quarantine = new Quarantine(graceNs);
+        this.quarantine = new Quarantine(graceNs, epochs);
         this.root = new int[1 << rootBits];
         POOL.setRelease(this, new int[0]);
     }

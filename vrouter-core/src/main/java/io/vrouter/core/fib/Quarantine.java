@@ -17,14 +17,17 @@ final class Quarantine
     static final long DEFAULT_GRACE_NS = 100_000_000L;
 
     private final long graceNs;
+    private final ReaderEpochs epochs;
     private int[] indices = new int[16];
     private long[] freedAtNs = new long[16];
+    private long[] stamps = new long[16];
     private int head;
     private int size;
 
-    Quarantine(final long graceNs)
+    Quarantine(final long graceNs, final ReaderEpochs epochs)
     {
         this.graceNs = graceNs;
+        this.epochs = epochs;
     }
 
     void add(final int index, final long nowNs)
@@ -33,36 +36,47 @@ final class Quarantine
         {
             final int[] newIndices = new int[size * 2];
             final long[] newTimes = new long[size * 2];
+            final long[] newStamps = new long[size * 2];
             for (int i = 0; i < size; i++)
             {
                 final int j = (head + i) & (size - 1);
                 newIndices[i] = indices[j];
                 newTimes[i] = freedAtNs[j];
+                newStamps[i] = stamps[j];
             }
             indices = newIndices;
             freedAtNs = newTimes;
+            stamps = newStamps;
             head = 0;
         }
         final int tail = (head + size) & (indices.length - 1);
         indices[tail] = index;
         freedAtNs[tail] = nowNs;
+        // Memory freed off-line (never published, nowNs far in the past) needs no reader to move on.
+        stamps[tail] = null == epochs || nowNs <= Long.MIN_VALUE / 4 ? Long.MIN_VALUE : epochs.stamp();
         size++;
     }
 
     boolean isReusable(final long nowNs)
     {
-        return size > 0 && nowNs - freedAtNs[head] >= graceNs;
+        return size > 0 && isSafe(head, nowNs);
     }
 
     /** Number of entries reusable now, counting at most {@code limit}. */
     int reusable(final long nowNs, final int limit)
     {
         int n = 0;
-        while (n < size && n < limit && nowNs - freedAtNs[(head + n) & (indices.length - 1)] >= graceNs)
+        while (n < size && n < limit && isSafe((head + n) & (indices.length - 1), nowNs))
         {
             n++;
         }
         return n;
+    }
+
+    private boolean isSafe(final int i, final long nowNs)
+    {
+        return nowNs - freedAtNs[i] >= graceNs
+            && (null == epochs || Long.MIN_VALUE == stamps[i] || epochs.isQuiescentSince(stamps[i]));
     }
 
     int poll()
@@ -87,6 +101,6 @@ final class Quarantine
 
     long memoryBytes()
     {
-        return 32L + 16 + 4L * indices.length + 16 + 8L * freedAtNs.length;
+        return 40L + 16 + 4L * indices.length + 32 + 16L * freedAtNs.length;
     }
 }

@@ -32,6 +32,7 @@ public final class VrfFibs
     private final Ip4Fib[] ip4;
     private final Ip6Fib[] ip6;
     private final FibEntries entries;
+    private final ReaderEpochs epochs;
 
     /** {@link #DEFAULT_MAX_VRFS} VRFs and a default {@link FibEntries}. */
     public VrfFibs()
@@ -45,6 +46,17 @@ public final class VrfFibs
      */
     public VrfFibs(final int maxVrfs, final FibEntries entries)
     {
+        this(maxVrfs, entries, null);
+    }
+
+    /**
+     * @param maxVrfs number of VRF ids, 1 to {@link #MAX_VRFS}.
+     * @param entries the entries table shared by all VRFs' entry leaves.
+     * @param epochs  the forwarding workers' read sections, given to every table created (null: time only).
+     */
+    public VrfFibs(final int maxVrfs, final FibEntries entries, final ReaderEpochs epochs)
+    {
+        this.epochs = epochs;
         if (maxVrfs < 1 || maxVrfs > MAX_VRFS)
         {
             throw new IllegalArgumentException("maxVrfs " + maxVrfs);
@@ -52,6 +64,14 @@ public final class VrfFibs
         this.ip4 = new Ip4Fib[maxVrfs];
         this.ip6 = new Ip6Fib[maxVrfs];
         this.entries = entries;
+    }
+
+    /**
+     * @return the read sections of the forwarding workers, or null when reclamation is time-based only.
+     */
+    public ReaderEpochs readerEpochs()
+    {
+        return epochs;
     }
 
     /**
@@ -203,7 +223,8 @@ public final class VrfFibs
         Ip4Fib fib = ip4[vrfId];
         if (null == fib)
         {
-            fib = new Ip4Fib();
+            fib = new Ip4Fib(Ip4Fib.DEFAULT_PROMOTE_AT_PLIES, Ip4Fib.DEFAULT_MAX_PLIES, Ip4Fib.DEFAULT_GRACE_NS,
+                epochs);
             V4.setRelease(ip4, vrfId, fib);
         }
         return fib;
@@ -220,7 +241,8 @@ public final class VrfFibs
         Ip6Fib fib = ip6[vrfId];
         if (null == fib)
         {
-            fib = new Ip6Fib();
+            fib = new Ip6Fib(Ip6Fib.DEFAULT_PROMOTE_AT_PLIES, Ip6Fib.DEFAULT_MAX_PLIES, Ip4Fib.DEFAULT_GRACE_NS,
+                epochs);
             V6.setRelease(ip6, vrfId, fib);
         }
         return fib;

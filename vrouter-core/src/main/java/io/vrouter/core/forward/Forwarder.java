@@ -7,6 +7,7 @@ import io.vrouter.core.bridge.BridgeEntry;
 import io.vrouter.core.fib.Fib6Leaf;
 import io.vrouter.core.fib.FibEntries;
 import io.vrouter.core.fib.FibLeaf;
+import io.vrouter.core.fib.ReaderEpochs;
 import io.vrouter.core.fib.VrfFibs;
 import io.vrouter.core.iface.InterfaceTable;
 import io.vrouter.core.iface.Vif;
@@ -83,6 +84,8 @@ public final class Forwarder
     private final NextHopMap vxlan;
     private final ForwardingCounters counters;
     private final FlowHook flowHook;
+    private final ReaderEpochs readerEpochs;
+    private final int readerSlot;
     private final int ipIdStride;
     private int nextIpId;
 
@@ -120,6 +123,8 @@ public final class Forwarder
         this.counters = counters;
         this.flowHook = flowHook;
         this.ipIdStride = workers;
+        this.readerEpochs = tables.fibs().readerEpochs();
+        this.readerSlot = readerEpochs == null ? -1 : readerEpochs.register();
         this.nextIpId = workerIndex + 1;
     }
 
@@ -172,12 +177,26 @@ public final class Forwarder
     {
         batch = packets;
         final int n = packets.count();
-        for (int i = 0; i < n; i++)
+        if (readerEpochs != null)
         {
-            processOne(i);
+            readerEpochs.enter(readerSlot);
         }
-        batch = null;
-        buf = null;
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                processOne(i);
+            }
+        }
+        finally
+        {
+            if (readerEpochs != null)
+            {
+                readerEpochs.exit(readerSlot);
+            }
+            batch = null;
+            buf = null;
+        }
     }
 
     private void processOne(final int s)
