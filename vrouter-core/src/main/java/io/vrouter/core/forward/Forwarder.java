@@ -86,6 +86,7 @@ public final class Forwarder
     private final FlowHook flowHook;
     private final ReaderEpochs readerEpochs;
     private final int readerSlot;
+    private final boolean mssClamp;
     private final int ipIdStride;
     private int nextIpId;
 
@@ -123,6 +124,7 @@ public final class Forwarder
         this.counters = counters;
         this.flowHook = flowHook;
         this.ipIdStride = workers;
+        this.mssClamp = tables.config().mssClamp();
         this.readerEpochs = tables.fibs().readerEpochs();
         this.readerSlot = readerEpochs == null ? -1 : readerEpochs.register();
         this.nextIpId = workerIndex + 1;
@@ -238,12 +240,17 @@ public final class Forwarder
 
     private void transmit(final int outVif, final int offset, final int length)
     {
-        final Vif out = interfaces.get(outVif);
-        if (out == null)
+        if (interfaces.get(outVif) == null)
         {
             drop(DropReason.INTERFACE_TX_DISCARD);
             return;
         }
+        transmitChecked(outVif, offset, length);
+    }
+
+    /** Sends on an interface the caller has just looked up and found present. */
+    private void transmitChecked(final int outVif, final int offset, final int length)
+    {
         batch.result(slot, outVif, offset, length);
         counters.sent(outVif, length);
     }
@@ -443,9 +450,17 @@ public final class Forwarder
         final int label;
         if (version == 4)
         {
-            nhId = FibLeaf.nhId(leaf, fibEntries);
-            label = (FibLeaf.labelFlags(leaf, fibEntries) & LABEL_VALID) != 0 ? FibLeaf.label(leaf, fibEntries)
-                : NO_LABEL;
+            if (FibLeaf.isEntry(leaf))
+            {
+                final int entry = FibLeaf.value(leaf);
+                nhId = fibEntries.nhId(entry);
+                label = (fibEntries.labelFlags(entry) & LABEL_VALID) != 0 ? fibEntries.label(entry) : NO_LABEL;
+            }
+            else
+            {
+                nhId = FibLeaf.value(leaf);
+                label = NO_LABEL;
+            }
         }
         else
         {
@@ -608,7 +623,7 @@ public final class Forwarder
             packetTooBig(l3, ipLength, version, out.mtu() - overhead);
             return;
         }
-        if (tables.config().mssClamp())
+        if (mssClamp)
         {
             clampMss(l3, ipLength, version, out.mtu());
         }
@@ -634,7 +649,7 @@ public final class Forwarder
                 drop(DropReason.INVALID_NH);
                 return;
         }
-        transmit(nh.oif(), start, frameEnd(l3, ipLength) - start);
+        transmitChecked(nh.oif(), start, frameEnd(l3, ipLength) - start);
     }
 
     private void tunnelFrame(final NextHop nh, final int vrf, final int label)
@@ -830,12 +845,13 @@ public final class Forwarder
             return;
         }
         final int l3 = frameOffset + ETH_HLEN;
-        final DropReason bad = checkIpv4(l3, frameLength - ETH_HLEN);
-        if (bad != null)
+        if (frameLength - ETH_HLEN < Ipv4Header.MIN_LENGTH)
         {
-            drop(bad);
+            drop(DropReason.PULL);
             return;
         }
+        // The outer header is validated whole by the decapsulation below, only for packets addressed to
+        // this node; anything else is dropped by the lookup without being trusted further.
         final int leaf = fibs.lookup4(vif.vrf(), Ipv4Header.dstAddress(buf, l3));
         final NextHop nh = nextHops.get(FibLeaf.nhId(leaf, fibEntries));
         if (nh == null || !nh.isValid())
@@ -849,7 +865,7 @@ public final class Forwarder
             return;
         }
         counters.countVrf(vif.vrf(), VrfStat.RECEIVES);
-        final long result = TunnelDecap.decapIpv4(buf, l3, Ipv4Header.totalLength(buf, l3));
+        final long result = TunnelDecap.decapIpv4(buf, l3, frameLength - ETH_HLEN);
         if (DecapResult.isError(result))
         {
             final int code = DecapResult.errorCode(result);
