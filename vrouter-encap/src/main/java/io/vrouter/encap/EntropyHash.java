@@ -196,74 +196,8 @@ public final class EntropyHash
     }
 
     /**
-     * lookup3 {@code hashword()} over {@code length} 32-bit words of {@code key} starting at {@code offset}.
-     * Equal to DPDK {@code rte_jhash()} over the same words stored little-endian.
-     *
-     * @param key    words to hash.
-     * @param offset index of the first word.
-     * @param length number of words.
-     * @param seed   initial value.
-     * @return 32-bit hash.
-     */
-    public static int jhash(final int[] key, final int offset, final int length, final int seed)
-    {
-        int a = GOLDEN_RATIO + (length << 2) + seed;
-        int b = a;
-        int c = a;
-        int i = offset;
-        int remaining = length;
-
-        while (remaining > 3)
-        {
-            a += key[i];
-            b += key[i + 1];
-            c += key[i + 2];
-
-            a -= c;
-            a ^= Integer.rotateLeft(c, 4);
-            c += b;
-            b -= a;
-            b ^= Integer.rotateLeft(a, 6);
-            a += c;
-            c -= b;
-            c ^= Integer.rotateLeft(b, 8);
-            b += a;
-            a -= c;
-            a ^= Integer.rotateLeft(c, 16);
-            c += b;
-            b -= a;
-            b ^= Integer.rotateLeft(a, 19);
-            a += c;
-            c -= b;
-            c ^= Integer.rotateLeft(b, 4);
-            b += a;
-
-            remaining -= 3;
-            i += 3;
-        }
-
-        switch (remaining)
-        {
-            case 3:
-                c += key[i + 2];
-                b += key[i + 1];
-                a += key[i];
-                return fin(a, b, c);
-            case 2:
-                b += key[i + 1];
-                a += key[i];
-                return fin(a, b, c);
-            case 1:
-                a += key[i];
-                return fin(a, b, c);
-            default:
-                return c;
-        }
-    }
-
-    /**
      * lookup3 {@code hashword()} over {@code wordCount} little-endian 32-bit words in a buffer, e.g. a flow key
-     * stored in a table. Same value as {@link #jhash(int[], int, int, int)} on the decoded words.
+     * stored in a table. Same value as lookup3 {@code hashword()} on the decoded words.
      *
      * @param buffer    holding the key.
      * @param offset    of the first word.

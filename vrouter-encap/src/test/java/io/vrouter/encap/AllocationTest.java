@@ -25,7 +25,8 @@ class AllocationTest
     private final EncapRewrite udp = rewrite(TunnelType.MPLS_UDP);
     private final EncapRewrite gre = rewrite(TunnelType.MPLS_GRE);
     private final EncapRewrite vxlan = rewrite(TunnelType.VXLAN);
-    private final int[] flowKey = { 1, 2, 3, 4, 5 };
+    private final UnsafeBuffer flowKey = new UnsafeBuffer(new byte[] {1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0,
+        5, 0, 0, 0});
 
     private static EncapRewrite rewrite(final int tunnelType)
     {
@@ -61,7 +62,7 @@ class AllocationTest
             }
             final long result = TunnelDecap.decapFrame(
                 buffer, frameOffset, INNER.length + TunnelType.overhead(i % 3 + 1));
-            checksum += result + EntropyHash.jhash(flowKey, 0, flowKey.length, i);
+            checksum += result + EntropyHash.jhashWords(flowKey, 0, 5, i);
             checksum += MssClamp.clamp(buffer, HEADROOM + 20, 60, 1400);
         }
         return checksum;
