@@ -314,7 +314,7 @@ public final class Programmer
         {
             case NextHopType.ENCAP:
                 requireInterface(oif);
-                if (encap.length != 0 && encap.length < 14)
+                if ((encap.length != 0 || family == AF_INET || family == AF_INET6) && encap.length < 14)
                 {
                     throw new RequestException(Errno.EINVAL,
                         "vr_nexthop_req.nhr_encap: an L2 rewrite needs 14 bytes, got " + encap.length);

@@ -877,18 +877,17 @@ public final class Forwarder
             drop(decapError(code));
             return;
         }
-        tunnelPayload(Ipv4Header.srcAddress(buf, l3), l3 + DecapResult.headerLength(result), result);
+        tunnelPayload(l3 + DecapResult.headerLength(result), result);
     }
 
     /**
      * Forwards the payload of a tunnel packet whose outer headers were validated and removed (by
      * {@link #fabricInput} or, in the daemon, by the kernel's UDP socket).
      *
-     * @param outerSrc outer source address (the sending node).
      * @param inner    offset of the inner packet or frame.
      * @param decap    the decapsulation result ({@link DecapResult}): tunnel type, label or VNI, TTL, inner length.
      */
-    private void tunnelPayload(final int outerSrc, final int inner, final long decap)
+    private void tunnelPayload(final int inner, final long decap)
     {
         final int innerLength = DecapResult.innerLength(decap);
         if (DecapResult.tunnelType(decap) == TunnelType.VXLAN)

@@ -102,6 +102,14 @@ class ProgrammerTest
     }
 
     @Test
+    void shouldRefuseInetInterfaceNextHopWithoutRewrite()
+    {
+        refused(Errno.EINVAL, new SandeshObject("vr_nexthop_req").put("nhr_id", 7).put("nhr_type", 2L)
+            .put("nhr_family", 2L).put("nhr_encap_oif_id", new long[] {1}).put("nhr_flags", 1L));
+        assertNull(vr.tables().nextHops().get(7));
+    }
+
+    @Test
     void shouldRefuseTunnelWithoutTunnelTypeOrOuterHeader()
     {
         refused(Errno.EINVAL, new SandeshObject("vr_nexthop_req").put("nhr_id", 7).put("nhr_type", 3L)
