@@ -52,6 +52,25 @@ public enum FieldKind
     }
 
     /**
+     * {@code vr_flow_req.fr_op} by Contrail's name ({@code flow_set}, {@code flow_list},
+     * {@code flow_table_get}) or number.
+     */
+    private static long flowOp(final String text)
+    {
+        switch (text.toLowerCase(java.util.Locale.ROOT))
+        {
+            case "flow_set":
+                return 0;
+            case "flow_list":
+                return 1;
+            case "flow_table_get":
+                return 2;
+            default:
+                return Long.decode(text);
+        }
+    }
+
+    /**
      * Parses a field's text into a {@link SandeshObject} value.
      *
      * @param field field name.
@@ -67,6 +86,10 @@ public enum FieldKind
             if ("h_op".equals(field))
             {
                 return (long)Op.parse(t).code();
+            }
+            if ("fr_op".equals(field))
+            {
+                return flowOp(t);
             }
             switch (of(field))
             {

@@ -95,6 +95,9 @@ public final class Programmer
                     return mapRequest(op, request, tables.vxlan(), "vxlanr_vnid", "vxlanr_nhid");
                 case "vr_mirror_req":
                     return mapRequest(op, request, tables.mirrors(), "mirr_index", "mirr_nhid");
+                case "vr_flow_req":
+                    throw new RequestException(Errno.EOPNOTSUPP,
+                        "vr_flow_req: this forwarder has no flow table yet (it arrives with the policy module)");
                 default:
                     throw new RequestException(Errno.EOPNOTSUPP, "unsupported object " + request.type());
             }
