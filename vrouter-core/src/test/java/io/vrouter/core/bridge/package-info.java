@@ -1,0 +1,4 @@
+/**
+ * Bridge table tests.
+ */
+package io.vrouter.core.bridge;
