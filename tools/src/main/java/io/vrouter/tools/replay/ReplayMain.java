@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import io.vrouter.core.VRouterConfig;
+import io.vrouter.tools.cli.Views;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +34,10 @@ public final class ReplayMain implements Callable<Integer>
 
     @Option(names = "--capture-dir", paramLabel = "DIR", description = "write every interface's actual output here")
     private Path captureDir;
+
+    @Option(names = "--show", description = "after each case, print the forwarder's tables and counters as "
+        + "vif --list, nh --list, rt --dump, mpls --dump, dropstats and vrfstats do")
+    private boolean show;
 
     /**
      * Entry point.
@@ -67,7 +72,8 @@ public final class ReplayMain implements Callable<Integer>
                 return 2;
             }
         }
-        final ReplayRunner runner = new ReplayRunner(VRouterConfig.defaults(), captureDir);
+        final ReplayRunner runner = new ReplayRunner(VRouterConfig.defaults(), captureDir,
+            show ? vr -> System.out.print(Views.all(vr)) : null);
         final List<ReplayRunner.CaseResult> results = new ArrayList<>();
         int failed = 0;
         for (final Path f : files)

@@ -27,6 +27,7 @@ public final class ReplayRunner
 {
     private final VRouterConfig config;
     private final Path captureDir;
+    private final java.util.function.Consumer<VRouter> inspector;
 
     /**
      * A runner.
@@ -36,8 +37,22 @@ public final class ReplayRunner
      */
     public ReplayRunner(final VRouterConfig config, final Path captureDir)
     {
+        this(config, captureDir, null);
+    }
+
+    /**
+     * A runner that hands each case's forwarder to an inspector when the case ends.
+     *
+     * @param config     forwarder configuration for each fresh forwarder.
+     * @param captureDir where to write each packet step's actual output (null: nowhere).
+     * @param inspector  called with the forwarder after the case's last step (null: none).
+     */
+    public ReplayRunner(
+        final VRouterConfig config, final Path captureDir, final java.util.function.Consumer<VRouter> inspector)
+    {
         this.config = config;
         this.captureDir = captureDir;
+        this.inspector = inspector;
     }
 
     /**
@@ -73,6 +88,21 @@ public final class ReplayRunner
         }
         final VRouter vrouter = new VRouter(config);
         final Forwarder forwarder = vrouter.newForwarder();
+        try
+        {
+            return runSteps(file, c, vrouter, forwarder);
+        }
+        finally
+        {
+            if (inspector != null)
+            {
+                inspector.accept(vrouter);
+            }
+        }
+    }
+
+    private CaseResult runSteps(final Path file, final VtestCase c, final VRouter vrouter, final Forwarder forwarder)
+    {
         int messages = 0;
         int packets = 0;
         int index = 0;

@@ -1,0 +1,387 @@
+package io.vrouter.tools.cli;
+
+import java.util.List;
+
+import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.iface.VifFlags;
+import io.vrouter.core.iface.VifType;
+import io.vrouter.core.nh.NextHopFlags;
+import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.status.DropReason;
+import io.vrouter.core.status.VrfStat;
+
+/**
+ * Renders forwarder objects ({@code vr_interface_req}, {@code vr_nexthop_req}, {@code vr_route_req},
+ * {@code vr_mpls_req} answers) and counters in the layouts of Contrail's {@code vif --list},
+ * {@code nh --list}, {@code rt --dump}, {@code mpls --dump}, {@code dropstats} and {@code vrfstats}
+ * (reference §5), so an operator reads what they already know. Two deliberate differences:
+ * {@code rt --dump} prints each route once as its prefix (Contrail prints mtrie leaves), and fields
+ * this forwarder does not track (reference counts, QoS) are left out rather than invented.
+ */
+public final class Formats
+{
+    private static final String VIF_LEGEND = String.join("\n",
+        "Flags: P=Policy, X=Cross Connect, S=Service Chain, Mr=Receive Mirror",
+        "       Mt=Transmit Mirror, Tc=Transmit Checksum Offload, L3=Layer 3, L2=Layer 2",
+        "       D=DHCP, Vp=Vhost Physical, Pr=Promiscuous, Vnt=Native Vlan Tagged",
+        "       Mnp=No MAC Proxy, Dpdk=DPDK PMD Interface, Rfl=Receive Filtering Offload, Mon=Interface is Monitored",
+        "       Uuf=Unknown Unicast Flood, Vof=VLAN insert/strip offload, Df=Drop New Flows, L=MAC Learning Enabled",
+        "       Proxy=MAC Requests Proxied Always, Er=Etree Root, Mn=Mirror without Vlan Tag, Ig=Igmp Trap Enabled");
+
+    private Formats()
+    {
+    }
+
+    /**
+     * {@code vif --list}.
+     *
+     * @param vifs interface objects in index order.
+     * @return the text.
+     */
+    public static String vifList(final List<SandeshObject> vifs)
+    {
+        final StringBuilder sb = new StringBuilder("Vrouter Interface Table\n\n").append(VIF_LEGEND).append("\n\n");
+        for (final SandeshObject v : vifs)
+        {
+            sb.append(vif(v)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * One interface block of {@code vif --list} / {@code vif --get}.
+     *
+     * @param v a {@code vr_interface_req} answer.
+     * @return the block, ending with a newline.
+     */
+    public static String vif(final SandeshObject v)
+    {
+        final int type = (int)num(v, "vifr_type");
+        final String name = v.getString("vifr_name", "");
+        final String os = type == VifType.PHYSICAL && (num(v, "vifr_flags") & VifFlags.MOCK_DEVICE) != 0
+            ? "PCI: Mock" : "OS: " + name;
+        final StringBuilder sb = new StringBuilder();
+        sb.append(pad("vif0/" + num(v, "vifr_idx"), 12)).append(os).append(" NH: ").append(num(v, "vifr_nh_id"))
+            .append('\n');
+        sb.append(indent()).append("Type:").append(VifType.name(type)).append(" HWaddr:")
+            .append(mac((byte[])v.get("vifr_mac"), true)).append(" IPaddr:")
+            .append(ip(Integer.reverseBytes((int)num(v, "vifr_ip"))))
+            .append('\n');
+        sb.append(indent()).append("Vrf:").append(num(v, "vifr_vrf")).append(" Mcast Vrf:")
+            .append(num(v, "vifr_mcast_vrf")).append(" Flags:").append(VifFlags.symbols((int)num(v, "vifr_flags")))
+            .append(" MTU:").append(num(v, "vifr_mtu")).append('\n');
+        sb.append(indent()).append("RX packets:").append(num(v, "vifr_ipackets")).append("  bytes:")
+            .append(num(v, "vifr_ibytes")).append(" errors:0\n");
+        sb.append(indent()).append("TX packets:").append(num(v, "vifr_opackets")).append("  bytes:")
+            .append(num(v, "vifr_obytes")).append(" errors:0\n");
+        sb.append(indent()).append("Drops:").append(num(v, "vifr_dpackets")).append('\n');
+        return sb.toString();
+    }
+
+    /**
+     * {@code nh --list}.
+     *
+     * @param nhs next-hop objects in id order.
+     * @return the text.
+     */
+    public static String nhList(final List<SandeshObject> nhs)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final SandeshObject nh : nhs)
+        {
+            sb.append(nh(nh)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * One next-hop block of {@code nh --list} / {@code nh --get}.
+     *
+     * @param nh a {@code vr_nexthop_req} answer.
+     * @return the block, ending with a newline.
+     */
+    public static String nh(final SandeshObject nh)
+    {
+        final int type = (int)num(nh, "nhr_type");
+        final int flags = (int)num(nh, "nhr_flags");
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format("Id:%-9d  Type:%-13s  Fmly:%8s  Rid:0  Vrf:%d%n", num(nh, "nhr_id"),
+            NextHopType.name(type), family((int)num(nh, "nhr_family")), num(nh, "nhr_vrf")));
+        final String words = NextHopFlags.words(flags);
+        sb.append(NH_INDENT).append("Flags:").append(words.isEmpty() ? "None" : words).append('\n');
+        final long[] oif = (long[])nh.get("nhr_encap_oif_id");
+        final byte[] encap = (byte[])nh.get("nhr_encap");
+        if (type == NextHopType.ENCAP)
+        {
+            sb.append(NH_INDENT).append("EncapFmly:0000 Oif:").append(oif == null ? -1 : oif[0]).append(" Len:")
+                .append(encap == null ? 0 : encap.length).append('\n');
+            if (encap != null && encap.length > 0)
+            {
+                sb.append(NH_INDENT).append("Encap Data: ").append(hexBytes(encap)).append('\n');
+            }
+        }
+        else if (type == NextHopType.TUNNEL)
+        {
+            sb.append(NH_INDENT).append("Oif:").append(oif == null ? -1 : oif[0]).append(" Len:")
+                .append(encap == null ? 0 : encap.length).append(" Data:").append(hexBytes(encap)).append('\n');
+            sb.append(NH_INDENT).append("Sip:").append(ip(Integer.reverseBytes((int)num(nh, "nhr_tun_sip"))))
+                .append(" Dip:").append(ip(Integer.reverseBytes((int)num(nh, "nhr_tun_dip")))).append('\n');
+        }
+        else if (type == NextHopType.COMPOSITE)
+        {
+            final long[] members = (long[])nh.get("nhr_nh_list");
+            final long[] labels = (long[])nh.get("nhr_label_list");
+            sb.append(NH_INDENT).append("Sub NH(label):");
+            for (int i = 0; members != null && i < members.length; i++)
+            {
+                sb.append(' ').append(members[i]).append('(').append(labels[i]).append(')');
+            }
+            sb.append('\n');
+        }
+        else if (type == NextHopType.VRF_TRANSLATE)
+        {
+            sb.append(NH_INDENT).append("Vrf:").append(num(nh, "nhr_vrf")).append('\n');
+        }
+        else if (oif != null)
+        {
+            sb.append(NH_INDENT).append("Oif:").append(oif[0]).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code rt --dump VRF} for inet or inet6: one line per route, its prefix and prefix length.
+     *
+     * @param vrf    the VRF.
+     * @param family 2 or 10.
+     * @param routes route objects from a dump.
+     * @return the text.
+     */
+    public static String rtDump(final int vrf, final int family, final List<SandeshObject> routes)
+    {
+        final StringBuilder sb = new StringBuilder(
+            "Flags: L=Label Valid, P=Proxy ARP, T=Trap ARP, F=Flood ARP, Ml=MAC-IP learnt route\n");
+        sb.append("vRouter ").append(family == 10 ? "inet6" : "inet4").append(" routing table 0/").append(vrf)
+            .append("/unicast\n");
+        sb.append("Destination           PPL        Flags        Label         Nexthop    Stitched MAC(Index)\n");
+        for (final SandeshObject r : routes)
+        {
+            final byte[] p = (byte[])r.get("rtr_prefix");
+            final int plen = (int)num(r, "rtr_prefix_len");
+            final int flags = (int)num(r, "rtr_label_flags");
+            final long label = num(r, "rtr_label");
+            final String dest = (p.length == 4 ? ip(p) : ip6(p)) + "/" + plen;
+            sb.append(String.format("%-21s %4d        %5s      %5s        %7d        %s%n", dest, plen,
+                routeFlags(flags), (flags & 0x1) != 0 ? String.valueOf(label) : "-", num(r, "rtr_nh_id"),
+                r.get("rtr_mac") == null ? "-" : mac((byte[])r.get("rtr_mac"), false)));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code mpls --dump}.
+     *
+     * @param labels label objects.
+     * @return the text.
+     */
+    public static String mplsDump(final List<SandeshObject> labels)
+    {
+        final StringBuilder sb = new StringBuilder(
+            "MPLS Input Label Map\n\n   Label    NextHop\n-------------------\n");
+        for (final SandeshObject l : labels)
+        {
+            sb.append(String.format("%8d    %6d%n", num(l, "mr_label"), num(l, "mr_nhid")));
+        }
+        return sb.toString();
+    }
+
+    /** Contrail's {@code dropstats} order (reference §5.6). */
+    private static final DropReason[] DROPSTATS_ORDER =
+    {
+        DropReason.INVALID_IF, DropReason.INVALID_ARP, DropReason.TRAP_NO_IF, DropReason.INTERFACE_TX_DISCARD,
+        DropReason.INTERFACE_DROP, DropReason.INTERFACE_RX_DISCARD, DropReason.FLOW_UNUSABLE,
+        DropReason.FLOW_NO_MEMORY, DropReason.FLOW_TABLE_FULL, DropReason.FLOW_NAT_NO_RFLOW,
+        DropReason.FLOW_ACTION_DROP, DropReason.FLOW_ACTION_INVALID, DropReason.FLOW_INVALID_PROTOCOL,
+        DropReason.FLOW_QUEUE_LIMIT_EXCEEDED, DropReason.NEW_FLOWS, DropReason.FLOW_EVICT, DropReason.TRAP_ORIGINAL,
+        DropReason.DISCARD, DropReason.TTL_EXCEEDED, DropReason.MCAST_CLONE_FAIL, DropReason.INVALID_NH,
+        DropReason.INVALID_LABEL, DropReason.INVALID_PROTOCOL, DropReason.LEAF_TO_LEAF,
+        DropReason.BMAC_ISID_MISMATCH, DropReason.REWRITE_FAIL, DropReason.INVALID_MCAST_SOURCE, DropReason.PKT_LOOP,
+        DropReason.PUSH, DropReason.PULL, DropReason.DUPLICATED, DropReason.HEAD_ALLOC_FAIL, DropReason.PCOW_FAIL,
+        DropReason.INVALID_PACKET, DropReason.MISC, DropReason.NOWHERE_TO_GO, DropReason.CKSUM_ERR,
+        DropReason.NO_FMD, DropReason.INVALID_VNID, DropReason.FRAGMENTS, DropReason.INVALID_SOURCE,
+        DropReason.MCAST_DF_BIT, DropReason.L2_NO_ROUTE, DropReason.NO_MEMORY, DropReason.FRAGMENT_QUEUE_FAIL,
+        DropReason.NO_CRYPT_PATH, DropReason.INVALID_HBS_PKT, DropReason.NO_FRAG_ENTRY, DropReason.ICMP_ERROR,
+        DropReason.CLONE_FAIL, DropReason.INVALID_UNDERLAY_ECMP, DropReason.VLAN_FWD_TX, DropReason.VLAN_FWD_ENQ,
+    };
+
+    /**
+     * {@code dropstats}: the non-zero counters, in Contrail's order, as {@code "%-28s  %d"}.
+     *
+     * @param drops counts indexed by {@link DropReason#ordinal()}.
+     * @return the text ("" when nothing was dropped).
+     */
+    public static String dropstats(final long[] drops)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final DropReason r : DROPSTATS_ORDER)
+        {
+            final long n = drops[r.ordinal()];
+            if (n != 0)
+            {
+                sb.append(String.format("%-28s  %d%n", r.label(), n));
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code vrfstats --get N}.
+     *
+     * @param vrf    the VRF.
+     * @param counts counts indexed by {@link VrfStat#ordinal()}.
+     * @return the text.
+     */
+    public static String vrfstats(final int vrf, final long[] counts)
+    {
+        return "Vrf: " + vrf + "\n"
+            + line(counts, "Discards", VrfStat.DISCARDS, "Resolves", VrfStat.RESOLVES, "Receives", VrfStat.RECEIVES,
+                "L2 Receives", VrfStat.L2_RECEIVES, "Vrf Translates", VrfStat.VRF_TRANSLATES,
+                "Unknown Unicast Floods", VrfStat.UUC_FLOODS)
+            + line(counts, "Ecmp Composites", VrfStat.ECMP_COMPOSITES, "L2 Mcast Composites",
+                VrfStat.L2_MCAST_COMPOSITES, "Fabric Composites", VrfStat.FABRIC_COMPOSITES, "Encap Composites",
+                VrfStat.ENCAP_COMPOSITES, "Evpn Composites", VrfStat.EVPN_COMPOSITES)
+            + line(counts, "Udp Tunnels", VrfStat.UDP_TUNNELS, "Udp Mpls Tunnels", VrfStat.UDP_MPLS_TUNNELS,
+                "Gre Mpls Tunnels", VrfStat.GRE_MPLS_TUNNELS, "Vxlan Tunnels", VrfStat.VXLAN_TUNNELS, "Pbb Tunnels",
+                VrfStat.PBB_TUNNELS, "Mpls over Mpls Tunnels", VrfStat.UDP_MPLS_OVER_MPLS_TUNNELS)
+            + line(counts, "L2 Encaps", VrfStat.L2_ENCAPS, "Encaps", VrfStat.ENCAPS)
+            + line(counts, "GROs", VrfStat.GROS, "Diags", VrfStat.DIAGS)
+            + line(counts, "Arp Virtual Proxys", VrfStat.ARP_VIRTUAL_PROXY, "Arp Virtual Stitchs",
+                VrfStat.ARP_VIRTUAL_STITCH, "Arp Virtual Floods", VrfStat.ARP_VIRTUAL_FLOOD, "Arp Physical Stitchs",
+                VrfStat.ARP_PHYSICAL_STITCH, "Arp Tor Proxys", VrfStat.ARP_TOR_PROXY, "Arp Physical Floods",
+                VrfStat.ARP_PHYSICAL_FLOOD);
+    }
+
+    private static String line(final long[] counts, final Object... namesAndStats)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < namesAndStats.length; i += 2)
+        {
+            if (i > 0)
+            {
+                sb.append(", ");
+            }
+            sb.append(namesAndStats[i]).append(' ').append(counts[((VrfStat)namesAndStats[i + 1]).ordinal()]);
+        }
+        return sb.append('\n').toString();
+    }
+
+    private static String routeFlags(final int flags)
+    {
+        final StringBuilder sb = new StringBuilder();
+        final String[] letters = {"L", "P", "T", "F", "Ml"};
+        for (int i = 0; i < letters.length; i++)
+        {
+            if ((flags & (1 << i)) != 0)
+            {
+                sb.append(letters[i]);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static long num(final SandeshObject o, final String field)
+    {
+        final Object v = o.get(field);
+        if (v instanceof Long)
+        {
+            return (Long)v;
+        }
+        if (v instanceof long[] && ((long[])v).length > 0)
+        {
+            return ((long[])v)[0];
+        }
+        return 0;
+    }
+
+    private static final String NH_INDENT = "              ";
+
+    private static String indent()
+    {
+        return "            ";
+    }
+
+    private static String pad(final String s, final int width)
+    {
+        return s.length() >= width ? s + " " : s + " ".repeat(width - s.length());
+    }
+
+    private static String family(final int family)
+    {
+        switch (family)
+        {
+            case 2:
+                return "AF_INET";
+            case 7:
+                return "AF_BRIDGE";
+            case 10:
+                return "AF_INET6";
+            default:
+                return "AF_UNSPEC";
+        }
+    }
+
+    /** MAC as {@code ether_ntoa} prints it (no leading zeros), or zero-padded. */
+    static String mac(final byte[] b, final boolean zeroPad)
+    {
+        if (b == null)
+        {
+            return "00:00:00:00:00:00";
+        }
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < b.length; i++)
+        {
+            if (i > 0)
+            {
+                sb.append(':');
+            }
+            sb.append(zeroPad ? String.format("%02x", b[i] & 0xFF) : Integer.toHexString(b[i] & 0xFF));
+        }
+        return sb.toString();
+    }
+
+    private static String hexBytes(final byte[] b)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; b != null && i < b.length; i++)
+        {
+            if (i > 0)
+            {
+                sb.append(' ');
+            }
+            sb.append(String.format("%02x", b[i] & 0xFF));
+        }
+        return sb.toString();
+    }
+
+    static String ip(final int a)
+    {
+        return (a >>> 24) + "." + ((a >>> 16) & 0xFF) + "." + ((a >>> 8) & 0xFF) + "." + (a & 0xFF);
+    }
+
+    private static String ip(final byte[] p)
+    {
+        return (p[0] & 0xFF) + "." + (p[1] & 0xFF) + "." + (p[2] & 0xFF) + "." + (p[3] & 0xFF);
+    }
+
+    private static String ip6(final byte[] p)
+    {
+        try
+        {
+            return java.net.InetAddress.getByAddress(p).getHostAddress();
+        }
+        catch (final java.net.UnknownHostException e)
+        {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

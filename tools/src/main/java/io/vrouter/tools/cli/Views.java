@@ -1,0 +1,82 @@
+package io.vrouter.tools.cli;
+
+import java.util.List;
+
+import io.vrouter.core.VRouter;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.status.DropReason;
+import io.vrouter.core.status.VrfStat;
+
+/**
+ * The operator's view of one forwarder instance: interfaces, next hops, the routes of every VRF
+ * that has any, the label map, drop and VRF counters, read through the same DUMP requests a
+ * control-socket client sends and printed by {@link Formats}.
+ */
+public final class Views
+{
+    private Views()
+    {
+    }
+
+    /**
+     * Everything, as {@code vif --list; nh --list; rt --dump N (each VRF); mpls --dump; dropstats; vrfstats}.
+     *
+     * @param vrouter the forwarder.
+     * @return the text.
+     */
+    public static String all(final VRouter vrouter)
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append(Formats.vifList(dump(vrouter, new SandeshObject("vr_interface_req")))).append('\n');
+        sb.append(Formats.nhList(dump(vrouter, new SandeshObject("vr_nexthop_req"))));
+        for (int vrf = 0; vrf < vrouter.tables().config().vrfs(); vrf++)
+        {
+            for (final int family : new int[] {2, 10})
+            {
+                final boolean present = family == 2
+                    ? vrouter.tables().fibs().ip4(vrf) != null
+                    : vrouter.tables().fibs().ip6(vrf) != null;
+                if (present)
+                {
+                    sb.append(Formats.rtDump(vrf, family, dump(vrouter, new SandeshObject("vr_route_req")
+                        .put("rtr_family", family).put("rtr_vrf_id", vrf)))).append('\n');
+                }
+            }
+        }
+        sb.append(Formats.mplsDump(dump(vrouter, new SandeshObject("vr_mpls_req")))).append('\n');
+        final long[] drops = new long[DropReason.COUNT];
+        for (final DropReason r : DropReason.BY_ID)
+        {
+            drops[r.ordinal()] = vrouter.drops(r);
+        }
+        final String dropText = Formats.dropstats(drops);
+        sb.append(dropText.isEmpty() ? "(no drops)\n" : dropText).append('\n');
+        for (int vrf = 0; vrf < vrouter.tables().config().vrfs(); vrf++)
+        {
+            final long[] counts = new long[VrfStat.COUNT];
+            long total = 0;
+            for (final VrfStat s : VrfStat.BY_ID)
+            {
+                counts[s.ordinal()] = vrouter.vrfStat(vrf, s);
+                total += counts[s.ordinal()];
+            }
+            if (total != 0)
+            {
+                sb.append(Formats.vrfstats(vrf, counts));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static List<SandeshObject> dump(final VRouter vrouter, final SandeshObject request)
+    {
+        request.put("h_op", 3L);
+        final Response r = vrouter.program(request);
+        if (r.code() < 0)
+        {
+            throw new IllegalStateException(request.type() + " dump refused: " + r.message());
+        }
+        return r.objects();
+    }
+}

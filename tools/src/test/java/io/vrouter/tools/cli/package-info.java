@@ -1,0 +1,4 @@
+/**
+ * CLI layout tests.
+ */
+package io.vrouter.tools.cli;
