@@ -4,7 +4,6 @@ import io.vrouter.wire.GreHeader;
 import io.vrouter.wire.MplsHeader;
 import org.agrona.MutableDirectBuffer;
 
-import java.nio.ByteOrder;
 
 /**
  * MPLSoGRE (RFC 4023) encapsulation as Contrail's {@code nh_gre_tunnel} does it.
@@ -52,9 +51,7 @@ public final class MplsGreEncap
         assert innerOffset >= OVERHEAD : innerOffset;
 
         final int frameOffset = innerOffset - OVERHEAD;
-        final int mplsTtl = 0 == ttl ? TunnelType.DEFAULT_MPLS_TTL : ttl;
-        buffer.putInt(innerOffset - MplsHeader.ENTRY_LENGTH,
-            (label << 12) | MplsHeader.BOTTOM_OF_STACK | (mplsTtl & 0xFF), ByteOrder.BIG_ENDIAN);
+        MplsHeader.pushBottomOfStack(buffer, innerOffset, label, ttl);
         buffer.putBytes(frameOffset, rewrite.bytes(), 0, EncapRewrite.TUNNEL_OFFSET + GreHeader.BASE_LENGTH);
 
         final int totalLength = innerLength + MplsHeader.ENTRY_LENGTH + GreHeader.BASE_LENGTH + 20;

@@ -56,9 +56,7 @@ public final class MplsUdpEncap
         assert innerOffset >= OVERHEAD : innerOffset;
 
         final int frameOffset = innerOffset - OVERHEAD;
-        final int mplsTtl = 0 == ttl ? TunnelType.DEFAULT_MPLS_TTL : ttl;
-        buffer.putInt(innerOffset - MplsHeader.ENTRY_LENGTH,
-            (label << 12) | MplsHeader.BOTTOM_OF_STACK | (mplsTtl & 0xFF), ByteOrder.BIG_ENDIAN);
+        MplsHeader.pushBottomOfStack(buffer, innerOffset, label, ttl);
         buffer.putBytes(frameOffset, rewrite.bytes(), 0, EncapRewrite.TUNNEL_OFFSET + UdpHeader.HEADER_LENGTH);
 
         final int udpLength = innerLength + MplsHeader.ENTRY_LENGTH + UdpHeader.HEADER_LENGTH;
@@ -84,9 +82,6 @@ public final class MplsUdpEncap
     public static int pushLabel(
         final MutableDirectBuffer buffer, final int innerOffset, final int label, final int ttl)
     {
-        final int mplsTtl = 0 == ttl ? TunnelType.DEFAULT_MPLS_TTL : ttl;
-        final int offset = innerOffset - MplsHeader.ENTRY_LENGTH;
-        buffer.putInt(offset, (label << 12) | MplsHeader.BOTTOM_OF_STACK | (mplsTtl & 0xFF), ByteOrder.BIG_ENDIAN);
-        return offset;
+        return MplsHeader.pushBottomOfStack(buffer, innerOffset, label, ttl);
     }
 }

@@ -1,5 +1,7 @@
 package io.vrouter.encap;
 
+import io.vrouter.wire.MplsHeader;
+
 /**
  * Tunnel kinds, their well-known UDP ports, header overheads and Contrail's default values.
  * <pre>
@@ -63,7 +65,7 @@ public final class TunnelType
     /**
      * MPLS TTL used when the packet TTL is unknown (0).
      */
-    public static final int DEFAULT_MPLS_TTL = 64;
+    public static final int DEFAULT_MPLS_TTL = MplsHeader.DEFAULT_TTL;
 
     /**
      * Bytes added in front of the inner packet by MPLSoUDP.

@@ -34,6 +34,11 @@ public final class MplsHeader
     public static final int NULL_TRANSPORT_LABEL = 0xF_FFFF;
 
     /**
+     * TTL sent when the inner TTL is unknown (Contrail's default).
+     */
+    public static final int DEFAULT_TTL = 64;
+
+    /**
      * Bottom of stack bit in an entry.
      */
     public static final int BOTTOM_OF_STACK = 0x100;
@@ -131,6 +136,24 @@ public final class MplsHeader
     public static int entry(final int label, final int trafficClass, final boolean bottomOfStack, final int ttl)
     {
         return (label << 12) | ((trafficClass & 0x7) << 9) | (bottomOfStack ? BOTTOM_OF_STACK : 0) | (ttl & 0xFF);
+    }
+
+    /**
+     * Push one bottom-of-stack entry (traffic class 0) in front of a packet: the VPN label of
+     * MPLSoUDP and MPLSoGRE.
+     *
+     * @param buffer      holding the packet with at least 4 bytes of headroom.
+     * @param innerOffset offset of the packet the label goes in front of.
+     * @param label       label.
+     * @param ttl         TTL, 0 for unknown (sent as 64, Contrail's default).
+     * @return offset of the entry.
+     */
+    public static int pushBottomOfStack(
+        final MutableDirectBuffer buffer, final int innerOffset, final int label, final int ttl)
+    {
+        final int offset = innerOffset - ENTRY_LENGTH;
+        buffer.putInt(offset, entry(label, 0, true, 0 == ttl ? DEFAULT_TTL : ttl), ByteOrder.BIG_ENDIAN);
+        return offset;
     }
 
     /**
