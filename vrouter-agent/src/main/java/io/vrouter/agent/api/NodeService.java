@@ -1,0 +1,56 @@
+package io.vrouter.agent.api;
+
+import io.vrouter.core.VRouter;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+
+import java.util.List;
+
+/**
+ * What a running node offers its front ends (the control socket, the introspect endpoint, later the
+ * controller session). Every method is safe to call from any thread: requests are handed to the
+ * conductor, the single writer of the forwarding tables, and the call returns once they are applied.
+ */
+public interface NodeService
+{
+    /**
+     * Applies requests in order on the conductor, each one whole or not at all, and answers each
+     * with Contrail's return code (GET and DUMP answers carry objects).
+     *
+     * @param requests the requests, any of the types {@code VRouter.program} accepts.
+     * @return one response per request, in order.
+     */
+    List<Response> program(List<SandeshObject> requests);
+
+    /**
+     * Creates a pod port: the interface pair, the pod end configured inside the pod's namespace, and
+     * the vif. On any failure nothing is left behind.
+     *
+     * @param spec the port.
+     * @return code 0 and the created {@code vr_interface_req} as the one object, or a negative errno
+     *         with a message (-EEXIST duplicate name, -ENOENT missing namespace, -EINVAL bad field).
+     */
+    Response addPort(PortSpec spec);
+
+    /**
+     * Removes a pod port: the vif first (so the forwarder stops using it), then the interfaces.
+     *
+     * @param name the port's host-side name.
+     * @return code 0, or -ENOENT when there is no such port.
+     */
+    Response deletePort(String name);
+
+    /**
+     * The ports currently added.
+     *
+     * @return a snapshot.
+     */
+    List<PortSpec> ports();
+
+    /**
+     * The forwarder, for read-only views (dumps, counters). Writers go through {@link #program}.
+     *
+     * @return the forwarder.
+     */
+    VRouter vrouter();
+}
