@@ -2,10 +2,17 @@ package io.vrouter.core;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 import io.vrouter.core.control.Programmer;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.flow.FlowAger;
+import io.vrouter.core.flow.FlowRequests;
+import io.vrouter.core.flow.FlowStage;
+import io.vrouter.core.flow.FlowTable;
+import io.vrouter.core.flow.FlowTableConfig;
+import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.forward.FlowHook;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.status.CounterSource;
@@ -19,6 +26,10 @@ import io.vrouter.core.status.VrfStat;
  * {@link #program(SandeshObject)} must be called from one thread at a time (the conductor); it is
  * the tables' only writer. {@link #newForwarder()} creates a worker's pipeline with its own
  * counters; counter reads here sum over every worker.
+ * <p>
+ * Flows: every instance has a flow table (by default an anonymous one of Contrail's size; the daemon
+ * passes a file-backed one from {@link FlowTable#open}) and a {@link PolicyTable}; workers set up
+ * flows in line from the policy; the conductor ages them with {@link #newFlowAger()}.
  */
 public final class VRouter implements CounterSource
 {
@@ -26,6 +37,9 @@ public final class VRouter implements CounterSource
     private final Programmer programmer;
     private final List<Forwarder> forwarders = new CopyOnWriteArrayList<>();
     private final int plannedWorkers;
+    private final FlowTable flowTable;
+    private final PolicyTable policy = new PolicyTable();
+    private final LongSupplier clock;
     private FlowHook flowHook = FlowHook.NONE;
 
     /**
@@ -46,9 +60,56 @@ public final class VRouter implements CounterSource
      */
     public VRouter(final VRouterConfig config, final int workers)
     {
+        this(config, workers, FlowTable.createAnonymous(FlowTableConfig.defaults()), System::nanoTime);
+    }
+
+    /**
+     * A forwarder with empty tables and a given flow table and clock.
+     *
+     * @param config    sizes and options.
+     * @param workers   number of workers that will be created.
+     * @param flowTable the flow table (file-backed in the daemon: {@link FlowTable#open}).
+     * @param clock     nanosecond clock for flow aging (injectable for tests).
+     */
+    public VRouter(final VRouterConfig config, final int workers, final FlowTable flowTable, final LongSupplier clock)
+    {
         this.tables = Tables.create(config);
         this.programmer = new Programmer(tables, this);
         this.plannedWorkers = workers;
+        this.flowTable = flowTable;
+        this.clock = clock;
+        this.programmer.flowRequests(new FlowRequests(flowTable, tables, clock));
+    }
+
+    /**
+     * The flow table.
+     *
+     * @return it.
+     */
+    public FlowTable flows()
+    {
+        return flowTable;
+    }
+
+    /**
+     * The policy (networks and rules); program it from the conductor.
+     *
+     * @return it.
+     */
+    public PolicyTable policy()
+    {
+        return policy;
+    }
+
+    /**
+     * An ager over this instance's flow table and clock; run {@link FlowAger#scan(int)} periodically
+     * from one thread (the conductor).
+     *
+     * @return a new ager.
+     */
+    public FlowAger newFlowAger()
+    {
+        return new FlowAger(flowTable, clock);
     }
 
     /**
@@ -62,7 +123,8 @@ public final class VRouter implements CounterSource
     }
 
     /**
-     * Installs the policy module's flow decision (before workers are created).
+     * Installs an external flow decision instead of the flow stage (before workers are created);
+     * {@link FlowHook#NONE}, the default, means the built-in flow stage decides.
      *
      * @param hook the hook.
      */
@@ -91,7 +153,8 @@ public final class VRouter implements CounterSource
     {
         final int index = forwarders.size();
         final Forwarder f = new Forwarder(tables,
-            new ForwardingCounters(tables.config().interfaces(), tables.config().vrfs()), flowHook, index,
+            new ForwardingCounters(tables.config().interfaces(), tables.config().vrfs()), flowHook,
+            flowHook == FlowHook.NONE ? new FlowStage(flowTable, policy, clock) : null, index,
             Math.max(plannedWorkers, index + 1));
         forwarders.add(f);
         return f;

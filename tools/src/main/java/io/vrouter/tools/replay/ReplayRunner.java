@@ -227,7 +227,7 @@ public final class ReplayRunner
                 next++;
             }
             forwarder.process(batch);
-            for (int i = 0; i < batch.count(); i++)
+            for (int i = 0; i < batch.outputCount(); i++)
             {
                 final int out = batch.outVif(i);
                 if (out != PacketBatch.DROPPED)

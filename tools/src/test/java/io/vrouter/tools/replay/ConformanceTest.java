@@ -17,8 +17,7 @@ import io.vrouter.core.VRouterConfig;
 /**
  * Contrail's own vtest cases from {@code ../shared/conformance/vtest}, played through the replay
  * harness: the packet cases must be byte-identical, the message cases must give the expected
- * return codes and {@code <expect>} fields. The flow and mirror packet cases belong to the policy
- * work and are listed separately there.
+ * return codes and {@code <expect>} fields.
  */
 class ConformanceTest
 {
@@ -28,6 +27,9 @@ class ConformanceTest
         "ipv4/complex/mplsoudp/routing/mplsoudp.xml",
         "ipv4/complex/mplsogre/routing/mplsogre.xml",
         "ipv4/complex/vxlan/routing/vxlan.xml",
+        "ipv4/complex/flow/flow_add.xml",
+        "ipv4/complex/flow/flow_simple_add.xml",
+        "ipv4/complex/mirror/mirror_static.xml",
     };
 
     static final String[] MESSAGE_CASES =
@@ -97,7 +99,7 @@ class ConformanceTest
     @org.junit.jupiter.api.Test
     void shouldCountEveryCaseTheIssueNames()
     {
-        assertEquals(4, PACKET_CASES.length);
+        assertEquals(7, PACKET_CASES.length);
         assertEquals(13, MESSAGE_CASES.length);
         for (final String c : PACKET_CASES)
         {

@@ -22,7 +22,7 @@ public enum FieldKind
         "vifr_mac", "vifr_src_mac", "vifr_in_mirror_md", "vifr_out_mirror_md", "vifr_fat_flow_src_prefix_h",
         "nhr_encap", "nhr_rw_dst_mac", "nhr_tun_sip6", "nhr_tun_dip6", "nhr_pbb_mac",
         "rtr_prefix", "rtr_mac", "rtr_marker",
-        "fr_flow_sip_u", "mirr_vni_md", "vifr_ip6");
+        "fr_pcap_meta_data", "mirr_vni_md", "vifr_ip6");
     private static final Set<String> LIST_FIELDS = Set.of(
         "nhr_encap_oif_id", "nhr_nh_list", "nhr_label_list", "nhr_encap_valid", "vifr_fat_flow_protocol_port",
         "vifr_queue_ierrors_to_lcore");

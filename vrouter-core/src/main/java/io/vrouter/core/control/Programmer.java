@@ -57,6 +57,7 @@ public final class Programmer
 
     private final Tables tables;
     private final CounterSource counters;
+    private io.vrouter.core.flow.FlowRequests flowRequests;
 
     /**
      * A programmer over a set of tables.
@@ -96,8 +97,11 @@ public final class Programmer
                 case "vr_mirror_req":
                     return mapRequest(op, request, tables.mirrors(), "mirr_index", "mirr_nhid");
                 case "vr_flow_req":
-                    throw new RequestException(Errno.EOPNOTSUPP,
-                        "vr_flow_req: this forwarder has no flow table yet (it arrives with the policy module)");
+                    if (flowRequests == null)
+                    {
+                        throw new RequestException(Errno.EOPNOTSUPP, "vr_flow_req: no flow table");
+                    }
+                    return flowRequests.apply(request);
                 default:
                     throw new RequestException(Errno.EOPNOTSUPP, "unsupported object " + request.type());
             }
@@ -106,6 +110,16 @@ public final class Programmer
         {
             return Response.error(e);
         }
+    }
+
+    /**
+     * Sets who answers {@code vr_flow_req} (the owner of the flow table).
+     *
+     * @param requests flow request handling.
+     */
+    public void flowRequests(final io.vrouter.core.flow.FlowRequests requests)
+    {
+        this.flowRequests = requests;
     }
 
     // ---------------------------------------------------------------------------------- interfaces

@@ -9,6 +9,8 @@ import io.vrouter.core.fib.FibEntries;
 import io.vrouter.core.fib.FibLeaf;
 import io.vrouter.core.fib.ReaderEpochs;
 import io.vrouter.core.fib.VrfFibs;
+import io.vrouter.core.flow.FlowStage;
+import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.iface.InterfaceTable;
 import io.vrouter.core.iface.Vif;
 import io.vrouter.core.iface.VifFlags;
@@ -84,6 +86,8 @@ public final class Forwarder
     private final NextHopMap vxlan;
     private final ForwardingCounters counters;
     private final FlowHook flowHook;
+    private final FlowStage flows;
+    private final NextHopMap mirrors;
     private final ReaderEpochs readerEpochs;
     private final int readerSlot;
     private final boolean mssClamp;
@@ -97,6 +101,8 @@ public final class Forwarder
     private int inVif;
     private int frameOffset;
     private int frameLength;
+    private boolean flowed;
+    private int flowIndex;
 
     /**
      * A worker's forwarder.
@@ -114,6 +120,28 @@ public final class Forwarder
         final int workerIndex,
         final int workers)
     {
+        this(tables, counters, flowHook, null, workerIndex, workers);
+    }
+
+    /**
+     * A worker's forwarder with a flow stage: packets that need a flow are decided by the flow
+     * table and the compiled policy, in line (the hook is used only when {@code flows} is null).
+     *
+     * @param tables      the tables to read.
+     * @param counters    this worker's counters.
+     * @param flowHook    policy decision when there is no flow stage.
+     * @param flows       this worker's flow stage, or null.
+     * @param workerIndex this worker's index (outer IPv4 IDs are interleaved across workers).
+     * @param workers     number of workers.
+     */
+    public Forwarder(
+        final Tables tables,
+        final ForwardingCounters counters,
+        final FlowHook flowHook,
+        final FlowStage flows,
+        final int workerIndex,
+        final int workers)
+    {
         this.tables = tables;
         this.interfaces = tables.interfaces();
         this.nextHops = tables.nextHops();
@@ -123,6 +151,8 @@ public final class Forwarder
         this.vxlan = tables.vxlan();
         this.counters = counters;
         this.flowHook = flowHook;
+        this.flows = flows;
+        this.mirrors = tables.mirrors();
         this.ipIdStride = workers;
         this.mssClamp = tables.config().mssClamp();
         this.readerEpochs = tables.fibs().readerEpochs();
@@ -178,6 +208,7 @@ public final class Forwarder
     public void process(final PacketBatch packets)
     {
         batch = packets;
+        packets.resetCopies();
         final int n = packets.count();
         if (readerEpochs != null)
         {
@@ -208,6 +239,8 @@ public final class Forwarder
         inVif = batch.inVif(s);
         frameOffset = batch.offset(s);
         frameLength = batch.length(s);
+        flowed = false;
+        flowIndex = -1;
         final Vif vif = interfaces.get(inVif);
         if (vif == null)
         {
@@ -215,6 +248,10 @@ public final class Forwarder
             return;
         }
         counters.received(inVif, frameLength);
+        if (vif.hasFlag(VifFlags.MIRROR_RX) && vif.mirrorId() >= 0)
+        {
+            mirror(vif.mirrorId(), frameOffset, frameLength);
+        }
         if (frameLength < ETH_HLEN)
         {
             drop(DropReason.PULL);
@@ -253,6 +290,39 @@ public final class Forwarder
     {
         batch.result(slot, outVif, offset, length);
         counters.sent(outVif, length);
+        final Vif out = interfaces.get(outVif);
+        if (out != null && out.hasFlag(VifFlags.MIRROR_TX) && out.mirrorId() >= 0)
+        {
+            mirror(out.mirrorId(), offset, length);
+        }
+    }
+
+    /**
+     * Copies a frame to a mirror's next hop, into a spare slot of the batch (reference §1.8). Mirror
+     * next hops are interface (ENCAP) next hops: a bridge-family one sends the frame as it is, an
+     * inet one rewrites the Ethernet addresses. A copy that cannot be made is counted as a clone
+     * failure on the ingress interface; the original is not affected.
+     */
+    private void mirror(final int mirrorId, final int offset, final int length)
+    {
+        final int nhId = mirrors.nhId(mirrorId);
+        final NextHop nh = nhId == NextHopMap.NO_NH ? null : nextHops.get(nhId);
+        if (nh == null || !nh.isValid() || nh.type() != NextHopType.ENCAP || interfaces.get(nh.oif()) == null)
+        {
+            counters.drop(DropReason.CLONE_FAIL, inVif);
+            return;
+        }
+        final int copy = batch.addCopy(inVif, nh.oif(), buf, offset, length);
+        if (copy < 0)
+        {
+            counters.drop(DropReason.CLONE_FAIL, inVif);
+            return;
+        }
+        if (nh.family() != io.vrouter.core.control.Programmer.AF_BRIDGE && nh.encap().length >= ETH_HLEN)
+        {
+            batch.buffer(copy).putBytes(batch.offset(copy), nh.encap(), 0, 12);
+        }
+        counters.sent(nh.oif(), length);
     }
 
     // ------------------------------------------------------------------------------------------ pod side
@@ -278,6 +348,11 @@ public final class Forwarder
         }
         long dmac = mac(frameOffset);
         int vrf = vif.vrf();
+        if (vif.hasFlag(VifFlags.POLICY_ENABLED) && (dmac & 0x010000000000L) == 0
+            && (etherType == EtherType.IPV4 || etherType == EtherType.IPV6) && !ingressFlow(vif, etherType, l3))
+        {
+            return;
+        }
         if ((dmac & 0x010000000000L) != 0)
         {
             dmac = BROADCAST_MAC;
@@ -340,12 +415,13 @@ public final class Forwarder
                 drop(DropReason.TTL_EXCEEDED);
                 return;
             }
-            if (vif.hasFlag(VifFlags.POLICY_ENABLED) && !flowAllows(l3, 4, vif.nhId(), vif.vrf()))
+            if (!flowed && vif.hasFlag(VifFlags.POLICY_ENABLED) && !flowAllows(l3, 4, vif.nhId(), vif.vrf()))
             {
                 return;
             }
-            final int leaf = fibs.lookup4(vif.vrf(), Ipv4Header.dstAddress(buf, l3));
-            l3Output(vif.vrf(), leaf, l3, ipLength, 4, true, 0);
+            final int lvrf = routeVrf(vif.vrf());
+            final int leaf = fibs.lookup4(lvrf, Ipv4Header.dstAddress(buf, l3));
+            l3Output(lvrf, leaf, l3, ipLength, 4, true, 0);
         }
         else if (etherType == EtherType.IPV6)
         {
@@ -360,13 +436,14 @@ public final class Forwarder
                 drop(DropReason.TTL_EXCEEDED);
                 return;
             }
-            if (vif.hasFlag(VifFlags.POLICY_ENABLED) && !flowAllows(l3, 6, vif.nhId(), vif.vrf()))
+            if (!flowed && vif.hasFlag(VifFlags.POLICY_ENABLED) && !flowAllows(l3, 6, vif.nhId(), vif.vrf()))
             {
                 return;
             }
-            final int leaf = fibs.lookup6(vif.vrf(), Ipv6Header.dstAddressHi(buf, l3),
+            final int lvrf = routeVrf(vif.vrf());
+            final int leaf = fibs.lookup6(lvrf, Ipv6Header.dstAddressHi(buf, l3),
                 Ipv6Header.dstAddressLo(buf, l3));
-            l3Output(vif.vrf(), leaf, l3, Ipv6Header.HEADER_LENGTH + Ipv6Header.payloadLength(buf, l3), 6, true, 0);
+            l3Output(lvrf, leaf, l3, Ipv6Header.HEADER_LENGTH + Ipv6Header.payloadLength(buf, l3), 6, true, 0);
         }
         else
         {
@@ -421,14 +498,74 @@ public final class Forwarder
         return null;
     }
 
-    private boolean flowAllows(final int l3, final int version, final int keyNhId, final int vrf)
+    /**
+     * The ingress flow of a unicast IP packet from a policy interface, before bridging or routing
+     * (reference §2.1 step 3). Broadcast/multicast IP destinations are not flowed; a malformed
+     * header is dropped here with the reason the routing path would count.
+     */
+    private boolean ingressFlow(final Vif vif, final int etherType, final int l3)
     {
-        if (flowHook.decide(buf, l3, version, keyNhId, vrf) == FlowHook.FORWARD)
+        final int available = frameLength - ETH_HLEN;
+        if (etherType == EtherType.IPV4)
+        {
+            final DropReason bad = checkIpv4(l3, available);
+            if (bad != null)
+            {
+                drop(bad);
+                return false;
+            }
+            final int dst = Ipv4Header.dstAddress(buf, l3);
+            if ((dst & 0xF0000000) == 0xE0000000 || dst == -1)
+            {
+                return true;
+            }
+            return flowAllows(l3, 4, vif.nhId(), vif.vrf());
+        }
+        final DropReason bad = checkIpv6(l3, available);
+        if (bad != null)
+        {
+            drop(bad);
+            return false;
+        }
+        if ((Ipv6Header.dstAddressHi(buf, l3) >>> 56) == 0xFF)
         {
             return true;
         }
-        drop(flowHook == FlowHook.NONE ? DropReason.FLOW_UNUSABLE : DropReason.FLOW_ACTION_DROP);
-        return false;
+        return flowAllows(l3, 6, vif.nhId(), vif.vrf());
+    }
+
+    /** The VRF to route in: the flow's destination VRF when it translates, else the packet's. */
+    private int routeVrf(final int vrf)
+    {
+        return flowIndex >= 0 && flows.destinationVrf() >= 0 ? flows.destinationVrf() : vrf;
+    }
+
+    private boolean flowAllows(final int l3, final int version, final int keyNhId, final int vrf)
+    {
+        flowed = true;
+        if (flows == null)
+        {
+            if (flowHook.decide(buf, l3, version, keyNhId, vrf) == FlowHook.FORWARD)
+            {
+                return true;
+            }
+            drop(flowHook == FlowHook.NONE ? DropReason.FLOW_UNUSABLE : DropReason.FLOW_ACTION_DROP);
+            return false;
+        }
+        final Vif in = interfaces.get(inVif);
+        final DropReason refused = flows.decide(buf, l3, version, keyNhId, vrf, inVif,
+            in != null && in.hasFlag(VifFlags.DROP_NEW_FLOWS), frameLength);
+        if (refused != null)
+        {
+            drop(refused);
+            return false;
+        }
+        flowIndex = flows.index();
+        if (flows.mirror() >= 0)
+        {
+            mirror(flows.mirror(), frameOffset, frameLength);
+        }
+        return true;
     }
 
     /**
@@ -490,7 +627,8 @@ public final class Forwarder
         {
             case NextHopType.ENCAP:
             {
-                if (nh.hasFlag(NextHopFlags.POLICY_ENABLED) && !flowAllows(l3, version, nh.id(), vrf))
+                if (!flowed && nh.hasFlag(NextHopFlags.POLICY_ENABLED | NextHopFlags.FLOW_LOOKUP)
+                    && !flowAllows(l3, version, nh.id(), vrf))
                 {
                     return;
                 }
@@ -520,7 +658,7 @@ public final class Forwarder
                     drop(DropReason.INVALID_NH);
                     return;
                 }
-                final int member = (flowHash(l3, version, vrf) & 0x7FFFFFFF) % members;
+                final int member = ecmpMember(l3, version, vrf, members);
                 final int memberLabel = nh.labels()[member];
                 nhOutputL3(vrf, nh.members()[member], memberLabel >= 0 ? memberLabel : label, l3, ipLength, version,
                     decrement, depth + 1);
@@ -556,6 +694,27 @@ public final class Forwarder
             default:
                 drop(DropReason.NOWHERE_TO_GO);
         }
+    }
+
+    /**
+     * The ECMP member: the flow's stored member when it has one (stickiness), else the hash of the
+     * packet's fields, stored into the flow for the next packets.
+     */
+    private int ecmpMember(final int l3, final int version, final int vrf, final int members)
+    {
+        if (flowIndex >= 0)
+        {
+            final FlowTable ft = flows.table();
+            final int stored = ft.intField(flowIndex, FlowTable.E_ECMP);
+            if (stored >= 0 && stored < members)
+            {
+                return stored;
+            }
+            final int chosen = (flowHash(l3, version, vrf) & 0x7FFFFFFF) % members;
+            ft.putIntField(flowIndex, FlowTable.E_ECMP, chosen);
+            return chosen;
+        }
+        return (flowHash(l3, version, vrf) & 0x7FFFFFFF) % members;
     }
 
     private void decrementTtl(final int l3, final int version)
@@ -628,7 +787,8 @@ public final class Forwarder
             clampMss(l3, ipLength, version, out.mtu());
         }
         final int ttl = version == 4 ? Ipv4Header.ttl(buf, l3) : Ipv6Header.hopLimit(buf, l3);
-        final int sport = EntropyHash.portFromHash(flowHash(l3, version, vrf));
+        final int sport = flowIndex >= 0 ? flows.udpSourcePort()
+            : EntropyHash.portFromHash(flowHash(l3, version, vrf));
         final int start;
         switch (nh.tunnelKind())
         {

@@ -12,6 +12,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * carries the frame's offset and length, the interface it arrived on and, after
  * {@link Forwarder#process(PacketBatch)}, the interface to send it out of ({@link #DROPPED} when the
  * forwarder dropped and counted it). Nothing is allocated after construction.
+ * <p>
+ * Behind the {@link #capacity()} input slots the batch keeps spare slots for copies the forwarder
+ * makes (mirroring): {@link #addCopy} fills them, and ports send every slot up to
+ * {@link #outputCount()}, not only up to {@link #count()}.
  */
 public final class PacketBatch
 {
@@ -28,23 +32,39 @@ public final class PacketBatch
     private final int[] inVifs;
     private final int[] outVifs;
     private final int maxFrame;
+    private final int inputCapacity;
     private int count;
+    private int copies;
 
     /**
-     * A batch.
+     * A batch with one spare slot per input slot (every packet can be mirrored once).
      *
      * @param capacity number of slots.
      * @param maxFrame largest frame a slot holds, excluding headroom.
      */
     public PacketBatch(final int capacity, final int maxFrame)
     {
-        this.buffers = new UnsafeBuffer[capacity];
-        this.offsets = new int[capacity];
-        this.lengths = new int[capacity];
-        this.inVifs = new int[capacity];
-        this.outVifs = new int[capacity];
+        this(capacity, maxFrame, capacity);
+    }
+
+    /**
+     * A batch with a chosen number of spare slots for copies.
+     *
+     * @param capacity number of input slots.
+     * @param maxFrame largest frame a slot holds, excluding headroom.
+     * @param spare    slots for copies (mirroring).
+     */
+    public PacketBatch(final int capacity, final int maxFrame, final int spare)
+    {
+        final int slots = capacity + spare;
+        this.inputCapacity = capacity;
+        this.buffers = new UnsafeBuffer[slots];
+        this.offsets = new int[slots];
+        this.lengths = new int[slots];
+        this.inVifs = new int[slots];
+        this.outVifs = new int[slots];
         this.maxFrame = maxFrame;
-        for (int i = 0; i < capacity; i++)
+        for (int i = 0; i < slots; i++)
         {
             buffers[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(HEADROOM + maxFrame));
         }
@@ -57,7 +77,54 @@ public final class PacketBatch
      */
     public int capacity()
     {
-        return buffers.length;
+        return inputCapacity;
+    }
+
+    /**
+     * Number of slots to send after processing: the inputs and the copies.
+     *
+     * @return {@link #count()} plus the copies.
+     */
+    public int outputCount()
+    {
+        return count + copies;
+    }
+
+    /**
+     * Number of copies the forwarder added.
+     *
+     * @return copies.
+     */
+    public int copies()
+    {
+        return copies;
+    }
+
+    /**
+     * Adds a copy of a frame to send (the forwarder; mirroring).
+     *
+     * @param vifIndex interface the original arrived on.
+     * @param outVif   interface to send the copy on.
+     * @param src      buffer holding the frame.
+     * @param offset   frame offset in src.
+     * @param length   frame length.
+     * @return the slot, or -1 if no spare slot is left or the frame is too large.
+     */
+    public int addCopy(final int vifIndex, final int outVif, final UnsafeBuffer src, final int offset,
+        final int length)
+    {
+        final int slot = count + copies;
+        if (slot == buffers.length || length > maxFrame)
+        {
+            return -1;
+        }
+        copies++;
+        buffers[slot].putBytes(HEADROOM, src, offset, length);
+        offsets[slot] = HEADROOM;
+        lengths[slot] = length;
+        inVifs[slot] = vifIndex;
+        outVifs[slot] = outVif;
+        return slot;
     }
 
     /**
@@ -80,12 +147,19 @@ public final class PacketBatch
         return count;
     }
 
+    /** Forgets copies of an earlier pass (the forwarder, before processing). */
+    void resetCopies()
+    {
+        copies = 0;
+    }
+
     /**
      * Empties the batch.
      */
     public void clear()
     {
         count = 0;
+        copies = 0;
     }
 
     /**
@@ -99,10 +173,11 @@ public final class PacketBatch
      */
     public int add(final int vifIndex, final byte[] src, final int offset, final int length)
     {
-        if (count == buffers.length || length > maxFrame)
+        if (count == inputCapacity || length > maxFrame)
         {
             return -1;
         }
+        copies = 0;
         final int slot = count++;
         buffers[slot].putBytes(HEADROOM, src, offset, length);
         offsets[slot] = HEADROOM;
@@ -120,7 +195,7 @@ public final class PacketBatch
      */
     public int claim()
     {
-        return count == buffers.length ? -1 : count;
+        return count == inputCapacity ? -1 : count;
     }
 
     /**
@@ -137,6 +212,7 @@ public final class PacketBatch
         inVifs[slot] = vifIndex;
         outVifs[slot] = DROPPED;
         count = slot + 1;
+        copies = 0;
     }
 
     /**

@@ -62,7 +62,10 @@ public enum DropReason
     NO_FRAG_ENTRY("No Fragment Entries"),
     ICMP_ERROR("ICMP errors"),
     CLONE_FAIL("Clone Failures"),
-    INVALID_UNDERLAY_ECMP("Invalid underlay ECMP");
+    INVALID_UNDERLAY_ECMP("Invalid underlay ECMP"),
+    // Not in Contrail: refusals of the per-interface and per-VRF flow limits (reference §7).
+    FLOW_VIF_LIMIT("Flow Interface Limit"),
+    FLOW_VRF_LIMIT("Flow VRF Limit");
 
     /** All reasons by {@link #ordinal()}, for the hot path (no {@code values()} clone). */
     public static final DropReason[] BY_ID = values();

@@ -255,7 +255,7 @@ public final class TestTopology
         }
         forwarder.process(batch);
         final List<Output> out = new ArrayList<>();
-        for (int i = 0; i < batch.count(); i++)
+        for (int i = 0; i < batch.outputCount(); i++)
         {
             if (batch.outVif(i) != PacketBatch.DROPPED)
             {

@@ -1,0 +1,170 @@
+package io.vrouter.core.flow;
+
+/**
+ * A mutable flow key (Contrail's {@code vr_inet_flow}/{@code vr_inet6_flow}): family, protocol, ports,
+ * key next hop (the VRF's stand-in) and addresses. IPv4 addresses live in the low word with a zero high
+ * word. Ports are host values (7936 for wire bytes {@code 1F 00}). One instance per worker, reused per
+ * packet, so nothing is allocated on the packet path.
+ */
+public final class FlowKey
+{
+    /** Address family of an IPv4 key (AF_INET). */
+    public static final int AF_INET = 2;
+    /** Address family of an IPv6 key (AF_INET6). */
+    public static final int AF_INET6 = 10;
+
+    /** Key next-hop id. */
+    public int nhId;
+    /** AF_INET or AF_INET6. */
+    public int family;
+    /** IP protocol. */
+    public int proto;
+    /** Source port (or ICMP id), 0..65535. */
+    public int sport;
+    /** Destination port (or ICMP type), 0..65535. */
+    public int dport;
+    /** Source address, high 64 bits (0 for IPv4). */
+    public long srcHi;
+    /** Source address, low 64 bits (the IPv4 address for IPv4). */
+    public long srcLo;
+    /** Destination address, high 64 bits. */
+    public long dstHi;
+    /** Destination address, low 64 bits. */
+    public long dstLo;
+
+    /**
+     * Sets an IPv4 key.
+     *
+     * @param nh    key next hop.
+     * @param proto protocol.
+     * @param src   source address.
+     * @param dst   destination address.
+     * @param sport source port.
+     * @param dport destination port.
+     * @return this.
+     */
+    public FlowKey set4(final int nh, final int proto, final int src, final int dst, final int sport, final int dport)
+    {
+        this.nhId = nh;
+        this.family = AF_INET;
+        this.proto = proto;
+        this.srcHi = 0;
+        this.srcLo = src & 0xFFFFFFFFL;
+        this.dstHi = 0;
+        this.dstLo = dst & 0xFFFFFFFFL;
+        this.sport = sport;
+        this.dport = dport;
+        return this;
+    }
+
+    /**
+     * Makes this key the reverse of another (addresses and ports swapped, same key next hop).
+     *
+     * @param k the forward key.
+     * @return this.
+     */
+    public FlowKey reverseOf(final FlowKey k)
+    {
+        nhId = k.nhId;
+        family = k.family;
+        proto = k.proto;
+        srcHi = k.dstHi;
+        srcLo = k.dstLo;
+        dstHi = k.srcHi;
+        dstLo = k.srcLo;
+        sport = k.dport;
+        dport = k.sport;
+        return this;
+    }
+
+    /**
+     * Copies another key.
+     *
+     * @param k source.
+     * @return this.
+     */
+    public FlowKey copyOf(final FlowKey k)
+    {
+        nhId = k.nhId;
+        family = k.family;
+        proto = k.proto;
+        srcHi = k.srcHi;
+        srcLo = k.srcLo;
+        dstHi = k.dstHi;
+        dstLo = k.dstLo;
+        sport = k.sport;
+        dport = k.dport;
+        return this;
+    }
+
+    /**
+     * The IPv4 source address (IPv4 keys).
+     *
+     * @return the address.
+     */
+    public int src4()
+    {
+        return (int)srcLo;
+    }
+
+    /**
+     * The IPv4 destination address (IPv4 keys).
+     *
+     * @return the address.
+     */
+    public int dst4()
+    {
+        return (int)dstLo;
+    }
+
+    /**
+     * The family/protocol word stored in an entry.
+     *
+     * @return {@code family << 8 | proto}.
+     */
+    int familyProto()
+    {
+        return family << 8 | proto;
+    }
+
+    /**
+     * The port word stored in an entry.
+     *
+     * @return {@code sport << 16 | dport}.
+     */
+    int ports()
+    {
+        return sport << 16 | dport;
+    }
+
+    /**
+     * The 64-bit hash that places the key (fmix64 over the fields).
+     *
+     * @return the hash.
+     */
+    public long hash()
+    {
+        long h = (nhId * 0x9E3779B97F4A7C15L) ^ ((long)familyProto() << 32 | (ports() & 0xFFFFFFFFL));
+        h = mix(h ^ srcLo) + srcHi;
+        h = mix(h ^ dstLo) + dstHi;
+        return mix(h);
+    }
+
+    private static long mix(final long v)
+    {
+        long h = v;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "FlowKey{nh=" + nhId + ", af=" + family + ", proto=" + proto + ", " + Long.toHexString(srcLo) + ":"
+            + sport + " -> " + Long.toHexString(dstLo) + ":" + dport + "}";
+    }
+}

@@ -1,0 +1,447 @@
+package io.vrouter.core.flow;
+
+import java.nio.ByteOrder;
+import java.util.function.LongSupplier;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vrouter.core.status.DropReason;
+import io.vrouter.encap.EntropyHash;
+import io.vrouter.wire.Checksums;
+import io.vrouter.wire.IpProtocol;
+import io.vrouter.wire.Ipv4Header;
+import io.vrouter.wire.Ipv6Header;
+
+/**
+ * One worker's flow stage: builds the key of a packet that needs a flow, looks it up and, on a
+ * miss, evaluates the compiled policy and installs both directions in line, on this core.
+ * <p>
+ * After {@link #decide} returns null (go on), {@link #index()}, {@link #udpSourcePort()},
+ * {@link #mirror()}, {@link #destinationVrf()} describe the flow; NAT has been applied to the packet.
+ * Nothing is allocated per packet.
+ */
+public final class FlowStage
+{
+    /** Contrail's flow drop reason for a policy deny ({@code flow -l} "Policy"). */
+    public static final int DROP_REASON_POLICY = 21;
+    /** Contrail's flow drop reason "FlowLim". */
+    public static final int DROP_REASON_FLOW_LIMIT = 11;
+
+    private static final int ICMP_ECHO_REPLY = 0;
+    private static final int ICMP_ECHO_REQUEST = 8;
+    private static final int ICMP6_ECHO_REQUEST = 128;
+    private static final int ICMP6_ECHO_REPLY = 129;
+    private static final int TCP_FIN = 0x01;
+    private static final int TCP_SYN = 0x02;
+    private static final int TCP_RST = 0x04;
+
+    private final FlowTable table;
+    private final PolicyTable policy;
+    private final LongSupplier clock;
+    private final FlowKey key = new FlowKey();
+    private final FlowKey reverse = new FlowKey();
+    private final FlowTable.Setup setup = new FlowTable.Setup();
+
+    private int index = -1;
+    private int udpSourcePort;
+    private int mirror = -1;
+    private int destinationVrf = -1;
+
+    /**
+     * A worker's stage.
+     *
+     * @param table  the shared table.
+     * @param policy the compiled policy.
+     * @param clock  nanosecond clock (injectable for aging tests).
+     */
+    public FlowStage(final FlowTable table, final PolicyTable policy, final LongSupplier clock)
+    {
+        this.table = table;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /**
+     * The table.
+     *
+     * @return it.
+     */
+    public FlowTable table()
+    {
+        return table;
+    }
+
+    /**
+     * The flow of the last packet that went on.
+     *
+     * @return entry index, or -1.
+     */
+    public int index()
+    {
+        return index;
+    }
+
+    /**
+     * The flow's stored tunnel UDP source port (reference §2.5).
+     *
+     * @return the port.
+     */
+    public int udpSourcePort()
+    {
+        return udpSourcePort;
+    }
+
+    /**
+     * The flow's mirror index, if the flow mirrors.
+     *
+     * @return mirror index or -1.
+     */
+    public int mirror()
+    {
+        return mirror;
+    }
+
+    /**
+     * The VRF to route in when the flow translates VRFs.
+     *
+     * @return VRF or -1 for no translation.
+     */
+    public int destinationVrf()
+    {
+        return destinationVrf;
+    }
+
+    /**
+     * The key built for the last packet (diagnostics, tests).
+     *
+     * @return the key (reused).
+     */
+    public FlowKey lastKey()
+    {
+        return key;
+    }
+
+    /**
+     * Decides a packet that needs a flow.
+     *
+     * @param buf          packet buffer.
+     * @param l3           IP header offset (validated by the caller).
+     * @param version      4 or 6.
+     * @param keyNhId      next hop standing for the VRF in the key.
+     * @param vrf          VRF the packet is in.
+     * @param inVif        ingress interface (owner for the per-interface limit).
+     * @param dropNewFlows whether the ingress interface refuses new flows (vif flag Df).
+     * @param frameLength  bytes, for the flow's statistics.
+     * @return null to go on, or the reason to drop and count.
+     */
+    public DropReason decide(
+        final UnsafeBuffer buf, final int l3, final int version, final int keyNhId, final int vrf, final int inVif,
+        final boolean dropNewFlows, final int frameLength)
+    {
+        index = -1;
+        mirror = -1;
+        destinationVrf = -1;
+        final int l4;
+        final int proto;
+        if (version == 4)
+        {
+            if ((Ipv4Header.flagsAndFragmentOffset(buf, l3) & 0x1FFF) != 0)
+            {
+                // Non-head fragments carry no ports; without a fragment table they cannot be keyed.
+                return DropReason.NO_FRAG_ENTRY;
+            }
+            proto = Ipv4Header.protocol(buf, l3);
+            l4 = l3 + Ipv4Header.headerLength(buf, l3);
+            keyPorts(buf, l4, proto, Ipv4Header.totalLength(buf, l3) - (l4 - l3));
+            key.set4(keyNhId, proto, Ipv4Header.srcAddress(buf, l3), Ipv4Header.dstAddress(buf, l3), key.sport,
+                key.dport);
+        }
+        else
+        {
+            proto = Ipv6Header.nextHeader(buf, l3);
+            l4 = l3 + Ipv6Header.HEADER_LENGTH;
+            keyPorts(buf, l4, proto, Ipv6Header.payloadLength(buf, l3));
+            key.nhId = keyNhId;
+            key.family = FlowKey.AF_INET6;
+            key.proto = proto;
+            key.srcHi = Ipv6Header.srcAddressHi(buf, l3);
+            key.srcLo = Ipv6Header.srcAddressLo(buf, l3);
+            key.dstHi = Ipv6Header.dstAddressHi(buf, l3);
+            key.dstLo = Ipv6Header.dstAddressLo(buf, l3);
+        }
+        final long now = clock.getAsLong();
+        final long hash = key.hash();
+        int fi = table.lookup(key, hash);
+        if (fi < 0)
+        {
+            if (dropNewFlows)
+            {
+                return DropReason.NEW_FLOWS;
+            }
+            final int verdict = policy.evaluate(key, vrf);
+            if (verdict == PolicyTable.UNDECIDED)
+            {
+                // No network is known for the VRF: the slow path (agent) has to decide.
+                return DropReason.FLOW_UNUSABLE;
+            }
+            fi = setupPair(vrf, inVif, verdict == PolicyTable.PASS, now);
+            if (fi < 0)
+            {
+                return refusal(fi);
+            }
+        }
+        return apply(buf, l3, l4, version, fi, proto, frameLength, now);
+    }
+
+    private void keyPorts(final UnsafeBuffer buf, final int l4, final int proto, final int l4Length)
+    {
+        key.sport = 0;
+        key.dport = 0;
+        if ((proto == IpProtocol.TCP || proto == IpProtocol.UDP) && l4Length >= 4)
+        {
+            key.sport = buf.getShort(l4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            key.dport = buf.getShort(l4 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        }
+        else if ((proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) && l4Length >= 8)
+        {
+            final int type = buf.getByte(l4) & 0xFF;
+            if (type == ICMP_ECHO_REQUEST || type == ICMP_ECHO_REPLY || type == ICMP6_ECHO_REQUEST
+                || type == ICMP6_ECHO_REPLY)
+            {
+                key.sport = buf.getShort(l4 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+                key.dport = 0;
+            }
+            else
+            {
+                key.dport = type;
+            }
+        }
+    }
+
+    private int setupPair(final int vrf, final int inVif, final boolean pass, final long now)
+    {
+        reverse.reverseOf(key);
+        if (key.proto == IpProtocol.ICMP || key.proto == IpProtocol.ICMPV6)
+        {
+            // An echo reply is keyed like its request (id, 0): only the addresses swap.
+            reverse.sport = key.sport;
+            reverse.dport = key.dport;
+        }
+        final FlowTable.Setup s = setup;
+        s.action = pass ? FlowAction.FORWARD : FlowAction.DROP;
+        s.flags = 0;
+        s.reverseFlags = 0;
+        s.vrf = vrf;
+        s.dvrf = vrf;
+        s.reverseVrf = vrf;
+        s.reverseDvrf = vrf;
+        s.ownerVif = inVif;
+        s.mirror = -1;
+        s.ecmp = -1;
+        s.srcNh = key.nhId;
+        s.dropReason = pass ? 0 : DROP_REASON_POLICY;
+        s.withReverse = true;
+        s.inline = true;
+        s.udpSport = sourcePort(key, vrf);
+        s.reverseUdpSport = sourcePort(reverse, vrf);
+        return table.insert(key, key.hash(), reverse, reverse.hash(), s, now);
+    }
+
+    private static int sourcePort(final FlowKey k, final int vrf)
+    {
+        final boolean ports = k.proto == IpProtocol.TCP || k.proto == IpProtocol.UDP;
+        if (k.family == FlowKey.AF_INET)
+        {
+            return EntropyHash.portFromHash(EntropyHash.ipHash(k.src4(), k.dst4(), vrf, ports ? k.sport : 0,
+                ports ? k.dport : 0));
+        }
+        return EntropyHash.portFromHash(EntropyHash.ipHash(
+            (int)(k.srcHi ^ (k.srcHi >>> 32) ^ k.srcLo ^ (k.srcLo >>> 32)),
+            (int)(k.dstHi ^ (k.dstHi >>> 32) ^ k.dstLo ^ (k.dstLo >>> 32)), vrf, k.proto, 0));
+    }
+
+    private static DropReason refusal(final int code)
+    {
+        switch (code)
+        {
+            case FlowTable.VIF_LIMIT:
+                return DropReason.FLOW_VIF_LIMIT;
+            case FlowTable.VRF_LIMIT:
+                return DropReason.FLOW_VRF_LIMIT;
+            case FlowTable.HOLD_LIMIT:
+                return DropReason.NEW_FLOWS;
+            case FlowTable.FULL:
+                return DropReason.FLOW_TABLE_FULL;
+            default:
+                return DropReason.FLOW_UNUSABLE;
+        }
+    }
+
+    private DropReason apply(
+        final UnsafeBuffer buf, final int l3, final int l4, final int version, final int fi, final int proto,
+        final int frameLength, final long now)
+    {
+        table.hit(fi, frameLength, now);
+        if (proto == IpProtocol.TCP)
+        {
+            trackTcp(buf, l4, fi, now);
+        }
+        final int action = table.intField(fi, FlowTable.E_ACTION);
+        switch (action)
+        {
+            case FlowAction.FORWARD:
+                break;
+            case FlowAction.NAT:
+                if (!nat(buf, l3, l4, version, fi, proto))
+                {
+                    return DropReason.FLOW_NAT_NO_RFLOW;
+                }
+                break;
+            case FlowAction.DROP:
+                return DropReason.FLOW_ACTION_DROP;
+            case FlowAction.HOLD:
+                // Held flows wait for the slow path; this forwarder keeps no hold queue (see ADR 0006).
+                return DropReason.FLOW_QUEUE_LIMIT_EXCEEDED;
+            default:
+                return DropReason.FLOW_ACTION_INVALID;
+        }
+        index = fi;
+        udpSourcePort = table.intField(fi, FlowTable.E_UDP_SPORT);
+        final int flags = table.intField(fi, FlowTable.E_FLAGS);
+        if ((flags & FlowAction.FLAG_MIRROR) != 0)
+        {
+            mirror = table.intField(fi, FlowTable.E_MIRROR);
+        }
+        if ((flags & FlowAction.FLAG_VRFT) != 0)
+        {
+            destinationVrf = table.intField(fi, FlowTable.E_DVRF);
+        }
+        return null;
+    }
+
+    private void trackTcp(final UnsafeBuffer buf, final int l4, final int fi, final long now)
+    {
+        final int bits = buf.getByte(l4 + 13) & 0xFF;
+        if ((bits & (TCP_FIN | TCP_SYN | TCP_RST)) == 0)
+        {
+            return;
+        }
+        int add = 0;
+        if ((bits & TCP_SYN) != 0)
+        {
+            add |= FlowAction.TCP_SYN;
+        }
+        if ((bits & TCP_FIN) != 0)
+        {
+            add |= FlowAction.TCP_FIN;
+        }
+        if ((bits & TCP_RST) != 0)
+        {
+            add |= FlowAction.TCP_RST;
+        }
+        final int mine = table.addTcpFlags(fi, add);
+        final int rflow = table.intField(fi, FlowTable.E_RFLOW);
+        final int theirs = rflow >= 0 && (table.intField(fi, FlowTable.E_FLAGS) & FlowAction.FLAG_RFLOW_VALID) != 0
+            ? table.intField(rflow, FlowTable.E_TCP_FLAGS) : 0;
+        if ((mine & FlowAction.TCP_RST) != 0
+            || ((mine & FlowAction.TCP_FIN) != 0 && (theirs & FlowAction.TCP_FIN) != 0))
+        {
+            // Closed: both entries become eviction candidates; the ager reclaims them after tcpCloseNs.
+            markClosed(fi, now);
+            if (rflow >= 0)
+            {
+                markClosed(rflow, now);
+            }
+        }
+    }
+
+    private void markClosed(final int fi, final long now)
+    {
+        table.addTcpFlags(fi, FlowAction.TCP_DEAD);
+        table.putIntField(fi, FlowTable.E_FLAGS, table.intField(fi, FlowTable.E_FLAGS)
+            | FlowAction.FLAG_EVICT_CANDIDATE);
+        table.putIntField(fi, FlowTable.E_CLOSED_AT, (int)(now / 1_000_000L) | 1);
+    }
+
+    /**
+     * Rewrites addresses/ports from the reverse flow's key (Contrail: the reverse key holds the
+     * translated values), with incremental IPv4 header and TCP/UDP checksum updates.
+     */
+    private boolean nat(
+        final UnsafeBuffer buf, final int l3, final int l4, final int version, final int fi, final int proto)
+    {
+        final int flags = table.intField(fi, FlowTable.E_FLAGS);
+        final int rflow = table.intField(fi, FlowTable.E_RFLOW);
+        if ((flags & FlowAction.FLAG_RFLOW_VALID) == 0 || rflow < 0 || !table.isActive(rflow) || version != 4)
+        {
+            return false;
+        }
+        table.readKey(rflow, reverse);
+        final boolean udp = proto == IpProtocol.UDP;
+        final boolean ports = proto == IpProtocol.TCP || udp;
+        final int l4csum = proto == IpProtocol.TCP ? l4 + 16 : l4 + 6;
+        if ((flags & FlowAction.FLAG_SNAT) != 0)
+        {
+            final int old = Ipv4Header.srcAddress(buf, l3);
+            final int now = reverse.dst4();
+            rewrite32(buf, l3 + 12, l3 + 10, old, now);
+            if (ports)
+            {
+                l4Rewrite32(buf, l4csum, udp, old, now);
+            }
+        }
+        if ((flags & FlowAction.FLAG_DNAT) != 0)
+        {
+            final int old = Ipv4Header.dstAddress(buf, l3);
+            final int now = reverse.src4();
+            rewrite32(buf, l3 + 16, l3 + 10, old, now);
+            if (ports)
+            {
+                l4Rewrite32(buf, l4csum, udp, old, now);
+            }
+        }
+        if (ports && (flags & FlowAction.FLAG_SPAT) != 0)
+        {
+            l4Rewrite16(buf, l4, l4csum, udp, reverse.dport);
+        }
+        if (ports && (flags & FlowAction.FLAG_DPAT) != 0)
+        {
+            l4Rewrite16(buf, l4 + 2, l4csum, udp, reverse.sport);
+        }
+        return true;
+    }
+
+    private static void rewrite32(final UnsafeBuffer buf, final int field, final int csum, final int old,
+        final int now)
+    {
+        buf.putInt(field, now, ByteOrder.BIG_ENDIAN);
+        final int c = buf.getShort(csum, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        buf.putShort(csum, (short)Checksums.adjust32(c, old, now), ByteOrder.BIG_ENDIAN);
+    }
+
+    private static void l4Rewrite32(final UnsafeBuffer buf, final int csum, final boolean udp, final int old,
+        final int now)
+    {
+        final int c = buf.getShort(csum, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if (udp && c == 0)
+        {
+            return;
+        }
+        final int n = Checksums.adjust32(c, old, now);
+        buf.putShort(csum, (short)(udp && n == 0 ? 0xFFFF : n), ByteOrder.BIG_ENDIAN);
+    }
+
+    private static void l4Rewrite16(final UnsafeBuffer buf, final int field, final int csum, final boolean udp,
+        final int now)
+    {
+        final int old = buf.getShort(field, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        buf.putShort(field, (short)now, ByteOrder.BIG_ENDIAN);
+        final int c = buf.getShort(csum, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if (udp && c == 0)
+        {
+            return;
+        }
+        final int n = Checksums.adjust16(c, old, now);
+        buf.putShort(csum, (short)(udp && n == 0 ? 0xFFFF : n), ByteOrder.BIG_ENDIAN);
+    }
+}
