@@ -29,7 +29,7 @@ public final class TestTopology
      */
     public TestTopology()
     {
-        this(new VRouterConfig(64, 1024, 64, 256, 1024, 256, 16, 4096, 32, 10240, true, true));
+        this(smallConfig());
     }
 
     /**
@@ -39,9 +39,29 @@ public final class TestTopology
      */
     public TestTopology(final VRouterConfig config)
     {
-        this.vrouter = new VRouter(config);
+        this(new VRouter(config));
+    }
+
+    /**
+     * A topology over a given forwarder instance (e.g. with a small flow table or a test clock).
+     *
+     * @param vrouter the instance.
+     */
+    public TestTopology(final VRouter vrouter)
+    {
+        this.vrouter = vrouter;
         this.forwarder = vrouter.newForwarder();
         this.batch = forwarder.newBatch();
+    }
+
+    /**
+     * The small test configuration.
+     *
+     * @return sizes.
+     */
+    public static VRouterConfig smallConfig()
+    {
+        return new VRouterConfig(64, 1024, 64, 256, 1024, 256, 16, 4096, 32, 10240, true, true);
     }
 
     /**
