@@ -154,8 +154,8 @@ public final class VRouter implements CounterSource
         final int index = forwarders.size();
         final Forwarder f = new Forwarder(tables,
             new ForwardingCounters(tables.config().interfaces(), tables.config().vrfs()), flowHook,
-            flowHook == FlowHook.NONE ? new FlowStage(flowTable, policy, clock) : null, index,
-            Math.max(plannedWorkers, index + 1));
+            flowHook == FlowHook.NONE ? new FlowStage(flowTable, policy, clock, tables.config().maxFrame()) : null,
+            index, Math.max(plannedWorkers, index + 1));
         forwarders.add(f);
         return f;
     }

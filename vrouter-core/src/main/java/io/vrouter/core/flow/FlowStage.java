@@ -19,6 +19,12 @@ import io.vrouter.wire.Ipv6Header;
  * After {@link #decide} returns null (go on), {@link #index()}, {@link #udpSourcePort()},
  * {@link #mirror()}, {@link #destinationVrf()} describe the flow; NAT has been applied to the packet.
  * Nothing is allocated per packet.
+ * <p>
+ * Slow path: a miss the policy cannot decide (the VRF belongs to no network) creates a HOLD entry
+ * and the packet waits in this worker's hold queue ({@value #HOLD_PER_FLOW} packets per flow, as
+ * Contrail; {@link #held()} tells the caller not to count it as a drop). Whoever programs the
+ * entry ({@code vr_flow_req} by index: forward or drop) releases the packets: the forwarder
+ * re-injects decided ones at its next batch ({@link #heldDecision(int)}).
  */
 public final class FlowStage
 {
@@ -26,6 +32,17 @@ public final class FlowStage
     public static final int DROP_REASON_POLICY = 21;
     /** Contrail's flow drop reason "FlowLim". */
     public static final int DROP_REASON_FLOW_LIMIT = 11;
+
+    /** Packets one HOLD flow may queue (Contrail: 3); more are dropped as Flow Queue Limit Exceeded. */
+    public static final int HOLD_PER_FLOW = 3;
+    /** Packets this worker's hold queue holds over all flows. */
+    public static final int HOLD_QUEUE = 64;
+    /** {@link #heldDecision(int)}: still waiting. */
+    public static final int HELD_WAITING = 0;
+    /** {@link #heldDecision(int)}: the flow was decided; re-inject the packet. */
+    public static final int HELD_DECIDED = 1;
+    /** {@link #heldDecision(int)}: the flow went away (deleted, aged); drop the packet. */
+    public static final int HELD_GONE = 2;
 
     private static final int ICMP_ECHO_REPLY = 0;
     private static final int ICMP_ECHO_REQUEST = 8;
@@ -46,6 +63,14 @@ public final class FlowStage
     private int udpSourcePort;
     private int mirror = -1;
     private int destinationVrf = -1;
+    private boolean held;
+    private final UnsafeBuffer[] heldFrames = new UnsafeBuffer[HOLD_QUEUE];
+    private final int[] heldFlow = new int[HOLD_QUEUE];
+    private final int[] heldGen = new int[HOLD_QUEUE];
+    private final int[] heldVif = new int[HOLD_QUEUE];
+    private final int[] heldLength = new int[HOLD_QUEUE];
+    private int heldCount;
+    private final int maxFrame;
 
     /**
      * A worker's stage.
@@ -56,9 +81,116 @@ public final class FlowStage
      */
     public FlowStage(final FlowTable table, final PolicyTable policy, final LongSupplier clock)
     {
+        this(table, policy, clock, 10240);
+    }
+
+    /**
+     * A worker's stage.
+     *
+     * @param table    the shared table.
+     * @param policy   the compiled policy.
+     * @param clock    nanosecond clock (injectable for aging tests).
+     * @param maxFrame largest frame the hold queue keeps.
+     */
+    public FlowStage(final FlowTable table, final PolicyTable policy, final LongSupplier clock, final int maxFrame)
+    {
         this.table = table;
         this.policy = policy;
         this.clock = clock;
+        this.maxFrame = maxFrame;
+        for (int i = 0; i < HOLD_QUEUE; i++)
+        {
+            heldFrames[i] = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(maxFrame));
+        }
+    }
+
+    /**
+     * Whether the last {@link #decide} queued the packet on a HOLD flow (not a drop, not forwarded).
+     *
+     * @return true if held.
+     */
+    public boolean held()
+    {
+        return held;
+    }
+
+    /**
+     * Packets waiting in the hold queue.
+     *
+     * @return count.
+     */
+    public int heldCount()
+    {
+        return heldCount;
+    }
+
+    /**
+     * What became of a held packet's flow.
+     *
+     * @param i position in the queue, 0 to {@link #heldCount()} - 1.
+     * @return {@link #HELD_WAITING}, {@link #HELD_DECIDED} or {@link #HELD_GONE}.
+     */
+    public int heldDecision(final int i)
+    {
+        final int fi = heldFlow[i];
+        final int state = table.stateWord(fi);
+        if ((state & 0xFF) != FlowTable.ACTIVE || state >>> 8 != heldGen[i])
+        {
+            return HELD_GONE;
+        }
+        return table.intField(fi, FlowTable.E_ACTION) == FlowAction.HOLD ? HELD_WAITING : HELD_DECIDED;
+    }
+
+    /**
+     * A held packet's frame.
+     *
+     * @param i position.
+     * @return buffer holding the frame at offset 0.
+     */
+    public UnsafeBuffer heldFrame(final int i)
+    {
+        return heldFrames[i];
+    }
+
+    /**
+     * A held packet's length.
+     *
+     * @param i position.
+     * @return bytes.
+     */
+    public int heldLength(final int i)
+    {
+        return heldLength[i];
+    }
+
+    /**
+     * A held packet's ingress interface.
+     *
+     * @param i position.
+     * @return vif index.
+     */
+    public int heldVif(final int i)
+    {
+        return heldVif[i];
+    }
+
+    /**
+     * Removes a held packet (after re-injecting or dropping it); later packets move up, so a flow's
+     * packets keep their order.
+     *
+     * @param i position.
+     */
+    public void removeHeld(final int i)
+    {
+        final UnsafeBuffer b = heldFrames[i];
+        final int n = heldCount - i - 1;
+        System.arraycopy(heldFrames, i + 1, heldFrames, i, n);
+        System.arraycopy(heldFlow, i + 1, heldFlow, i, n);
+        System.arraycopy(heldGen, i + 1, heldGen, i, n);
+        System.arraycopy(heldVif, i + 1, heldVif, i, n);
+        System.arraycopy(heldLength, i + 1, heldLength, i, n);
+        heldCount--;
+        heldFrames[heldCount] = b;
     }
 
     /**
@@ -131,13 +263,15 @@ public final class FlowStage
      * @param vrf          VRF the packet is in.
      * @param inVif        ingress interface (owner for the per-interface limit).
      * @param dropNewFlows whether the ingress interface refuses new flows (vif flag Df).
+     * @param frameOffset  where the frame starts (kept whole if the packet is held).
      * @param frameLength  bytes, for the flow's statistics.
-     * @return null to go on, or the reason to drop and count.
+     * @return null to go on (or held: see {@link #held()}), or the reason to drop and count.
      */
     public DropReason decide(
         final UnsafeBuffer buf, final int l3, final int version, final int keyNhId, final int vrf, final int inVif,
-        final boolean dropNewFlows, final int frameLength)
+        final boolean dropNewFlows, final int frameOffset, final int frameLength)
     {
+        held = false;
         index = -1;
         mirror = -1;
         destinationVrf = -1;
@@ -181,14 +315,25 @@ public final class FlowStage
             final int verdict = policy.evaluate(key, vrf);
             if (verdict == PolicyTable.UNDECIDED)
             {
-                // No network is known for the VRF: the slow path (agent) has to decide.
-                return DropReason.FLOW_UNUSABLE;
+                // No network is known for the VRF: a HOLD entry waits for the slow path to decide.
+                fi = setupHold(vrf, inVif, now);
+                if (fi < 0)
+                {
+                    return refusal(fi);
+                }
             }
-            fi = setupPair(vrf, inVif, verdict == PolicyTable.PASS, now);
-            if (fi < 0)
+            else
             {
-                return refusal(fi);
+                fi = setupPair(vrf, inVif, verdict == PolicyTable.PASS, now);
+                if (fi < 0)
+                {
+                    return refusal(fi);
+                }
             }
+        }
+        if (table.intField(fi, FlowTable.E_ACTION) == FlowAction.HOLD)
+        {
+            return hold(fi, buf, frameOffset, frameLength, inVif);
         }
         return apply(buf, l3, l4, version, fi, proto, frameLength, now);
     }
@@ -247,6 +392,49 @@ public final class FlowStage
         return table.insert(key, key.hash(), reverse, reverse.hash(), s, now);
     }
 
+    private int setupHold(final int vrf, final int inVif, final long now)
+    {
+        final FlowTable.Setup s = setup;
+        s.action = FlowAction.HOLD;
+        s.flags = 0;
+        s.vrf = vrf;
+        s.dvrf = vrf;
+        s.ownerVif = inVif;
+        s.mirror = -1;
+        s.ecmp = -1;
+        s.srcNh = key.nhId;
+        s.dropReason = 0;
+        s.withReverse = false;
+        s.inline = true;
+        s.udpSport = sourcePort(key, vrf);
+        return table.insert(key, key.hash(), key, key.hash(), s, now);
+    }
+
+    private DropReason hold(final int fi, final UnsafeBuffer buf, final int frameOffset, final int frameLength,
+        final int inVif)
+    {
+        int queued = 0;
+        for (int i = 0; i < heldCount; i++)
+        {
+            if (heldFlow[i] == fi)
+            {
+                queued++;
+            }
+        }
+        if (queued >= HOLD_PER_FLOW || heldCount == HOLD_QUEUE || frameLength > maxFrame)
+        {
+            return DropReason.FLOW_QUEUE_LIMIT_EXCEEDED;
+        }
+        final int at = heldCount++;
+        heldFrames[at].putBytes(0, buf, frameOffset, frameLength);
+        heldFlow[at] = fi;
+        heldGen[at] = table.gen(fi);
+        heldVif[at] = inVif;
+        heldLength[at] = frameLength;
+        held = true;
+        return null;
+    }
+
     private static int sourcePort(final FlowKey k, final int vrf)
     {
         final boolean ports = k.proto == IpProtocol.TCP || k.proto == IpProtocol.UDP;
@@ -299,9 +487,6 @@ public final class FlowStage
                 break;
             case FlowAction.DROP:
                 return DropReason.FLOW_ACTION_DROP;
-            case FlowAction.HOLD:
-                // Held flows wait for the slow path; this forwarder keeps no hold queue (see ADR 0006).
-                return DropReason.FLOW_QUEUE_LIMIT_EXCEEDED;
             default:
                 return DropReason.FLOW_ACTION_INVALID;
         }

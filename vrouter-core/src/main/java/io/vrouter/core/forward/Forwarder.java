@@ -210,6 +210,7 @@ public final class Forwarder
         batch = packets;
         packets.resetCopies();
         final int n = packets.count();
+        final int released = flows == null || flows.heldCount() == 0 ? 0 : releaseHeld(packets);
         if (readerEpochs != null)
         {
             readerEpochs.enter(readerSlot);
@@ -219,6 +220,10 @@ public final class Forwarder
             for (int i = 0; i < n; i++)
             {
                 processOne(i);
+            }
+            for (int i = 0; i < released; i++)
+            {
+                processOne(n + i);
             }
         }
         finally
@@ -230,6 +235,40 @@ public final class Forwarder
             batch = null;
             buf = null;
         }
+    }
+
+    /**
+     * Puts the held packets whose flow the slow path decided back into the batch (spare slots right
+     * after the inputs, processed after them); drops and counts those whose flow went away.
+     */
+    private int releaseHeld(final PacketBatch packets)
+    {
+        int released = 0;
+        int i = 0;
+        while (i < flows.heldCount())
+        {
+            final int decision = flows.heldDecision(i);
+            if (decision == FlowStage.HELD_WAITING)
+            {
+                i++;
+                continue;
+            }
+            if (decision == FlowStage.HELD_GONE)
+            {
+                counters.drop(DropReason.FLOW_UNUSABLE, flows.heldVif(i));
+                flows.removeHeld(i);
+                continue;
+            }
+            if (packets.addCopy(flows.heldVif(i), PacketBatch.DROPPED, flows.heldFrame(i), 0, flows.heldLength(i)) < 0)
+            {
+                // No spare slot left in this batch: the packet waits for the next one.
+                i++;
+                continue;
+            }
+            released++;
+            flows.removeHeld(i);
+        }
+        return released;
     }
 
     private void processOne(final int s)
@@ -554,10 +593,16 @@ public final class Forwarder
         }
         final Vif in = interfaces.get(inVif);
         final DropReason refused = flows.decide(buf, l3, version, keyNhId, vrf, inVif,
-            in != null && in.hasFlag(VifFlags.DROP_NEW_FLOWS), frameLength);
+            in != null && in.hasFlag(VifFlags.DROP_NEW_FLOWS), frameOffset, frameLength);
         if (refused != null)
         {
             drop(refused);
+            return false;
+        }
+        if (flows.held())
+        {
+            // Queued on a HOLD flow for the slow path: not sent now, not a drop.
+            batch.drop(slot);
             return false;
         }
         flowIndex = flows.index();

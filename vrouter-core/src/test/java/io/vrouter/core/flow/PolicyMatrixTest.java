@@ -131,11 +131,46 @@ class PolicyMatrixTest
     }
 
     @Test
-    void shouldSendUndecidedFlowsToTheSlowPathNotForwardThem() throws Exception
+    void shouldHoldUndecidedFlowsForTheSlowPathAndReleaseThemWhenProgrammed() throws Exception
     {
         final FlowNode n = new FlowNode(FlowTableConfig.sized(1024));
-        // No networks: VRF 1 belongs to none, the flow cannot be decided in line.
+        // No networks: VRF 1 belongs to none, the flow cannot be decided in line: it is held.
+        final byte[][] five = new byte[5][];
+        for (int i = 0; i < 5; i++)
+        {
+            five[i] = udp(A, B, 1, 2);
+            five[i][five[i].length - 1] = (byte)i;
+        }
+        assertEquals(0, n.t.send(POD_A, five).size());
+        assertEquals(2, n.drops(DropReason.FLOW_QUEUE_LIMIT_EXCEEDED), "3 packets per held flow, as Contrail");
+        assertEquals(1, n.table.holdEntries());
+        assertEquals(0, n.t.send(POD_A).size(), "still held while undecided");
+        final io.vrouter.core.control.Response list = n.vrouter.program(
+            new io.vrouter.core.control.SandeshObject("vr_flow_req").put("fr_op", 1L));
+        final io.vrouter.core.control.SandeshObject entry = list.objects().get(0);
+        assertEquals(FlowAction.HOLD, ((Long)entry.get("fr_action")).intValue());
+        final io.vrouter.core.control.Response set = n.vrouter.program(
+            FlowRequestsTest.flow(A, B, 1, 2, FlowAction.FORWARD, 1).put("fr_index", entry.get("fr_index")));
+        assertEquals(0, set.code(), set.message());
+        assertEquals(0, n.table.holdEntries());
+        final List<io.vrouter.core.test.TestTopology.Output> out = n.t.send(POD_A);
+        assertEquals(3, out.size(), "the held packets are released at the next batch");
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals(POD_B, out.get(i).vif());
+            assertEquals(i, out.get(i).bytes()[out.get(i).bytes().length - 1], "in order");
+        }
+        assertEquals(POD_B, n.send(udp(A, B, 1, 2), A), "later packets hit the programmed flow");
+    }
+
+    @Test
+    void shouldDropHeldPacketsWhenTheirFlowGoesAway() throws Exception
+    {
+        final FlowNode n = new FlowNode(FlowTableConfig.sized(1024));
         assertEquals(-1, n.send(udp(A, B, 1, 2), A));
-        assertEquals(0, n.drops(DropReason.FLOW_ACTION_DROP));
+        n.clock.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(200));
+        assertEquals(1, n.vrouter.newFlowAger().scanAll());
+        assertEquals(0, n.t.send(POD_A).size());
+        assertEquals(1, n.drops(DropReason.FLOW_UNUSABLE));
     }
 }
