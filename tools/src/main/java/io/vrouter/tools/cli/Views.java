@@ -20,7 +20,8 @@ public final class Views
     }
 
     /**
-     * Everything, as {@code vif --list; nh --list; rt --dump N (each VRF); mpls --dump; dropstats; vrfstats}.
+     * Everything, as {@code vif --list; nh --list; rt --dump N (each VRF); mpls --dump; flow -l; dropstats;
+     * vrfstats}.
      *
      * @param vrouter the forwarder.
      * @return the text.
@@ -45,6 +46,10 @@ public final class Views
             }
         }
         sb.append(Formats.mplsDump(dump(vrouter, new SandeshObject("vr_mpls_req")))).append('\n');
+        if (vrouter.flows().activeEntries() > 0)
+        {
+            sb.append(FlowListing.format(vrouter.flows()));
+        }
         final long[] drops = new long[DropReason.COUNT];
         for (final DropReason r : DropReason.BY_ID)
         {
