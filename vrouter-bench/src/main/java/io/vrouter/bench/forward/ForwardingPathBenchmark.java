@@ -39,6 +39,9 @@ import io.vrouter.core.test.TestTopology;
  * of remote pods, tunnel next hop, MPLSoUDP encapsulation with the entropy port.</li>
  * <li>{@code fabricToPod}: the same packet arriving MPLSoUDP from the fabric, outer checks, receive
  * next hop, decapsulation, label to interface next hop, MAC rewrite.</li>
+ * <li>{@code podToFabricPolicy}: {@code podToFabric} with the policy flag on the pod interface: every
+ * packet is keyed and looked up in the flow table (a hit: the flow was set up in line by the first
+ * packet), and the tunnel's UDP source port comes from the flow instead of a per-packet hash.</li>
  * <li>{@code baselineTouch}: the least a forwarder can do: read the destination address of each
  * packet and hand it to the output of the batch. The distance to it is the cost of the pipeline.</li>
  * </ul>
@@ -67,18 +70,57 @@ public class ForwardingPathBenchmark
     public int routes;
 
     private Forwarder forwarder;
+    private Forwarder policyForwarder;
+    private PacketBatch policyBatch;
     private PacketBatch podBatch;
     private PacketBatch fabricBatch;
     private byte[] podFrame;
     private byte[] fabricFrame;
 
     @Setup(Level.Trial)
-    public void setUp()
+    public void setUp() throws io.vrouter.core.control.RequestException
+    {
+        final TestTopology t = topology(0);
+        final TestTopology p = topology(io.vrouter.core.iface.VifFlags.POLICY_ENABLED);
+        p.vrouter().policy().program(java.util.List.of(new io.vrouter.core.flow.PolicyTable.Network(1, "pods",
+            new int[] {VRF}, java.util.List.of(io.vrouter.core.flow.PolicyTable.Cidr.parse("10.0.0.0/8")))),
+            java.util.List.of());
+        final int base = ip("10.64.0.0");
+        forwarder = t.forwarder();
+        policyForwarder = p.forwarder();
+        podFrame = Frames.udp4(GATEWAY_MAC, POD_MAC, ip("10.1.1.3"), base + routes / 2, 64, 1000, 2000, 64, false);
+        fabricFrame = t.send(POD, podFrame).get(0).bytes();
+        final ByteBuffer bb = ByteBuffer.wrap(fabricFrame);
+        bb.putInt(26, REMOTE).putInt(30, LOCAL);
+        fabricFrame[24] = 0;
+        fabricFrame[25] = 0;
+        final int c = Frames.checksum(fabricFrame, 14, 20, 0);
+        fabricFrame[24] = (byte)(c >>> 8);
+        fabricFrame[25] = (byte)c;
+        bb.putInt(42, (16 << 12) | (1 << 8) | 63);
+        podBatch = fill(forwarder.newBatch(), POD, podFrame);
+        fabricBatch = fill(forwarder.newBatch(), FABRIC, fabricFrame);
+        policyBatch = fill(policyForwarder.newBatch(), POD, podFrame);
+        forwarder.process(podBatch);
+        forwarder.process(fabricBatch);
+        policyForwarder.process(policyBatch);
+        if (podBatch.outVif(0) != FABRIC || fabricBatch.outVif(0) != POD || policyBatch.outVif(0) != FABRIC)
+        {
+            throw new IllegalStateException("benchmark topology does not forward: " + forwarder.dropSummary() + " / "
+                + policyForwarder.dropSummary());
+        }
+        if (p.vrouter().flows().activeEntries() != 2)
+        {
+            throw new IllegalStateException("policy topology did not set up one flow pair");
+        }
+    }
+
+    private TestTopology topology(final int podFlags)
     {
         final TestTopology t = new TestTopology(new VRouterConfig(64, 1024, 16, 1024, 1024, 16, 16, 1 << 18, BATCH,
             2048, false, true));
         t.vif(FABRIC, VifType.PHYSICAL, 0, 0x020000000afaL, 1500, 0)
-            .vif(POD, VifType.VIRTUAL, VRF, GATEWAY_MAC, 9000, 0)
+            .vif(POD, VifType.VIRTUAL, VRF, GATEWAY_MAC, 9000, podFlags)
             .simpleNh(1, NextHopType.L2_RECEIVE, -1, VRF)
             .bridge(VRF, GATEWAY_MAC, 1)
             .encapNh(10, 2, POD, POD_MAC, GATEWAY_MAC, NextHopFlags.VALID)
@@ -93,25 +135,7 @@ public class ForwardingPathBenchmark
             t.route4(VRF, base + i, 32, 20, 100 + (i & 0xFFFF), 0x1 | 0x2);
         }
         t.route4(VRF, ip("10.1.1.3"), 32, 10, -1, 0x2);
-        forwarder = t.forwarder();
-        podFrame = Frames.udp4(GATEWAY_MAC, POD_MAC, ip("10.1.1.3"), base + routes / 2, 64, 1000, 2000, 64, false);
-        fabricFrame = t.send(POD, podFrame).get(0).bytes();
-        final ByteBuffer bb = ByteBuffer.wrap(fabricFrame);
-        bb.putInt(26, REMOTE).putInt(30, LOCAL);
-        fabricFrame[24] = 0;
-        fabricFrame[25] = 0;
-        final int c = Frames.checksum(fabricFrame, 14, 20, 0);
-        fabricFrame[24] = (byte)(c >>> 8);
-        fabricFrame[25] = (byte)c;
-        bb.putInt(42, (16 << 12) | (1 << 8) | 63);
-        podBatch = fill(forwarder.newBatch(), POD, podFrame);
-        fabricBatch = fill(forwarder.newBatch(), FABRIC, fabricFrame);
-        forwarder.process(podBatch);
-        forwarder.process(fabricBatch);
-        if (podBatch.outVif(0) != FABRIC || fabricBatch.outVif(0) != POD)
-        {
-            throw new IllegalStateException("benchmark topology does not forward: " + forwarder.dropSummary());
-        }
+        return t;
     }
 
     private static PacketBatch fill(final PacketBatch batch, final int vif, final byte[] frame)
@@ -140,6 +164,25 @@ public class ForwardingPathBenchmark
             b.commit(i, POD, podFrame.length);
         }
         forwarder.process(b);
+        return b.outVif(BATCH - 1);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int podToFabricPolicy()
+    {
+        final PacketBatch b = policyBatch;
+        for (int i = 0; i < BATCH; i++)
+        {
+            final UnsafeBuffer buf = b.buffer(i);
+            final int l3 = PacketBatch.HEADROOM + 14;
+            buf.putBytes(PacketBatch.HEADROOM, podFrame, 0, 14);
+            buf.putByte(l3 + 8, podFrame[14 + 8]);
+            buf.putByte(l3 + 10, podFrame[14 + 10]);
+            buf.putByte(l3 + 11, podFrame[14 + 11]);
+            b.commit(i, POD, podFrame.length);
+        }
+        policyForwarder.process(b);
         return b.outVif(BATCH - 1);
     }
 
