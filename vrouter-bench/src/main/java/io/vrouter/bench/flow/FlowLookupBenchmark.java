@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -26,6 +27,8 @@ import io.vrouter.core.flow.FlowTableConfig;
  * <ul>
  * <li>{@code flowTable}: fill the reused key from the packet's fields, hash, bucket probe of the
  * mapped table (what the forwarding core does per packet); must be 0 B/op.</li>
+ * <li>{@code flowTableBatch}: the same for 64 keys at once through {@link FlowTable#lookupBatch}
+ * (one pass touching every bucket, then the lookups), per lookup: what a forwarding batch can do.</li>
  * <li>{@code baselineConcurrentHashMap}: {@code ConcurrentHashMap<Key, Integer>} with a boxed
  * record key built per lookup, the obvious Java alternative.</li>
  * </ul>
@@ -44,10 +47,17 @@ public class FlowLookupBenchmark
     {
     }
 
+    private static final int BATCH = 64;
+
     @Param({"1000", "100000", "1000000"})
     public int flows;
 
+    /** {@code anonymous}: THP-advised anonymous memory; {@code file}: the daemon's mapped file (4 KiB pages). */
+    @Param({"anonymous"})
+    public String backing;
+
     private FlowTable table;
+    private java.nio.file.Path file;
     private ConcurrentHashMap<Key, Integer> map;
     private int[] src;
     private int[] dst;
@@ -55,12 +65,32 @@ public class FlowLookupBenchmark
     private int[] order;
     private int cursor;
     private final FlowKey key = new FlowKey();
+    private final FlowKey[] batchKeys = new FlowKey[BATCH];
+    private final long[] batchHashes = new long[BATCH];
+    private final int[] batchOut = new int[BATCH];
 
     @Setup(Level.Trial)
     public void setUp()
     {
-        table = FlowTable.createAnonymous(FlowTableConfig.sized(Integer.highestOneBit(flows) * 4)
-            .withLimits(1 << 24, 1 << 24));
+        final FlowTableConfig config = FlowTableConfig.sized(Integer.highestOneBit(flows) * 4)
+            .withLimits(1 << 24, 1 << 24);
+        if ("file".equals(backing))
+        {
+            try
+            {
+                file = java.nio.file.Files.createTempFile("flow-bench", ".tbl");
+                java.nio.file.Files.delete(file);
+                table = FlowTable.open(file, config);
+            }
+            catch (final java.io.IOException e)
+            {
+                throw new IllegalStateException(e);
+            }
+        }
+        else
+        {
+            table = FlowTable.createAnonymous(config);
+        }
         map = new ConcurrentHashMap<>(flows * 2);
         src = new int[flows];
         dst = new int[flows];
@@ -81,6 +111,10 @@ public class FlowLookupBenchmark
             }
             map.put(new Key(12, 17, ports[i] >>> 16, ports[i] & 0xFFFF, src[i], dst[i]), fi);
         }
+        for (int i = 0; i < BATCH; i++)
+        {
+            batchKeys[i] = new FlowKey();
+        }
         order = new int[flows];
         for (int i = 0; i < flows; i++)
         {
@@ -92,6 +126,16 @@ public class FlowLookupBenchmark
             final int t = order[i];
             order[i] = order[j];
             order[j] = t;
+        }
+    }
+
+    @org.openjdk.jmh.annotations.TearDown(Level.Trial)
+    public void tearDown() throws java.io.IOException
+    {
+        if (file != null)
+        {
+            table.close();
+            java.nio.file.Files.deleteIfExists(file);
         }
     }
 
@@ -108,6 +152,20 @@ public class FlowLookupBenchmark
         final int i = next();
         final FlowKey k = key.set4(12, 17, src[i], dst[i], ports[i] >>> 16, ports[i] & 0xFFFF);
         return table.lookup(k, k.hash());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int flowTableBatch()
+    {
+        for (int b = 0; b < BATCH; b++)
+        {
+            final int i = next();
+            final FlowKey k = batchKeys[b].set4(12, 17, src[i], dst[i], ports[i] >>> 16, ports[i] & 0xFFFF);
+            batchHashes[b] = k.hash();
+        }
+        table.lookupBatch(batchKeys, batchHashes, BATCH, batchOut);
+        return batchOut[BATCH - 1];
     }
 
     @Benchmark

@@ -100,7 +100,7 @@ public class FlowSetupBenchmark
         for (int i = 0; i < FLOWS; i++)
         {
             packet.putShort(34, (short)(base + i), java.nio.ByteOrder.BIG_ENDIAN);
-            final DropReason r = stage.decide(packet, 14, 4, 7, 1, 3, false, 0, 106);
+            final DropReason r = stage.decide(packet, 14, 4, 7, 1, 3, 3, false, 0, 106);
             if (r == null)
             {
                 ok++;

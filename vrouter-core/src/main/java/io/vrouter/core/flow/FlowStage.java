@@ -261,7 +261,8 @@ public final class FlowStage
      * @param version      4 or 6.
      * @param keyNhId      next hop standing for the VRF in the key.
      * @param vrf          VRF the packet is in.
-     * @param inVif        ingress interface (owner for the per-interface limit).
+     * @param inVif        ingress interface (where a held packet is re-injected).
+     * @param owner        local interface a new flow is charged to (per-interface limit).
      * @param dropNewFlows whether the ingress interface refuses new flows (vif flag Df).
      * @param frameOffset  where the frame starts (kept whole if the packet is held).
      * @param frameLength  bytes, for the flow's statistics.
@@ -269,7 +270,7 @@ public final class FlowStage
      */
     public DropReason decide(
         final UnsafeBuffer buf, final int l3, final int version, final int keyNhId, final int vrf, final int inVif,
-        final boolean dropNewFlows, final int frameOffset, final int frameLength)
+        final int owner, final boolean dropNewFlows, final int frameOffset, final int frameLength)
     {
         held = false;
         index = -1;
@@ -316,7 +317,7 @@ public final class FlowStage
             if (verdict == PolicyTable.UNDECIDED)
             {
                 // No network is known for the VRF: a HOLD entry waits for the slow path to decide.
-                fi = setupHold(vrf, inVif, now);
+                fi = setupHold(vrf, owner, now);
                 if (fi < 0)
                 {
                     return refusal(fi);
@@ -324,7 +325,7 @@ public final class FlowStage
             }
             else
             {
-                fi = setupPair(vrf, inVif, verdict == PolicyTable.PASS, now);
+                fi = setupPair(vrf, owner, verdict == PolicyTable.PASS, now);
                 if (fi < 0)
                 {
                     return refusal(fi);

@@ -143,6 +143,7 @@ public final class FlowTable implements AutoCloseable
     private final AtomicIntegerArray perVif = new AtomicIntegerArray(LIMIT_SLOTS);
     private final AtomicIntegerArray perVrf = new AtomicIntegerArray(LIMIT_SLOTS);
     private final FlowKey scratch = new FlowKey();
+    private int touchSink;
 
     private FlowTable(
         final FlowTableConfig config, final Arena arena, final MemorySegment segment, final boolean readOnly,
@@ -174,20 +175,30 @@ public final class FlowTable implements AutoCloseable
     }
 
     /**
-     * A table in memory only, backed by a deleted temporary file so untouched pages cost nothing
-     * (tests, replay). Freed when the table becomes unreachable or is closed.
+     * A table in memory only (tests, replay, benchmarks; a daemon without a state directory):
+     * anonymous memory advised for transparent huge pages, zero-filled lazily so untouched entries
+     * cost nothing; falls back to a deleted temporary file where mmap is not reachable. Freed when
+     * the table becomes unreachable.
      *
      * @param config sizes and limits.
      * @return the table.
      */
     public static FlowTable createAnonymous(final FlowTableConfig config)
     {
+        final Arena arena = Arena.ofAuto();
+        final MemorySegment seg = AnonymousMemory.map(fileSize(config), arena);
+        if (seg != null)
+        {
+            final FlowTable t = new FlowTable(config, arena, seg, false, null);
+            t.writeHeader();
+            return t;
+        }
         try
         {
             final Path tmp = Files.createTempFile("vrouter-flows", ".tbl");
             try
             {
-                return create(tmp, config, Arena.ofAuto(), null);
+                return create(tmp, config, arena, null);
             }
             finally
             {
@@ -290,12 +301,7 @@ public final class FlowTable implements AutoCloseable
             ch.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1);
             final MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
             final FlowTable t = new FlowTable(config, arena, seg, false, keep);
-            t.buf.putInt(H_VERSION, VERSION);
-            t.buf.putInt(H_ENTRY_SIZE, ENTRY_SIZE);
-            t.buf.putInt(H_HASH_ENTRIES, config.hashEntries());
-            t.buf.putInt(H_OVERFLOW_ENTRIES, config.overflowEntries());
-            t.buf.putLong(H_ENTRIES_OFFSET, t.entriesOffset);
-            t.buf.putLongVolatile(H_MAGIC, MAGIC);
+            t.writeHeader();
             return t;
         }
         catch (final IOException | RuntimeException e)
@@ -306,6 +312,16 @@ public final class FlowTable implements AutoCloseable
             }
             throw e;
         }
+    }
+
+    private void writeHeader()
+    {
+        buf.putInt(H_VERSION, VERSION);
+        buf.putInt(H_ENTRY_SIZE, ENTRY_SIZE);
+        buf.putInt(H_HASH_ENTRIES, config.hashEntries());
+        buf.putInt(H_OVERFLOW_ENTRIES, config.overflowEntries());
+        buf.putLong(H_ENTRIES_OFFSET, entriesOffset);
+        buf.putLongVolatile(H_MAGIC, MAGIC);
     }
 
     private void checkHeader(final FlowTableConfig c) throws IOException
@@ -657,6 +673,30 @@ public final class FlowTable implements AutoCloseable
             }
         }
         return -1;
+    }
+
+    /**
+     * Looks up several keys (a batch of packets): first loads the first entry of every key's bucket,
+     * independent loads the processor overlaps, so the cache misses of a big table are paid in
+     * parallel instead of one after the other; then looks each key up.
+     *
+     * @param keys   keys.
+     * @param hashes their hashes.
+     * @param n      how many.
+     * @param out    indexes found, or -1.
+     */
+    public void lookupBatch(final FlowKey[] keys, final long[] hashes, final int n, final int[] out)
+    {
+        int touched = 0;
+        for (int i = 0; i < n; i++)
+        {
+            touched += buf.getInt(entriesOffset + bucket(hashes[i]) * (BUCKET_ENTRIES * ENTRY_SIZE));
+        }
+        touchSink = touched;
+        for (int i = 0; i < n; i++)
+        {
+            out[i] = lookup(keys[i], hashes[i]);
+        }
     }
 
     private boolean matches(final int index, final FlowKey k, final int fp, final int ports)

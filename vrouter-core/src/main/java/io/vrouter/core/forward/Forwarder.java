@@ -454,7 +454,8 @@ public final class Forwarder
                 drop(DropReason.TTL_EXCEEDED);
                 return;
             }
-            if (!flowed && vif.hasFlag(VifFlags.POLICY_ENABLED) && !flowAllows(l3, 4, vif.nhId(), vif.vrf()))
+            if (!flowed && vif.hasFlag(VifFlags.POLICY_ENABLED)
+                && !flowAllows(l3, 4, vif.nhId(), vif.vrf(), inVif))
             {
                 return;
             }
@@ -475,7 +476,8 @@ public final class Forwarder
                 drop(DropReason.TTL_EXCEEDED);
                 return;
             }
-            if (!flowed && vif.hasFlag(VifFlags.POLICY_ENABLED) && !flowAllows(l3, 6, vif.nhId(), vif.vrf()))
+            if (!flowed && vif.hasFlag(VifFlags.POLICY_ENABLED)
+                && !flowAllows(l3, 6, vif.nhId(), vif.vrf(), inVif))
             {
                 return;
             }
@@ -558,7 +560,7 @@ public final class Forwarder
             {
                 return true;
             }
-            return flowAllows(l3, 4, vif.nhId(), vif.vrf());
+            return flowAllows(l3, 4, vif.nhId(), vif.vrf(), inVif);
         }
         final DropReason bad = checkIpv6(l3, available);
         if (bad != null)
@@ -570,7 +572,7 @@ public final class Forwarder
         {
             return true;
         }
-        return flowAllows(l3, 6, vif.nhId(), vif.vrf());
+        return flowAllows(l3, 6, vif.nhId(), vif.vrf(), inVif);
     }
 
     /** The VRF to route in: the flow's destination VRF when it translates, else the packet's. */
@@ -579,7 +581,13 @@ public final class Forwarder
         return flowIndex >= 0 && flows.destinationVrf() >= 0 ? flows.destinationVrf() : vrf;
     }
 
-    private boolean flowAllows(final int l3, final int version, final int keyNhId, final int vrf)
+    /**
+     * Decides a packet that needs a flow.
+     *
+     * @param owner the local interface the flow is charged to for the per-interface limit: the
+     *              ingress pod interface, or for packets from the fabric the pod interface they go to.
+     */
+    private boolean flowAllows(final int l3, final int version, final int keyNhId, final int vrf, final int owner)
     {
         flowed = true;
         if (flows == null)
@@ -592,7 +600,7 @@ public final class Forwarder
             return false;
         }
         final Vif in = interfaces.get(inVif);
-        final DropReason refused = flows.decide(buf, l3, version, keyNhId, vrf, inVif,
+        final DropReason refused = flows.decide(buf, l3, version, keyNhId, vrf, inVif, owner,
             in != null && in.hasFlag(VifFlags.DROP_NEW_FLOWS), frameOffset, frameLength);
         if (refused != null)
         {
@@ -673,7 +681,7 @@ public final class Forwarder
             case NextHopType.ENCAP:
             {
                 if (!flowed && nh.hasFlag(NextHopFlags.POLICY_ENABLED | NextHopFlags.FLOW_LOOKUP)
-                    && !flowAllows(l3, version, nh.id(), vrf))
+                    && !flowAllows(l3, version, nh.id(), vrf, nh.oif()))
                 {
                     return;
                 }

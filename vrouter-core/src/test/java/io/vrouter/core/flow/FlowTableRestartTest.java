@@ -66,6 +66,19 @@ class FlowTableRestartTest
     }
 
     @Test
+    void shouldMapAnonymousTablesWithMmapOnLinux()
+    {
+        assertTrue(AnonymousMemory.available(), "mmap/madvise reachable through the FFM linker");
+        final FlowTable t = FlowTable.createAnonymous(FlowTableConfig.defaults());
+        final FlowKey k = new FlowKey().set4(1, 6, 1, 2, 3, 4);
+        final FlowTable.Setup s = new FlowTable.Setup();
+        s.withReverse = false;
+        final int fi = t.insert(k, k.hash(), k, k.hash(), s, 0);
+        assertEquals(fi, t.lookup(k, k.hash()));
+        assertEquals(629_760, t.totalEntries(), "Contrail's 512 K + 105,472 overflow");
+    }
+
+    @Test
     void shouldRefuseAFileOfAnotherSizeOrNotAFlowTable() throws Exception
     {
         final Path file = dir.resolve("flows.tbl");

@@ -329,11 +329,13 @@ class ForwarderTest
     }
 
     @Test
-    void shouldRefusePolicyInterfaceTrafficWithoutFlowModule()
+    void shouldHoldPolicyInterfaceTrafficWithoutPolicyForTheSlowPath()
     {
+        // VRF 1 belongs to no network: the flow cannot be decided in line, the packet is held, not forwarded.
         t.vif(5, VifType.VIRTUAL, VRF, GATEWAY_MAC, 9000, VifFlags.POLICY_ENABLED);
         assertEquals(0, t.send(5, podToGateway(A, B, 64)).size());
-        assertEquals(1, drops(5, DropReason.FLOW_UNUSABLE));
+        assertEquals(1, t.vrouter().flows().holdEntries());
+        assertEquals(0, t.send(5).size(), "still held");
     }
 
     @Test
