@@ -29,6 +29,9 @@ import io.vrouter.core.flow.FlowTableConfig;
  * mapped table (what the forwarding core does per packet); must be 0 B/op.</li>
  * <li>{@code flowTableBatch}: the same for 64 keys at once through {@link FlowTable#lookupBatch}
  * (one pass touching every bucket, then the lookups), per lookup: what a forwarding batch can do.</li>
+ * <li>{@code memoryLatencyFloor}: one dependent load per operation chasing a random cycle through an
+ * {@code int[]} as big as the table: the machine's memory latency at that size, measured in the same
+ * run; a lookup that misses the cache cannot beat it.</li>
  * <li>{@code baselineConcurrentHashMap}: {@code ConcurrentHashMap<Key, Integer>} with a boxed
  * record key built per lookup, the obvious Java alternative.</li>
  * </ul>
@@ -64,6 +67,8 @@ public class FlowLookupBenchmark
     private int[] ports;
     private int[] order;
     private int cursor;
+    private int[] chase;
+    private int chaseAt;
     private final FlowKey key = new FlowKey();
     private final FlowKey[] batchKeys = new FlowKey[BATCH];
     private final long[] batchHashes = new long[BATCH];
@@ -114,6 +119,24 @@ public class FlowLookupBenchmark
         for (int i = 0; i < BATCH; i++)
         {
             batchKeys[i] = new FlowKey();
+        }
+        final int words = (int)Math.min(table.byteSize() / 4, Integer.MAX_VALUE - 8);
+        final int[] perm = new int[words];
+        for (int i = 0; i < words; i++)
+        {
+            perm[i] = i;
+        }
+        for (int i = words - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        chase = new int[words];
+        for (int i = 0; i < words; i++)
+        {
+            chase[perm[i]] = perm[(i + 1) % words];
         }
         order = new int[flows];
         for (int i = 0; i < flows; i++)
@@ -166,6 +189,13 @@ public class FlowLookupBenchmark
         }
         table.lookupBatch(batchKeys, batchHashes, BATCH, batchOut);
         return batchOut[BATCH - 1];
+    }
+
+    @Benchmark
+    public int memoryLatencyFloor()
+    {
+        chaseAt = chase[chaseAt];
+        return chaseAt;
     }
 
     @Benchmark
