@@ -158,6 +158,29 @@ class ForwarderPathsTest
     }
 
     @Test
+    void shouldFlowFabricTrafficToAPolicyNextHopAndChargeThePodInterface() throws Exception
+    {
+        // The label's interface next hop carries the Policy flag (reference §2.2: traffic from the fabric).
+        t.program(new SandeshObject("vr_nexthop_req").put("nhr_id", 10).put("nhr_type", 2L).put("nhr_family", 2)
+            .put("nhr_vrf", VRF).put("nhr_encap_oif_id", new long[] {POD_A})
+            .put("nhr_encap", TestTopology.l2(ForwarderTest.POD_A_MAC, GATEWAY_MAC))
+            .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.POLICY_ENABLED));
+        t.vrouter().policy().program(List.of(new io.vrouter.core.flow.PolicyTable.Network(1, "pods",
+            new int[] {VRF}, List.of(io.vrouter.core.flow.PolicyTable.Cidr.parse("10.1.1.0/24")))), List.of());
+        final byte[] inner = Arrays.copyOfRange(ForwarderTest.podToGateway(ip("10.1.1.9"), A, 63), 14, 14 + 60);
+        final List<Output> out = t.send(FABRIC, fromRemote(TunnelType.MPLS_GRE, inner, 16));
+        assertEquals(1, out.size(), t.forwarder().dropSummary());
+        assertEquals(POD_A, out.get(0).vif());
+        final io.vrouter.core.flow.FlowTable flows = t.vrouter().flows();
+        assertEquals(2, flows.activeEntries(), "a pair set up in line");
+        assertEquals(2, flows.vifEntries(POD_A), "charged to the pod interface, not the fabric");
+        assertEquals(0, flows.vifEntries(FABRIC));
+        final io.vrouter.core.flow.FlowKey k = new io.vrouter.core.flow.FlowKey().set4(10, 17, ip("10.1.1.9"), A,
+            1000, 2000);
+        assertEquals(true, flows.lookup(k, k.hash()) >= 0, "keyed with the next hop's id");
+    }
+
+    @Test
     void shouldTranslateVrfAndLookUpAgain()
     {
         t.simpleNh(41, NextHopType.VRF_TRANSLATE, -1, 2);
