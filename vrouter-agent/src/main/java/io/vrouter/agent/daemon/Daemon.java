@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vrouter.agent.control.ControlServer;
+
 /**
  * The pieces of a running daemon in start and stop order: the node (fabric port, workers), then the
  * control socket; stopped in reverse, the socket file removed last.
@@ -18,6 +20,7 @@ public final class Daemon implements AutoCloseable
     private final Node node;
     private final DaemonConfig config;
     private final Path socketPath;
+    private ControlServer control;
     private boolean closed;
 
     /**
@@ -44,6 +47,15 @@ public final class Daemon implements AutoCloseable
         try
         {
             node.start();
+            control = new ControlServer(node, socketPath);
+            try
+            {
+                control.start();
+            }
+            catch (final IOException e)
+            {
+                throw new StartupException(StartupException.EXIT_SOCKET, "control socket: " + e.getMessage());
+            }
         }
         catch (final StartupException | RuntimeException e)
         {
@@ -73,6 +85,10 @@ public final class Daemon implements AutoCloseable
             return;
         }
         closed = true;
+        if (control != null)
+        {
+            control.close();
+        }
         node.close();
         try
         {
