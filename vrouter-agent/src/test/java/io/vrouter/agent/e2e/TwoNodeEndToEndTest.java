@@ -132,6 +132,8 @@ class TwoNodeEndToEndTest
             programNode(c2, u2, U2, U1, new String[] {C}, new long[] {0x020000000105L},
                 new int[] {LABEL_C}, new String[] {A, B}, new int[] {LABEL_A, LABEL_B});
 
+            badPortAdds(c1);
+
             final Process capture = startCapture();
             ping(pa, B);
             ping(pb, A);
@@ -260,6 +262,33 @@ class TwoNodeEndToEndTest
             .put("vifr_idx", (long)vif))).get(0);
         assertTrue(r.code() >= 0 && r.objects().size() == 1, "vif get " + vif + ": " + r);
         return ((Number)r.objects().get(0).get(field)).longValue();
+    }
+
+    private void badPortAdds(final ControlClient c) throws Exception
+    {
+        final String links = sh("ip", "-n", n1, "link").out;
+        final Response missingNs = c.call(List.of(port("vre" + id + "zz", "eth0", "02:00:00:00:01:09", "10.1.1.9", 9)))
+            .get(0);
+        assertEquals(-2, missingNs.code(), "port add into a missing namespace: " + missingNs);
+        final Response duplicate = c.call(List.of(port(pa, "eth1", "02:00:00:00:01:0a", "10.1.1.10", 10))).get(0);
+        assertEquals(-17, duplicate.code(), "duplicate port name: " + duplicate);
+        final Response podIfTaken = c.call(List.of(port(pb, "eth0", "02:00:00:00:01:0b", "10.1.1.11", 11)
+            .put("port_name", "vre" + id + "x1").put("port_netns", pa))).get(0);
+        assertTrue(podIfTaken.code() < 0, "a second eth0 in the same pod: " + podIfTaken);
+        final Response badMac = c.call(List.of(port(pb, "eth0", "02:00:00:00:01", "10.1.1.12", 12)
+            .put("port_name", "vre" + id + "x2"))).get(0);
+        assertEquals(-22, badMac.code(), "malformed MAC: " + badMac);
+        assertEquals(links, sh("ip", "-n", n1, "link").out, "a failed port add left a link on the node");
+        assertEquals(1, sh("ip", "-n", pa, "-o", "link").out.lines().filter(l -> l.contains("eth")).count(),
+            "a failed port add left an interface in the pod");
+        final Response dump = c.call(List.of(new SandeshObject("vr_port_req").put("h_op", 3L))).get(0);
+        assertEquals(2, dump.objects().size(), "ports after failed adds: " + dump);
+        for (final int vif : new int[] {9, 10, 11, 12})
+        {
+            final Response r = c.call(List.of(new SandeshObject("vr_interface_req").put("h_op", 1L)
+                .put("vifr_idx", (long)vif))).get(0);
+            assertTrue(r.code() < 0, "a failed port add left vif " + vif + ": " + r);
+        }
     }
 
     // ------------------------------------------------------------------------------------ traffic
