@@ -8,10 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.vrouter.agent.control.ControlServer;
+import io.vrouter.agent.introspect.IntrospectServer;
 
 /**
  * The pieces of a running daemon in start and stop order: the node (fabric port, workers), then the
- * control socket; stopped in reverse, the socket file removed last.
+ * control socket and the introspect HTTP server; stopped in reverse, the socket file removed last.
  */
 public final class Daemon implements AutoCloseable
 {
@@ -21,6 +22,7 @@ public final class Daemon implements AutoCloseable
     private final DaemonConfig config;
     private final Path socketPath;
     private ControlServer control;
+    private IntrospectServer introspect;
     private boolean closed;
 
     /**
@@ -56,6 +58,20 @@ public final class Daemon implements AutoCloseable
             {
                 throw new StartupException(StartupException.EXIT_SOCKET, "control socket: " + e.getMessage());
             }
+            final int port = config.integer("introspect.port");
+            if (port > 0)
+            {
+                introspect = new IntrospectServer(node, config.string("introspect.host"), port);
+                try
+                {
+                    introspect.start();
+                }
+                catch (final IOException e)
+                {
+                    introspect = null;
+                    throw new StartupException(StartupException.EXIT_INTROSPECT, e.getMessage());
+                }
+            }
         }
         catch (final StartupException | RuntimeException e)
         {
@@ -85,6 +101,10 @@ public final class Daemon implements AutoCloseable
             return;
         }
         closed = true;
+        if (introspect != null)
+        {
+            introspect.close();
+        }
         if (control != null)
         {
             control.close();

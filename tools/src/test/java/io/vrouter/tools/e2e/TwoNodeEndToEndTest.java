@@ -1,4 +1,4 @@
-package io.vrouter.agent.e2e;
+package io.vrouter.tools.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -143,6 +143,7 @@ class TwoNodeEndToEndTest
             tcpTransfer(pa, C);
             stopCapture(capture);
             assertMplsOnUnderlay();
+            operatorViews(sock1);
 
             final long aOut1 = vifCounter(c1, 3, "vifr_ipackets");
             assertTrue(aOut1 > 100, "vif 3 on node 1 received " + aOut1 + " packets");
@@ -329,11 +330,77 @@ class TwoNodeEndToEndTest
         assertTrue(dropsAfter > dropsBefore + 10,
             "packets to the deleted port were not counted as drops on the fabric vif: " + dropsBefore + " -> "
                 + dropsAfter);
+        final String dropstats = ctl(null, "dropstats", "--socket", dir.resolve("n2.sock").toString());
+        assertTrue(dropstats.matches("(?s).*(IF TX Discard|Invalid NH)\\s+[1-9].*"),
+            "dropstats on node 2 after the delete:\n" + dropstats);
         assertTrue(!sh("ip", "netns", "exec", pc, "ip", "link").out.contains("eth0"),
             "the deleted port's interface is still in the pod");
         final Response gone = c2.call(List.of(new SandeshObject("vr_port_req").put("h_op", 1L)
             .put("port_name", pc))).get(0);
         assertTrue(gone.code() < 0, "port still listed after delete: " + gone);
+    }
+
+    // ------------------------------------------------------------------------------------ CLI, introspect
+
+    private void operatorViews(final Path sock) throws Exception
+    {
+        final String s = sock.toString();
+        final String vifs = ctl(null, "vif", "--list", "--socket", s);
+        assertTrue(vifs.contains("vif0/3") && vifs.contains("vif0/4") && vifs.contains("vif0/0"), vifs);
+        final String vifJson = ctl(null, "vif", "--list", "--json", "--socket", s);
+        assertTrue(vifJson.contains("vifr_ipackets"), vifJson);
+        final String nhs = ctl(null, "nh", "--list", "--socket", s);
+        assertTrue(nhs.contains("Id:20") && nhs.contains("Id:10"), nhs);
+        final String routes = ctl(null, "rt", "--dump", Integer.toString(VRF), "--socket", s);
+        assertTrue(routes.contains(C + "/32") && routes.contains(A + "/32") && routes.contains(B + "/32"), routes);
+        final String labels = ctl(null, "mpls", "--dump", "--socket", s);
+        assertTrue(labels.contains(Integer.toString(LABEL_A)) && labels.contains(Integer.toString(LABEL_B)), labels);
+        ctl(null, "dropstats", "--socket", s);
+        final String vrfs = ctl(n1, "ist", "--port", "8085", "vr", "vrf");
+        assertTrue(vrfs.contains("ucindex"), vrfs);
+        final String istRoutes = ctl(n1, "ist", "--port", "8085", "vr", "route", "-v", Integer.toString(VRF));
+        assertTrue(istRoutes.contains(C + "/32") && istRoutes.contains("nh_index"), istRoutes);
+        final String before = introspect(n1, "/counters");
+        final String ifBefore = introspect(n1, "/interfaces");
+        assertTrue(ifBefore.contains("vifr_ipackets"), ifBefore);
+        ping(pa, C);
+        final String after = introspect(n1, "/counters");
+        final String ifAfter = introspect(n1, "/interfaces");
+        assertTrue(!before.equals(after) || !ifBefore.equals(ifAfter), "introspect counters did not move:\n" + after);
+        final String vifsAfter = ctl(null, "vif", "--list", "--socket", s);
+        assertTrue(!vifsAfter.equals(vifs), "vif --list counters did not move");
+        // Clear error when the daemon is not there.
+        final Result none = sh(60, cliCommand(null, "vif", "--list", "--socket", dir.resolve("none.sock").toString()));
+        assertTrue(none.code != 0 && none.out.contains("not running"), none.out);
+    }
+
+    private String[] cliCommand(final String ns, final String... args) throws IOException
+    {
+        final List<String> cmd = new ArrayList<>();
+        if (ns != null)
+        {
+            cmd.addAll(List.of("ip", "netns", "exec", ns));
+        }
+        cmd.add(javaBin());
+        cmd.addAll(jvmFlags());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.vrouter.tools.cli.VrouterCtl"));
+        cmd.addAll(List.of(args));
+        return cmd.toArray(new String[0]);
+    }
+
+    private String ctl(final String ns, final String... args) throws IOException
+    {
+        final Result r = sh(60, cliCommand(ns, args));
+        assertEquals(0, r.code, "vrouterctl " + String.join(" ", args) + ":\n" + r.out);
+        return r.out;
+    }
+
+    private String introspect(final String ns, final String path) throws IOException
+    {
+        final Result r = sh(60, "ip", "netns", "exec", ns, javaBin(), "-cp", System.getProperty("java.class.path"),
+            HttpGet.class.getName(), "http://127.0.0.1:8085" + path);
+        assertEquals(0, r.code, "introspect " + path + ": " + r.out);
+        return r.out;
     }
 
     // ------------------------------------------------------------------------------------ capture
@@ -383,7 +450,7 @@ class TwoNodeEndToEndTest
         cmd.addAll(jvmFlags());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.vrouter.agent.daemon.VrouterdMain",
             "--node-name", name, "--fabric-address", address, "--socket", sock.toString(),
-            "--state-dir", dir.resolve(name).toString(), "--introspect-port", "0", "--workers", "1",
+            "--state-dir", dir.resolve(name).toString(), "--introspect-port", "8085", "--workers", "1",
             "--set", "tables.nexthops=4096", "--set", "tables.fib-entries=65536", "--set", "tables.interfaces=64",
             "--set", "tables.bridge-entries=4096", "--set", "tables.vrfs=16"));
         final Path log = dir.resolve(name + ".log");

@@ -1,4 +1,4 @@
-package io.vrouter.agent.e2e;
+package io.vrouter.tools.e2e;
 
 import java.io.InputStream;
 import java.io.OutputStream;
