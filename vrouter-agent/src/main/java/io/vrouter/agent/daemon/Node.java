@@ -492,6 +492,17 @@ public final class Node implements NodeService, AutoCloseable
         return m;
     }
 
+    private String dropSummary()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final ForwardingWorker w : workers)
+        {
+            sb.append(sb.length() == 0 ? "" : "; ").append(w.roleName()).append(": ")
+                .append(w.forwarder().dropSummary());
+        }
+        return sb.toString();
+    }
+
     /**
      * Stops the workers, closes the pod ports (their devices disappear) and the fabric port.
      */
@@ -502,6 +513,8 @@ public final class Node implements NodeService, AutoCloseable
         {
             r.close();
         }
+        LOG.info("node {} I/O counters at stop: {}; forwarder drops: {}", config.string("node.name"), ioCounters(),
+            dropSummary());
         synchronized (portLock)
         {
             for (final PortState p : ports.values())

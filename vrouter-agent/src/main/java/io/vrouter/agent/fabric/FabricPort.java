@@ -54,6 +54,10 @@ public final class FabricPort implements AutoCloseable
     private static final int MAX_DATAGRAM = 9216;
     private static final int DATAGRAMS_PER_READ = 32;
     private static final int MSG_TYPE = 1;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_SNDBUFFORCE = 32;
+    private static final int SO_RCVBUFFORCE = 33;
+    private static final int SOCKET_BUFFER = 16 << 20;
 
     private final InetSocketAddress bindAddress;
     private final int localAddress;
@@ -117,6 +121,13 @@ public final class FabricPort implements AutoCloseable
             throw e;
         }
         fd = ((EpollDatagramChannel)channel).fd().intValue();
+        // Root may exceed net.core.rmem_max/wmem_max: a deep socket buffer rides out scheduling gaps.
+        final int rcv = io.vrouter.agent.port.Posix.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_BUFFER);
+        final int snd = io.vrouter.agent.port.Posix.setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, SOCKET_BUFFER);
+        if (rcv != 0 || snd != 0)
+        {
+            LOG.warn("fabric socket buffers not raised to {} bytes (errno {} / {})", SOCKET_BUFFER, rcv, snd);
+        }
         LOG.info("fabric port bound to {} (epoll, recvmmsg up to {} datagrams per read)", bindAddress,
             DATAGRAMS_PER_READ);
     }

@@ -50,6 +50,9 @@ public final class Posix
     private static final MethodHandle WRITE = downcall("write",
         FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_LONG));
+    private static final MethodHandle SETSOCKOPT_INT = downcall("setsockopt",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     private static final MethodHandle CLOSE = downcall("close",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle SENDMMSG = downcall("sendmmsg",
@@ -248,6 +251,30 @@ public final class Posix
         try
         {
             return (int)SENDMMSG.invokeExact(errno, fd, vector, count, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code setsockopt(fd, level, name, &value, sizeof(int))}.
+     *
+     * @param fd    socket.
+     * @param level option level.
+     * @param name  option name.
+     * @param value the int value.
+     * @return 0 or the errno of the failure.
+     */
+    public static int setsockopt(final int fd, final int level, final int name, final int value)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment errno = newErrnoSegment(arena);
+            final int rc = (int)SETSOCKOPT_INT.invokeExact(errno, fd, level, name,
+                arena.allocateFrom(ValueLayout.JAVA_INT, value), 4);
+            return rc == 0 ? 0 : errno(errno);
         }
         catch (final Throwable t)
         {
