@@ -89,10 +89,19 @@ public final class VRouter implements CounterSource
      */
     public Forwarder newForwarder()
     {
+        return newForwarder(new ForwardingCounters(tables.config().interfaces(), tables.config().vrfs()));
+    }
+
+    /**
+     * Creates a worker's pipeline writing into given counters (the daemon's shared-memory counters).
+     *
+     * @param counters counters sized for this forwarder's interfaces and VRFs.
+     * @return the forwarder.
+     */
+    public Forwarder newForwarder(final ForwardingCounters counters)
+    {
         final int index = forwarders.size();
-        final Forwarder f = new Forwarder(tables,
-            new ForwardingCounters(tables.config().interfaces(), tables.config().vrfs()), flowHook, index,
-            Math.max(plannedWorkers, index + 1));
+        final Forwarder f = new Forwarder(tables, counters, flowHook, index, Math.max(plannedWorkers, index + 1));
         forwarders.add(f);
         return f;
     }

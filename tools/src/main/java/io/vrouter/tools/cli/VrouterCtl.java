@@ -1,6 +1,8 @@
 package io.vrouter.tools.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import io.vrouter.agent.control.ControlClient;
 import io.vrouter.agent.control.ControlException;
 import io.vrouter.agent.control.ControlServer;
 import io.vrouter.agent.control.StatsRequests;
+import io.vrouter.agent.counters.CounterFile;
 import io.vrouter.agent.introspect.SandeshJson;
 import io.vrouter.core.control.Errno;
 import io.vrouter.core.control.Response;
@@ -182,6 +185,80 @@ public final class VrouterCtl implements Runnable
                     return "Add";
             }
         }
+    }
+
+    /**
+     * The daemon's shared-memory counters if the file exists (null: ask the socket instead).
+     *
+     * @param path the file.
+     * @return the mapped file, or null when there is none.
+     * @throws CliException if it is unreadable or its writer has exited.
+     */
+    static CounterFile counterFile(final Path path)
+    {
+        if (path == null || !Files.exists(path))
+        {
+            return null;
+        }
+        final CounterFile file;
+        try
+        {
+            file = CounterFile.open(path);
+        }
+        catch (final IOException e)
+        {
+            throw new CliException("cannot read counters: " + e.getMessage());
+        }
+        if (!file.writerAlive())
+        {
+            final long pid = file.writerPid();
+            file.close();
+            throw new CliException("vrouterd is not running (counters file " + path + " was written by pid " + pid
+                + ", which has exited)");
+        }
+        if (!file.dropNames().equals(dropLabels()))
+        {
+            file.close();
+            throw new CliException("counters file " + path + " was written by a different vrouterd version");
+        }
+        return file;
+    }
+
+    private static List<String> dropLabels()
+    {
+        final List<String> labels = new ArrayList<>();
+        for (final DropReason r : DropReason.BY_ID)
+        {
+            labels.add(r.label());
+        }
+        return labels;
+    }
+
+    static List<SandeshObject> vrfStatsFromFile(final CounterFile file, final Integer vrf)
+    {
+        final List<SandeshObject> out = new ArrayList<>();
+        final int from = vrf == null ? 0 : vrf;
+        final int to = vrf == null ? file.vrfs() : vrf + 1;
+        if (vrf != null && (vrf < 0 || vrf >= file.vrfs()))
+        {
+            throw new CliException("vr_vrf_stats_req.vsr_vrf: " + vrf + " not in [0, " + (file.vrfs() - 1) + "]");
+        }
+        for (int v = from; v < to; v++)
+        {
+            final SandeshObject o = new SandeshObject(StatsRequests.VRF_STATS).put("vsr_vrf", (long)v);
+            long total = 0;
+            for (int s = 0; s < file.vrfStatNames().size(); s++)
+            {
+                final long n = file.vrfStat(-1, v, s);
+                total += n;
+                o.put("vsr_" + file.vrfStatNames().get(s), n);
+            }
+            if (vrf != null || total != 0)
+            {
+                out.add(o);
+            }
+        }
+        return out;
     }
 
     /** {@code --list} or {@code --get N}. */
@@ -434,27 +511,52 @@ public final class VrouterCtl implements Runnable
         @Option(names = "--core", paramLabel = "N", description = "one worker (0-based) instead of the sum")
         Integer core;
 
+        @Option(names = "--counters", paramLabel = "FILE",
+            description = "shared-memory counters, read when present (default: ${DEFAULT-VALUE})")
+        Path counters = CounterFile.DEFAULT_PATH;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call()
         {
-            final SandeshObject req = new SandeshObject(StatsRequests.DROP_STATS).put("h_op", 1L);
-            if (core != null)
-            {
-                req.put("vds_core", (long)core);
-            }
-            final SandeshObject o = common.one(req).objects().get(0);
             final long[] drops = new long[DropReason.COUNT];
             final Map<String, Object> json = new LinkedHashMap<>();
             json.put("core", core == null ? "all" : core);
             final Map<String, Long> byReason = new LinkedHashMap<>();
-            for (final DropReason r : DropReason.BY_ID)
+            final CounterFile file = counterFile(counters);
+            if (file != null)
             {
-                final Object v = o.get(StatsRequests.dropField(r));
-                drops[r.ordinal()] = v instanceof Long ? (Long)v : 0;
-                byReason.put(r.label(), drops[r.ordinal()]);
+                try (file)
+                {
+                    if (core != null && (core < 0 || core >= file.workers()))
+                    {
+                        throw new CliException("no worker " + core + " (" + file.workers() + " workers)");
+                    }
+                    for (final DropReason r : DropReason.BY_ID)
+                    {
+                        drops[r.ordinal()] = file.drops(core == null ? -1 : core, r.ordinal());
+                        byReason.put(r.label(), drops[r.ordinal()]);
+                    }
+                    json.put("source", file.path().toString());
+                }
+            }
+            else
+            {
+                final SandeshObject req = new SandeshObject(StatsRequests.DROP_STATS).put("h_op", 1L);
+                if (core != null)
+                {
+                    req.put("vds_core", (long)core);
+                }
+                final SandeshObject o = common.one(req).objects().get(0);
+                for (final DropReason r : DropReason.BY_ID)
+                {
+                    final Object v = o.get(StatsRequests.dropField(r));
+                    drops[r.ordinal()] = v instanceof Long ? (Long)v : 0;
+                    byReason.put(r.label(), drops[r.ordinal()]);
+                }
+                json.put("source", common.socket.toString());
             }
             json.put("drops", byReason);
             if (common.json)
@@ -489,16 +591,32 @@ public final class VrouterCtl implements Runnable
         @ArgGroup(exclusive = true, multiplicity = "1")
         GetOrDump which;
 
+        @Option(names = "--counters", paramLabel = "FILE",
+            description = "shared-memory counters, read when present (default: ${DEFAULT-VALUE})")
+        Path counters = CounterFile.DEFAULT_PATH;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call()
         {
-            final SandeshObject req = new SandeshObject(StatsRequests.VRF_STATS);
-            final List<SandeshObject> objects = which.get != null
-                ? common.one(req.put("h_op", 1L).put("vsr_vrf", (long)which.get)).objects()
-                : common.dump(req);
+            final List<SandeshObject> objects;
+            final CounterFile file = counterFile(counters);
+            if (file != null)
+            {
+                try (file)
+                {
+                    objects = vrfStatsFromFile(file, which.get);
+                }
+            }
+            else
+            {
+                final SandeshObject req = new SandeshObject(StatsRequests.VRF_STATS);
+                objects = which.get != null
+                    ? common.one(req.put("h_op", 1L).put("vsr_vrf", (long)which.get)).objects()
+                    : common.dump(req);
+            }
             if (common.json)
             {
                 common.printJson(spec, SandeshJson.toMaps(objects));

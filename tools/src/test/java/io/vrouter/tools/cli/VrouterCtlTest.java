@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vrouter.agent.control.ControlServer;
+import io.vrouter.agent.counters.CounterFile;
 import io.vrouter.agent.introspect.IntrospectServer;
 import io.vrouter.agent.introspect.SandeshJson;
 import io.vrouter.agent.testing.InProcessNode;
@@ -110,10 +111,19 @@ class VrouterCtlTest
     {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
-        final String[] all = new String[args.length + 2];
+        final String cmd = Path.of(prog).getFileName().toString().equals("vrouterctl") && args.length > 0
+            ? args[0] : Path.of(prog).getFileName().toString();
+        final boolean stats = cmd.equals("dropstats") || cmd.equals("vrfstats");
+        final String[] all = new String[args.length + (stats ? 4 : 2)];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--socket";
         all[args.length + 1] = socket.toString();
+        if (stats)
+        {
+            // never the machine's /var/run/vrouter/counters: these tests read through the socket
+            all[args.length + 2] = "--counters";
+            all[args.length + 3] = tmp.resolve("no-counters").toString();
+        }
         final int code = VrouterCtl.run(prog, all, new PrintWriter(out), new PrintWriter(err));
         return new Run(code, out.toString(), err.toString());
     }
@@ -264,5 +274,57 @@ class VrouterCtlTest
         final Run down = ist("vr", "vrf");
         assertEquals(1, down.code);
         assertTrue(down.err.contains("introspect is not reachable"), down.err);
+    }
+
+    @Test
+    void shouldReadSharedMemoryCountersFromAnotherProcess() throws Exception
+    {
+        final Path file = tmp.resolve("counters");
+        try (CounterFile counters = CounterFile.create(file, 2, 16, 8))
+        {
+            final VRouter shared =
+                new VRouter(new VRouterConfig(16, 64, 8, 32, 64, 16, 4, 64, 8, 2048, true, true), 2);
+            final Forwarder w0 = shared.newForwarder(counters.counters(0));
+            final Forwarder w1 = shared.newForwarder(counters.counters(1));
+            w0.counters().drop(DropReason.TTL_EXCEEDED, 1);
+            w1.counters().drop(DropReason.TTL_EXCEEDED, 1);
+            w1.counters().drop(DropReason.INVALID_NH, 1);
+            w1.counters().countVrf(3, VrfStat.UDP_MPLS_TUNNELS);
+            assertEquals(2, shared.drops(DropReason.TTL_EXCEEDED));
+
+            final String all = fork("dropstats", "--counters", file.toString());
+            assertEquals(String.format("%-28s  %d%n%-28s  %d%n", "TTL Exceeded", 2, "Invalid NH", 1), all);
+            assertEquals(String.format("%-28s  %d%n", "TTL Exceeded", 1),
+                fork("dropstats", "--counters", file.toString(), "--core", "0"));
+            final String vrf = fork("vrfstats", "--counters", file.toString(), "--dump");
+            assertTrue(vrf.startsWith("Vrf: 3\n"), vrf);
+            assertTrue(vrf.contains("Udp Mpls Tunnels 1,"), vrf);
+            // the daemon keeps counting; a new reader sees it
+            w0.counters().drop(DropReason.INVALID_NH, 2);
+            assertTrue(fork("dropstats", "--counters", file.toString())
+                .contains(String.format("%-28s  %d", "Invalid NH", 2)));
+        }
+    }
+
+    /** Runs the CLI in a separate JVM (another process mapping the file). */
+    private static String fork(final String prog, final String... args) throws Exception
+    {
+        final List<String> cmd = new java.util.ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+            "-Dvrouter.prog=" + prog, "-cp", System.getProperty("java.class.path"), VrouterCtl.class.getName()));
+        cmd.addAll(List.of(args));
+        final Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try
+        {
+            final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            return out;
+        }
+        finally
+        {
+            p.destroyForcibly();
+        }
     }
 }

@@ -22,6 +22,11 @@ import io.vrouter.core.control.SandeshObject;
  */
 public final class ControlClient implements AutoCloseable
 {
+    /** Requests per frame when a call carries many. */
+    public static final int FRAME_OBJECTS = 1024;
+    /** Frames sent ahead of the answers. */
+    public static final int WINDOW = 8;
+
     private final SocketChannel channel;
     private final Path path;
     private long nextId = 1;
@@ -68,7 +73,10 @@ public final class ControlClient implements AutoCloseable
     }
 
     /**
-     * Sends requests and waits for their answers.
+     * Sends requests and waits for their answers. Lists longer than {@link #FRAME_OBJECTS} (or than
+     * one 16 MiB frame holds) go as several frames, pipelined up to {@link #WINDOW} frames ahead;
+     * each frame is decoded whole by the daemon before any of it is applied, and each request is
+     * applied whole or not at all, but a later frame's refusal does not undo an earlier frame.
      *
      * @param requests the requests, in order.
      * @return one response per request, in order (DUMP answers assembled from every chunk).
@@ -76,11 +84,13 @@ public final class ControlClient implements AutoCloseable
      */
     public List<Response> call(final List<SandeshObject> requests)
     {
-        final List<Response> out = new ArrayList<>(requests.size());
+        final List<byte[]> frames = new ArrayList<>();
+        final List<Integer> counts = new ArrayList<>();
+        final long firstId = nextId;
         int from = 0;
-        while (from < requests.size() || (requests.isEmpty() && from == 0))
+        do
         {
-            int to = requests.size();
+            int to = Math.min(requests.size(), from + FRAME_OBJECTS);
             byte[] frame = null;
             while (frame == null)
             {
@@ -97,12 +107,24 @@ public final class ControlClient implements AutoCloseable
                     to = from + (to - from) / 2;
                 }
             }
-            out.addAll(roundTrip(nextId++, frame, to - from));
+            nextId++;
+            frames.add(frame);
+            counts.add(to - from);
             from = to;
-            if (requests.isEmpty())
+        }
+        while (from < requests.size());
+
+        final List<Response> out = new ArrayList<>(requests.size());
+        int sent = 0;
+        int received = 0;
+        while (received < frames.size())
+        {
+            while (sent < frames.size() && sent - received < WINDOW)
             {
-                break;
+                send(frames.get(sent++));
             }
+            out.addAll(receive(firstId + received, counts.get(received)));
+            received++;
         }
         return out;
     }
@@ -118,6 +140,12 @@ public final class ControlClient implements AutoCloseable
      */
     public List<Response> roundTrip(final long id, final byte[] frame, final int expected)
     {
+        send(frame);
+        return receive(id, expected);
+    }
+
+    private void send(final byte[] frame)
+    {
         try
         {
             final ByteBuffer b = ByteBuffer.wrap(frame);
@@ -125,6 +153,18 @@ public final class ControlClient implements AutoCloseable
             {
                 channel.write(b);
             }
+        }
+        catch (final IOException e)
+        {
+            throw new ControlException(Errno.ENOENT,
+                "connection to vrouterd on " + path + " broke: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Response> receive(final long id, final int expected)
+    {
+        try
+        {
             final List<List<SandeshObject>> objects = new ArrayList<>(expected);
             final Response[] heads = new Response[expected];
             for (int i = 0; i < expected; i++)

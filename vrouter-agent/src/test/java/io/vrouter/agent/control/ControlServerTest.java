@@ -153,6 +153,27 @@ class ControlServerTest
     }
 
     @Test
+    void shouldPipelineLongCallsOverSeveralFramesInOrder()
+    {
+        final int n = ControlClient.FRAME_OBJECTS * 3 + 7;
+        final List<SandeshObject> requests = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+        {
+            requests.add(i == 2000 ? route(i).put("rtr_prefix_len", 99L) : route(i));
+        }
+        try (ControlClient c = ControlClient.connect(socket))
+        {
+            final List<Response> r = c.call(requests);
+            assertEquals(n, r.size());
+            for (int i = 0; i < n; i++)
+            {
+                assertEquals(i == 2000 ? Errno.EINVAL : 0, r.get(i).code(), "request " + i);
+            }
+            assertEquals(n - 1, c.call(List.of(routeDump())).get(0).objects().size());
+        }
+    }
+
+    @Test
     void shouldRefuseGarbageWholeAndKeepServing() throws IOException
     {
         final byte[] good = ControlCodec.encodeRequest(5, List.of(vif(1), vif(2)));

@@ -1,108 +1,166 @@
 package io.vrouter.core.status;
 
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
 /**
  * The counters one forwarding worker writes: drops by reason in total and per interface,
  * interface packet/byte counters and per-VRF statistics.
  * <p>
  * Overview: one instance per worker, written only by that worker (plain stores, no atomics on the
  * per-packet path); other threads read them for CLI and introspect and may see values a few
- * packets old. Totals over workers are summed by the reader. Arrays are sized once from the table
- * limits and never grow, so nothing is allocated per packet.
+ * packets old. Totals over workers are summed by the reader. Storage is sized once from the table
+ * limits and never grows, so nothing is allocated per packet.
+ * <p>
+ * Storage is one block of {@link #bytesFor(int, int)} bytes: by default on the heap; the daemon
+ * passes a slice of a memory-mapped file instead so tools read the counters from another process
+ * (docs/counters.md, "Shared memory"). Block layout, 8-byte native-order counters: drops
+ * [{@link DropReason#COUNT}], then per interface drops [interfaces × DropReason.COUNT], then per
+ * interface counters [interfaces × {@link CounterSource#IF_COUNTERS}], then per VRF statistics
+ * [vrfs × {@link VrfStat#COUNT}].
  */
 public final class ForwardingCounters implements CounterSource
 {
     private final int interfaces;
     private final int vrfs;
-    private final long[] drops = new long[DropReason.COUNT];
-    private final long[] interfaceDrops;
-    private final long[] interfaceCounters;
-    private final long[] vrfStats;
+    private final AtomicBuffer buffer;
+    private final int interfaceDropsOffset;
+    private final int interfaceCountersOffset;
+    private final int vrfStatsOffset;
 
     /**
-     * Counters sized for the given table limits.
+     * Counters on the heap.
      *
-     * @param interfaces number of interface slots.
-     * @param vrfs       number of VRFs.
+     * @param interfaces interface slots.
+     * @param vrfs       VRFs.
      */
     public ForwardingCounters(final int interfaces, final int vrfs)
     {
-        this.interfaces = interfaces;
-        this.vrfs = vrfs;
-        this.interfaceDrops = new long[interfaces * DropReason.COUNT];
-        this.interfaceCounters = new long[interfaces * IF_COUNTERS];
-        this.vrfStats = new long[vrfs * VrfStat.COUNT];
+        this(interfaces, vrfs, new UnsafeBuffer(new byte[bytesFor(interfaces, vrfs)]));
     }
 
     /**
-     * Counts one drop, in total and on the interface the packet arrived on.
+     * Counters in caller-provided storage (e.g. a slice of a shared-memory file), used from its
+     * start; existing values are kept.
+     *
+     * @param interfaces interface slots.
+     * @param vrfs       VRFs.
+     * @param buffer     at least {@link #bytesFor(int, int)} bytes, 8-byte aligned.
+     */
+    public ForwardingCounters(final int interfaces, final int vrfs, final AtomicBuffer buffer)
+    {
+        if (buffer.capacity() < bytesFor(interfaces, vrfs))
+        {
+            throw new IllegalArgumentException("counter storage of " + buffer.capacity() + " bytes, "
+                + bytesFor(interfaces, vrfs) + " needed");
+        }
+        this.interfaces = interfaces;
+        this.vrfs = vrfs;
+        this.buffer = buffer;
+        this.interfaceDropsOffset = DropReason.COUNT * Long.BYTES;
+        this.interfaceCountersOffset = interfaceDropsOffset + interfaces * DropReason.COUNT * Long.BYTES;
+        this.vrfStatsOffset = interfaceCountersOffset + interfaces * IF_COUNTERS * Long.BYTES;
+    }
+
+    /**
+     * Bytes one worker's counters take.
+     *
+     * @param interfaces interface slots.
+     * @param vrfs       VRFs.
+     * @return the size of the storage block.
+     */
+    public static int bytesFor(final int interfaces, final int vrfs)
+    {
+        final long bytes = ((long)DropReason.COUNT + (long)interfaces * DropReason.COUNT
+            + (long)interfaces * IF_COUNTERS + (long)vrfs * VrfStat.COUNT) * Long.BYTES;
+        if (bytes > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("counters for " + interfaces + " interfaces and " + vrfs
+                + " VRFs exceed 2 GiB");
+        }
+        return (int)bytes;
+    }
+
+    private void increment(final int offset)
+    {
+        buffer.putLong(offset, buffer.getLong(offset) + 1);
+    }
+
+    private void add(final int offset, final long delta)
+    {
+        buffer.putLong(offset, buffer.getLong(offset) + delta);
+    }
+
+    /**
+     * Counts a drop.
      *
      * @param reason   why.
-     * @param vifIndex the ingress interface, or -1 when unknown.
+     * @param vifIndex the interface the packet arrived on, or -1.
      */
     public void drop(final DropReason reason, final int vifIndex)
     {
         final int id = reason.ordinal();
-        drops[id]++;
+        increment(id * Long.BYTES);
         if (vifIndex >= 0 && vifIndex < interfaces)
         {
-            interfaceDrops[vifIndex * DropReason.COUNT + id]++;
-            interfaceCounters[vifIndex * IF_COUNTERS + IF_DROPS]++;
+            increment(interfaceDropsOffset + (vifIndex * DropReason.COUNT + id) * Long.BYTES);
+            increment(interfaceCountersOffset + (vifIndex * IF_COUNTERS + IF_DROPS) * Long.BYTES);
         }
     }
 
     /**
      * Counts a received packet.
      *
-     * @param vifIndex interface.
+     * @param vifIndex the interface.
      * @param bytes    frame length.
      */
     public void received(final int vifIndex, final int bytes)
     {
-        final int base = vifIndex * IF_COUNTERS;
-        interfaceCounters[base + IF_IPACKETS]++;
-        interfaceCounters[base + IF_IBYTES] += bytes;
+        final int base = interfaceCountersOffset + vifIndex * IF_COUNTERS * Long.BYTES;
+        increment(base + IF_IPACKETS * Long.BYTES);
+        add(base + IF_IBYTES * Long.BYTES, bytes);
     }
 
     /**
      * Counts a sent packet.
      *
-     * @param vifIndex interface.
+     * @param vifIndex the interface.
      * @param bytes    frame length.
      */
     public void sent(final int vifIndex, final int bytes)
     {
-        final int base = vifIndex * IF_COUNTERS;
-        interfaceCounters[base + IF_OPACKETS]++;
-        interfaceCounters[base + IF_OBYTES] += bytes;
+        final int base = interfaceCountersOffset + vifIndex * IF_COUNTERS * Long.BYTES;
+        increment(base + IF_OPACKETS * Long.BYTES);
+        add(base + IF_OBYTES * Long.BYTES, bytes);
     }
 
     /**
-     * Bumps a VRF statistic.
+     * Counts a VRF statistic.
      *
-     * @param vrf  VRF id.
-     * @param stat which counter.
+     * @param vrf  the VRF.
+     * @param stat the statistic.
      */
     public void countVrf(final int vrf, final VrfStat stat)
     {
         if (vrf >= 0 && vrf < vrfs)
         {
-            vrfStats[vrf * VrfStat.COUNT + stat.ordinal()]++;
+            increment(vrfStatsOffset + (vrf * VrfStat.COUNT + stat.ordinal()) * Long.BYTES);
         }
     }
 
     /**
-     * Total drops for a reason.
+     * Drops of one reason.
      *
      * @param reason the reason.
      * @return the count.
      */
     public long drops(final DropReason reason)
     {
-        return drops[reason.ordinal()];
+        return buffer.getLong(reason.ordinal() * Long.BYTES);
     }
 
     /**
-     * Drops for a reason on one interface.
+     * Drops of one reason on one interface.
      *
      * @param vifIndex the interface.
      * @param reason   the reason.
@@ -110,20 +168,20 @@ public final class ForwardingCounters implements CounterSource
      */
     public long drops(final int vifIndex, final DropReason reason)
     {
-        return interfaceDrops[vifIndex * DropReason.COUNT + reason.ordinal()];
+        return buffer.getLong(interfaceDropsOffset + (vifIndex * DropReason.COUNT + reason.ordinal()) * Long.BYTES);
     }
 
     /**
-     * Sum of all drops.
+     * All drops.
      *
-     * @return the count.
+     * @return the sum over reasons.
      */
     public long totalDrops()
     {
         long sum = 0;
-        for (final long d : drops)
+        for (int i = 0; i < DropReason.COUNT; i++)
         {
-            sum += d;
+            sum += buffer.getLong(i * Long.BYTES);
         }
         return sum;
     }
@@ -131,36 +189,35 @@ public final class ForwardingCounters implements CounterSource
     @Override
     public long interfaceCounter(final int vifIndex, final int counter)
     {
-        return interfaceCounters[vifIndex * IF_COUNTERS + counter];
+        return buffer.getLong(interfaceCountersOffset + (vifIndex * IF_COUNTERS + counter) * Long.BYTES);
     }
 
     /**
      * A VRF statistic.
      *
-     * @param vrf  VRF id.
-     * @param stat which counter.
-     * @return the value.
+     * @param vrf  the VRF.
+     * @param stat the statistic.
+     * @return the count.
      */
     public long vrfStat(final int vrf, final VrfStat stat)
     {
-        return vrfStats[vrf * VrfStat.COUNT + stat.ordinal()];
+        return buffer.getLong(vrfStatsOffset + (vrf * VrfStat.COUNT + stat.ordinal()) * Long.BYTES);
     }
 
     @Override
     public void clearInterface(final int vifIndex)
     {
-        java.util.Arrays.fill(interfaceDrops, vifIndex * DropReason.COUNT, (vifIndex + 1) * DropReason.COUNT, 0);
-        java.util.Arrays.fill(interfaceCounters, vifIndex * IF_COUNTERS, (vifIndex + 1) * IF_COUNTERS, 0);
+        buffer.setMemory(interfaceDropsOffset + vifIndex * DropReason.COUNT * Long.BYTES,
+            DropReason.COUNT * Long.BYTES, (byte)0);
+        buffer.setMemory(interfaceCountersOffset + vifIndex * IF_COUNTERS * Long.BYTES,
+            IF_COUNTERS * Long.BYTES, (byte)0);
     }
 
     /**
-     * Resets every counter ({@code dropstats --clear}).
+     * Zeroes every counter.
      */
     public void clear()
     {
-        java.util.Arrays.fill(drops, 0);
-        java.util.Arrays.fill(interfaceDrops, 0);
-        java.util.Arrays.fill(interfaceCounters, 0);
-        java.util.Arrays.fill(vrfStats, 0);
+        buffer.setMemory(0, bytesFor(interfaces, vrfs), (byte)0);
     }
 }

@@ -1,0 +1,4 @@
+/**
+ * Tests of the shared-memory counter file.
+ */
+package io.vrouter.agent.counters;

@@ -1,0 +1,116 @@
+package io.vrouter.agent.introspect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.vrouter.agent.testing.InProcessNode;
+import io.vrouter.core.VRouter;
+import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.forward.Forwarder;
+import io.vrouter.core.status.DropReason;
+
+class IntrospectServerTest
+{
+    VRouter vr;
+    InProcessNode node;
+    IntrospectServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void setUp() throws IOException
+    {
+        vr = new VRouter(new VRouterConfig(16, 64, 8, 32, 64, 16, 4, 64, 8, 2048, true, true));
+        final Forwarder w = vr.newForwarder();
+        w.counters().drop(DropReason.INVALID_NH, 1);
+        assertEquals(0, vr.program(new SandeshObject("vr_interface_req").put("vifr_idx", 1L).put("vifr_type", 3L)
+            .put("vifr_name", "tap1").put("vifr_transport", 2L).put("vifr_vrf", 2L)
+            .put("vifr_mac", new byte[6])).code());
+        assertEquals(0, vr.program(new SandeshObject("vr_route_req").put("rtr_family", 2L).put("rtr_vrf_id", 2L)
+            .put("rtr_prefix", new byte[] {10, 0, 0, 0}).put("rtr_prefix_len", 8L).put("rtr_nh_id", 0L)).code());
+        node = new InProcessNode(vr);
+        server = new IntrospectServer(node, "127.0.0.1", 0);
+        server.start();
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        server.close();
+        node.close();
+    }
+
+    HttpResponse<String> get(final String path) throws Exception
+    {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode json(final String path) throws Exception
+    {
+        final HttpResponse<String> r = get(path);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+        return SandeshJson.mapper().readTree(r.body());
+    }
+
+    @Test
+    void shouldServeTablesAndCountersAsJson() throws Exception
+    {
+        final JsonNode vrfs = json("/vrfs").get("vrfs");
+        assertEquals(2, vrfs.size());
+        assertEquals(IntrospectModel.FABRIC_VRF, vrfs.get(0).get("name").asText());
+        assertEquals(2, vrfs.get(1).get("ucindex").asInt());
+        assertEquals(1, json("/vrfs?name=vrf-2").get("vrfs").size());
+        final JsonNode routes = json("/routes?vrf=2").get("routes");
+        assertEquals(1, routes.size());
+        assertEquals("10.0.0.0", routes.get(0).get("src_ip").asText());
+        assertEquals(8, routes.get(0).get("src_plen").asInt());
+        assertEquals("discard", routes.get(0).get("path_list").get(0).get("nh").get("type").asText());
+        assertEquals("tap1", json("/interfaces").get("interfaces").get(0).get("vifr_name").asText());
+        assertTrue(json("/nexthops").get("nexthops").isArray());
+        assertTrue(json("/labels").get("labels").isArray());
+        final JsonNode counters = json("/counters");
+        assertEquals(1, counters.get("workers").asInt());
+        assertEquals(1, counters.get("drops").get("Invalid NH").asInt());
+        assertEquals(1, counters.get("drops_per_worker").get(0).get("Invalid NH").asInt());
+        assertEquals(1, counters.get("interfaces").get(0).get("drops").asInt());
+        assertTrue(json("/").get("endpoints").size() > 5);
+    }
+
+    @Test
+    void shouldAnswerErrorsAsJson() throws Exception
+    {
+        assertEquals(404, get("/nope").statusCode());
+        assertEquals(400, get("/routes").statusCode());
+        assertEquals(400, get("/routes?vrf=x").statusCode());
+        assertEquals(400, get("/routes?vrf=1&family=ipx").statusCode());
+        final HttpResponse<String> flows = get("/flows");
+        assertEquals(501, flows.statusCode());
+        assertTrue(flows.body().contains("flow"), flows.body());
+        final HttpResponse<String> post = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/vrfs")).POST(HttpRequest.BodyPublishers.noBody())
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+    }
+
+    @Test
+    void shouldRefuseAPortInUse()
+    {
+        final IntrospectServer second = new IntrospectServer(node, "127.0.0.1", server.port());
+        assertThrows(IOException.class, second::start);
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Tests of the introspect HTTP server.
+ */
+package io.vrouter.agent.introspect;
