@@ -330,7 +330,8 @@ class TwoNodeEndToEndTest
         assertTrue(dropsAfter > dropsBefore + 10,
             "packets to the deleted port were not counted as drops on the fabric vif: " + dropsBefore + " -> "
                 + dropsAfter);
-        final String dropstats = ctl(null, "dropstats", "--socket", dir.resolve("n2.sock").toString());
+        final String dropstats = ctl(null, "dropstats", "--socket", dir.resolve("n2.sock").toString(),
+            "--counters", dir.resolve("node2.counters").toString());
         assertTrue(dropstats.matches("(?s).*(IF TX Discard|Invalid NH)\\s+[1-9].*"),
             "dropstats on node 2 after the delete:\n" + dropstats);
         assertTrue(!sh("ip", "netns", "exec", pc, "ip", "link").out.contains("eth0"),
@@ -355,7 +356,7 @@ class TwoNodeEndToEndTest
         assertTrue(routes.contains(C + "/32") && routes.contains(A + "/32") && routes.contains(B + "/32"), routes);
         final String labels = ctl(null, "mpls", "--dump", "--socket", s);
         assertTrue(labels.contains(Integer.toString(LABEL_A)) && labels.contains(Integer.toString(LABEL_B)), labels);
-        ctl(null, "dropstats", "--socket", s);
+        ctl(null, "dropstats", "--socket", s, "--counters", dir.resolve("node1.counters").toString());
         final String vrfs = ctl(n1, "ist", "--port", "8085", "vr", "vrf");
         assertTrue(vrfs.contains("ucindex"), vrfs);
         final String istRoutes = ctl(n1, "ist", "--port", "8085", "vr", "route", "-v", Integer.toString(VRF));
@@ -451,6 +452,7 @@ class TwoNodeEndToEndTest
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.vrouter.agent.daemon.VrouterdMain",
             "--node-name", name, "--fabric-address", address, "--socket", sock.toString(),
             "--state-dir", dir.resolve(name).toString(), "--introspect-port", "8085", "--workers", "1",
+            "--counters", dir.resolve(name + ".counters").toString(),
             "--set", "tables.nexthops=4096", "--set", "tables.fib-entries=65536", "--set", "tables.interfaces=64",
             "--set", "tables.bridge-entries=4096", "--set", "tables.vrfs=16"));
         final Path log = dir.resolve(name + ".log");

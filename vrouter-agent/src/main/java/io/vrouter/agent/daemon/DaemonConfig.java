@@ -56,6 +56,7 @@ public final class DaemonConfig
         d.put("tables.max-frame", c.maxFrame());
         d.put("paths.socket", "/var/run/vrouter/vrouterd.sock");
         d.put("paths.state", "/var/lib/vrouter");
+        d.put("paths.counters", "/var/run/vrouter/counters");
         d.put("introspect.host", "127.0.0.1");
         d.put("introspect.port", 8085);
         d.put("log.level", "info");

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
+import io.vrouter.agent.counters.CounterFile;
 import io.vrouter.agent.fabric.FabricPort;
 import io.vrouter.agent.fabric.FabricSender;
 import io.vrouter.agent.port.IpCommands;
@@ -67,6 +68,7 @@ public final class Node implements NodeService, AutoCloseable
     private final List<ForwardingWorker> workers = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private FabricPort fabric;
+    private CounterFile counters;
     private volatile Thread conductorThread;
     private int nextWorker;
 
@@ -131,9 +133,20 @@ public final class Node implements NodeService, AutoCloseable
         }
         fabric = port;
         final int count = config.integer("workers.count");
+        final java.nio.file.Path countersPath = java.nio.file.Path.of(config.string("paths.counters"));
+        try
+        {
+            counters = CounterFile.create(countersPath, count, tableConfig.interfaces(), tableConfig.vrfs());
+        }
+        catch (final java.io.IOException | RuntimeException e)
+        {
+            throw new StartupException(StartupException.EXIT_COUNTERS,
+                "cannot create the counters file " + countersPath + ": " + e.getMessage());
+        }
         for (int i = 0; i < count; i++)
         {
-            final ForwardingWorker w = new ForwardingWorker(i, vrouter.newForwarder(), portsByVif, fabric, i == 0);
+            final ForwardingWorker w = new ForwardingWorker(i, vrouter.newForwarder(counters.counters(i)), portsByVif,
+                fabric, i == 0);
             final IdleStrategy idle = config.idleStrategy();
             final AgentRunner runner = new AgentRunner(idle, t -> LOG.error("worker {} failed", w.roleName(), t),
                 null, w);
@@ -527,6 +540,10 @@ public final class Node implements NodeService, AutoCloseable
         if (fabric != null)
         {
             fabric.close();
+        }
+        if (counters != null)
+        {
+            counters.close();
         }
         conductor.shutdown();
         try

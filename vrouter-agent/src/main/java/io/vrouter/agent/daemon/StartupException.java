@@ -17,6 +17,8 @@ public final class StartupException extends Exception
     public static final int EXIT_SOCKET = 5;
     /** The introspect port cannot be bound. */
     public static final int EXIT_INTROSPECT = 6;
+    /** The shared-memory counters file cannot be created. */
+    public static final int EXIT_COUNTERS = 7;
 
     private static final long serialVersionUID = 1L;
 

@@ -59,6 +59,9 @@ public final class VrouterdMain implements Callable<Integer>
     @Option(names = "--state-dir", description = "State directory (paths.state).")
     String stateDir;
 
+    @Option(names = "--counters", description = "Shared-memory counters file (paths.counters).")
+    String counters;
+
     @Option(names = "--introspect-port",
         description = "Introspect HTTP port on localhost, 0 to disable (introspect.port).")
     Integer introspectPort;
@@ -117,6 +120,7 @@ public final class VrouterdMain implements Callable<Integer>
         set(cfg, "workers.idle", idle);
         set(cfg, "paths.socket", socket);
         set(cfg, "paths.state", stateDir);
+        set(cfg, "paths.counters", counters);
         set(cfg, "introspect.port", introspectPort);
         set(cfg, "log.level", logLevel);
         for (final String s : sets)

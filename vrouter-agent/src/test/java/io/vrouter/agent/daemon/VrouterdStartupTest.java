@@ -110,6 +110,7 @@ class VrouterdStartupTest
         cmd.add(classPath);
         cmd.add(VrouterdMain.class.getName());
         cmd.addAll(List.of("--introspect-port", "0", "--state-dir", dir.resolve("state").toString(),
+            "--counters", dir.resolve("counters-" + cmd.hashCode() + "-" + System.nanoTime()).toString(),
             "--set", "tables.nexthops=1024", "--set", "tables.fib-entries=4096", "--set", "tables.interfaces=16"));
         cmd.addAll(List.of(args));
         return cmd;
