@@ -38,7 +38,8 @@ import io.vrouter.core.nh.NextHopType;
  * ping within and across nodes both ways, a 12 MB TCP transfer across nodes with its SHA-256
  * compared, a capture of the underlay decoded by tshark as MPLS over UDP 6635 with the programmed
  * labels, counters that move, and a port deleted mid-stream counted as drops with both daemons still
- * answering. Everything created carries a per-run id and is removed in {@code finally}.
+ * answering. Node 1 runs two workers (its pods' receive on different workers, fabric receive on
+ * worker 0), node 2 one. Everything created carries a per-run id and is removed in {@code finally}.
  * <p>
  * Prerequisites: root, iproute2, ping, tshark. In CI ({@code CI} set) a missing prerequisite fails the
  * test; elsewhere it is skipped with a message saying why.
@@ -451,7 +452,8 @@ class TwoNodeEndToEndTest
         cmd.addAll(jvmFlags());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.vrouter.agent.daemon.VrouterdMain",
             "--node-name", name, "--fabric-address", address, "--socket", sock.toString(),
-            "--state-dir", dir.resolve(name).toString(), "--introspect-port", "8085", "--workers", "1",
+            "--state-dir", dir.resolve(name).toString(), "--introspect-port", "8085",
+            "--workers", "node1".equals(name) ? "2" : "1",
             "--counters", dir.resolve(name + ".counters").toString(),
             "--set", "tables.nexthops=4096", "--set", "tables.fib-entries=65536", "--set", "tables.interfaces=64",
             "--set", "tables.bridge-entries=4096", "--set", "tables.vrfs=16"));
