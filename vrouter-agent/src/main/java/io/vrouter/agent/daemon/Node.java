@@ -57,6 +57,8 @@ public final class Node implements NodeService, AutoCloseable
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
     private static final long QUIESCE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Frames the pod can queue towards the daemon (the TAP's ring) while a worker is descheduled. */
+    private static final int POD_TX_QUEUE = 4096;
 
     private final DaemonConfig config;
     private final VRouterConfig tableConfig;
@@ -256,7 +258,7 @@ public final class Node implements NodeService, AutoCloseable
             final String ns = spec.netns();
             IpCommands.ipIn(ns, "link", "set", "dev", spec.name(), "name", spec.podIfName());
             IpCommands.ipIn(ns, "link", "set", "dev", spec.podIfName(), "address", spec.mac(), "mtu",
-                Integer.toString(mtu));
+                Integer.toString(mtu), "txqueuelen", Integer.toString(POD_TX_QUEUE));
             for (final String a : spec.addresses())
             {
                 IpCommands.ipIn(ns, a.contains(":") ? "-6" : "-4", "addr", "add", a, "dev", spec.podIfName());
