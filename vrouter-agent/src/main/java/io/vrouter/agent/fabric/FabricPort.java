@@ -41,6 +41,10 @@ import io.vrouter.wire.IpProtocol;
  * UDP payload of every frame the forwarder put on the fabric vif with one {@code sendmmsg} per batch
  * on the same socket; the kernel builds the outer headers, so the forwarder's entropy source port
  * is not kept on the wire.
+ * <p>
+ * Allocation: the workers' side (ring drain, header synthesis, {@code sendmmsg}) allocates nothing;
+ * netty's receive side allocates per datagram (its {@code DatagramPacket} and sender address, plus
+ * the sender's address bytes copied here) on the {@code fabric-rx} thread.
  */
 public final class FabricPort implements AutoCloseable
 {
