@@ -84,47 +84,38 @@ public final class ControlClient implements AutoCloseable
      */
     public List<Response> call(final List<SandeshObject> requests)
     {
-        final List<byte[]> frames = new ArrayList<>();
-        final List<Integer> counts = new ArrayList<>();
-        final long firstId = nextId;
-        int from = 0;
-        do
-        {
-            int to = Math.min(requests.size(), from + FRAME_OBJECTS);
-            byte[] frame = null;
-            while (frame == null)
-            {
-                try
-                {
-                    frame = ControlCodec.encodeRequest(nextId, requests.subList(from, to));
-                }
-                catch (final IllegalArgumentException e)
-                {
-                    if (to - from <= 1)
-                    {
-                        throw new ControlException(ControlCodec.EMSGSIZE, e.getMessage(), e);
-                    }
-                    to = from + (to - from) / 2;
-                }
-            }
-            nextId++;
-            frames.add(frame);
-            counts.add(to - from);
-            from = to;
-        }
-        while (from < requests.size());
-
         final List<Response> out = new ArrayList<>(requests.size());
-        int sent = 0;
-        int received = 0;
-        while (received < frames.size())
+        final java.util.ArrayDeque<long[]> inFlight = new java.util.ArrayDeque<>();
+        int from = 0;
+        boolean first = true;
+        while (from < requests.size() || first || !inFlight.isEmpty())
         {
-            while (sent < frames.size() && sent - received < WINDOW)
+            while ((from < requests.size() || first) && inFlight.size() < WINDOW)
             {
-                send(frames.get(sent++));
+                first = false;
+                int to = Math.min(requests.size(), from + FRAME_OBJECTS);
+                byte[] frame = null;
+                while (frame == null)
+                {
+                    try
+                    {
+                        frame = ControlCodec.encodeRequest(nextId, requests.subList(from, to));
+                    }
+                    catch (final IllegalArgumentException e)
+                    {
+                        if (to - from <= 1)
+                        {
+                            throw new ControlException(ControlCodec.EMSGSIZE, e.getMessage(), e);
+                        }
+                        to = from + (to - from) / 2;
+                    }
+                }
+                send(frame);
+                inFlight.addLast(new long[] {nextId++, to - from});
+                from = to;
             }
-            out.addAll(receive(firstId + received, counts.get(received)));
-            received++;
+            final long[] next = inFlight.removeFirst();
+            out.addAll(receive(next[0], (int)next[1]));
         }
         return out;
     }
