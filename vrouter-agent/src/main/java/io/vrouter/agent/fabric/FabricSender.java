@@ -21,6 +21,7 @@ public final class FabricSender
     private static final int MMSGHDR = 64;
     private static final int IOVEC = 16;
     private static final int SOCKADDR_IN = 16;
+    private static final int UDP = 17;
 
     private final FabricPort port;
     private final int capacity;
@@ -68,6 +69,12 @@ public final class FabricSender
             return;
         }
         final int ihl = (buf.getByte(ip) & 0x0F) << 2;
+        if ((buf.getByte(ip) & 0xF0) != 0x40 || (buf.getByte(ip + 9) & 0xFF) != UDP || ihl < 20)
+        {
+            // Only UDP tunnels (MPLSoUDP, VXLAN) can go out of a UDP socket; MPLSoGRE cannot.
+            drops++;
+            return;
+        }
         final int udp = ip + ihl;
         final int payload = udp + 8;
         final int payloadLength = offset + length - payload;
