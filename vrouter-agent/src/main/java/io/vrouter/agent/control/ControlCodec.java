@@ -1,20 +1,14 @@
 package io.vrouter.agent.control;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
@@ -350,27 +344,46 @@ public final class ControlCodec
         return size;
     }
 
-    /** Big-endian writer; the length prefix is patched in by {@link #finish()}. */
+    /** Big-endian writer into a growing array; the length prefix is patched in by {@link #finish()}. */
     private static final class Out
     {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        private final DataOutputStream data = new DataOutputStream(bytes);
+        private byte[] buf = new byte[256];
+        private int pos;
 
-        void header(final int type, final int flags, final long id)
+        private void ensure(final int n)
         {
-            try
+            if (pos + n > buf.length)
             {
-                data.writeInt(0);
-                data.writeShort(MAGIC);
-                data.writeByte(VERSION);
-                data.writeByte(type);
-                data.writeShort(flags);
-                data.writeLong(id);
+                final long want = Math.max((long)buf.length * 2, (long)pos + n);
+                if (want > LENGTH_BYTES + (long)MAX_FRAME + (1 << 20))
+                {
+                    throw new IllegalArgumentException(
+                        "frame exceeds the maximum of " + MAX_FRAME + " bytes; send fewer objects");
+                }
+                buf = java.util.Arrays.copyOf(buf, (int)want);
             }
-            catch (final IOException e)
-            {
-                throw new UncheckedIOException(e);
-            }
+        }
+
+        private void u8(final int v)
+        {
+            ensure(1);
+            buf[pos++] = (byte)v;
+        }
+
+        private void u16(final int v)
+        {
+            ensure(2);
+            buf[pos++] = (byte)(v >>> 8);
+            buf[pos++] = (byte)v;
+        }
+
+        void i32(final int v)
+        {
+            ensure(4);
+            buf[pos++] = (byte)(v >>> 24);
+            buf[pos++] = (byte)(v >>> 16);
+            buf[pos++] = (byte)(v >>> 8);
+            buf[pos++] = (byte)v;
         }
 
         void u32(final int v)
@@ -378,16 +391,20 @@ public final class ControlCodec
             i32(v);
         }
 
-        void i32(final int v)
+        private void i64(final long v)
         {
-            try
-            {
-                data.writeInt(v);
-            }
-            catch (final IOException e)
-            {
-                throw new UncheckedIOException(e);
-            }
+            i32((int)(v >>> 32));
+            i32((int)v);
+        }
+
+        void header(final int type, final int flags, final long id)
+        {
+            i32(0);
+            u16(MAGIC);
+            u8(VERSION);
+            u8(type);
+            u16(flags);
+            i64(id);
         }
 
         void shortString(final String s)
@@ -397,15 +414,8 @@ public final class ControlCodec
             {
                 throw new IllegalArgumentException("name longer than 65535 bytes");
             }
-            try
-            {
-                data.writeShort(b.length);
-                data.write(b);
-            }
-            catch (final IOException e)
-            {
-                throw new UncheckedIOException(e);
-            }
+            u16(b.length);
+            raw(b);
         }
 
         void longString(final String s)
@@ -415,74 +425,67 @@ public final class ControlCodec
 
         void bytes(final byte[] b)
         {
-            try
-            {
-                data.writeInt(b.length);
-                data.write(b);
-            }
-            catch (final IOException e)
-            {
-                throw new UncheckedIOException(e);
-            }
+            i32(b.length);
+            raw(b);
+        }
+
+        private void raw(final byte[] b)
+        {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
         }
 
         void object(final SandeshObject o)
         {
-            try
+            shortString(o.type());
+            final Map<String, Object> fields = o.fields();
+            if (fields.size() > 0xFFFF)
             {
-                shortString(o.type());
-                final Map<String, Object> fields = o.fields();
-                if (fields.size() > 0xFFFF)
-                {
-                    throw new IllegalArgumentException("more than 65535 fields");
-                }
-                data.writeShort(fields.size());
-                for (final Map.Entry<String, Object> f : fields.entrySet())
-                {
-                    shortString(f.getKey());
-                    final Object v = f.getValue();
-                    if (v instanceof Long)
-                    {
-                        data.writeByte(TAG_LONG);
-                        data.writeLong((Long)v);
-                    }
-                    else if (v instanceof byte[])
-                    {
-                        data.writeByte(TAG_BYTES);
-                        bytes((byte[])v);
-                    }
-                    else if (v instanceof long[])
-                    {
-                        final long[] l = (long[])v;
-                        data.writeByte(TAG_LIST);
-                        data.writeInt(l.length);
-                        for (final long x : l)
-                        {
-                            data.writeLong(x);
-                        }
-                    }
-                    else
-                    {
-                        data.writeByte(TAG_STRING);
-                        longString((String)v);
-                    }
-                }
+                throw new IllegalArgumentException("more than 65535 fields");
             }
-            catch (final IOException e)
+            u16(fields.size());
+            for (final Map.Entry<String, Object> f : fields.entrySet())
             {
-                throw new UncheckedIOException(e);
+                shortString(f.getKey());
+                final Object v = f.getValue();
+                if (v instanceof Long)
+                {
+                    u8(TAG_LONG);
+                    i64((Long)v);
+                }
+                else if (v instanceof byte[])
+                {
+                    u8(TAG_BYTES);
+                    bytes((byte[])v);
+                }
+                else if (v instanceof long[])
+                {
+                    final long[] l = (long[])v;
+                    u8(TAG_LIST);
+                    i32(l.length);
+                    for (final long x : l)
+                    {
+                        i64(x);
+                    }
+                }
+                else
+                {
+                    u8(TAG_STRING);
+                    longString((String)v);
+                }
             }
         }
 
         byte[] finish()
         {
-            final byte[] b = bytes.toByteArray();
-            final int length = b.length - LENGTH_BYTES;
+            final int length = pos - LENGTH_BYTES;
             if (length > MAX_FRAME)
             {
                 throw new IllegalArgumentException(
                     "frame of " + length + " bytes exceeds the maximum of " + MAX_FRAME + "; send fewer objects");
             }
+            final byte[] b = java.util.Arrays.copyOf(buf, pos);
             ByteBuffer.wrap(b).putInt(0, length);
             return b;
         }
@@ -492,6 +495,9 @@ public final class ControlCodec
     private static final class In
     {
         private final ByteBuffer body;
+        private final CharsetDecoder utf8Decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
         private int flags;
 
         In(final ByteBuffer body)
@@ -568,15 +574,25 @@ public final class ControlCodec
             {
                 throw new DecodeException("string of " + n + " bytes, " + body.remaining() + " left");
             }
-            final ByteBuffer slice = body.slice(body.position(), n);
-            body.position(body.position() + n);
+            final int start = body.position();
+            boolean ascii = true;
+            for (int i = 0; i < n; i++)
+            {
+                if (body.get(start + i) < 0)
+                {
+                    ascii = false;
+                    break;
+                }
+            }
+            final byte[] bytes = new byte[n];
+            body.get(bytes);
+            if (ascii)
+            {
+                return new String(bytes, StandardCharsets.US_ASCII);
+            }
             try
             {
-                final CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(slice);
-                return chars.toString();
+                return utf8Decoder.reset().decode(ByteBuffer.wrap(bytes)).toString();
             }
             catch (final CharacterCodingException e)
             {
@@ -593,7 +609,6 @@ public final class ControlCodec
             }
             final SandeshObject o = new SandeshObject(type);
             final int n = body.getShort() & 0xFFFF;
-            final Set<String> seen = new HashSet<>();
             for (int i = 0; i < n; i++)
             {
                 final String name = shortString();
@@ -601,7 +616,7 @@ public final class ControlCodec
                 {
                     throw new DecodeException(type + ": field with an empty name");
                 }
-                if (!seen.add(name))
+                if (o.has(name))
                 {
                     throw new DecodeException(type + "." + name + ": field appears twice");
                 }

@@ -174,6 +174,45 @@ class ControlServerTest
     }
 
     @Test
+    void shouldDumpOneHundredThousandRoutesInChunks() throws IOException
+    {
+        server.close();
+        server = new ControlServer(node, socket);
+        server.start();
+        final List<SandeshObject> requests = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++)
+        {
+            requests.add(new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 2L)
+                .put("rtr_vrf_id", 2L).put("rtr_prefix", new byte[] {10, (byte)(i >> 16), (byte)(i >> 8), (byte)i})
+                .put("rtr_prefix_len", 32L).put("rtr_nh_id", 0L));
+        }
+        try (ControlClient c = ControlClient.connect(socket))
+        {
+            for (final Response r : c.call(requests))
+            {
+                assertEquals(0, r.code(), r.message());
+            }
+            final Response dump = c.call(List.of(new SandeshObject("vr_route_req").put("h_op", 3L)
+                .put("rtr_family", 2L).put("rtr_vrf_id", 2L))).get(0);
+            assertEquals(100_000, dump.objects().size());
+            assertEquals(100_000, dump.code());
+            // the answer (about 8 MB) needed several 1 MiB frames: the client stitched them back in order
+            assertEquals(List.of(10L, 1L, (long)(byte)0x86, (long)(byte)0x9f), toList(
+                (byte[])dump.objects().get(99_999).get("rtr_prefix")));
+        }
+    }
+
+    private static List<Long> toList(final byte[] b)
+    {
+        final List<Long> out = new ArrayList<>();
+        for (final byte x : b)
+        {
+            out.add((long)x);
+        }
+        return out;
+    }
+
+    @Test
     void shouldRefuseGarbageWholeAndKeepServing() throws IOException
     {
         final byte[] good = ControlCodec.encodeRequest(5, List.of(vif(1), vif(2)));
