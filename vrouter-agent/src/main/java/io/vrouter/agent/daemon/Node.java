@@ -343,7 +343,8 @@ public final class Node implements NodeService, AutoCloseable
         {
             throw new PortException(Errno.EINVAL, "port_ifname '" + spec.podIfName() + "': 1 to 15 of [A-Za-z0-9_.-]");
         }
-        if (spec.netns().isEmpty() || (!spec.netns().startsWith("/") && !IFNAME.matcher(spec.netns()).matches()
+        if (spec.netns().isEmpty() || ".".equals(spec.netns()) || "..".equals(spec.netns())
+            || (!spec.netns().startsWith("/") && !IFNAME.matcher(spec.netns()).matches()
             && !spec.netns().matches("[A-Za-z0-9_.\\-]{1,64}")))
         {
             throw new PortException(Errno.EINVAL, "port_netns '" + spec.netns() + "': a name or an absolute path");
