@@ -1,0 +1,4 @@
+/**
+ * Tests of the daemon's configuration and startup checks.
+ */
+package io.vrouter.agent.daemon;

@@ -1,0 +1,4 @@
+/**
+ * Tests of the fabric port on loopback.
+ */
+package io.vrouter.agent.fabric;
