@@ -2,9 +2,8 @@ package io.vrouter.agent.xmpp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.vrouter.agent.test.XmppPipe;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -98,47 +97,6 @@ class XmppSessionTest
         }
     });
 
-    private static EmbeddedChannel channel(final XmppSession session)
-    {
-        return new EmbeddedChannel(new ChannelInitializer<Channel>()
-        {
-            @Override
-            protected void initChannel(final Channel ch)
-            {
-                XmppSession.install(ch.pipeline(), 90, 64 * 1024, session);
-            }
-        });
-    }
-
-    /** Moves bytes both ways until neither side has anything to send. */
-    private static void pump(final EmbeddedChannel a, final EmbeddedChannel b)
-    {
-        boolean moved = true;
-        while (moved)
-        {
-            moved = move(a, b) | move(b, a);
-        }
-    }
-
-    private static boolean move(final EmbeddedChannel from, final EmbeddedChannel to)
-    {
-        boolean moved = false;
-        ByteBuf buf;
-        while ((buf = from.readOutbound()) != null)
-        {
-            if (to.isActive())
-            {
-                to.writeInbound(buf);
-            }
-            else
-            {
-                buf.release();
-            }
-            moved = true;
-        }
-        return moved;
-    }
-
     private static RouteEntry route(final String prefix, final int label)
     {
         return new RouteEntry(1, 1, prefix, List.of(
@@ -148,9 +106,10 @@ class XmppSessionTest
     @Test
     void handshakeSubscribePublishWithdrawAndRoutesBack()
     {
-        final EmbeddedChannel n = channel(node);
-        final EmbeddedChannel c = channel(controller);
-        pump(n, c);
+        final XmppPipe pipe = new XmppPipe(node, controller);
+        final EmbeddedChannel n = pipe.first();
+        final EmbeddedChannel c = pipe.second();
+        pipe.pump();
         assertEquals(List.of("up"), nodeEvents);
         assertEquals(List.of("up compute-1"), controllerEvents);
 
@@ -158,25 +117,26 @@ class XmppSessionTest
         node.publish(VRF, route("10.47.255.252/32", 25), false);
         node.publish(VRF, route("10.47.255.252/32", 25), true);
         node.endOfRib();
-        pump(n, c);
+        pipe.pump();
         assertEquals(List.of("up compute-1", "subscribe " + VRF + " 1", "route 10.47.255.252/32 label 25",
             "withdraw 10.47.255.252/32 label 25", "eor compute-1"), controllerEvents);
 
         controller.sendRoutes(new ChannelMessage.RouteUpdate(VRF, 1, 1, List.of(route("10.47.255.251/32", 17)),
             List.of("10.47.255.250/32")));
         controller.sendEndOfRib();
-        pump(n, c);
+        pipe.pump();
         assertEquals(List.of("up", "routes " + VRF + " 1 [10.47.255.250/32]", "eor"), nodeEvents);
     }
 
     @Test
     void unknownInstanceIsAnsweredWithAnErrorAndTheSessionStays()
     {
-        final EmbeddedChannel n = channel(node);
-        final EmbeddedChannel c = channel(controller);
-        pump(n, c);
+        final XmppPipe pipe = new XmppPipe(node, controller);
+        final EmbeddedChannel n = pipe.first();
+        final EmbeddedChannel c = pipe.second();
+        pipe.pump();
         node.subscribe("unknown", 4);
-        pump(n, c);
+        pipe.pump();
         assertTrue(c.isActive());
         assertTrue(n.isActive());
         assertEquals(List.of("up compute-1"), controllerEvents);
@@ -185,11 +145,12 @@ class XmppSessionTest
     @Test
     void publishWithoutSubscriptionClosesTheSessionWithoutARoute()
     {
-        final EmbeddedChannel n = channel(node);
-        final EmbeddedChannel c = channel(controller);
-        pump(n, c);
+        final XmppPipe pipe = new XmppPipe(node, controller);
+        final EmbeddedChannel n = pipe.first();
+        final EmbeddedChannel c = pipe.second();
+        pipe.pump();
         node.publish(VRF, route("10.47.255.252/32", 25), false);
-        pump(n, c);
+        pipe.pump();
         assertFalse(c.isActive());
         assertEquals(List.of("up compute-1", "down compute-1"), controllerEvents);
     }
@@ -197,7 +158,7 @@ class XmppSessionTest
     @Test
     void hostileInputClosesTheSessionAndChangesNothing()
     {
-        final EmbeddedChannel c = channel(controller);
+        final EmbeddedChannel c = XmppPipe.channel(controller);
         c.writeInbound(Unpooled.copiedBuffer(ContrailXmpp.streamHeader("evil", ContrailXmpp.CONTROL_JID, null) +
             "<iq type='set' id='1'><pubsub><subscribe node='x'><options><instance-id>1</instance-id></options>" +
             "</subscribe></pubsub></iq><!DOCTYPE x [<!ENTITY a 'aaaaaaaa'>]>", StandardCharsets.UTF_8));
@@ -208,9 +169,10 @@ class XmppSessionTest
     @Test
     void keepalivesAreSentAndTheHoldTimerClosesASilentPeer()
     {
-        final EmbeddedChannel n = channel(node);
-        final EmbeddedChannel c = channel(controller);
-        pump(n, c);
+        final XmppPipe pipe = new XmppPipe(node, controller);
+        final EmbeddedChannel n = pipe.first();
+        final EmbeddedChannel c = pipe.second();
+        pipe.pump();
         n.advanceTimeBy(31, TimeUnit.SECONDS);
         n.runPendingTasks();
         n.runScheduledPendingTasks();
