@@ -526,7 +526,8 @@ public final class Cluster
         final List<Pod> existing = pods.values().stream().filter(p -> p.owner().equals(owner)).toList();
         for (int i = existing.size(); i < n; i++)
         {
-            addPod(ns, r.name() + "-" + hash + "-" + suffix(ns + "/" + r.name(), i), network, owner, nodeName(podSpec), r.ref());
+            addPod(ns, r.name() + "-" + hash + "-" + suffix(ns + "/" + r.name(), i), network, owner, nodeName(
+                podSpec), r.ref());
         }
         for (int i = n; i < existing.size(); i++)
         {
