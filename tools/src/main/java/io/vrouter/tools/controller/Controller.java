@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +51,9 @@ public final class Controller implements NodeChannelListener
     private final Map<String, Map<String, Integer>> subscriptions = new HashMap<>();
     private final Map<String, Map<String, Map<String, RouteEntry>>> sent = new HashMap<>();
     private final Map<String, Map<String, XmlElement>> sentConfig = new HashMap<>();
+    private final Set<String> endOfRibFrom = new HashSet<>();
+    private final Set<String> endOfRibOwed = new LinkedHashSet<>();
+    private final long endOfRibDeadline;
     private long configSequence;
 
     /**
@@ -59,8 +64,25 @@ public final class Controller implements NodeChannelListener
      */
     public Controller(final Cluster cluster, final Path stateFile)
     {
+        this(cluster, stateFile, 0);
+    }
+
+    /**
+     * A controller that holds back end-of-RIB after a restart.
+     * <p>
+     * A node sweeps the routes it did not get again once it receives end-of-RIB. After a controller
+     * restart the RIB fills only as the nodes re-publish, so end-of-RIB goes to a node only when every
+     * node of the saved state has sent its own end-of-RIB, or once the grace time has passed.
+     *
+     * @param cluster    the model.
+     * @param stateFile  where the model is saved, or null.
+     * @param graceNanos how long after start end-of-RIB may wait for the other nodes.
+     */
+    public Controller(final Cluster cluster, final Path stateFile, final long graceNanos)
+    {
         this.cluster = cluster;
         this.stateFile = stateFile;
+        this.endOfRibDeadline = System.nanoTime() + graceNanos;
     }
 
     // ------------------------------------------------------------------------------------------ admin
@@ -203,11 +225,33 @@ public final class Controller implements NodeChannelListener
     @Override
     public synchronized void onEndOfRib(final String node)
     {
-        final ControllerSession s = sessions.get(node);
-        if (s != null)
+        endOfRibFrom.add(node);
+        endOfRibOwed.add(node);
+        flushEndOfRib(System.nanoTime());
+    }
+
+    /**
+     * Sends the end-of-RIB owed to nodes once every known node has published, or the grace time is over.
+     * Called on each node's end-of-RIB and periodically.
+     *
+     * @param nowNanos the time.
+     */
+    public synchronized void flushEndOfRib(final long nowNanos)
+    {
+        if (endOfRibOwed.isEmpty() ||
+            (nowNanos - endOfRibDeadline < 0 && !endOfRibFrom.containsAll(cluster.nodes())))
         {
-            s.sendEndOfRib();
+            return;
         }
+        for (final String node : endOfRibOwed)
+        {
+            final ControllerSession s = sessions.get(node);
+            if (s != null)
+            {
+                s.sendEndOfRib();
+            }
+        }
+        endOfRibOwed.clear();
     }
 
     @Override
@@ -217,6 +261,7 @@ public final class Controller implements NodeChannelListener
         subscriptions.remove(node);
         sent.remove(node);
         sentConfig.remove(node);
+        endOfRibOwed.remove(node);
         LOG.info("node {} is down; withdrawing its routes", node);
         for (final Map.Entry<String, Map<String, Map<String, RouteEntry>>> t : rib.entrySet())
         {

@@ -26,6 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -90,6 +93,10 @@ public final class ControllerMain
             description = "XMPP hold time in seconds (default ${DEFAULT-VALUE}).")
         int holdTime;
 
+        @Option(names = "--eor-grace", defaultValue = "30",
+            description = "Seconds end-of-RIB may wait for all known nodes after a start (default ${DEFAULT-VALUE}).")
+        int eorGrace;
+
         @Option(names = "--tls-cert", description = "PEM certificate chain: enables TLS.")
         File tlsCert;
 
@@ -123,7 +130,9 @@ public final class ControllerMain
                 }
                 ssl = b.build();
             }
-            final Controller controller = new Controller(cluster, state);
+            final Controller controller = new Controller(cluster, state, TimeUnit.SECONDS.toNanos(eorGrace));
+            final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+            timer.scheduleAtFixedRate(() -> controller.flushEndOfRib(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
             final CountDownLatch stop = new CountDownLatch(1);
             try (ControllerServer xmpp = new ControllerServer(controller, address(listen), holdTime, ssl);
                 AdminApi admin = new AdminApi(controller, address(api)))
@@ -133,6 +142,10 @@ public final class ControllerMain
                     ", admin on http://" + admin.address().getHostString() + ":" + admin.address().getPort() +
                     ", state " + state);
                 stop.await();
+            }
+            finally
+            {
+                timer.shutdownNow();
             }
             return 0;
         }
