@@ -1,10 +1,9 @@
 package io.vrouter.tools.controller;
 
-import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.vrouter.agent.xmpp.ContrailXmpp;
 import io.vrouter.agent.xmpp.XmppSession;
+import io.vrouter.agent.xmpp.XmppTls;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -123,12 +122,7 @@ public final class ControllerMain
                     System.err.println("vrouter-controller: --tls-cert needs --tls-key");
                     return 2;
                 }
-                final SslContextBuilder b = SslContextBuilder.forServer(tlsCert, tlsKey);
-                if (tlsCa != null)
-                {
-                    b.trustManager(tlsCa).clientAuth(ClientAuth.REQUIRE);
-                }
-                ssl = b.build();
+                ssl = XmppTls.server(tlsCert, tlsKey, tlsCa);
             }
             final Controller controller = new Controller(cluster, state, TimeUnit.SECONDS.toNanos(eorGrace));
             final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
