@@ -42,7 +42,7 @@ class ControlPlaneTest
         {
             this.name = name;
             this.address = address;
-            this.agent = new NodeAgent(forwarder, address, 0, 100, 1500, new PodNamespaces()
+            this.agent = new NodeAgent(forwarder, address, "eth0", 0, 100, 1500, new PodNamespaces()
             {
                 @Override
                 public void ensure(final String ns)
@@ -56,6 +56,7 @@ class ControlPlaneTest
                     namespaces.remove(ns);
                 }
             }, () -> current.get() != null && current.get().isOpen() ? current.get() : null);
+            agent.start();
         }
 
         void connect(final Controller controller)

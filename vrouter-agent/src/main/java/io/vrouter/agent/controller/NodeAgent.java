@@ -10,6 +10,7 @@ import io.vrouter.agent.xmpp.RouteNextHop;
 import io.vrouter.agent.xmpp.XmlElement;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public final class NodeAgent implements ControllerListener
     private static final String POLICY = "network-policy";
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
-    private record Network(String fqName, String instance, int vrf, String gateway, String dns)
+    private record Network(String fqName, String instance, int vrf, String gateway, String dns, int l2Receive)
     {
     }
 
@@ -59,6 +60,7 @@ public final class NodeAgent implements ControllerListener
 
     private final NodeService node;
     private final String routerId;
+    private final String fabricName;
     private final int fabricVif;
     private final int podMtu;
     private final PodNamespaces namespaces;
@@ -71,12 +73,14 @@ public final class NodeAgent implements ControllerListener
     private final Map<Integer, Map<String, Boolean>> learned = new HashMap<>();
     private int nextVrf = 1;
     private int nextNh;
+    private int receiveNh = -1;
 
     /**
      * An agent.
      *
      * @param node       the node it programs.
      * @param routerId   the node's fabric address, the next hop it publishes.
+     * @param fabricName the fabric interface's name.
      * @param fabricVif  the fabric interface, the tunnels' outgoing interface.
      * @param firstNhId  the first next-hop id it may use (ids below are the daemon's).
      * @param podMtu     MTU of pod interfaces.
@@ -86,6 +90,7 @@ public final class NodeAgent implements ControllerListener
     public NodeAgent(
         final NodeService node,
         final String routerId,
+        final String fabricName,
         final int fabricVif,
         final int firstNhId,
         final int podMtu,
@@ -94,11 +99,27 @@ public final class NodeAgent implements ControllerListener
     {
         this.node = node;
         this.routerId = routerId;
+        this.fabricName = fabricName;
         this.fabricVif = fabricVif;
         this.nextNh = firstNhId;
         this.podMtu = podMtu;
         this.namespaces = namespaces;
         this.session = session;
+    }
+
+    /**
+     * Programs what the node needs before any network: the fabric interface, a receive next hop and
+     * the route for the node's own address in the fabric VRF (so tunnel packets to it are decapsulated).
+     */
+    public void start()
+    {
+        program(new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx", fabricVif)
+            .put("vifr_type", VifType.PHYSICAL).put("vifr_name", fabricName).put("vifr_vrf", 0)
+            .put("vifr_mac", new byte[] {0x02, 0, 0, 0, (byte)0xfa, 0}).put("vifr_mtu", 1500).put("vifr_transport", 0));
+        receiveNh = nextNh++;
+        program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", receiveNh)
+            .put("nhr_type", NextHopType.RECEIVE).put("nhr_vrf", 0).put("nhr_flags", NextHopFlags.VALID));
+        addRoute(0, routerId + "/32", receiveNh, 0, 0);
     }
 
     // ------------------------------------------------------------------------------------------ session
@@ -196,11 +217,18 @@ public final class NodeAgent implements ControllerListener
                 {
                     return;
                 }
-                final Network net = new Network(name, required(n, "routing-instance"), nextVrf++,
-                    required(n, "gateway"), required(n, "dns"));
+                final int vrf = nextVrf++;
+                final int l2 = nextNh++;
+                program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", l2)
+                        .put("nhr_type", NextHopType.L2_RECEIVE).put("nhr_vrf", vrf).put("nhr_flags",
+                            NextHopFlags.VALID),
+                    new SandeshObject("vr_route_req").put("h_op", 0).put("rtr_family", 7).put("rtr_vrf_id", vrf)
+                        .put("rtr_mac", GATEWAY_MAC).put("rtr_nh_id", l2));
+                final Network net = new Network(name, required(n, "routing-instance"), vrf,
+                    required(n, "gateway"), required(n, "dns"), l2);
                 networks.put(name, net);
-                addRoute(net.vrf(), net.gateway() + "/32", 0, ARP_PROXY, 0);
-                addRoute(net.vrf(), net.dns() + "/32", 0, ARP_PROXY, 0);
+                addRoute(net.vrf(), net.gateway() + "/32", receiveNh, ARP_PROXY, 0);
+                addRoute(net.vrf(), net.dns() + "/32", receiveNh, ARP_PROXY, 0);
                 final NodeSession s = session.get();
                 if (s != null)
                 {
@@ -245,6 +273,9 @@ public final class NodeAgent implements ControllerListener
                 }
                 deleteRoute(net.vrf(), net.gateway() + "/32");
                 deleteRoute(net.vrf(), net.dns() + "/32");
+                node.program(List.of(new SandeshObject("vr_route_req").put("h_op", 2).put("rtr_family", 7)
+                        .put("rtr_vrf_id", net.vrf()).put("rtr_mac", GATEWAY_MAC),
+                    new SandeshObject("vr_nexthop_req").put("h_op", 2).put("nhr_id", net.l2Receive())));
                 final NodeSession s = session.get();
                 if (s != null)
                 {
@@ -435,8 +466,7 @@ public final class NodeAgent implements ControllerListener
             return existing;
         }
         final int nh = nextNh++;
-        final byte[] outer = new byte[14];
-        outer[12] = 0x08;
+        final byte[] outer = {0x02, 0, 0, 0, (byte)0xfb, 0, 0x02, 0, 0, 0, (byte)0xfa, 0, 0x08, 0};
         program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", nh)
             .put("nhr_type", NextHopType.TUNNEL).put("nhr_family", 2).put("nhr_vrf", 0)
             .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS)

@@ -24,20 +24,6 @@ public final class InProcessNode implements NodeService
     private final Map<String, Integer> vifs = new LinkedHashMap<>();
     private int nextVif = 3;
 
-    /**
-     * A node with the fabric interface at vif 0.
-     */
-    public InProcessNode()
-    {
-        final Response r = vrouter.program(new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx", 0)
-            .put("vifr_type", 2).put("vifr_name", "fabric").put("vifr_vrf", 0)
-            .put("vifr_mac", new byte[] {2, 0, 0, 0, 0, 1}));
-        if (r.code() != 0)
-        {
-            throw new IllegalStateException(r.message());
-        }
-    }
-
     @Override
     public synchronized List<Response> program(final List<SandeshObject> requests)
     {
