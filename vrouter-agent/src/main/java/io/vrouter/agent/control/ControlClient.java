@@ -1,0 +1,229 @@
+package io.vrouter.agent.control;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vrouter.core.control.Errno;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+
+/**
+ * A blocking control-socket client (the CLI, the tests, the benchmarks). One call sends one request
+ * frame and reads the answer frames until the last; requests that would not fit one frame are sent
+ * as several frames, each applied on its own (every request is still applied whole or not at all).
+ * Not thread-safe.
+ */
+public final class ControlClient implements AutoCloseable
+{
+    private final SocketChannel channel;
+    private final Path path;
+    private long nextId = 1;
+
+    private ControlClient(final SocketChannel channel, final Path path)
+    {
+        this.channel = channel;
+        this.path = path;
+    }
+
+    /**
+     * Connects to a daemon.
+     *
+     * @param socketPath the daemon's socket.
+     * @return the client.
+     * @throws ControlException "vrouterd is not running (no socket at ...)" when there is no socket or
+     *                          nobody listens on it; EPERM when the file refuses us.
+     */
+    public static ControlClient connect(final Path socketPath)
+    {
+        if (!Files.exists(socketPath))
+        {
+            throw new ControlException(Errno.ENOENT, "vrouterd is not running (no socket at " + socketPath + ")");
+        }
+        SocketChannel ch = null;
+        try
+        {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(socketPath));
+            return new ControlClient(ch, socketPath);
+        }
+        catch (final IOException e)
+        {
+            closeQuietly(ch);
+            final String m = String.valueOf(e.getMessage());
+            if (m.contains("ermission denied"))
+            {
+                throw new ControlException(ControlCodec.EPERM,
+                    "permission denied on " + socketPath + " (the control socket is root-only)", e);
+            }
+            throw new ControlException(Errno.ENOENT,
+                "vrouterd is not running (nobody listening on " + socketPath + ": " + m + ")", e);
+        }
+    }
+
+    /**
+     * Sends requests and waits for their answers.
+     *
+     * @param requests the requests, in order.
+     * @return one response per request, in order (DUMP answers assembled from every chunk).
+     * @throws ControlException if the daemon refused a frame whole or the connection broke.
+     */
+    public List<Response> call(final List<SandeshObject> requests)
+    {
+        final List<Response> out = new ArrayList<>(requests.size());
+        int from = 0;
+        while (from < requests.size() || (requests.isEmpty() && from == 0))
+        {
+            int to = requests.size();
+            byte[] frame = null;
+            while (frame == null)
+            {
+                try
+                {
+                    frame = ControlCodec.encodeRequest(nextId, requests.subList(from, to));
+                }
+                catch (final IllegalArgumentException e)
+                {
+                    if (to - from <= 1)
+                    {
+                        throw new ControlException(ControlCodec.EMSGSIZE, e.getMessage(), e);
+                    }
+                    to = from + (to - from) / 2;
+                }
+            }
+            out.addAll(roundTrip(nextId++, frame, to - from));
+            from = to;
+            if (requests.isEmpty())
+            {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sends one raw frame (tests) and reads the answer.
+     *
+     * @param id       the id the frame carries.
+     * @param frame    the bytes, length prefix included.
+     * @param expected number of requests in it.
+     * @return the responses.
+     * @throws ControlException on an error frame or a broken connection.
+     */
+    public List<Response> roundTrip(final long id, final byte[] frame, final int expected)
+    {
+        try
+        {
+            final ByteBuffer b = ByteBuffer.wrap(frame);
+            while (b.hasRemaining())
+            {
+                channel.write(b);
+            }
+            final List<List<SandeshObject>> objects = new ArrayList<>(expected);
+            final Response[] heads = new Response[expected];
+            for (int i = 0; i < expected; i++)
+            {
+                objects.add(new ArrayList<>());
+            }
+            while (true)
+            {
+                final ControlCodec.ResponseFrame f = ControlCodec.decodeResponse(readFrame());
+                if (f.error() != null)
+                {
+                    throw new ControlException(f.error().code(), f.error().message());
+                }
+                if (f.id() != id)
+                {
+                    throw new ControlException(Errno.EINVAL,
+                        "answer for request " + f.id() + " while waiting for " + id);
+                }
+                for (final ControlCodec.Entry e : f.entries())
+                {
+                    if (e.index() >= expected)
+                    {
+                        throw new ControlException(Errno.EINVAL, "answer for request index " + e.index());
+                    }
+                    if (heads[e.index()] == null)
+                    {
+                        heads[e.index()] = e.response();
+                    }
+                    objects.get(e.index()).addAll(e.response().objects());
+                }
+                if (!f.more())
+                {
+                    break;
+                }
+            }
+            final List<Response> out = new ArrayList<>(expected);
+            for (int i = 0; i < expected; i++)
+            {
+                if (heads[i] == null)
+                {
+                    throw new ControlException(Errno.EINVAL, "no answer for request " + i);
+                }
+                out.add(new Response(heads[i].code(), heads[i].message(), objects.get(i)));
+            }
+            return out;
+        }
+        catch (final IOException e)
+        {
+            throw new ControlException(Errno.ENOENT,
+                "connection to vrouterd on " + path + " broke: " + e.getMessage(), e);
+        }
+        catch (final DecodeException e)
+        {
+            throw new ControlException(Errno.EINVAL, "malformed answer from vrouterd: " + e.getMessage(), e);
+        }
+    }
+
+    private ByteBuffer readFrame() throws IOException, DecodeException
+    {
+        final ByteBuffer prefix = ByteBuffer.allocate(ControlCodec.LENGTH_BYTES);
+        readFully(prefix);
+        prefix.flip();
+        final ByteBuffer body = ByteBuffer.allocate(ControlCodec.frameLength(prefix));
+        readFully(body);
+        return body.flip();
+    }
+
+    private void readFully(final ByteBuffer b) throws IOException
+    {
+        while (b.hasRemaining())
+        {
+            if (channel.read(b) < 0)
+            {
+                throw new IOException("vrouterd closed the connection");
+            }
+        }
+    }
+
+    /**
+     * Closes the connection.
+     */
+    @Override
+    public void close()
+    {
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(final SocketChannel ch)
+    {
+        if (ch != null)
+        {
+            try
+            {
+                ch.close();
+            }
+            catch (final IOException ignored)
+            {
+                // nothing left to do
+            }
+        }
+    }
+}

@@ -1,0 +1,398 @@
+package io.vrouter.agent.control;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vrouter.agent.api.NodeService;
+import io.vrouter.core.control.Errno;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+
+/**
+ * The daemon's control socket: a UNIX-domain stream socket served by a netty epoll event loop
+ * (ADR 0001). The socket file is created mode 0600 in a directory created 0755, before any
+ * connection is accepted; a peer whose {@code SO_PEERCRED} uid is not root gets an {@code EPERM}
+ * error frame and is disconnected. Frames are cut and copied on the event loop and decoded and
+ * executed on one control thread (so a long request never blocks the event loop, and requests from
+ * all clients are applied in arrival order): a frame that does not decode is refused whole with
+ * {@code EINVAL}; an oversized frame is refused with {@code EMSGSIZE} and the connection closed
+ * (its framing is lost); a client that disconnects before its frame is complete changes nothing.
+ * {@code vr_port_req} objects go to {@link NodeService#addPort}/{@link NodeService#deletePort}/
+ * {@link NodeService#ports}; every other object to {@link NodeService#program}.
+ */
+public final class ControlServer implements AutoCloseable
+{
+    /** The daemon's default socket path. */
+    public static final Path DEFAULT_SOCKET = Path.of("/var/run/vrouter/vrouterd.sock");
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+
+    private final NodeService node;
+    private final Path socketPath;
+    private final int chunkBytes;
+    private EventLoopGroup group;
+    private ExecutorService executor;
+    private Channel serverChannel;
+    private ChannelGroup clients;
+
+    /**
+     * A server, not yet started.
+     *
+     * @param node       the node requests are applied to.
+     * @param socketPath where the socket file is created.
+     */
+    public ControlServer(final NodeService node, final Path socketPath)
+    {
+        this(node, socketPath, ControlCodec.CHUNK_BYTES);
+    }
+
+    /**
+     * A server with a chosen response chunk size (tests use small chunks).
+     *
+     * @param node       the node.
+     * @param socketPath the socket path.
+     * @param chunkBytes response frames are cut after about this many bytes.
+     */
+    public ControlServer(final NodeService node, final Path socketPath, final int chunkBytes)
+    {
+        this.node = node;
+        this.socketPath = socketPath.toAbsolutePath();
+        this.chunkBytes = chunkBytes;
+    }
+
+    /**
+     * The socket path.
+     *
+     * @return the path.
+     */
+    public Path socketPath()
+    {
+        return socketPath;
+    }
+
+    /**
+     * Creates the socket (replacing a stale file no daemon answers on) and starts accepting.
+     *
+     * @throws IOException if the directory or socket cannot be created, or another daemon is
+     *                     listening on the path ("address in use").
+     */
+    public synchronized void start() throws IOException
+    {
+        if (serverChannel != null)
+        {
+            throw new IllegalStateException("already started");
+        }
+        final Path dir = socketPath.getParent();
+        if (dir != null && !Files.isDirectory(dir))
+        {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        if (Files.exists(socketPath))
+        {
+            if (answers(socketPath))
+            {
+                throw new IOException("address in use: another daemon is listening on " + socketPath);
+            }
+            LOG.info("removing stale control socket {}", socketPath);
+            Files.delete(socketPath);
+        }
+        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        executor = Executors.newSingleThreadExecutor(r ->
+        {
+            final Thread t = new Thread(r, "vrouter-control");
+            t.setDaemon(true);
+            return t;
+        });
+        clients = new DefaultChannelGroup("control-clients", GlobalEventExecutor.INSTANCE);
+        try
+        {
+            serverChannel = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerDomainSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>()
+                {
+                    @Override
+                    protected void initChannel(final EpollDomainSocketChannel ch)
+                    {
+                        ch.pipeline().addLast(new FrameHandler());
+                    }
+                })
+                .bind(new DomainSocketAddress(socketPath.toString()))
+                .syncUninterruptibly()
+                .channel();
+            Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+            serverChannel.config().setAutoRead(true);
+        }
+        catch (final RuntimeException | IOException e)
+        {
+            close();
+            throw e instanceof IOException ? (IOException)e : new IOException(
+                "cannot listen on " + socketPath + ": " + e.getMessage(), e);
+        }
+        LOG.info("control socket listening on {}", socketPath);
+    }
+
+    /**
+     * Stops accepting, disconnects clients, finishes the request in progress and removes the socket file.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (serverChannel != null)
+        {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+            try
+            {
+                Files.deleteIfExists(socketPath);
+            }
+            catch (final IOException e)
+            {
+                LOG.warn("cannot remove {}: {}", socketPath, e.toString());
+            }
+        }
+        if (clients != null)
+        {
+            clients.close().awaitUninterruptibly();
+            clients = null;
+        }
+        if (executor != null)
+        {
+            executor.shutdown();
+            try
+            {
+                if (!executor.awaitTermination(10, TimeUnit.SECONDS))
+                {
+                    executor.shutdownNow();
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+            executor = null;
+        }
+        if (group != null)
+        {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            group = null;
+        }
+    }
+
+    private static boolean answers(final Path path)
+    {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            ch.connect(UnixDomainSocketAddress.of(path));
+            return true;
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Executes a decoded request frame: consecutive forwarder objects go to {@link NodeService#program}
+     * together, {@code vr_port_req} objects one by one to the port methods.
+     *
+     * @param node    the node.
+     * @param objects the frame's requests.
+     * @return one response per request.
+     */
+    static List<Response> execute(final NodeService node, final List<SandeshObject> objects)
+    {
+        final List<Response> out = new ArrayList<>(objects.size());
+        int i = 0;
+        while (i < objects.size())
+        {
+            if (PortRequests.TYPE.equals(objects.get(i).type()))
+            {
+                out.add(PortRequests.execute(node, objects.get(i)));
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < objects.size() && !PortRequests.TYPE.equals(objects.get(j).type()))
+            {
+                j++;
+            }
+            out.addAll(node.program(objects.subList(i, j)));
+            i = j;
+        }
+        return out;
+    }
+
+    private void handle(final Channel ch, final byte[] body)
+    {
+        final ByteBuffer buffer = ByteBuffer.wrap(body);
+        final ControlCodec.RequestFrame frame;
+        try
+        {
+            frame = ControlCodec.decodeRequest(buffer);
+        }
+        catch (final DecodeException e)
+        {
+            LOG.warn("control: refused a frame from {}: {}", ch.remoteAddress(), e.getMessage());
+            write(ch, List.of(ControlCodec.encodeError(ControlCodec.peekId(ByteBuffer.wrap(body)), Errno.EINVAL,
+                "malformed frame, nothing applied: " + e.getMessage())));
+            return;
+        }
+        List<byte[]> frames;
+        try
+        {
+            final List<Response> responses = execute(node, frame.objects());
+            frames = ControlCodec.encodeResponses(frame.id(), responses, chunkBytes);
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.error("control: request frame {} failed", frame.id(), e);
+            frames = List.of(ControlCodec.encodeError(frame.id(), Errno.EINVAL, "internal error: " + e));
+        }
+        write(ch, frames);
+    }
+
+    private static void write(final Channel ch, final List<byte[]> frames)
+    {
+        if (!ch.isActive())
+        {
+            return;
+        }
+        for (final byte[] f : frames)
+        {
+            ch.write(Unpooled.wrappedBuffer(f));
+        }
+        ch.flush();
+    }
+
+    /** Cuts frames on the event loop and hands each to the control thread. */
+    private final class FrameHandler extends ByteToMessageDecoder
+    {
+        private boolean refused;
+
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx) throws Exception
+        {
+            final EpollDomainSocketChannel ch = (EpollDomainSocketChannel)ctx.channel();
+            int uid = -1;
+            try
+            {
+                final PeerCredentials cred = ch.peerCredentials();
+                uid = cred.uid();
+            }
+            catch (final IOException e)
+            {
+                LOG.warn("control: cannot read peer credentials: {}", e.toString());
+            }
+            if (uid != 0)
+            {
+                refused = true;
+                LOG.warn("control: refused a client with uid {} (root only)", uid);
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(ControlCodec.encodeError(0, ControlCodec.EPERM,
+                    "permission denied: the control socket is root-only (peer uid " + uid + ")")))
+                    .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            final ChannelGroup g = clients;
+            if (g != null)
+            {
+                g.add(ch);
+            }
+            super.channelActive(ctx);
+        }
+
+        @Override
+        protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out)
+        {
+            if (refused)
+            {
+                in.skipBytes(in.readableBytes());
+                return;
+            }
+            while (in.readableBytes() >= ControlCodec.LENGTH_BYTES)
+            {
+                final int length;
+                try
+                {
+                    length = ControlCodec.frameLength(in.nioBuffer(in.readerIndex(), ControlCodec.LENGTH_BYTES));
+                }
+                catch (final DecodeException e)
+                {
+                    refused = true;
+                    final long declared = in.getUnsignedInt(in.readerIndex());
+                    final int code = declared > ControlCodec.MAX_FRAME ? ControlCodec.EMSGSIZE : Errno.EINVAL;
+                    LOG.warn("control: closing a connection: {}", e.getMessage());
+                    in.skipBytes(in.readableBytes());
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(ControlCodec.encodeError(0, code,
+                        e.getMessage() + "; nothing applied, closing the connection")))
+                        .addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+                if (in.readableBytes() < ControlCodec.LENGTH_BYTES + length)
+                {
+                    return;
+                }
+                in.skipBytes(ControlCodec.LENGTH_BYTES);
+                final byte[] body = new byte[length];
+                in.readBytes(body);
+                final Channel ch = ctx.channel();
+                final ExecutorService ex = executor;
+                if (ex == null || ex.isShutdown())
+                {
+                    return;
+                }
+                try
+                {
+                    ex.execute(() -> handle(ch, body));
+                }
+                catch (final RejectedExecutionException e)
+                {
+                    LOG.warn("control: shutting down, frame from {} not applied", ch.remoteAddress());
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            LOG.warn("control: connection error: {}", cause.toString());
+            ctx.close();
+        }
+    }
+}

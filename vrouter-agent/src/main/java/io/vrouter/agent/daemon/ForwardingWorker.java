@@ -1,0 +1,179 @@
+package io.vrouter.agent.daemon;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import org.agrona.concurrent.Agent;
+
+import io.vrouter.agent.fabric.FabricPort;
+import io.vrouter.agent.fabric.FabricSender;
+import io.vrouter.agent.port.Posix;
+import io.vrouter.agent.port.TapPort;
+import io.vrouter.core.forward.Forwarder;
+import io.vrouter.core.forward.PacketBatch;
+
+/**
+ * One forwarding worker, an Agrona {@link Agent}: each duty cycle reads a batch from the pod ports
+ * it owns (and, on the worker that owns it, from the fabric ring), runs the forwarder over it and
+ * sends every result: to the fabric with one {@code sendmmsg}, to pod ports with one write each.
+ * <p>
+ * The worker owns its RX ports; any worker may transmit on any port (the port table is indexed by
+ * vif). Port lists are replaced whole by the conductor and published through a volatile field;
+ * {@link #cycles()} lets the conductor wait until no worker can still hold a removed port.
+ */
+final class ForwardingWorker implements Agent
+{
+    private final int index;
+    private final Forwarder forwarder;
+    private final PacketBatch batch;
+    private final AtomicReferenceArray<TapPort> portsByVif;
+    private final FabricPort fabric;
+    private final boolean fabricOwner;
+    private final FabricSender sender;
+    private final int fabricVif;
+    private final MemorySegment errno;
+    private volatile TapPort[] rxPorts = new TapPort[0];
+    private volatile long cycles;
+    private int rotate;
+    private long txNoPort;
+
+    ForwardingWorker(
+        final int index,
+        final Forwarder forwarder,
+        final AtomicReferenceArray<TapPort> portsByVif,
+        final FabricPort fabric,
+        final boolean fabricOwner)
+    {
+        this.index = index;
+        this.forwarder = forwarder;
+        this.batch = forwarder.newBatch();
+        this.portsByVif = portsByVif;
+        this.fabric = fabric;
+        this.fabricOwner = fabricOwner;
+        this.sender = fabric == null ? null : fabric.newSender(batch.capacity());
+        this.fabricVif = fabric == null ? -1 : fabric.fabricVif();
+        this.errno = Posix.newErrnoSegment(Arena.ofAuto());
+    }
+
+    @Override
+    public int doWork()
+    {
+        batch.clear();
+        if (fabricOwner)
+        {
+            fabric.drain(batch);
+        }
+        final TapPort[] ports = rxPorts;
+        final int n = ports.length;
+        for (int k = 0; k < n && batch.count() < batch.capacity(); k++)
+        {
+            ports[(rotate + k) % n].receive(batch, errno, batch.capacity());
+        }
+        rotate = n == 0 ? 0 : (rotate + 1) % n;
+        final int count = batch.count();
+        if (count > 0)
+        {
+            forwarder.process(batch);
+            transmit(count);
+        }
+        cycles = cycles + 1;
+        return count;
+    }
+
+    private void transmit(final int count)
+    {
+        boolean toFabric = false;
+        for (int i = 0; i < count; i++)
+        {
+            final int out = batch.outVif(i);
+            if (out == PacketBatch.DROPPED)
+            {
+                continue;
+            }
+            if (out == fabricVif)
+            {
+                sender.queue(batch.buffer(i), batch.offset(i), batch.length(i));
+                toFabric = true;
+                continue;
+            }
+            final TapPort port = out >= 0 && out < portsByVif.length() ? portsByVif.get(out) : null;
+            if (port == null)
+            {
+                txNoPort++;
+                continue;
+            }
+            port.send(batch.buffer(i), batch.offset(i), batch.length(i), errno);
+        }
+        if (toFabric)
+        {
+            sender.flush();
+        }
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "vrouter-worker-" + index;
+    }
+
+    /**
+     * Replaces the ports this worker reads (conductor).
+     *
+     * @param ports the new list.
+     */
+    void rxPorts(final TapPort[] ports)
+    {
+        rxPorts = ports;
+    }
+
+    /**
+     * The ports this worker reads.
+     *
+     * @return the current list.
+     */
+    TapPort[] rxPorts()
+    {
+        return rxPorts;
+    }
+
+    /**
+     * Duty cycles completed.
+     *
+     * @return count.
+     */
+    long cycles()
+    {
+        return cycles;
+    }
+
+    /**
+     * Frames routed to a vif that has no port behind it.
+     *
+     * @return count.
+     */
+    long txNoPort()
+    {
+        return txNoPort;
+    }
+
+    /**
+     * The fabric sender, or null without a fabric.
+     *
+     * @return the sender.
+     */
+    FabricSender sender()
+    {
+        return sender;
+    }
+
+    /**
+     * The worker's forwarder.
+     *
+     * @return it.
+     */
+    Forwarder forwarder()
+    {
+        return forwarder;
+    }
+}

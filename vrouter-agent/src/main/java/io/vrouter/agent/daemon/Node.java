@@ -1,0 +1,529 @@
+package io.vrouter.agent.daemon;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.regex.Pattern;
+
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.vrouter.agent.api.NodeService;
+import io.vrouter.agent.api.PortSpec;
+import io.vrouter.agent.fabric.FabricPort;
+import io.vrouter.agent.fabric.FabricSender;
+import io.vrouter.agent.port.IpCommands;
+import io.vrouter.agent.port.PortException;
+import io.vrouter.agent.port.TapPort;
+import io.vrouter.core.VRouter;
+import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.control.Errno;
+import io.vrouter.core.control.Programmer;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.iface.VifType;
+
+/**
+ * A running node: the forwarder's tables, the conductor (the one thread that programs them), the
+ * forwarding workers, the pod ports and the fabric port; the {@link NodeService} the front ends use.
+ * <p>
+ * Pod ports are assigned to workers round-robin for receive. Removing a port takes its vif out of
+ * the tables first, then its device out of the workers' lists, waits until every worker has
+ * finished the cycle it was in, and only then closes the device.
+ */
+public final class Node implements NodeService, AutoCloseable
+{
+    /** Contrail's vif MAC for pod interfaces: the gateway MAC the pods send to (reference §1.2). */
+    public static final long GATEWAY_MAC = 0x00005e000100L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,15}");
+    private static final Pattern MAC = Pattern.compile("([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}");
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+    private static final long QUIESCE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final DaemonConfig config;
+    private final VRouterConfig tableConfig;
+    private final VRouter vrouter;
+    private final ExecutorService conductor;
+    private final AtomicReferenceArray<TapPort> portsByVif;
+    private final Map<String, PortState> ports = new LinkedHashMap<>();
+    private final Object portLock = new Object();
+    private final List<ForwardingWorker> workers = new ArrayList<>();
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private FabricPort fabric;
+    private volatile Thread conductorThread;
+    private int nextWorker;
+
+    private record PortState(PortSpec spec, TapPort tap, ForwardingWorker worker)
+    {
+    }
+
+    /**
+     * A node (not started).
+     *
+     * @param config the settings.
+     * @throws StartupException when the settings are invalid.
+     */
+    public Node(final DaemonConfig config) throws StartupException
+    {
+        this.config = config;
+        this.tableConfig = config.vrouterConfig();
+        this.vrouter = new VRouter(tableConfig, config.integer("workers.count"));
+        this.portsByVif = new AtomicReferenceArray<>(tableConfig.interfaces());
+        this.conductor = Executors.newSingleThreadExecutor(r ->
+        {
+            final Thread t = new Thread(r, "conductor");
+            t.setDaemon(true);
+            conductorThread = t;
+            return t;
+        });
+    }
+
+    /**
+     * Binds the fabric port and starts the workers.
+     *
+     * @throws StartupException when the fabric address cannot be bound.
+     */
+    public void start() throws StartupException
+    {
+        final String address = config.string("fabric.address");
+        final InetAddress fabricAddress;
+        try
+        {
+            if (!IPV4.matcher(address).matches())
+            {
+                throw new StartupException(StartupException.EXIT_CONFIG,
+                    "fabric.address must be an IPv4 address, got '" + address + "'");
+            }
+            fabricAddress = InetAddress.getByName(address);
+        }
+        catch (final java.net.UnknownHostException e)
+        {
+            throw new StartupException(StartupException.EXIT_CONFIG, "fabric.address: " + e.getMessage());
+        }
+        final FabricPort port = new FabricPort(new InetSocketAddress(fabricAddress, config.integer("fabric.port")),
+            config.integer("fabric.vif"));
+        try
+        {
+            port.start();
+        }
+        catch (final Exception e)
+        {
+            throw new StartupException(StartupException.EXIT_FABRIC, "cannot bind the fabric port "
+                + address + ":" + config.integer("fabric.port") + ": " + e.getMessage()
+                + " (is the address on an interface of this namespace, and no other daemon using it?)");
+        }
+        fabric = port;
+        final int count = config.integer("workers.count");
+        for (int i = 0; i < count; i++)
+        {
+            final ForwardingWorker w = new ForwardingWorker(i, vrouter.newForwarder(), portsByVif, fabric, i == 0);
+            final IdleStrategy idle = config.idleStrategy();
+            final AgentRunner runner = new AgentRunner(idle, t -> LOG.error("worker {} failed", w.roleName(), t),
+                null, w);
+            workers.add(w);
+            runners.add(runner);
+            AgentRunner.startOnThread(runner);
+        }
+        LOG.info("node {} started: {} worker(s), idle {}, fabric {}:{} on vif {}", config.string("node.name"), count,
+            config.string("workers.idle"), address, config.integer("fabric.port"), config.integer("fabric.vif"));
+    }
+
+    @Override
+    public List<Response> program(final List<SandeshObject> requests)
+    {
+        return onConductor(() ->
+        {
+            final List<Response> out = new ArrayList<>(requests.size());
+            for (final SandeshObject r : requests)
+            {
+                out.add(vrouter.program(r));
+            }
+            return out;
+        });
+    }
+
+    private <T> T onConductor(final java.util.concurrent.Callable<T> task)
+    {
+        if (Thread.currentThread() == conductorThread)
+        {
+            try
+            {
+                return task.call();
+            }
+            catch (final Exception e)
+            {
+                throw new IllegalStateException(e);
+            }
+        }
+        final Future<T> f = conductor.submit(task);
+        boolean interrupted = false;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    return f.get();
+                }
+                catch (final InterruptedException e)
+                {
+                    interrupted = true;
+                }
+            }
+        }
+        catch (final ExecutionException e)
+        {
+            throw new IllegalStateException("conductor: " + e.getCause(), e.getCause());
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public Response addPort(final PortSpec spec)
+    {
+        synchronized (portLock)
+        {
+            try
+            {
+                return doAddPort(spec);
+            }
+            catch (final PortException e)
+            {
+                LOG.warn("port add {} failed: {}", spec.name(), e.getMessage());
+                return new Response(e.code(), e.getMessage(), List.of());
+            }
+        }
+    }
+
+    private Response doAddPort(final PortSpec spec) throws PortException
+    {
+        validate(spec);
+        if (ports.containsKey(spec.name()))
+        {
+            throw new PortException(Errno.EEXIST, "port " + spec.name() + " exists");
+        }
+        if (Files.exists(Path.of("/sys/class/net", spec.name())))
+        {
+            throw new PortException(Errno.EEXIST, "an interface named " + spec.name() + " exists on the node");
+        }
+        final Path nsPath = spec.netns().startsWith("/") ? Path.of(spec.netns())
+            : Path.of("/var/run/netns", spec.netns());
+        if (!Files.exists(nsPath))
+        {
+            throw new PortException(Errno.ENOENT, "network namespace " + spec.netns() + " not found");
+        }
+        final int mtu = spec.mtu() == 0 ? 1500 : spec.mtu();
+        final TapPort tap = TapPort.create(spec.name());
+        try
+        {
+            IpCommands.ip("link", "set", "dev", spec.name(), "netns", nsPath.toString());
+            final String ns = spec.netns();
+            IpCommands.ipIn(ns, "link", "set", "dev", spec.name(), "name", spec.podIfName());
+            IpCommands.ipIn(ns, "link", "set", "dev", spec.podIfName(), "address", spec.mac(), "mtu",
+                Integer.toString(mtu));
+            for (final String a : spec.addresses())
+            {
+                IpCommands.ipIn(ns, a.contains(":") ? "-6" : "-4", "addr", "add", a, "dev", spec.podIfName());
+            }
+            IpCommands.ipIn(ns, "link", "set", "dev", spec.podIfName(), "up");
+            IpCommands.ipIn(ns, "link", "set", "dev", "lo", "up");
+            if (!spec.gateway().isEmpty())
+            {
+                IpCommands.ipIn(ns, "route", "add", "default", "via", spec.gateway(), "dev", spec.podIfName());
+            }
+            final int[] vif = {-1};
+            final Response added = onConductor(() ->
+            {
+                vif[0] = spec.vifIndex() >= 0 ? spec.vifIndex() : freeVif();
+                if (vif[0] < 0)
+                {
+                    return new Response(Errno.ENOSPC, "no free vif index", List.of());
+                }
+                if (vrouter.tables().interfaces().get(vif[0]) != null)
+                {
+                    return new Response(Errno.EEXIST, "vif " + vif[0] + " is in use", List.of());
+                }
+                final Response r = vrouter.program(new SandeshObject("vr_interface_req").put("h_op", 0L)
+                    .put("vifr_idx", vif[0]).put("vifr_type", VifType.VIRTUAL).put("vifr_name", spec.name())
+                    .put("vifr_vrf", spec.vrf()).put("vifr_mac", Programmer.macBytes(GATEWAY_MAC))
+                    .put("vifr_mtu", mtu).put("vifr_flags", spec.vifFlags() & 0xFFFFFFFFL)
+                    .put("vifr_transport", 0));
+                if (r.code() < 0)
+                {
+                    return r;
+                }
+                return vrouter.program(new SandeshObject("vr_interface_req").put("h_op", 1L).put("vifr_idx", vif[0]));
+            });
+            if (added.code() < 0)
+            {
+                throw new PortException(added.code(), "vif for " + spec.name() + ": " + added.message());
+            }
+            tap.bind(vif[0]);
+            final ForwardingWorker w = workers.isEmpty() ? null : workers.get(nextWorker++ % workers.size());
+            portsByVif.set(vif[0], tap);
+            if (w != null)
+            {
+                final TapPort[] old = w.rxPorts();
+                final TapPort[] now = Arrays.copyOf(old, old.length + 1);
+                now[old.length] = tap;
+                w.rxPorts(now);
+            }
+            final PortSpec stored = new PortSpec(spec.name(), spec.netns(), spec.podIfName(), spec.mac(),
+                spec.addresses(), spec.gateway(), spec.vrf(), mtu, vif[0], spec.vifFlags());
+            ports.put(spec.name(), new PortState(stored, tap, w));
+            LOG.info("port {} added: vif {} in VRF {}, {} {} in {}", spec.name(), vif[0], spec.vrf(),
+                spec.podIfName(), spec.addresses(), spec.netns());
+            return added;
+        }
+        catch (final PortException | RuntimeException e)
+        {
+            tap.close();
+            throw e;
+        }
+    }
+
+    private int freeVif()
+    {
+        final int reserved = config.integer("fabric.vif");
+        for (int i = 1; i < tableConfig.interfaces(); i++)
+        {
+            if (i != reserved && vrouter.tables().interfaces().get(i) == null && portsByVif.get(i) == null)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void validate(final PortSpec spec) throws PortException
+    {
+        if (!IFNAME.matcher(spec.name()).matches())
+        {
+            throw new PortException(Errno.EINVAL, "port_name '" + spec.name() + "': 1 to 15 of [A-Za-z0-9_.-]");
+        }
+        if (!IFNAME.matcher(spec.podIfName()).matches())
+        {
+            throw new PortException(Errno.EINVAL, "port_ifname '" + spec.podIfName() + "': 1 to 15 of [A-Za-z0-9_.-]");
+        }
+        if (spec.netns().isEmpty() || (!spec.netns().startsWith("/") && !IFNAME.matcher(spec.netns()).matches()
+            && !spec.netns().matches("[A-Za-z0-9_.\\-]{1,64}")))
+        {
+            throw new PortException(Errno.EINVAL, "port_netns '" + spec.netns() + "': a name or an absolute path");
+        }
+        if (!MAC.matcher(spec.mac()).matches())
+        {
+            throw new PortException(Errno.EINVAL, "port_mac '" + spec.mac() + "': expected aa:bb:cc:dd:ee:ff");
+        }
+        for (final String a : spec.addresses())
+        {
+            final int slash = a.indexOf('/');
+            final String ip = slash < 0 ? a : a.substring(0, slash);
+            final boolean v4 = IPV4.matcher(ip).matches();
+            if (!v4 && !IPV6.matcher(ip).matches())
+            {
+                throw new PortException(Errno.EINVAL, "port_ip '" + a + "': not an address in CIDR form");
+            }
+            if (slash >= 0)
+            {
+                final int len;
+                try
+                {
+                    len = Integer.parseInt(a.substring(slash + 1));
+                }
+                catch (final NumberFormatException e)
+                {
+                    throw new PortException(Errno.EINVAL, "port_ip '" + a + "': bad prefix length");
+                }
+                if (len < 0 || len > (v4 ? 32 : 128))
+                {
+                    throw new PortException(Errno.EINVAL, "port_ip '" + a + "': bad prefix length");
+                }
+            }
+        }
+        if (!spec.gateway().isEmpty() && !IPV4.matcher(spec.gateway()).matches())
+        {
+            throw new PortException(Errno.EINVAL, "port_gw '" + spec.gateway() + "': expected an IPv4 address");
+        }
+        if (spec.mtu() != 0 && (spec.mtu() < 68 || spec.mtu() > tableConfig.maxFrame() - 14))
+        {
+            throw new PortException(Errno.EINVAL, "port_mtu " + spec.mtu() + ": 68.." + (tableConfig.maxFrame() - 14));
+        }
+        if (spec.vrf() < 0 || spec.vrf() >= tableConfig.vrfs())
+        {
+            throw new PortException(Errno.EINVAL, "port_vrf " + spec.vrf() + ": 0.." + (tableConfig.vrfs() - 1));
+        }
+        if (spec.vifIndex() < -1 || spec.vifIndex() >= tableConfig.interfaces()
+            || spec.vifIndex() == config.integer("fabric.vif"))
+        {
+            throw new PortException(Errno.EINVAL, "port_vif_idx " + spec.vifIndex() + ": -1 or a free vif index");
+        }
+    }
+
+    @Override
+    public Response deletePort(final String name)
+    {
+        synchronized (portLock)
+        {
+            final PortState p = ports.get(name);
+            if (p == null)
+            {
+                return new Response(Errno.ENOENT, "no port " + name, List.of());
+            }
+            final int vif = p.spec().vifIndex();
+            final Response r = onConductor(() -> vrouter.program(
+                new SandeshObject("vr_interface_req").put("h_op", 2L).put("vifr_idx", vif)));
+            if (r.code() < 0 && r.code() != Errno.ENOENT)
+            {
+                LOG.warn("port delete {}: vif {} delete answered {} {}", name, vif, r.code(), r.message());
+            }
+            portsByVif.set(vif, null);
+            if (p.worker() != null)
+            {
+                final List<TapPort> keep = new ArrayList<>(Arrays.asList(p.worker().rxPorts()));
+                keep.remove(p.tap());
+                p.worker().rxPorts(keep.toArray(new TapPort[0]));
+            }
+            quiesce();
+            p.tap().close();
+            ports.remove(name);
+            LOG.info("port {} deleted (vif {})", name, vif);
+            return Response.ok();
+        }
+    }
+
+    /** Waits until every running worker has finished the cycle it was in. */
+    private void quiesce()
+    {
+        final long[] start = new long[workers.size()];
+        for (int i = 0; i < start.length; i++)
+        {
+            start[i] = workers.get(i).cycles();
+        }
+        final long deadline = System.nanoTime() + QUIESCE_TIMEOUT_NANOS;
+        for (int i = 0; i < start.length; i++)
+        {
+            while (workers.get(i).cycles() < start[i] + 2 && !runners.get(i).isClosed()
+                && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+    }
+
+    @Override
+    public List<PortSpec> ports()
+    {
+        synchronized (portLock)
+        {
+            final List<PortSpec> out = new ArrayList<>();
+            for (final PortState p : ports.values())
+            {
+                out.add(p.spec());
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public VRouter vrouter()
+    {
+        return vrouter;
+    }
+
+    /**
+     * Daemon-level counters that the forwarder does not keep (fabric socket, port devices).
+     *
+     * @return name to value.
+     */
+    public Map<String, Long> ioCounters()
+    {
+        final Map<String, Long> m = new LinkedHashMap<>();
+        long txNoPort = 0;
+        long fabricSent = 0;
+        long fabricTxDrops = 0;
+        for (final ForwardingWorker w : workers)
+        {
+            txNoPort += w.txNoPort();
+            final FabricSender s = w.sender();
+            if (s != null)
+            {
+                fabricSent += s.sent();
+                fabricTxDrops += s.drops();
+            }
+        }
+        m.put("fabric_rx_datagrams", fabric == null ? 0 : fabric.rxDatagrams());
+        m.put("fabric_rx_ring_full", fabric == null ? 0 : fabric.rxRingFull());
+        m.put("fabric_tx_datagrams", fabricSent);
+        m.put("fabric_tx_drops", fabricTxDrops);
+        m.put("tx_no_port", txNoPort);
+        long portTxDrops = 0;
+        synchronized (portLock)
+        {
+            for (final PortState p : ports.values())
+            {
+                portTxDrops += p.tap().txDrops();
+            }
+        }
+        m.put("port_tx_drops", portTxDrops);
+        return m;
+    }
+
+    /**
+     * Stops the workers, closes the pod ports (their devices disappear) and the fabric port.
+     */
+    @Override
+    public void close()
+    {
+        for (final AgentRunner r : runners)
+        {
+            r.close();
+        }
+        synchronized (portLock)
+        {
+            for (final PortState p : ports.values())
+            {
+                portsByVif.set(p.spec().vifIndex(), null);
+                p.tap().close();
+            }
+            ports.clear();
+        }
+        if (fabric != null)
+        {
+            fabric.close();
+        }
+        conductor.shutdown();
+        try
+        {
+            conductor.awaitTermination(2, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("node {} stopped", config.string("node.name"));
+    }
+}

@@ -1,0 +1,274 @@
+package io.vrouter.agent.port;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The few libc calls the daemon's packet I/O needs, through the FFM API ({@code java.lang.foreign}).
+ * <p>
+ * Buffers are passed as raw addresses ({@code long}) so that the per-packet calls
+ * ({@link #read}, {@link #write}, {@link #sendmmsg}) allocate nothing; {@code errno} is captured
+ * into a segment the caller owns (one per thread, see {@link #newErrnoSegment(Arena)}).
+ */
+public final class Posix
+{
+    /** {@code O_RDWR}. */
+    public static final int O_RDWR = 2;
+    /** {@code O_NONBLOCK}. */
+    public static final int O_NONBLOCK = 0x800;
+    /** {@code O_CLOEXEC}. */
+    public static final int O_CLOEXEC = 0x80000;
+    /** {@code EAGAIN}. */
+    public static final int EAGAIN = 11;
+    /** {@code EINTR}. */
+    public static final int EINTR = 4;
+    /** {@code MSG_DONTWAIT}. */
+    public static final int MSG_DONTWAIT = 0x40;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle OPEN = downcall("open",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    private static final MethodHandle IOCTL_PTR = downcall("ioctl",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+    private static final MethodHandle IOCTL_LONG = downcall("ioctl",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG));
+    private static final MethodHandle READ = downcall("read",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG));
+    private static final MethodHandle WRITE = downcall("write",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG));
+    private static final MethodHandle CLOSE = downcall("close",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle SENDMMSG = downcall("sendmmsg",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT));
+    private static final MethodHandle STRERROR = Linker.nativeLinker().downcallHandle(
+        LINKER.defaultLookup().find("strerror").orElseThrow(),
+        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    private static final MethodHandle GETEUID = Linker.nativeLinker().downcallHandle(
+        LINKER.defaultLookup().find("geteuid").orElseThrow(),
+        FunctionDescriptor.of(ValueLayout.JAVA_INT));
+
+    private Posix()
+    {
+    }
+
+    private static MethodHandle downcall(final String name, final FunctionDescriptor descriptor)
+    {
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor, CAPTURE_ERRNO);
+    }
+
+    /**
+     * A segment to capture {@code errno} into; one per calling thread.
+     *
+     * @param arena the arena that owns it.
+     * @return the segment.
+     */
+    public static MemorySegment newErrnoSegment(final Arena arena)
+    {
+        return arena.allocate(CAPTURE);
+    }
+
+    /**
+     * The {@code errno} the last call captured.
+     *
+     * @param errnoSegment the capture segment.
+     * @return errno.
+     */
+    public static int errno(final MemorySegment errnoSegment)
+    {
+        return (int)ERRNO.get(errnoSegment, 0L);
+    }
+
+    /**
+     * {@code strerror(errno)}.
+     *
+     * @param errno the error number.
+     * @return the message.
+     */
+    public static String strerror(final int errno)
+    {
+        try
+        {
+            return ((MemorySegment)STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+        }
+        catch (final Throwable t)
+        {
+            return "errno " + errno;
+        }
+    }
+
+    /**
+     * The effective user id.
+     *
+     * @return euid.
+     */
+    public static int geteuid()
+    {
+        try
+        {
+            return (int)GETEUID.invokeExact();
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code open(path, flags)}.
+     *
+     * @param errno capture segment.
+     * @param path  path.
+     * @param flags flags.
+     * @return the fd or -1.
+     */
+    public static int open(final MemorySegment errno, final String path, final int flags)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            return (int)OPEN.invokeExact(errno, arena.allocateFrom(path), flags);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code ioctl(fd, request, pointer)}.
+     *
+     * @param errno   capture segment.
+     * @param fd      fd.
+     * @param request request.
+     * @param arg     argument memory.
+     * @return the result or -1.
+     */
+    public static int ioctl(final MemorySegment errno, final int fd, final long request, final MemorySegment arg)
+    {
+        try
+        {
+            return (int)IOCTL_PTR.invokeExact(errno, fd, request, arg);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code ioctl(fd, request, value)} with an integer argument.
+     *
+     * @param errno   capture segment.
+     * @param fd      fd.
+     * @param request request.
+     * @param value   argument.
+     * @return the result or -1.
+     */
+    public static int ioctl(final MemorySegment errno, final int fd, final long request, final long value)
+    {
+        try
+        {
+            return (int)IOCTL_LONG.invokeExact(errno, fd, request, value);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code read(fd, address, length)}.
+     *
+     * @param errno   capture segment.
+     * @param fd      fd.
+     * @param address buffer address.
+     * @param length  bytes.
+     * @return bytes read or -1.
+     */
+    public static long read(final MemorySegment errno, final int fd, final long address, final long length)
+    {
+        try
+        {
+            return (long)READ.invokeExact(errno, fd, address, length);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code write(fd, address, length)}.
+     *
+     * @param errno   capture segment.
+     * @param fd      fd.
+     * @param address buffer address.
+     * @param length  bytes.
+     * @return bytes written or -1.
+     */
+    public static long write(final MemorySegment errno, final int fd, final long address, final long length)
+    {
+        try
+        {
+            return (long)WRITE.invokeExact(errno, fd, address, length);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code sendmmsg(fd, vector, count, flags)}.
+     *
+     * @param errno  capture segment.
+     * @param fd     socket.
+     * @param vector address of {@code struct mmsghdr[count]}.
+     * @param count  messages.
+     * @param flags  flags.
+     * @return messages sent or -1.
+     */
+    public static int sendmmsg(final MemorySegment errno, final int fd, final long vector, final int count,
+        final int flags)
+    {
+        try
+        {
+            return (int)SENDMMSG.invokeExact(errno, fd, vector, count, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code close(fd)}.
+     *
+     * @param fd fd.
+     */
+    public static void close(final int fd)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final int ignored = (int)CLOSE.invokeExact(newErrnoSegment(arena), fd);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package io.vrouter.agent.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.vrouter.agent.testing.InProcessNode;
+import io.vrouter.core.VRouter;
+import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.control.Errno;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+
+class ControlServerTest
+{
+    @TempDir
+    Path tmp;
+
+    Path socket;
+    InProcessNode node;
+    ControlServer server;
+
+    @BeforeEach
+    void setUp() throws IOException
+    {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        socket = tmp.resolve("run/vrouterd.sock");
+        node = new InProcessNode(new VRouter(new VRouterConfig(16, 64, 8, 32, 64, 16, 4, 64, 8, 2048, true, true)));
+        server = new ControlServer(node, socket, 512);
+        server.start();
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        server.close();
+        node.close();
+    }
+
+    static SandeshObject vif(final int idx)
+    {
+        return new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", (long)idx)
+            .put("vifr_type", 3L).put("vifr_name", "tap" + idx).put("vifr_transport", 2L)
+            .put("vifr_mac", new byte[6]);
+    }
+
+    static SandeshObject get(final int idx)
+    {
+        return new SandeshObject("vr_interface_req").put("h_op", 1L).put("vifr_idx", (long)idx);
+    }
+
+    static SandeshObject route(final int i)
+    {
+        return new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 2L).put("rtr_vrf_id", 1L)
+            .put("rtr_prefix", new byte[] {10, (byte)(i >> 8), (byte)i, 0}).put("rtr_prefix_len", 24L)
+            .put("rtr_nh_id", 0L);
+    }
+
+    static SandeshObject routeDump()
+    {
+        return new SandeshObject("vr_route_req").put("h_op", 3L).put("rtr_family", 2L).put("rtr_vrf_id", 1L);
+    }
+
+    private boolean vifPresent()
+    {
+        try (ControlClient c = ControlClient.connect(socket))
+        {
+            return c.call(List.of(get(1))).get(0).code() == 0;
+        }
+    }
+
+    @Test
+    void shouldCreateRootOnlySocketAndRemoveItOnClose() throws IOException
+    {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+        server.close();
+        assertFalse(Files.exists(socket));
+        final ControlException e = assertThrows(ControlException.class, () -> ControlClient.connect(socket));
+        assertEquals("vrouterd is not running (no socket at " + socket + ")", e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseSecondServerAndReplaceStaleSocket() throws IOException
+    {
+        final ControlServer second = new ControlServer(node, socket);
+        final IOException e = assertThrows(IOException.class, second::start);
+        assertTrue(e.getMessage().contains("address in use"), e.getMessage());
+        server.close();
+        Files.createFile(socket);
+        final ControlServer third = new ControlServer(node, socket);
+        try
+        {
+            third.start();
+            try (ControlClient c = ControlClient.connect(socket))
+            {
+                assertEquals(0, c.call(List.of(vif(1))).get(0).code());
+            }
+        }
+        finally
+        {
+            third.close();
+        }
+    }
+
+    @Test
+    void shouldProgramGetAndDumpThroughTheSocket()
+    {
+        try (ControlClient c = ControlClient.connect(socket))
+        {
+            final List<Response> r = c.call(List.of(vif(1), get(1), get(2)));
+            assertEquals(3, r.size());
+            assertEquals(0, r.get(0).code(), r.get(0).message());
+            assertEquals(0, r.get(1).code());
+            assertEquals("tap1", r.get(1).objects().get(0).getString("vifr_name", ""));
+            assertEquals(Errno.ENOENT, r.get(2).code());
+
+            final List<SandeshObject> routes = new ArrayList<>();
+            for (int i = 0; i < 300; i++)
+            {
+                routes.add(route(i));
+            }
+            for (final Response x : c.call(routes))
+            {
+                assertEquals(0, x.code(), x.message());
+            }
+            // chunk size 512 bytes: the dump comes back in many frames
+            final Response dump = c.call(List.of(routeDump())).get(0);
+            assertEquals(300, dump.objects().size());
+            assertTrue(c.call(List.of()).isEmpty());
+        }
+    }
+
+    @Test
+    void shouldRefuseGarbageWholeAndKeepServing() throws IOException
+    {
+        final byte[] good = ControlCodec.encodeRequest(5, List.of(vif(1), vif(2)));
+        // the second object's field kind tag is broken: nothing from the frame may be applied
+        final byte[] bad = good.clone();
+        final int secondTag = indexOf(bad, "vifr_idx".getBytes(StandardCharsets.US_ASCII), good.length / 2)
+            + "vifr_idx".length();
+        bad[secondTag] = 9;
+        try (ControlClient c = ControlClient.connect(socket))
+        {
+            final ControlException e = assertThrows(ControlException.class, () -> c.roundTrip(5, bad, 2));
+            assertEquals(Errno.EINVAL, e.code());
+            assertTrue(e.getMessage().contains("nothing applied"), e.getMessage());
+            final byte[] garbage = new byte[64];
+            ByteBuffer.wrap(garbage).putInt(60).putInt(0xdeadbeef);
+            assertThrows(ControlException.class, () -> c.roundTrip(0, garbage, 1));
+            // the connection still works and nothing was applied
+            final List<Response> r = c.call(List.of(get(1), get(2)));
+            assertEquals(Errno.ENOENT, r.get(0).code());
+            assertEquals(Errno.ENOENT, r.get(1).code());
+        }
+    }
+
+    @Test
+    void shouldRefuseOversizedFrameAndCloseTheConnection() throws Exception
+    {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            final ByteBuffer b = ByteBuffer.allocate(1024).putInt(ControlCodec.MAX_FRAME + 1);
+            b.position(b.capacity()).flip();
+            ch.write(b);
+            final ControlCodec.ResponseFrame f = readFrame(ch);
+            assertNotNull(f.error());
+            assertEquals(ControlCodec.EMSGSIZE, f.error().code());
+            assertEquals(-1, ch.read(ByteBuffer.allocate(16)), "connection closed");
+        }
+        assertFalse(vifPresent());
+    }
+
+    @Test
+    void shouldApplyNothingWhenClientDisconnectsMidFrame() throws Exception
+    {
+        final byte[] frame = ControlCodec.encodeRequest(1, List.of(vif(1)));
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ch.write(ByteBuffer.wrap(frame, 0, frame.length - 3));
+        }
+        TimeUnit.MILLISECONDS.sleep(200);
+        assertFalse(vifPresent());
+    }
+
+    @Test
+    void shouldMapPortRequests()
+    {
+        final SandeshObject add = new SandeshObject("vr_port_req").put("h_op", 0L).put("port_name", "tapa")
+            .put("port_netns", "pod1").put("port_ifname", "eth0").put("port_mac", "02:00:00:00:00:01")
+            .put("port_ip", "10.0.0.2/24,fd00::2/64").put("port_gw", "10.0.0.1").put("port_vrf", 1L)
+            .put("port_mtu", 1400L);
+        try (ControlClient c = ControlClient.connect(socket))
+        {
+            final List<Response> r = c.call(List.of(add, vif(1), add,
+                new SandeshObject("vr_port_req").put("h_op", 0L).put("port_name", "tapb").put("port_netns", "x"),
+                new SandeshObject("vr_port_req").put("h_op", 3L)));
+            assertEquals(0, r.get(0).code(), r.get(0).message());
+            assertEquals(0, r.get(1).code());
+            assertEquals(Errno.EEXIST, r.get(2).code());
+            assertEquals(Errno.EINVAL, r.get(3).code(), "no MAC");
+            assertTrue(r.get(3).message().contains("port_mac"), r.get(3).message());
+            assertEquals(1, r.get(4).objects().size());
+            final SandeshObject p = r.get(4).objects().get(0);
+            assertEquals("10.0.0.2/24,fd00::2/64", p.getString("port_ip", ""));
+            assertEquals(1400L, p.get("port_mtu"));
+            assertEquals(1, node.ports().size());
+            assertEquals(List.of("10.0.0.2/24", "fd00::2/64"), node.ports().get(0).addresses());
+            final List<Response> d = c.call(List.of(
+                new SandeshObject("vr_port_req").put("h_op", 2L).put("port_name", "tapa"),
+                new SandeshObject("vr_port_req").put("h_op", 2L).put("port_name", "tapa")));
+            assertEquals(0, d.get(0).code());
+            assertEquals(Errno.ENOENT, d.get(1).code());
+        }
+    }
+
+    @Test
+    void shouldRefuseNonRootPeers() throws Exception
+    {
+        final Path setpriv = Path.of("/usr/bin/setpriv");
+        if (!Files.isExecutable(setpriv) || !"root".equals(System.getProperty("user.name")))
+        {
+            throw new org.opentest4j.TestAbortedException(
+                "SKIPPED LOUDLY: needs root and /usr/bin/setpriv to run a client as nobody");
+        }
+        final Path probe = tmp.resolve("Probe.java");
+        Files.writeString(probe, String.join("\n",
+            "import java.net.*; import java.nio.*; import java.nio.channels.*; import java.util.HexFormat;",
+            "public class Probe { public static void main(String[] a) throws Exception {",
+            "  try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {",
+            "    try { ch.connect(UnixDomainSocketAddress.of(a[0])); }",
+            "    catch (java.io.IOException e) { System.out.println(\"CONNECT-FAILED \" + e.getMessage()); return; }",
+            "    Thread watchdog = new Thread(() -> { try { Thread.sleep(10000); ch.close(); }",
+            "      catch (Exception e) { } }); watchdog.setDaemon(true); watchdog.start();",
+            "    ByteBuffer b = ByteBuffer.allocate(65536);",
+            "    try { while (ch.read(b) >= 0) { } } catch (java.io.IOException e) { }",
+            "    try { ch.write(ByteBuffer.wrap(HexFormat.of().parseHex(a[1]))); } catch (java.io.IOException e) { }",
+            "    b.flip(); byte[] out = new byte[b.remaining()]; b.get(out);",
+            "    System.out.println(\"ANSWER \" + HexFormat.of().formatHex(out));",
+            "  } } }", ""));
+        Files.setPosixFilePermissions(probe, PosixFilePermissions.fromString("rw-r--r--"));
+        final String frame = HexFormat.of().formatHex(ControlCodec.encodeRequest(1, List.of(vif(1))));
+
+        // mode 0600: the kernel refuses the connect
+        assertTrue(runAsNobody(probe, socket, frame).startsWith("CONNECT-FAILED"));
+
+        // even with the file opened up, the peer credentials check refuses the client
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+        final String out = runAsNobody(probe, socket, frame);
+        assertTrue(out.startsWith("ANSWER "), out);
+        final byte[] answer = HexFormat.of().parseHex(out.substring("ANSWER ".length()).trim());
+        final ControlCodec.ResponseFrame f = ControlCodec.decodeResponse(
+            ByteBuffer.wrap(answer, 4, answer.length - 4).slice());
+        assertNotNull(f.error());
+        assertEquals(ControlCodec.EPERM, f.error().code());
+        assertTrue(f.error().message().contains("root-only"), f.error().message());
+        assertFalse(vifPresent());
+    }
+
+    private static String runAsNobody(final Path probe, final Path socket, final String frameHex) throws Exception
+    {
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup",
+            "--clear-groups", java, "-XX:-UsePerfData", probe.toString(), socket.toString(), frameHex)
+            .redirectErrorStream(true)
+            .start();
+        p.getOutputStream().close();
+        try
+        {
+            if (!p.waitFor(60, TimeUnit.SECONDS))
+            {
+                throw new AssertionError("probe timed out");
+            }
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        finally
+        {
+            p.destroyForcibly();
+        }
+    }
+
+    private static ControlCodec.ResponseFrame readFrame(final SocketChannel ch) throws Exception
+    {
+        final ByteBuffer prefix = ByteBuffer.allocate(4);
+        while (prefix.hasRemaining())
+        {
+            assertTrue(ch.read(prefix) >= 0);
+        }
+        final ByteBuffer body = ByteBuffer.allocate(prefix.getInt(0));
+        while (body.hasRemaining())
+        {
+            assertTrue(ch.read(body) >= 0);
+        }
+        return ControlCodec.decodeResponse(body.flip());
+    }
+
+    private static int indexOf(final byte[] hay, final byte[] needle, final int from)
+    {
+        for (int i = from; i <= hay.length - needle.length; i++)
+        {
+            if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length))
+            {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+}

@@ -1,0 +1,565 @@
+package io.vrouter.agent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import io.vrouter.agent.control.ControlClient;
+import io.vrouter.agent.port.Posix;
+import io.vrouter.core.control.Programmer;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.iface.VifType;
+import io.vrouter.core.nh.NextHopFlags;
+import io.vrouter.core.nh.NextHopType;
+
+/**
+ * End to end, as root: two node namespaces joined by a veth underlay, one {@code vrouterd} process in
+ * each bound to its node's fabric address, two pods on node 1 and one on node 2 added through the
+ * control socket, next hops, routes and labels programmed through the control socket only. Then
+ * ping within and across nodes both ways, a 12 MB TCP transfer across nodes with its SHA-256
+ * compared, a capture of the underlay decoded by tshark as MPLS over UDP 6635 with the programmed
+ * labels, counters that move, and a port deleted mid-stream counted as drops with both daemons still
+ * answering. Everything created carries a per-run id and is removed in {@code finally}.
+ * <p>
+ * Prerequisites: root, iproute2, ping, tshark. In CI ({@code CI} set) a missing prerequisite fails the
+ * test; elsewhere it is skipped with a message saying why.
+ */
+@Tag("e2e")
+class TwoNodeEndToEndTest
+{
+    static final long GATEWAY_MAC = 0x00005e000100L;
+    static final String POD_NET_GW = "10.1.1.1";
+    static final String A = "10.1.1.3";
+    static final String B = "10.1.1.4";
+    static final String C = "10.1.1.5";
+    static final String U1 = "172.31.250.1";
+    static final String U2 = "172.31.250.2";
+    static final int VRF = 1;
+    static final int LABEL_A = 16;
+    static final int LABEL_B = 17;
+    static final int LABEL_C = 40;
+    static final long TRANSFER_BYTES = 12L << 20;
+
+    final String id = String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    final String n1 = "vre" + id + "n1";
+    final String n2 = "vre" + id + "n2";
+    final String pa = "vre" + id + "pa";
+    final String pb = "vre" + id + "pb";
+    final String pc = "vre" + id + "pc";
+    final String u1 = "vre" + id + "u1";
+    final String u2 = "vre" + id + "u2";
+    final List<Process> processes = new ArrayList<>();
+    final List<String> namespaces = new ArrayList<>();
+    Path dir;
+
+    @Test
+    void podsTalkWithinAndAcrossNodesThroughTwoDaemons() throws Exception
+    {
+        prerequisites();
+        dir = Files.createTempDirectory("vrouter-e2e-" + id);
+        try
+        {
+            run();
+        }
+        catch (final Throwable t)
+        {
+            dumpLogs();
+            throw t;
+        }
+        finally
+        {
+            cleanup();
+        }
+        final Set<String> left = new HashSet<>(Arrays.asList(sh("ip", "netns", "list").out.split("\\s+")));
+        for (final String ns : List.of(n1, n2, pa, pb, pc))
+        {
+            assertTrue(!left.contains(ns), "namespace " + ns + " left behind");
+        }
+        assertTrue(!sh("ip", "link").out.contains("vre" + id), "links left behind");
+        for (final Process p : processes)
+        {
+            assertTrue(!p.isAlive(), "process left behind: " + p.pid());
+        }
+    }
+
+    private void run() throws Exception
+    {
+        for (final String ns : List.of(n1, n2, pa, pb, pc))
+        {
+            check(sh("ip", "netns", "add", ns));
+            namespaces.add(ns);
+        }
+        check(sh("ip", "link", "add", u1, "netns", n1, "type", "veth", "peer", "name", u2, "netns", n2));
+        check(sh("ip", "-n", n1, "addr", "add", U1 + "/24", "dev", u1));
+        check(sh("ip", "-n", n2, "addr", "add", U2 + "/24", "dev", u2));
+        for (final String[] l : new String[][] {{n1, u1}, {n2, u2}})
+        {
+            check(sh("ip", "-n", l[0], "link", "set", "dev", l[1], "up"));
+            check(sh("ip", "-n", l[0], "link", "set", "dev", "lo", "up"));
+        }
+        final Path sock1 = dir.resolve("n1.sock");
+        final Path sock2 = dir.resolve("n2.sock");
+        final Process d1 = startDaemon(n1, U1, sock1, "node1");
+        final Process d2 = startDaemon(n2, U2, sock2, "node2");
+
+        try (ControlClient c1 = ControlClient.connect(sock1); ControlClient c2 = ControlClient.connect(sock2))
+        {
+            // Pods first (the vifs exist once the ports do), then the node's fabric and overlay state.
+            ok(c1, port(pa, "eth0", "02:00:00:00:01:03", A, 3));
+            ok(c1, port(pb, "eth0", "02:00:00:00:01:04", B, 4));
+            ok(c2, port(pc, "eth0", "02:00:00:00:01:05", C, 3));
+            programNode(c1, u1, U1, U2, new String[] {A, B}, new long[] {0x020000000103L, 0x020000000104L},
+                new int[] {LABEL_A, LABEL_B}, new String[] {C}, new int[] {LABEL_C});
+            programNode(c2, u2, U2, U1, new String[] {C}, new long[] {0x020000000105L},
+                new int[] {LABEL_C}, new String[] {A, B}, new int[] {LABEL_A, LABEL_B});
+
+            final Process capture = startCapture();
+            ping(pa, B);
+            ping(pb, A);
+            ping(pa, C);
+            ping(pc, A);
+            ping(pc, B);
+            tcpTransfer(pa, C);
+            stopCapture(capture);
+            assertMplsOnUnderlay();
+
+            final long aOut1 = vifCounter(c1, 3, "vifr_ipackets");
+            assertTrue(aOut1 > 100, "vif 3 on node 1 received " + aOut1 + " packets");
+            assertTrue(vifCounter(c2, 0, "vifr_ipackets") > 100, "fabric vif on node 2 counted the tunnel");
+            assertTrue(vifCounter(c1, 0, "vifr_opackets") > 100, "fabric vif on node 1 counted the tunnel");
+
+            deletePortMidStream(c2);
+            assertTrue(d1.isAlive() && d2.isAlive(), "a daemon died");
+            ok(c1, new SandeshObject("vr_interface_req").put("h_op", 3L));
+            ok(c2, new SandeshObject("vr_interface_req").put("h_op", 3L));
+            ping(pa, B);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ programming
+
+    private static SandeshObject port(final String ns, final String ifname, final String mac, final String ip,
+        final int vif)
+    {
+        return new SandeshObject("vr_port_req").put("h_op", 0L).put("port_name", ns).put("port_netns", ns)
+            .put("port_ifname", ifname).put("port_mac", mac).put("port_ip", ip + "/24").put("port_gw", POD_NET_GW)
+            .put("port_vrf", (long)VRF).put("port_mtu", 1400L).put("port_vif_idx", (long)vif);
+    }
+
+    private static void programNode(final ControlClient c, final String fabricIf, final String local,
+        final String remote, final String[] localPods, final long[] localMacs, final int[] localLabels,
+        final String[] remotePods, final int[] remoteLabels)
+    {
+        final List<SandeshObject> r = new ArrayList<>();
+        r.add(new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", 0L)
+            .put("vifr_type", (long)VifType.PHYSICAL).put("vifr_name", fabricIf).put("vifr_vrf", 0L)
+            .put("vifr_mac", Programmer.macBytes(0x02000000fa00L)).put("vifr_mtu", 1500L).put("vifr_transport", 0L));
+        r.add(nh(1, NextHopType.L2_RECEIVE, VRF).put("nhr_flags", (long)NextHopFlags.VALID));
+        r.add(new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 7L).put("rtr_vrf_id", (long)VRF)
+            .put("rtr_mac", Programmer.macBytes(GATEWAY_MAC)).put("rtr_nh_id", 1L));
+        r.add(nh(2, NextHopType.RECEIVE, 0).put("nhr_flags", (long)NextHopFlags.VALID));
+        r.add(route(0, local, 2, -1, 0));
+        r.add(route(VRF, POD_NET_GW, 2, -1, 0x2));
+        for (int i = 0; i < localPods.length; i++)
+        {
+            final int nhId = 10 + i;
+            r.add(nh(nhId, NextHopType.ENCAP, VRF).put("nhr_family", 2L).put("nhr_flags", (long)NextHopFlags.VALID)
+                .put("nhr_encap_oif_id", new long[] {3 + i}).put("nhr_encap", l2(localMacs[i], GATEWAY_MAC)));
+            r.add(route(VRF, localPods[i], nhId, -1, 0x2));
+            r.add(new SandeshObject("vr_mpls_req").put("h_op", 0L).put("mr_label", (long)localLabels[i])
+                .put("mr_nhid", (long)nhId));
+        }
+        r.add(nh(20, NextHopType.TUNNEL, 0).put("nhr_family", 2L)
+            .put("nhr_flags", (long)(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS))
+            .put("nhr_encap_oif_id", new long[] {0}).put("nhr_encap", l2(0x02000000fb00L, 0x02000000fa00L))
+            .put("nhr_tun_sip", le(local)).put("nhr_tun_dip", le(remote)));
+        for (int i = 0; i < remotePods.length; i++)
+        {
+            r.add(route(VRF, remotePods[i], 20, remoteLabels[i], 0x1 | 0x2));
+        }
+        for (final Response resp : c.call(r))
+        {
+            assertTrue(resp.code() >= 0, "programming failed: " + resp);
+        }
+    }
+
+    private static SandeshObject nh(final int id, final int type, final int vrf)
+    {
+        return new SandeshObject("vr_nexthop_req").put("h_op", 0L).put("nhr_id", (long)id).put("nhr_type", (long)type)
+            .put("nhr_vrf", (long)vrf);
+    }
+
+    private static SandeshObject route(final int vrf, final String prefix, final int nh, final int label,
+        final int labelFlags)
+    {
+        final SandeshObject o = new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 2L)
+            .put("rtr_vrf_id", (long)vrf).put("rtr_prefix", ipBytes(prefix)).put("rtr_prefix_len", 32L)
+            .put("rtr_nh_id", (long)nh).put("rtr_label_flags", (long)labelFlags);
+        if (label >= 0)
+        {
+            o.put("rtr_label", (long)label);
+        }
+        return o;
+    }
+
+    private static byte[] ipBytes(final String ip)
+    {
+        final String[] p = ip.split("\\.");
+        final byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++)
+        {
+            b[i] = (byte)Integer.parseInt(p[i]);
+        }
+        return b;
+    }
+
+    /** Contrail carries tunnel addresses as host-order integers of network-order bytes. */
+    private static long le(final String ip)
+    {
+        final byte[] b = ipBytes(ip);
+        return (b[0] & 0xFFL) | (b[1] & 0xFFL) << 8 | (b[2] & 0xFFL) << 16 | (b[3] & 0xFFL) << 24;
+    }
+
+    private static byte[] l2(final long dst, final long src)
+    {
+        final byte[] b = new byte[14];
+        System.arraycopy(Programmer.macBytes(dst), 0, b, 0, 6);
+        System.arraycopy(Programmer.macBytes(src), 0, b, 6, 6);
+        b[12] = 0x08;
+        return b;
+    }
+
+    private static void ok(final ControlClient c, final SandeshObject request)
+    {
+        final Response r = c.call(List.of(request)).get(0);
+        assertTrue(r.code() >= 0, request.type() + " failed: " + r);
+    }
+
+    private static long vifCounter(final ControlClient c, final int vif, final String field)
+    {
+        final Response r = c.call(List.of(new SandeshObject("vr_interface_req").put("h_op", 1L)
+            .put("vifr_idx", (long)vif))).get(0);
+        assertTrue(r.code() >= 0 && r.objects().size() == 1, "vif get " + vif + ": " + r);
+        return ((Number)r.objects().get(0).get(field)).longValue();
+    }
+
+    // ------------------------------------------------------------------------------------ traffic
+
+    private void ping(final String ns, final String dst) throws Exception
+    {
+        final Result r = sh(30, "ip", "netns", "exec", ns, "ping", "-c", "3", "-i", "0.2", "-W", "2", dst);
+        assertEquals(0, r.code, "ping from " + ns + " to " + dst + ":\n" + r.out);
+    }
+
+    private void tcpTransfer(final String from, final String to) throws Exception
+    {
+        final String toNs = to.equals(C) ? pc : to.equals(A) ? pa : pb;
+        final Path out = dir.resolve("recv.out");
+        final Process recv = startProcess(dir.resolve("recv.log"), out, "ip", "netns", "exec", toNs,
+            javaBin(), "-cp", System.getProperty("java.class.path"), TcpTool.class.getName(), "recv", "5001");
+        waitFor(() -> Files.exists(out) && Files.readString(out).contains("LISTENING"), 20, "TCP receiver");
+        final Result send = sh(120, "ip", "netns", "exec", from, javaBin(), "-cp",
+            System.getProperty("java.class.path"), TcpTool.class.getName(), "send", to, "5001",
+            Long.toString(TRANSFER_BYTES), "42");
+        assertEquals(0, send.code, "sender: " + send.out);
+        assertTrue(recv.waitFor(60, TimeUnit.SECONDS), "receiver did not finish");
+        final String[] lines = Files.readString(out).strip().split("\n");
+        final String sent = send.out.strip().lines().reduce((a, b) -> b).orElse("");
+        assertEquals(TRANSFER_BYTES + " ", sent.substring(0, sent.indexOf(' ') + 1), "sender: " + send.out);
+        assertEquals(sent, lines[lines.length - 1].strip(), "received bytes and SHA-256 differ from those sent");
+    }
+
+    private void deletePortMidStream(final ControlClient c2) throws Exception
+    {
+        final long dropsBefore = vifCounter(c2, 0, "vifr_dpackets");
+        final Process flood = startProcess(dir.resolve("flood.log"), dir.resolve("flood.out"), "ip", "netns",
+            "exec", pa, "ping", "-i", "0.01", "-c", "400", "-W", "1", C);
+        Thread.sleep(1500);
+        ok(c2, new SandeshObject("vr_port_req").put("h_op", 2L).put("port_name", pc));
+        assertTrue(flood.waitFor(30, TimeUnit.SECONDS), "ping flood did not end");
+        final long dropsAfter = vifCounter(c2, 0, "vifr_dpackets");
+        assertTrue(dropsAfter > dropsBefore + 10,
+            "packets to the deleted port were not counted as drops on the fabric vif: " + dropsBefore + " -> "
+                + dropsAfter);
+        assertTrue(!sh("ip", "netns", "exec", pc, "ip", "link").out.contains("eth0"),
+            "the deleted port's interface is still in the pod");
+        final Response gone = c2.call(List.of(new SandeshObject("vr_port_req").put("h_op", 1L)
+            .put("port_name", pc))).get(0);
+        assertTrue(gone.code() < 0, "port still listed after delete: " + gone);
+    }
+
+    // ------------------------------------------------------------------------------------ capture
+
+    private Process startCapture() throws Exception
+    {
+        final Path pcap = dir.resolve("underlay.pcap");
+        final Process p = startProcess(dir.resolve("tshark.log"), dir.resolve("tshark.out"), "ip", "netns", "exec",
+            n1, "tshark", "-q", "-i", u1, "-f", "udp port 6635", "-c", "2000", "-w", pcap.toString());
+        waitFor(() -> Files.exists(dir.resolve("tshark.log"))
+            && Files.readString(dir.resolve("tshark.log")).contains("Capturing on"), 20, "tshark");
+        return p;
+    }
+
+    private void stopCapture(final Process p) throws Exception
+    {
+        Thread.sleep(500);
+        p.destroy();
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private void assertMplsOnUnderlay() throws Exception
+    {
+        final Result r = sh(60, "tshark", "-r", dir.resolve("underlay.pcap").toString(), "-T", "fields",
+            "-e", "udp.dstport", "-e", "mpls.label", "-Y", "mpls");
+        assertEquals(0, r.code, "tshark -r: " + r.out);
+        final Set<String> labels = new HashSet<>();
+        for (final String line : r.out.split("\n"))
+        {
+            final String[] f = line.strip().split("\\s+");
+            if (f.length == 2 && "6635".equals(f[0]))
+            {
+                labels.add(f[1]);
+            }
+        }
+        assertTrue(labels.contains(Integer.toString(LABEL_C)) && labels.contains(Integer.toString(LABEL_A)),
+            "tshark decoded MPLS labels " + labels + " on UDP 6635, expected " + LABEL_A + " and " + LABEL_C
+                + "\n" + r.out.lines().limit(20).toList());
+    }
+
+    // ------------------------------------------------------------------------------------ processes
+
+    private Process startDaemon(final String ns, final String address, final Path sock, final String name)
+        throws Exception
+    {
+        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, javaBin()));
+        cmd.addAll(jvmFlags());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.vrouter.agent.daemon.VrouterdMain",
+            "--node-name", name, "--fabric-address", address, "--socket", sock.toString(),
+            "--state-dir", dir.resolve(name).toString(), "--introspect-port", "0", "--workers", "1",
+            "--set", "tables.nexthops=4096", "--set", "tables.fib-entries=65536", "--set", "tables.interfaces=64",
+            "--set", "tables.bridge-entries=4096", "--set", "tables.vrfs=16"));
+        final Path log = dir.resolve(name + ".log");
+        final Process p = startProcess(log, log, cmd.toArray(new String[0]));
+        waitFor(() ->
+        {
+            if (!p.isAlive())
+            {
+                fail("vrouterd " + name + " exited with " + p.exitValue() + ":\n" + Files.readString(dir.resolve(
+                    name + ".log")));
+            }
+            return Files.exists(sock);
+        }, 60, "vrouterd " + name + " control socket");
+        return p;
+    }
+
+    private Process startProcess(final Path err, final Path out, final String... cmd) throws IOException
+    {
+        final ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (err.equals(out))
+        {
+            pb.redirectErrorStream(true).redirectOutput(out.toFile());
+        }
+        else
+        {
+            pb.redirectError(err.toFile()).redirectOutput(out.toFile());
+        }
+        final Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private static List<String> jvmFlags() throws IOException
+    {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (root != null && !Files.exists(root.resolve("jvm.options")))
+        {
+            root = root.getParent();
+        }
+        if (root == null)
+        {
+            return List.of();
+        }
+        for (final String line : Files.readAllLines(root.resolve("jvm.options")))
+        {
+            if (line.startsWith("vrouter.jvm.flags="))
+            {
+                return List.of(line.substring("vrouter.jvm.flags=".length()).trim().split("\\s+"));
+            }
+        }
+        return List.of();
+    }
+
+    private static String javaBin()
+    {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private void cleanup() throws Exception
+    {
+        for (final Process p : processes)
+        {
+            p.destroy();
+        }
+        for (final Process p : processes)
+        {
+            if (!p.waitFor(10, TimeUnit.SECONDS))
+            {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        for (final String ns : namespaces)
+        {
+            sh("ip", "netns", "del", ns);
+        }
+        if (dir != null && !Boolean.getBoolean("vrouter.e2e.keep"))
+        {
+            try (var files = Files.walk(dir))
+            {
+                files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    private void dumpLogs()
+    {
+        if (dir == null)
+        {
+            return;
+        }
+        try (var files = Files.list(dir))
+        {
+            for (final Path f : files.filter(x -> x.toString().endsWith(".log")).toList())
+            {
+                System.err.println("==== " + f + "\n" + Files.readString(f));
+            }
+        }
+        catch (final IOException e)
+        {
+            System.err.println("cannot list " + dir + ": " + e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ helpers
+
+    private static void prerequisites()
+    {
+        final boolean ci = System.getenv("CI") != null;
+        final List<String> missing = new ArrayList<>();
+        if (Posix.geteuid() != 0)
+        {
+            missing.add("root");
+        }
+        for (final String tool : List.of("ip", "ping", "tshark"))
+        {
+            if (sh("sh", "-c", "command -v " + tool).code != 0)
+            {
+                missing.add(tool);
+            }
+        }
+        if (!Files.exists(Path.of("/dev/net/tun")))
+        {
+            missing.add("/dev/net/tun");
+        }
+        if (missing.isEmpty())
+        {
+            return;
+        }
+        final String msg = "END-TO-END TEST NOT RUN: missing " + missing + " (needs root, iproute2, ping, tshark)";
+        if (ci)
+        {
+            fail(msg + " -- .ci/run installs these; CI must run it as root");
+        }
+        System.err.println("*** " + msg + " ***");
+        Assumptions.abort(msg);
+    }
+
+    private static void check(final Result r)
+    {
+        assertEquals(0, r.code, r.out);
+    }
+
+    record Result(int code, String out)
+    {
+    }
+
+    private static Result sh(final String... cmd)
+    {
+        return sh(30, cmd);
+    }
+
+    private static Result sh(final int timeoutSeconds, final String... cmd)
+    {
+        try
+        {
+            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            final byte[][] holder = new byte[1][];
+            final Thread reader = new Thread(() ->
+            {
+                try
+                {
+                    holder[0] = p.getInputStream().readAllBytes();
+                }
+                catch (final IOException e)
+                {
+                    holder[0] = e.toString().getBytes(StandardCharsets.UTF_8);
+                }
+            });
+            reader.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+            {
+                p.destroyForcibly().waitFor();
+                reader.join(1000);
+                return new Result(-1, String.join(" ", cmd) + ": timed out");
+            }
+            reader.join();
+            return new Result(p.exitValue(), new String(holder[0], StandardCharsets.UTF_8));
+        }
+        catch (final IOException e)
+        {
+            return new Result(-1, String.join(" ", cmd) + ": " + e);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
+    }
+
+    interface Condition
+    {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitFor(final Condition c, final int seconds, final String what) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!c.holds())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
