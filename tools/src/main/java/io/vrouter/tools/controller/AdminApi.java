@@ -37,6 +37,7 @@ public final class AdminApi implements AutoCloseable
         server.createContext("/delete", ex -> manifest(ex, controller, false));
         server.createContext("/pods", ex -> reply(ex, 200, controller.pods()));
         server.createContext("/networks", ex -> reply(ex, 200, controller.networks()));
+        server.createContext("/nodes", ex -> reply(ex, 200, controller.nodes()));
         server.createContext("/routes", ex ->
         {
             final String instance = query(ex).get("instance");

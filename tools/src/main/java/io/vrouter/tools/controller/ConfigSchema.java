@@ -30,11 +30,12 @@ public final class ConfigSchema
     /**
      * Everything one node should hold, keyed by {@code type/name}.
      *
-     * @param cluster the model.
-     * @param node    the node.
+     * @param cluster     the model.
+     * @param node        the node.
+     * @param netnsPrefix prefix of pods' network namespace names.
      * @return config elements in a stable order.
      */
-    public static Map<String, XmlElement> forNode(final Cluster cluster, final String node)
+    public static Map<String, XmlElement> forNode(final Cluster cluster, final String node, final String netnsPrefix)
     {
         final Map<String, XmlElement> out = new LinkedHashMap<>();
         final List<String> networks = new ArrayList<>();
@@ -83,7 +84,7 @@ public final class ConfigSchema
                 .leaf("virtual-network", p.network())
                 .leaf("routing-instance", n.routingInstance())
                 .leaf("label", Integer.toString(p.label()))
-                .leaf("netns", netns(p))
+                .leaf("netns", netns(netnsPrefix, p))
                 .leaf("host-ifname", hostIfName(p))
                 .build());
         }
@@ -118,12 +119,13 @@ public final class ConfigSchema
     /**
      * The network namespace a pod's interface goes into (kubelet's role in the lab).
      *
-     * @param p the pod.
+     * @param prefix the name prefix ({@code pod-} by default).
+     * @param p      the pod.
      * @return a namespace name.
      */
-    public static String netns(final Cluster.Pod p)
+    public static String netns(final String prefix, final Cluster.Pod p)
     {
-        return "pod-" + p.namespace() + "-" + p.name();
+        return prefix + p.namespace() + "-" + p.name();
     }
 
     /**

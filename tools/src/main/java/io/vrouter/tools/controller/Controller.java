@@ -54,6 +54,7 @@ public final class Controller implements NodeChannelListener
     private final Set<String> endOfRibFrom = new HashSet<>();
     private final Set<String> endOfRibOwed = new LinkedHashSet<>();
     private final long endOfRibDeadline;
+    private String netnsPrefix = "pod-";
     private long configSequence;
 
     /**
@@ -123,6 +124,32 @@ public final class Controller implements NodeChannelListener
     public synchronized String pods()
     {
         return Tables.pods(cluster, sessions.keySet());
+    }
+
+    /**
+     * Sets the prefix of pods' network namespace names (the lab uses its own so that it can clean up).
+     *
+     * @param prefix the prefix.
+     */
+    public synchronized void netnsPrefix(final String prefix)
+    {
+        this.netnsPrefix = prefix;
+    }
+
+    /**
+     * {@code get nodes}: NAME, STATUS.
+     *
+     * @return the table.
+     */
+    public synchronized String nodes()
+    {
+        final List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("NAME", "STATUS"));
+        for (final String n : cluster.nodes())
+        {
+            rows.add(List.of(n, sessions.containsKey(n) ? "Ready" : "NotReady"));
+        }
+        return Tables.render(rows);
     }
 
     /**
@@ -314,7 +341,7 @@ public final class Controller implements NodeChannelListener
     private void pushConfig(final String node)
     {
         final ControllerSession session = sessions.get(node);
-        final Map<String, XmlElement> want = ConfigSchema.forNode(cluster, node);
+        final Map<String, XmlElement> want = ConfigSchema.forNode(cluster, node, netnsPrefix);
         final Map<String, XmlElement> have = sentConfig.get(node);
         final List<XmlElement> updates = new ArrayList<>();
         final List<XmlElement> deletes = new ArrayList<>();

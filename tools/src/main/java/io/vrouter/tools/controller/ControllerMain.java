@@ -92,6 +92,10 @@ public final class ControllerMain
             description = "XMPP hold time in seconds (default ${DEFAULT-VALUE}).")
         int holdTime;
 
+        @Option(names = "--netns-prefix", defaultValue = "pod-",
+            description = "Prefix of pods' network namespace names (default ${DEFAULT-VALUE}).")
+        String netnsPrefix;
+
         @Option(names = "--eor-grace", defaultValue = "30",
             description = "Seconds end-of-RIB may wait for all known nodes after a start (default ${DEFAULT-VALUE}).")
         int eorGrace;
@@ -125,6 +129,7 @@ public final class ControllerMain
                 ssl = XmppTls.server(tlsCert, tlsKey, tlsCa);
             }
             final Controller controller = new Controller(cluster, state, TimeUnit.SECONDS.toNanos(eorGrace));
+            controller.netnsPrefix(netnsPrefix);
             final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
             timer.scheduleAtFixedRate(() -> controller.flushEndOfRib(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
             final CountDownLatch stop = new CountDownLatch(1);
@@ -222,10 +227,10 @@ public final class ControllerMain
     }
 
     /** {@code get}. */
-    @Command(name = "get", description = "Print pods (get pods -o wide) or networks.")
+    @Command(name = "get", description = "Print pods (get pods -o wide), networks or nodes.")
     static final class Get implements Callable<Integer>
     {
-        @Parameters(index = "0", description = "pods or networks")
+        @Parameters(index = "0", description = "pods, networks or nodes")
         String what;
 
         @Option(names = {"-o", "--output"}, description = "Only 'wide' (the default layout is the wide one).")
@@ -237,9 +242,9 @@ public final class ControllerMain
         @Override
         public Integer call() throws Exception
         {
-            if (!what.equals("pods") && !what.equals("networks"))
+            if (!what.equals("pods") && !what.equals("networks") && !what.equals("nodes"))
             {
-                System.err.println("vrouter-controller: get pods|networks");
+                System.err.println("vrouter-controller: get pods|networks|nodes");
                 return 2;
             }
             if (output != null && !output.equals("wide"))
