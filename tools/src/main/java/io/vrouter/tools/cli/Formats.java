@@ -195,6 +195,107 @@ public final class Formats
         return sb.toString();
     }
 
+    /**
+     * {@code rt --dump VRF --family bridge}. The Index column is the entry's position in the dump
+     * (this forwarder's bridge table is not an index-addressed hash table) and Stats, which it does
+     * not count per entry, is {@code -}.
+     *
+     * @param vrf     the VRF.
+     * @param entries bridge route objects from a dump.
+     * @return the text.
+     */
+    public static String rtBridgeDump(final int vrf, final List<SandeshObject> entries)
+    {
+        final StringBuilder sb = new StringBuilder("Flags: L=Label Valid, Df=DHCP flood, Mm=Mac Moved, "
+            + "L2c=L2 Evpn Control Word, N=New Entry, Ec=EvpnControlProcessing\n");
+        sb.append("vRouter bridge table 0/").append(vrf).append('\n');
+        sb.append("Index       DestMac                  Flags           Label/VNID      Nexthop           Stats\n");
+        int index = 0;
+        for (final SandeshObject e : entries)
+        {
+            final int flags = (int)num(e, "rtr_label_flags");
+            final String label = (flags & 0x1) != 0 ? String.valueOf(num(e, "rtr_label")) : "-";
+            sb.append(bridgeRow(String.valueOf(index++), mac((byte[])e.get("rtr_mac"), false),
+                (flags & 0x1) != 0 ? "L" : "", label, num(e, "rtr_nh_id"), "-"));
+        }
+        return sb.toString();
+    }
+
+    /** One row of the bridge table, in the columns of reference §5.1's example. */
+    static String bridgeRow(final String index, final String mac, final String flags, final String label,
+        final long nh, final String stats)
+    {
+        return String.format("%-12s%-20s %9s      %9s      %7d    %9s%n", index, mac, flags, label, nh, stats);
+    }
+
+    /**
+     * {@code vxlan --dump}.
+     *
+     * @param vnis VNI objects.
+     * @return the text.
+     */
+    public static String vxlanDump(final List<SandeshObject> vnis)
+    {
+        final StringBuilder sb = new StringBuilder("VXLAN Table\n\n VNID    NextHop\n----------------\n");
+        for (final SandeshObject v : vnis)
+        {
+            sb.append(String.format("%7d    %d%n", num(v, "vxlanr_vnid"), num(v, "vxlanr_nhid")));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code mirror --dump}; the VNI column is omitted as Contrail omits it for -1 (this forwarder
+     * keeps no mirror VNI), flags and VLAN are those of a plain mirror (none, 0).
+     *
+     * @param mirrors mirror objects.
+     * @return the text.
+     */
+    public static String mirrorDump(final List<SandeshObject> mirrors)
+    {
+        final StringBuilder sb = new StringBuilder("Mirror Table\n\n"
+            + "Flags:D=Dynamic Mirroring, Hw=NIC Assisted Mirroring\n\n"
+            + "Index    NextHop    Flags    Vlan\n------------------------------------\n");
+        for (final SandeshObject m : mirrors)
+        {
+            sb.append(String.format("%5d    %7d    %4s    %4d%n", num(m, "mirr_index"), num(m, "mirr_nhid"), "", 0));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A route's prefix as {@code address/plen}.
+     *
+     * @param r an inet or inet6 {@code vr_route_req}.
+     * @return e.g. {@code 10.1.0.0/24}.
+     */
+    public static String prefix(final SandeshObject r)
+    {
+        final byte[] p = (byte[])r.get("rtr_prefix");
+        return (p.length == 4 ? ip(p) : ip6(p)) + "/" + num(r, "rtr_prefix_len");
+    }
+
+    /**
+     * {@code vrouterctl port list}: one row per pod port.
+     *
+     * @param ports {@code vr_port_req} objects.
+     * @return the text.
+     */
+    public static String portList(final List<SandeshObject> ports)
+    {
+        final StringBuilder sb = new StringBuilder(String.format("%-16s %-20s %-8s %-17s %5s %5s %5s  %s%n",
+            "Name", "Netns", "Ifname", "MAC", "Vrf", "MTU", "Vif", "Addresses (gateway)"));
+        for (final SandeshObject p : ports)
+        {
+            final String gw = p.getString("port_gw", "");
+            sb.append(String.format("%-16s %-20s %-8s %-17s %5d %5d %5d  %s%s%n", p.getString("port_name", ""),
+                p.getString("port_netns", ""), p.getString("port_ifname", ""), p.getString("port_mac", ""),
+                num(p, "port_vrf"), num(p, "port_mtu"), num(p, "port_vif_idx"), p.getString("port_ip", ""),
+                gw.isEmpty() ? "" : " (" + gw + ")"));
+        }
+        return sb.toString();
+    }
+
     /** Contrail's {@code dropstats} order (reference §5.6). */
     private static final DropReason[] DROPSTATS_ORDER =
     {

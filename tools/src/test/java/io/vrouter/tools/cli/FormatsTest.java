@@ -114,4 +114,32 @@ class FormatsTest
             lines[1]);
         assertTrue(lines[3].startsWith("Udp Tunnels 0, Udp Mpls Tunnels 12, Gre Mpls Tunnels 0"), lines[3]);
     }
+
+    @Test
+    void shouldPrintBridgeRowsAsContrail()
+    {
+        assertEquals("92304       2:e7:3:ea:67:f1            LDf             27           21            1\n",
+            Formats.bridgeRow("92304", "2:e7:3:ea:67:f1", "LDf", "27", 21, "1"));
+        final String text = Formats.rtBridgeDump(3, List.of(new SandeshObject("vr_route_req")
+            .put("rtr_mac", new byte[] {2, 0, 0, 0, 0, 1}).put("rtr_nh_id", 21L).put("rtr_label", 27L)
+            .put("rtr_label_flags", 1L)));
+        final String[] lines = text.split("\n");
+        assertEquals("vRouter bridge table 0/3", lines[1]);
+        assertEquals("Index       DestMac                  Flags           Label/VNID      Nexthop           Stats",
+            lines[2]);
+        assertEquals("0           2:0:0:0:0:1                  L             27           21            -", lines[3]);
+    }
+
+    @Test
+    void shouldPrintVxlanAndMirrorTables()
+    {
+        assertEquals("VXLAN Table\n\n VNID    NextHop\n----------------\n      5    12\n",
+            Formats.vxlanDump(List.of(new SandeshObject("vr_vxlan_req").put("vxlanr_vnid", 5L)
+                .put("vxlanr_nhid", 12L))));
+        final String[] lines = Formats.mirrorDump(List.of(new SandeshObject("vr_mirror_req").put("mirr_index", 1L)
+            .put("mirr_nhid", 8L))).split("\n");
+        assertEquals("Mirror Table", lines[0]);
+        assertEquals("Flags:D=Dynamic Mirroring, Hw=NIC Assisted Mirroring", lines[2]);
+        assertEquals("    1          8               0", lines[6]);
+    }
 }

@@ -52,7 +52,8 @@ import io.vrouter.core.control.SandeshObject;
  * {@code EINVAL}; an oversized frame is refused with {@code EMSGSIZE} and the connection closed
  * (its framing is lost); a client that disconnects before its frame is complete changes nothing.
  * {@code vr_port_req} objects go to {@link NodeService#addPort}/{@link NodeService#deletePort}/
- * {@link NodeService#ports}; every other object to {@link NodeService#program}.
+ * {@link NodeService#ports}; {@code vr_drop_stats_req}/{@code vr_vrf_stats_req} are read from the
+ * workers' counters ({@link StatsRequests}); every other object goes to {@link NodeService#program}.
  */
 public final class ControlServer implements AutoCloseable
 {
@@ -242,14 +243,22 @@ public final class ControlServer implements AutoCloseable
         int i = 0;
         while (i < objects.size())
         {
-            if (PortRequests.TYPE.equals(objects.get(i).type()))
+            final String type = objects.get(i).type();
+            if (PortRequests.TYPE.equals(type))
             {
                 out.add(PortRequests.execute(node, objects.get(i)));
                 i++;
                 continue;
             }
+            if (StatsRequests.handles(type))
+            {
+                out.add(StatsRequests.execute(node.vrouter(), objects.get(i)));
+                i++;
+                continue;
+            }
             int j = i;
-            while (j < objects.size() && !PortRequests.TYPE.equals(objects.get(j).type()))
+            while (j < objects.size() && !PortRequests.TYPE.equals(objects.get(j).type())
+                && !StatsRequests.handles(objects.get(j).type()))
             {
                 j++;
             }

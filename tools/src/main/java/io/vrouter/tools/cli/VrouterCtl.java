@@ -1,0 +1,699 @@
+package io.vrouter.tools.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.vrouter.agent.control.ControlClient;
+import io.vrouter.agent.control.ControlException;
+import io.vrouter.agent.control.ControlServer;
+import io.vrouter.agent.control.StatsRequests;
+import io.vrouter.agent.introspect.SandeshJson;
+import io.vrouter.core.control.Errno;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.status.DropReason;
+import io.vrouter.core.status.VrfStat;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vrouterctl}: the operator CLI. Every subcommand talks to {@code vrouterd} over the control
+ * socket ({@code --socket}, default {@code /var/run/vrouter/vrouterd.sock}) and prints Contrail's
+ * layouts (reference §5, through {@link Formats}) or, with {@code --json}, the objects as JSON. Also
+ * callable by the names of Contrail's tools ({@code vif}, {@code nh}, {@code rt}, {@code mpls},
+ * {@code flow}, {@code dropstats}, {@code vrfstats}): the launcher passes its own name in the system
+ * property {@code vrouter.prog}.
+ */
+@Command(name = "vrouterctl", mixinStandardHelpOptions = true,
+    description = "Operator CLI for vrouterd (control socket and introspect).",
+    subcommands = {
+        VrouterCtl.Vif.class, VrouterCtl.Nh.class, VrouterCtl.Rt.class, VrouterCtl.Mpls.class,
+        VrouterCtl.Vxlan.class, VrouterCtl.Mirror.class, VrouterCtl.Dropstats.class, VrouterCtl.Vrfstats.class,
+        VrouterCtl.Flow.class, VrouterCtl.Port.class, Ist.class})
+public final class VrouterCtl implements Runnable
+{
+    /** Names the launcher may be called by, each the subcommand of the same name. */
+    public static final List<String> ALIASES = List.of("vif", "nh", "rt", "mpls", "flow", "dropstats", "vrfstats");
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Runs the CLI.
+     *
+     * @param args the arguments.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(run(System.getProperty("vrouter.prog", "vrouterctl"), args,
+            new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs the CLI as a program name (an alias runs its subcommand directly).
+     *
+     * @param prog the name it was called by.
+     * @param args the arguments.
+     * @param out  standard output.
+     * @param err  standard error.
+     * @return the exit code: 0 ok, 1 refused or daemon not reachable, 2 usage.
+     */
+    public static int run(final String prog, final String[] args, final PrintWriter out, final PrintWriter err)
+    {
+        final String name = Path.of(prog).getFileName().toString();
+        final String[] effective;
+        if (ALIASES.contains(name))
+        {
+            effective = new String[args.length + 1];
+            effective[0] = name;
+            System.arraycopy(args, 0, effective, 1, args.length);
+        }
+        else
+        {
+            effective = args;
+        }
+        final CommandLine cl = new CommandLine(new VrouterCtl());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+        {
+            if (ex instanceof ControlException || ex instanceof CliException)
+            {
+                err.println(name + ": " + ex.getMessage());
+                err.flush();
+                return 1;
+            }
+            throw ex;
+        });
+        final int code = cl.execute(effective);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** A refusal to report on stderr with exit code 1. */
+    static final class CliException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        CliException(final String message)
+        {
+            super(message);
+        }
+    }
+
+    /** Options every socket command has. */
+    static final class Common
+    {
+        @Option(names = "--socket", paramLabel = "PATH", description = "control socket (default: ${DEFAULT-VALUE})")
+        Path socket = ControlServer.DEFAULT_SOCKET;
+
+        @Option(names = "--json", description = "print JSON instead of Contrail's layout")
+        boolean json;
+
+        List<Response> call(final SandeshObject... requests)
+        {
+            try (ControlClient c = ControlClient.connect(socket))
+            {
+                return c.call(List.of(requests));
+            }
+        }
+
+        /** One request whose refusal is an error. */
+        Response one(final SandeshObject request)
+        {
+            final Response r = call(request).get(0);
+            if (r.code() < 0)
+            {
+                throw new CliException(request.type() + " " + opName(request) + " refused: " + Errno.name(r.code())
+                    + " (" + r.code() + ")" + (r.message().isEmpty() ? "" : ": " + r.message()));
+            }
+            return r;
+        }
+
+        List<SandeshObject> dump(final SandeshObject request)
+        {
+            return one(request.put("h_op", 3L)).objects();
+        }
+
+        void print(final CommandSpec spec, final String text)
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            out.print(text);
+            out.flush();
+        }
+
+        void printJson(final CommandSpec spec, final Object value)
+        {
+            print(spec, SandeshJson.write(value));
+        }
+
+        private static String opName(final SandeshObject r)
+        {
+            final Object op = r.get("h_op");
+            final long code = op instanceof Long ? (Long)op : 0;
+            switch ((int)code)
+            {
+                case 1:
+                    return "Get";
+                case 2:
+                    return "Delete";
+                case 3:
+                    return "Dump";
+                default:
+                    return "Add";
+            }
+        }
+    }
+
+    /** {@code --list} or {@code --get N}. */
+    static final class ListOrGet
+    {
+        @Option(names = {"--list", "-l"}, required = true, description = "all")
+        boolean list;
+
+        @Option(names = "--get", required = true, paramLabel = "N", description = "one by index")
+        Integer get;
+    }
+
+    /** {@code vif --list | --get N}. */
+    @Command(name = "vif", mixinStandardHelpOptions = true, description = "Interfaces (vif --list, vif --get N).")
+    static final class Vif implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        ListOrGet which;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            if (which.get != null)
+            {
+                final SandeshObject v = common.one(new SandeshObject("vr_interface_req").put("h_op", 1L)
+                    .put("vifr_idx", (long)which.get)).objects().get(0);
+                if (common.json)
+                {
+                    common.printJson(spec, SandeshJson.toMap(v));
+                }
+                else
+                {
+                    common.print(spec, Formats.vif(v));
+                }
+                return 0;
+            }
+            final List<SandeshObject> vifs = common.dump(new SandeshObject("vr_interface_req"));
+            if (common.json)
+            {
+                common.printJson(spec, SandeshJson.toMaps(vifs));
+            }
+            else
+            {
+                common.print(spec, Formats.vifList(vifs));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code nh --list | --get N}. */
+    @Command(name = "nh", mixinStandardHelpOptions = true, description = "Next hops (nh --list, nh --get N).")
+    static final class Nh implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        ListOrGet which;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            if (which.get != null)
+            {
+                final SandeshObject nh = common.one(new SandeshObject("vr_nexthop_req").put("h_op", 1L)
+                    .put("nhr_id", (long)which.get)).objects().get(0);
+                if (common.json)
+                {
+                    common.printJson(spec, SandeshJson.toMap(nh));
+                }
+                else
+                {
+                    common.print(spec, Formats.nh(nh));
+                }
+                return 0;
+            }
+            final List<SandeshObject> nhs = common.dump(new SandeshObject("vr_nexthop_req"));
+            if (common.json)
+            {
+                common.printJson(spec, SandeshJson.toMaps(nhs));
+            }
+            else
+            {
+                common.print(spec, Formats.nhList(nhs));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code rt --dump VRF [--family inet|inet6|bridge]}. */
+    @Command(name = "rt", mixinStandardHelpOptions = true,
+        description = "Routes of a VRF, one line per prefix (rt --dump VRF [--family inet|inet6|bridge]).")
+    static final class Rt implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @Option(names = "--dump", required = true, paramLabel = "VRF", description = "the VRF")
+        int vrf;
+
+        @Option(names = "--family", defaultValue = "inet", description = "inet, inet6 or bridge (default inet)")
+        String family;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final int af;
+            switch (family.toLowerCase(Locale.ROOT))
+            {
+                case "inet":
+                    af = 2;
+                    break;
+                case "inet6":
+                    af = 10;
+                    break;
+                case "bridge":
+                    af = 7;
+                    break;
+                default:
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--family must be inet, inet6 or bridge, not '" + family + "'");
+            }
+            final List<SandeshObject> routes = common.dump(new SandeshObject("vr_route_req")
+                .put("rtr_family", (long)af).put("rtr_vrf_id", (long)vrf));
+            if (common.json)
+            {
+                final List<Map<String, Object>> maps = SandeshJson.toMaps(routes);
+                for (int i = 0; i < maps.size() && af != 7; i++)
+                {
+                    final SandeshObject r = routes.get(i);
+                    maps.get(i).put("prefix", Formats.prefix(r));
+                }
+                common.printJson(spec, maps);
+            }
+            else
+            {
+                common.print(spec, af == 7 ? Formats.rtBridgeDump(vrf, routes) : Formats.rtDump(vrf, af, routes));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code mpls --dump}. */
+    @Command(name = "mpls", mixinStandardHelpOptions = true, description = "The MPLS label map (mpls --dump).")
+    static final class Mpls implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @Option(names = "--dump", required = true, description = "all labels")
+        boolean dump;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final List<SandeshObject> labels = common.dump(new SandeshObject("vr_mpls_req"));
+            if (common.json)
+            {
+                common.printJson(spec, SandeshJson.toMaps(labels));
+            }
+            else
+            {
+                common.print(spec, Formats.mplsDump(labels));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code vxlan --dump}. */
+    @Command(name = "vxlan", mixinStandardHelpOptions = true, description = "The VXLAN VNI map (vxlan --dump).")
+    static final class Vxlan implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @Option(names = "--dump", required = true, description = "all VNIs")
+        boolean dump;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final List<SandeshObject> vnis = common.dump(new SandeshObject("vr_vxlan_req"));
+            if (common.json)
+            {
+                common.printJson(spec, SandeshJson.toMaps(vnis));
+            }
+            else
+            {
+                common.print(spec, Formats.vxlanDump(vnis));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code mirror --dump}. */
+    @Command(name = "mirror", mixinStandardHelpOptions = true, description = "The mirror table (mirror --dump).")
+    static final class Mirror implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @Option(names = "--dump", required = true, description = "all mirrors")
+        boolean dump;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final List<SandeshObject> mirrors = common.dump(new SandeshObject("vr_mirror_req"));
+            if (common.json)
+            {
+                common.printJson(spec, SandeshJson.toMaps(mirrors));
+            }
+            else
+            {
+                common.print(spec, Formats.mirrorDump(mirrors));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code dropstats [--core N]}. */
+    @Command(name = "dropstats", mixinStandardHelpOptions = true,
+        description = "Drop counters by reason, summed over workers or of one worker (--core N).")
+    static final class Dropstats implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @Option(names = "--core", paramLabel = "N", description = "one worker (0-based) instead of the sum")
+        Integer core;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final SandeshObject req = new SandeshObject(StatsRequests.DROP_STATS).put("h_op", 1L);
+            if (core != null)
+            {
+                req.put("vds_core", (long)core);
+            }
+            final SandeshObject o = common.one(req).objects().get(0);
+            final long[] drops = new long[DropReason.COUNT];
+            final Map<String, Object> json = new LinkedHashMap<>();
+            json.put("core", core == null ? "all" : core);
+            final Map<String, Long> byReason = new LinkedHashMap<>();
+            for (final DropReason r : DropReason.BY_ID)
+            {
+                final Object v = o.get(StatsRequests.dropField(r));
+                drops[r.ordinal()] = v instanceof Long ? (Long)v : 0;
+                byReason.put(r.label(), drops[r.ordinal()]);
+            }
+            json.put("drops", byReason);
+            if (common.json)
+            {
+                common.printJson(spec, json);
+            }
+            else
+            {
+                common.print(spec, Formats.dropstats(drops));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code --get N} or {@code --dump}. */
+    static final class GetOrDump
+    {
+        @Option(names = "--get", required = true, paramLabel = "N", description = "one VRF")
+        Integer get;
+
+        @Option(names = "--dump", required = true, description = "every VRF with non-zero counters")
+        boolean dump;
+    }
+
+    /** {@code vrfstats --get N | --dump}. */
+    @Command(name = "vrfstats", mixinStandardHelpOptions = true, description = "Per-VRF forwarding counters.")
+    static final class Vrfstats implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        GetOrDump which;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final SandeshObject req = new SandeshObject(StatsRequests.VRF_STATS);
+            final List<SandeshObject> objects = which.get != null
+                ? common.one(req.put("h_op", 1L).put("vsr_vrf", (long)which.get)).objects()
+                : common.dump(req);
+            if (common.json)
+            {
+                common.printJson(spec, SandeshJson.toMaps(objects));
+                return 0;
+            }
+            final StringBuilder sb = new StringBuilder();
+            for (final SandeshObject o : objects)
+            {
+                final long[] counts = new long[VrfStat.COUNT];
+                for (final VrfStat s : VrfStat.BY_ID)
+                {
+                    final Object v = o.get("vsr_" + s.fieldName());
+                    counts[s.ordinal()] = v instanceof Long ? (Long)v : 0;
+                }
+                sb.append(Formats.vrfstats((int)(long)(Long)o.get("vsr_vrf"), counts));
+            }
+            common.print(spec, sb.toString());
+            return 0;
+        }
+    }
+
+    /**
+     * {@code flow -l}. Flows are read through a {@link FlowSource}; today the control socket's
+     * {@code vr_flow_req} dump (the policy module's file-mapped flow table and its formatter plug in
+     * here).
+     */
+    @Command(name = "flow", mixinStandardHelpOptions = true, description = "Flow table (flow -l).")
+    static final class Flow implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @Option(names = {"-l", "--list"}, required = true, description = "list flows")
+        boolean list;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final List<SandeshObject> flows = FlowSource.socket(common).flows();
+            if (common.json)
+            {
+                common.printJson(spec, SandeshJson.toMaps(flows));
+            }
+            else
+            {
+                final StringBuilder sb = new StringBuilder("Flow table (" + flows.size() + " entries)\n\n");
+                for (final SandeshObject f : flows)
+                {
+                    sb.append(f).append('\n');
+                }
+                common.print(spec, sb.toString());
+            }
+            return 0;
+        }
+    }
+
+    /** Where {@code flow -l} reads flows from. */
+    interface FlowSource
+    {
+        /**
+         * The flows.
+         *
+         * @return flow objects ({@code vr_flow_req} fields).
+         */
+        List<SandeshObject> flows();
+
+        /**
+         * Flows through a {@code vr_flow_req} dump on the control socket.
+         *
+         * @param common socket options.
+         * @return the source.
+         */
+        static FlowSource socket(final Common common)
+        {
+            return () -> common.one(new SandeshObject("vr_flow_req").put("h_op", 3L).put("fr_op", 1L)).objects();
+        }
+    }
+
+    /** {@code port add|del|list}. */
+    @Command(name = "port", mixinStandardHelpOptions = true, description = "Pod ports.",
+        subcommands = {PortAdd.class, PortDel.class, PortList.class})
+    static final class Port implements Runnable
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run()
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "port needs add, del or list");
+        }
+    }
+
+    /** {@code port add}. */
+    @Command(name = "add", mixinStandardHelpOptions = true,
+        description = "Creates a pod port (interface pair, pod end configured in the namespace, vif).")
+    static final class PortAdd implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @Option(names = "--name", required = true, description = "host-side name (≤ 15 characters)")
+        String name;
+
+        @Option(names = "--netns", required = true, description = "the pod's network namespace")
+        String netns;
+
+        @Option(names = "--ifname", defaultValue = "eth0", description = "interface name in the pod (eth0)")
+        String ifname;
+
+        @Option(names = "--mac", required = true, description = "aa:bb:cc:dd:ee:ff")
+        String mac;
+
+        @Option(names = "--ip", split = ",", description = "CIDR address(es), comma-separated or repeated")
+        List<String> ips = new ArrayList<>();
+
+        @Option(names = "--gw", defaultValue = "", description = "default gateway in the pod")
+        String gw;
+
+        @Option(names = "--vrf", defaultValue = "0", description = "VRF (0)")
+        int vrf;
+
+        @Option(names = "--mtu", defaultValue = "1500", description = "MTU (1500)")
+        int mtu;
+
+        @Option(names = "--vif", defaultValue = "-1", description = "vif index (-1: allocate)")
+        int vif;
+
+        @Option(names = "--vif-flags", defaultValue = "0", description = "vifr_flags")
+        long vifFlags;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final Response r = common.one(new SandeshObject("vr_port_req").put("h_op", 0L).put("port_name", name)
+                .put("port_netns", netns).put("port_ifname", ifname).put("port_mac", mac)
+                .put("port_ip", String.join(",", ips)).put("port_gw", gw).put("port_vrf", (long)vrf)
+                .put("port_mtu", (long)mtu).put("port_vif_idx", (long)vif).put("port_vif_flags", vifFlags));
+            if (common.json)
+            {
+                common.printJson(spec, SandeshJson.toMaps(r.objects()));
+            }
+            else
+            {
+                common.print(spec, "port " + name + " added\n");
+            }
+            return 0;
+        }
+    }
+
+    /** {@code port del NAME}. */
+    @Command(name = "del", aliases = "delete", mixinStandardHelpOptions = true, description = "Removes a pod port.")
+    static final class PortDel implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @Parameters(paramLabel = "NAME", description = "host-side name")
+        String name;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            common.one(new SandeshObject("vr_port_req").put("h_op", 2L).put("port_name", name));
+            common.print(spec,
+                common.json ? SandeshJson.write(Map.of("deleted", name)) : "port " + name + " deleted\n");
+            return 0;
+        }
+    }
+
+    /** {@code port list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists pod ports.")
+    static final class PortList implements Callable<Integer>
+    {
+        @Mixin
+        Common common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final List<SandeshObject> ports = common.dump(new SandeshObject("vr_port_req"));
+            common.print(spec, common.json ? SandeshJson.write(SandeshJson.toMaps(ports)) : Formats.portList(ports));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package io.vrouter.tools.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.vrouter.agent.control.ControlServer;
+import io.vrouter.agent.introspect.IntrospectServer;
+import io.vrouter.agent.introspect.SandeshJson;
+import io.vrouter.agent.testing.InProcessNode;
+import io.vrouter.core.VRouter;
+import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.forward.Forwarder;
+import io.vrouter.core.status.DropReason;
+import io.vrouter.core.status.VrfStat;
+
+/**
+ * {@code vrouterctl} end to end against a control server and an introspect over an in-process
+ * forwarder: each command prints exactly what {@link Formats}/{@link IstFormat} render for the
+ * forwarder's own dumps, aliases behave as their subcommand, {@code --json} is valid JSON, and a
+ * missing daemon is a clear error.
+ */
+class VrouterCtlTest
+{
+    @TempDir
+    Path tmp;
+
+    Path socket;
+    VRouter vr;
+    InProcessNode node;
+    ControlServer server;
+    IntrospectServer introspect;
+    Forwarder worker;
+
+    record Run(int code, String out, String err)
+    {
+    }
+
+    @BeforeEach
+    void setUp() throws IOException
+    {
+        socket = tmp.resolve("vrouterd.sock");
+        vr = new VRouter(new VRouterConfig(16, 64, 8, 32, 64, 16, 4, 64, 8, 2048, true, true));
+        worker = vr.newForwarder();
+        node = new InProcessNode(vr);
+        server = new ControlServer(node, socket);
+        server.start();
+        introspect = new IntrospectServer(node, "127.0.0.1", 0);
+        introspect.start();
+        program(new SandeshObject("vr_interface_req").put("vifr_idx", 1L).put("vifr_type", 3L)
+            .put("vifr_name", "tap1").put("vifr_transport", 2L).put("vifr_vrf", 1L)
+            .put("vifr_mac", new byte[] {2, 0, 0, 0, 0, 1}));
+        program(new SandeshObject("vr_interface_req").put("vifr_idx", 2L).put("vifr_type", 2L)
+            .put("vifr_name", "eth0").put("vifr_transport", 2L).put("vifr_mac", new byte[] {2, 0, 0, 0, 0, 9}));
+        program(new SandeshObject("vr_nexthop_req").put("nhr_id", 5L).put("nhr_type", 2L).put("nhr_family", 2L)
+            .put("nhr_vrf", 1L).put("nhr_encap_oif_id", new long[] {1}).put("nhr_flags", 1L)
+            .put("nhr_encap", new byte[] {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0}));
+        program(new SandeshObject("vr_nexthop_req").put("nhr_id", 6L).put("nhr_type", 3L).put("nhr_family", 2L)
+            .put("nhr_encap_oif_id", new long[] {2}).put("nhr_flags", 0x41L)
+            .put("nhr_encap", new byte[] {0x52, 0x54, 0, 0x12, 0x34, 0x56, 2, 0, 0, 0, 0, 9, 8, 0})
+            .put("nhr_tun_sip", 184658112L).put("nhr_tun_dip", 201435328L));
+        program(route(new byte[] {10, 1, 0, 3}, 32, 5).put("rtr_label_flags", 0L));
+        program(route(new byte[] {10, 2, 0, 0}, 24, 6).put("rtr_label", 17L).put("rtr_label_flags", 1L));
+        program(new SandeshObject("vr_mpls_req").put("mr_label", 20L).put("mr_nhid", 5L));
+        worker.counters().drop(DropReason.INVALID_LABEL, 2);
+        worker.counters().drop(DropReason.INVALID_LABEL, 2);
+        worker.counters().countVrf(1, VrfStat.ENCAPS);
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        introspect.close();
+        server.close();
+        node.close();
+    }
+
+    static SandeshObject route(final byte[] prefix, final int plen, final int nh)
+    {
+        return new SandeshObject("vr_route_req").put("rtr_family", 2L).put("rtr_vrf_id", 1L)
+            .put("rtr_prefix", prefix).put("rtr_prefix_len", (long)plen).put("rtr_nh_id", (long)nh);
+    }
+
+    void program(final SandeshObject o)
+    {
+        final Response r = vr.program(o);
+        assertEquals(0, r.code(), o + " -> " + r);
+    }
+
+    List<SandeshObject> dump(final SandeshObject o)
+    {
+        return vr.program(o.put("h_op", 3L)).objects();
+    }
+
+    Run run(final String prog, final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--socket";
+        all[args.length + 1] = socket.toString();
+        final int code = VrouterCtl.run(prog, all, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldPrintTablesAsFormatsRendersThem()
+    {
+        assertEquals(Formats.vifList(dump(new SandeshObject("vr_interface_req"))),
+            run("vrouterctl", "vif", "--list").out);
+        assertEquals(Formats.nhList(dump(new SandeshObject("vr_nexthop_req"))), run("vrouterctl", "nh", "--list").out);
+        final Run rt = run("vrouterctl", "rt", "--dump", "1");
+        assertEquals(0, rt.code, rt.err);
+        assertEquals(Formats.rtDump(1, 2, dump(new SandeshObject("vr_route_req").put("rtr_family", 2L)
+            .put("rtr_vrf_id", 1L))), rt.out);
+        assertTrue(rt.out.contains("10.2.0.0/24             24            L         17              6        -"),
+            rt.out);
+        assertEquals(Formats.mplsDump(dump(new SandeshObject("vr_mpls_req"))),
+            run("vrouterctl", "mpls", "--dump").out);
+        assertTrue(run("vrouterctl", "nh", "--get", "6").out.contains("Sip:192.168.1.11 Dip:192.168.1.12"));
+        assertTrue(run("vrouterctl", "vif", "--get", "1").out.startsWith("vif0/1      OS: tap1 NH: 0"));
+        assertEquals("VXLAN Table\n\n VNID    NextHop\n----------------\n", run("vrouterctl", "vxlan", "--dump").out);
+        assertTrue(run("vrouterctl", "mirror", "--dump").out.startsWith("Mirror Table"));
+    }
+
+    @Test
+    void shouldRunAliasesAsTheirSubcommand()
+    {
+        for (final String[] pair : new String[][] {{"vif", "--list"}, {"nh", "--list"}, {"mpls", "--dump"},
+            {"dropstats", ""}})
+        {
+            final String[] args = pair[1].isEmpty() ? new String[0] : new String[] {pair[1]};
+            final String[] sub = pair[1].isEmpty() ? new String[] {pair[0]} : pair;
+            assertEquals(run("vrouterctl", sub).out, run("/usr/local/bin/" + pair[0], args).out, pair[0]);
+        }
+        assertEquals(run("vrouterctl", "rt", "--dump", "1").out, run("rt", "--dump", "1").out);
+    }
+
+    @Test
+    void shouldPrintCountersPerReasonPerWorkerAndPerVrf()
+    {
+        assertEquals(String.format("%-28s  %d%n", "Invalid Label", 2), run("dropstats").out);
+        assertEquals(run("dropstats").out, run("dropstats", "--core", "0").out);
+        final Run bad = run("dropstats", "--core", "3");
+        assertEquals(1, bad.code);
+        assertTrue(bad.err.contains("no worker 3"), bad.err);
+        final Run vrf = run("vrfstats", "--get", "1");
+        assertTrue(vrf.out.startsWith("Vrf: 1\n"), vrf.out);
+        assertTrue(vrf.out.contains("L2 Encaps 0, Encaps 1"), vrf.out);
+        assertEquals(vrf.out, run("vrfstats", "--dump").out);
+    }
+
+    @Test
+    void shouldPrintJson() throws Exception
+    {
+        final JsonNode routes = SandeshJson.mapper().readTree(run("rt", "--dump", "1", "--json").out);
+        assertEquals(2, routes.size());
+        assertEquals("10.1.0.3/32", routes.get(0).get("prefix").asText());
+        assertEquals(5, routes.get(0).get("rtr_nh_id").asInt());
+        final JsonNode drops = SandeshJson.mapper().readTree(run("dropstats", "--json").out);
+        assertEquals(2, drops.get("drops").get("Invalid Label").asInt());
+        for (final String[] cmd : new String[][] {{"vif", "--list"}, {"nh", "--list"}, {"mpls", "--dump"},
+            {"vrfstats", "--dump"}, {"vxlan", "--dump"}, {"mirror", "--dump"}})
+        {
+            final String[] args = {cmd[0], cmd[1], "--json"};
+            assertTrue(SandeshJson.mapper().readTree(run("vrouterctl", args).out).isArray(), cmd[0]);
+        }
+    }
+
+    @Test
+    void shouldAddListAndDeletePorts() throws Exception
+    {
+        final Run add = run("vrouterctl", "port", "add", "--name", "tapa", "--netns", "pod1", "--mac",
+            "02:00:00:00:00:0a", "--ip", "10.1.0.10/24", "--gw", "10.1.0.1", "--vrf", "1");
+        assertEquals(0, add.code, add.err);
+        final Run dup = run("vrouterctl", "port", "add", "--name", "tapa", "--netns", "pod1", "--mac",
+            "02:00:00:00:00:0a");
+        assertEquals(1, dup.code);
+        assertTrue(dup.err.contains("EEXIST"), dup.err);
+        final Run list = run("vrouterctl", "port", "list");
+        assertTrue(list.out.contains("tapa"), list.out);
+        assertTrue(list.out.contains("10.1.0.10/24 (10.1.0.1)"), list.out);
+        assertEquals(1, SandeshJson.mapper().readTree(run("vrouterctl", "port", "list", "--json").out).size());
+        assertEquals(0, run("vrouterctl", "port", "del", "tapa").code);
+        assertEquals(1, run("vrouterctl", "port", "del", "tapa").code);
+    }
+
+    @Test
+    void shouldSayClearlyWhenTheDaemonIsNotRunning()
+    {
+        server.close();
+        final Run r = run("vif", "--list");
+        assertEquals(1, r.code);
+        assertEquals("vif: vrouterd is not running (no socket at " + socket + ")\n", r.err);
+        final Run flow = run("flow", "-l");
+        assertTrue(flow.err.contains("not running"), flow.err);
+    }
+
+    @Test
+    void shouldReportFlowRefusalClearly()
+    {
+        final Run flow = run("flow", "-l");
+        assertEquals(1, flow.code);
+        assertTrue(flow.err.startsWith("flow: vr_flow_req Dump refused: EOPNOTSUPP"), flow.err);
+    }
+
+    Run ist(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final String[] all = new String[args.length + 3];
+        all[0] = "ist";
+        all[1] = "--port";
+        all[2] = String.valueOf(introspect.port());
+        System.arraycopy(args, 0, all, 3, args.length);
+        final int code = VrouterCtl.run("vrouterctl", all, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldPrintIntrospectTablesAsIstPy()
+    {
+        final Run vrf = ist("vr", "vrf");
+        assertEquals(0, vrf.code, vrf.err);
+        final String rule = "+------------------------------------------------------+---------+---------+---------+"
+            + "-----------+----------+-----+\n";
+        assertEquals(rule
+            + "| name                                                 | ucindex | mcindex | brindex | evpnindex |"
+            + " vxlan_id | vn  |\n"
+            + rule
+            + "| default-domain:default-project:ip-fabric:__default__ | 0       | 0       | 0       | 0         |"
+            + " 0        | N/A |\n"
+            + "| vrf-1                                                | 1       | 1       | 1       | 1         |"
+            + " 0        | N/A |\n"
+            + rule, vrf.out);
+        final Run routes = ist("vr", "route", "-v", "1");
+        assertEquals(0, routes.code, routes.err);
+        assertEquals(String.join("\n",
+            "10.1.0.3/32",
+            "    [Local] pref:100",
+            "     to 2:0:0:0:0:1 via tap1, assigned_label:-1, nh_index:5 , nh_type:interface, nh_policy:, "
+                + "active_label:-1, vxlan_id:0",
+            "10.2.0.0/24",
+            "    [Local] pref:100",
+            "     to 52:54:0:12:34:56 via MPLSoUDP dip:192.168.1.12 sip:192.168.1.11 label:17, nh_index:6 , "
+                + "nh_type:tunnel, nh_policy:, active_label:17, vxlan_id:0",
+            ""), routes.out);
+        introspect.close();
+        final Run down = ist("vr", "vrf");
+        assertEquals(1, down.code);
+        assertTrue(down.err.contains("introspect is not reachable"), down.err);
+    }
+}

@@ -1,0 +1,89 @@
+package io.vrouter.agent.introspect;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.vrouter.core.control.SandeshObject;
+
+/**
+ * JSON for {@link SandeshObject}s, the same for the introspect and {@code vrouterctl --json}: one JSON
+ * object per sandesh object with {@code "type"} and every field by its sandesh name; integers as
+ * numbers, integer lists as arrays, strings as strings and byte lists as colon-separated hex
+ * (as vtest XML writes them, e.g. {@code "rtr_prefix": "0a:00:00:00"}).
+ */
+public final class SandeshJson
+{
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private SandeshJson()
+    {
+    }
+
+    /**
+     * The shared mapper (pretty-printing).
+     *
+     * @return the mapper.
+     */
+    public static ObjectMapper mapper()
+    {
+        return MAPPER;
+    }
+
+    /**
+     * One object as a JSON-ready map.
+     *
+     * @param o the object.
+     * @return {@code type} then the fields.
+     */
+    public static Map<String, Object> toMap(final SandeshObject o)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", o.type());
+        for (final Map.Entry<String, Object> f : o.fields().entrySet())
+        {
+            final Object v = f.getValue();
+            m.put(f.getKey(), v instanceof byte[] ? SandeshObject.format(v) : v);
+        }
+        return m;
+    }
+
+    /**
+     * Objects as JSON-ready maps.
+     *
+     * @param objects the objects.
+     * @return the maps.
+     */
+    public static List<Map<String, Object>> toMaps(final List<SandeshObject> objects)
+    {
+        final List<Map<String, Object>> out = new ArrayList<>(objects.size());
+        for (final SandeshObject o : objects)
+        {
+            out.add(toMap(o));
+        }
+        return out;
+    }
+
+    /**
+     * Writes a value as pretty JSON.
+     *
+     * @param value maps, lists, numbers, strings.
+     * @return the text, ending with a newline.
+     */
+    public static String write(final Object value)
+    {
+        try
+        {
+            return MAPPER.writeValueAsString(value) + "\n";
+        }
+        catch (final JsonProcessingException e)
+        {
+            throw new IllegalArgumentException("cannot render JSON: " + e.getMessage(), e);
+        }
+    }
+}
