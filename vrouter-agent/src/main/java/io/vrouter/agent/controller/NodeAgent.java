@@ -2,6 +2,7 @@ package io.vrouter.agent.controller;
 
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
+import io.vrouter.agent.api.VrfName;
 import io.vrouter.agent.xmpp.ChannelMessage;
 import io.vrouter.agent.xmpp.ControllerListener;
 import io.vrouter.agent.xmpp.NodeSession;
@@ -227,6 +228,7 @@ public final class NodeAgent implements ControllerListener
                 final Network net = new Network(name, required(n, "routing-instance"), vrf,
                     required(n, "gateway"), required(n, "dns"), l2);
                 networks.put(name, net);
+                node.nameVrf(vrf, new VrfName(net.instance(), name, Integer.parseInt(required(n, "network-id"))));
                 addRoute(net.vrf(), net.gateway() + "/32", receiveNh, ARP_PROXY, 0);
                 addRoute(net.vrf(), net.dns() + "/32", receiveNh, ARP_PROXY, 0);
                 final NodeSession s = session.get();
@@ -266,6 +268,7 @@ public final class NodeAgent implements ControllerListener
                 {
                     return;
                 }
+                node.nameVrf(net.vrf(), null);
                 final Map<String, Boolean> routes = learned.remove(net.vrf());
                 if (routes != null)
                 {

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import io.vrouter.agent.control.ControlServer;
 import io.vrouter.agent.controller.IpNetns;
 import io.vrouter.agent.controller.NodeAgent;
+import io.vrouter.agent.introspect.IntrospectServer;
 import io.vrouter.agent.xmpp.ControllerClient;
 import io.vrouter.agent.xmpp.XmppTls;
 import io.netty.handler.ssl.SslContext;
@@ -32,6 +33,7 @@ public final class Daemon implements AutoCloseable
     private final Path socketPath;
     private ControlServer control;
     private ControllerClient controller;
+    private IntrospectServer introspect;
     private boolean closed;
 
     /**
@@ -66,6 +68,21 @@ public final class Daemon implements AutoCloseable
             catch (final IOException e)
             {
                 throw new StartupException(StartupException.EXIT_SOCKET, "control socket: " + e.getMessage());
+            }
+            if (config.integer("introspect.port") > 0)
+            {
+                introspect = new IntrospectServer(node, config.string("introspect.host"),
+                    config.integer("introspect.port"));
+                try
+                {
+                    introspect.start();
+                }
+                catch (final IOException e)
+                {
+                    throw new StartupException(StartupException.EXIT_INTROSPECT, "introspect " +
+                        config.string("introspect.host") + ":" + config.integer("introspect.port") + ": " +
+                        e.getMessage());
+                }
             }
             startController();
         }
@@ -163,6 +180,10 @@ public final class Daemon implements AutoCloseable
         if (controller != null)
         {
             controller.close();
+        }
+        if (introspect != null)
+        {
+            introspect.close();
         }
         if (control != null)
         {
