@@ -44,6 +44,14 @@ public final class Lab implements AutoCloseable
      */
     public record Check(String step, String from, String to, boolean expected, boolean seen)
     {
+        String word(final boolean value)
+        {
+            if (step.endsWith("addresses") || step.contains("ist "))
+            {
+                return value ? "yes" : "no";
+            }
+            return value ? "reachable" : "unreachable";
+        }
     }
 
     /**
@@ -69,6 +77,7 @@ public final class Lab implements AutoCloseable
     private final List<Process> processes = new ArrayList<>();
     private final List<Check> checks = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
+    private volatile boolean keepLogs;
 
     /**
      * A lab (nothing started yet).
@@ -231,7 +240,8 @@ public final class Lab implements AutoCloseable
         final String redVrf = vrfIndex(redNode, RED_VRF_NAME);
         final String routes = show("ist vr route -v " + redVrf + " on " + red.node(), NODE_NS[redNode],
             "ist", "vr", "route", "-v", redVrf);
-        record("5 policy", "ist vr route -v " + redVrf, "2.0.0.252/32 via MPLSoUDP", true,
+        record("5 ist vr route", "RED (VRF " + redVrf + ") on " + red.node() + " holds",
+            "2.0.0.252/32 via MPLSoUDP", true,
             routes.contains("2.0.0.252/32") && routes.contains("MPLSoUDP"));
 
         step("6. the policy deleted: the route is withdrawn and the ping fails again");
@@ -248,7 +258,7 @@ public final class Lab implements AutoCloseable
     private void expectAddress(final Map<String, Pod> pods, final String key, final String ip)
     {
         final Pod p = pods.get(key);
-        record("1 addresses", key, ip, true, p != null && p.ip().equals(ip));
+        record("1 addresses", key + " has", ip, true, p != null && p.ip().equals(ip));
     }
 
     /**
@@ -278,7 +288,7 @@ public final class Lab implements AutoCloseable
     {
         final Check c = new Check(step, from, to, expected, seen);
         checks.add(c);
-        out.printf("    %-28s -> %-34s expected %-11s seen %-11s %s%n", from, to, word(expected), word(seen),
+        out.printf("    %-46s -> %-46s expected %-11s seen %-11s %s%n", from, to, c.word(expected), c.word(seen),
             expected == seen ? "ok" : "FAIL");
         if (expected != seen)
         {
@@ -289,11 +299,11 @@ public final class Lab implements AutoCloseable
     private int matrix()
     {
         step("reachability matrix (expected vs seen)");
-        out.printf("%-18s %-28s %-34s %-11s %-11s %s%n", "STEP", "FROM", "TO", "EXPECTED", "SEEN", "RESULT");
+        out.printf("%-18s %-46s %-46s %-11s %-11s %s%n", "STEP", "FROM", "TO", "EXPECTED", "SEEN", "RESULT");
         for (final Check c : checks)
         {
-            out.printf("%-18s %-28s %-34s %-11s %-11s %s%n", c.step(), c.from(), c.to(), word(c.expected()),
-                word(c.seen()), c.expected() == c.seen() ? "ok" : "FAIL");
+            out.printf("%-18s %-46s %-46s %-11s %-11s %s%n", c.step(), c.from(), c.to(), c.word(c.expected()),
+                c.word(c.seen()), c.expected() == c.seen() ? "ok" : "FAIL");
         }
         out.println(failures.isEmpty() ? "lab: all " + checks.size() + " expectations met" :
             "lab: " + failures.size() + " of " + checks.size() + " expectations FAILED: " + failures);
@@ -308,11 +318,6 @@ public final class Lab implements AutoCloseable
     public List<Check> checks()
     {
         return List.copyOf(checks);
-    }
-
-    private static String word(final boolean reachable)
-    {
-        return reachable ? "reachable" : "unreachable";
     }
 
     private static String label(final Pod p)
@@ -436,7 +441,9 @@ public final class Lab implements AutoCloseable
     private void start(final String name, final String netns, final String main, final String... args)
         throws IOException
     {
-        final List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+        // nsenter --net, not ip netns exec: the daemon must stay in the host's mount namespace so
+        // that the pod namespaces it creates (ip netns add) are visible to everyone, as on a real node.
+        final List<String> c = new ArrayList<>(List.of("nsenter", "--net=/var/run/netns/" + netns));
         c.addAll(List.of(java(main, args)));
         final Path log = work.resolve(name + ".log");
         processes.add(new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(log.toFile()).start());
@@ -510,7 +517,16 @@ public final class Lab implements AutoCloseable
     }
 
     /**
-     * Stops every process and removes every namespace the lab made, and its work directory.
+     * Keeps the work directory (logs, state) at {@link #close()}, e.g. after a failure.
+     */
+    public void keepLogs()
+    {
+        keepLogs = true;
+    }
+
+    /**
+     * Stops every process and removes every namespace the lab made, and its work directory unless
+     * {@link #keepLogs()} was called.
      */
     @Override
     public void close()
@@ -534,7 +550,11 @@ public final class Lab implements AutoCloseable
             }
         }
         removeLeftovers();
-        if (Files.exists(work))
+        if (keepLogs)
+        {
+            out.println("lab: logs kept in " + work);
+        }
+        else if (Files.exists(work))
         {
             try (Stream<Path> files = Files.walk(work))
             {

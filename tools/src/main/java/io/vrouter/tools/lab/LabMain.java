@@ -56,6 +56,10 @@ public final class LabMain implements Callable<Integer>
             new CountDownLatch(1).await();
         }
         Runtime.getRuntime().removeShutdownHook(teardown);
+        if (failures != 0)
+        {
+            lab.keepLogs();
+        }
         lab.close();
         System.out.println("lab: torn down");
         return failures == 0 ? 0 : 1;
