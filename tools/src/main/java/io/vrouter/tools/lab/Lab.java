@@ -75,6 +75,7 @@ public final class Lab implements AutoCloseable
     private final Path work;
     private final PrintStream out;
     private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> named = new LinkedHashMap<>();
     private final List<Check> checks = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private volatile boolean keepLogs;
@@ -141,23 +142,163 @@ public final class Lab implements AutoCloseable
             Shell.must("ip", "-n", ns, "link", "set", "eth0", "up");
             Shell.must("ip", "-n", CTL, "link", "set", "n" + (i + 1) + "-br", "master", "br0", "up");
         }
-        say("controller: vrouter-controller serve in " + CTL + " (XMPP " + CTL_IP + ":5269)");
-        start("controller", CTL, "io.vrouter.tools.controller.ControllerMain", "serve", "--listen", CTL_IP + ":5269",
-            "--api", "127.0.0.1:8082", "--state", work.resolve("controller-state.yaml").toString(),
-            "--netns-prefix", POD_PREFIX, "--eor-grace", "10");
-        waitFor("the controller's admin endpoint", 60, () -> controller("get", "nodes").ok());
+        startController();
         for (int i = 0; i < NODES.length; i++)
         {
             say("node " + NODES[i] + ": vrouterd in " + NODE_NS[i] + " (fabric " + NODE_IP[i] + ")");
             startNode(i);
         }
+        waitForNodesReady();
+        out.print(controller("get", "nodes").output());
+    }
+
+    private void startController() throws IOException
+    {
+        say("controller: vrouter-controller serve in " + CTL + " (XMPP " + CTL_IP + ":5269)");
+        start("controller", CTL, "io.vrouter.tools.controller.ControllerMain", "serve", "--listen", CTL_IP + ":5269",
+            "--api", "127.0.0.1:8082", "--state", work.resolve("controller-state.yaml").toString(),
+            "--netns-prefix", POD_PREFIX, "--eor-grace", "10");
+        waitFor("the controller's admin endpoint", 60, () -> controller("get", "nodes").ok());
+    }
+
+    private void waitForNodesReady()
+    {
         waitFor("both nodes Ready", 90, () ->
         {
             final String nodes = controller("get", "nodes").output();
             return Stream.of(NODES).allMatch(n -> nodes.lines().anyMatch(l -> l.startsWith(n + " ") &&
                 l.contains("Ready") && !l.contains("NotReady")));
         });
-        out.print(controller("get", "nodes").output());
+    }
+
+    /**
+     * Stops the controller and starts it again from its state file; waits until both nodes are back.
+     *
+     * @throws IOException when it cannot be started.
+     */
+    public void restartController() throws IOException
+    {
+        say("restarting the controller");
+        stop("controller");
+        startController();
+        waitForNodesReady();
+    }
+
+    /**
+     * Stops a node's daemon and starts it again; waits until its pods' interfaces are back.
+     *
+     * @param i node index.
+     * @throws IOException when it cannot be started.
+     */
+    public void restartNode(final int i) throws IOException
+    {
+        say("restarting " + NODES[i] + "'s vrouterd");
+        stop(NODES[i]);
+        Files.deleteIfExists(work.resolve(NODES[i] + ".sock"));
+        startNode(i);
+        waitForNodesReady();
+        waitForPods();
+    }
+
+    private void stop(final String name)
+    {
+        final Process p = named.remove(name);
+        processes.remove(p);
+        p.destroy();
+        try
+        {
+            if (!p.waitFor(20, TimeUnit.SECONDS))
+            {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits until every pod the controller lists is Running with its address on eth0 in its namespace.
+     */
+    public void waitForPods()
+    {
+        waitFor("every pod Running with its interface up", 120, () -> pods().stream().allMatch(p -> p.running() &&
+            Shell.run("ip", "-n", p.netns(), "-4", "addr", "show", "dev", "eth0").output().contains(p.ip() + "/")));
+    }
+
+    /**
+     * Starts a ping that runs in the background: {@code count} echo requests every 200 ms.
+     *
+     * @param from  source pod.
+     * @param to    destination pod.
+     * @param count how many.
+     * @return the process; {@link #pingLoss(Process)} reads its result.
+     * @throws IOException when it cannot be started.
+     */
+    public Process backgroundPing(final Pod from, final Pod to, final int count) throws IOException
+    {
+        final Process p = new ProcessBuilder("ip", "netns", "exec", from.netns(), "ping", "-i", "0.2", "-c",
+            Integer.toString(count), "-W", "1", to.ip()).redirectErrorStream(true).start();
+        processes.add(p);
+        return p;
+    }
+
+    /**
+     * Waits for a background ping and returns how many replies were lost.
+     *
+     * @param ping the process.
+     * @return lost replies, or -1 when the summary is missing.
+     * @throws IOException when its output cannot be read.
+     * @throws InterruptedException when interrupted.
+     */
+    public int pingLoss(final Process ping) throws IOException, InterruptedException
+    {
+        final String output = new String(ping.getInputStream().readAllBytes());
+        ping.waitFor();
+        processes.remove(ping);
+        final java.util.regex.Matcher m = java.util.regex.Pattern
+            .compile("(\\d+) packets transmitted, (\\d+) (packets )?received").matcher(output);
+        if (!m.find())
+        {
+            out.println(output);
+            return -1;
+        }
+        say("ping: " + m.group(0));
+        return Integer.parseInt(m.group(1)) - Integer.parseInt(m.group(2));
+    }
+
+    /**
+     * A pod by namespace and name prefix.
+     *
+     * @param namespace namespace.
+     * @param prefix    name or the start of it.
+     * @return the pod.
+     */
+    public Pod pod(final String namespace, final String prefix)
+    {
+        return pods().stream().filter(p -> p.namespace().equals(namespace) && p.name().startsWith(prefix))
+            .findFirst().orElseThrow(() -> new IllegalStateException("no pod " + namespace + "/" + prefix + "*"));
+    }
+
+    /**
+     * Whether a pod answers a ping from another (a few tries).
+     *
+     * @param from source.
+     * @param to   destination.
+     * @return true when it answers.
+     */
+    public boolean reachable(final Pod from, final Pod to)
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            if (pingOnce(from, to))
+            {
+                return true;
+            }
+            sleep(500);
+        }
+        return false;
     }
 
     /**
@@ -198,8 +339,7 @@ public final class Lab implements AutoCloseable
         apply("vn-red.yaml", "default");
         apply("pod-ubuntuapp-red.yaml", "default");
         apply("pod-ubuntuapp2-blue.yaml", "default");
-        waitFor("every pod Running with its interface up", 120, () -> pods().stream().allMatch(p -> p.running() &&
-            Shell.run("ip", "-n", p.netns(), "-4", "addr", "show", "dev", "eth0").output().contains(p.ip() + "/")));
+        waitForPods();
         out.print(controller("get", "pods", "-o", "wide").output());
         final Map<String, Pod> pods = new LinkedHashMap<>();
         for (final Pod p : pods())
@@ -446,7 +586,10 @@ public final class Lab implements AutoCloseable
         final List<String> c = new ArrayList<>(List.of("nsenter", "--net=/var/run/netns/" + netns));
         c.addAll(List.of(java(main, args)));
         final Path log = work.resolve(name + ".log");
-        processes.add(new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        final Process p = new ProcessBuilder(c).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        processes.add(p);
+        named.put(name, p);
     }
 
     private void waitFor(final String what, final int seconds, final BooleanSupplier condition)
@@ -454,12 +597,12 @@ public final class Lab implements AutoCloseable
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean())
         {
-            for (final Process p : processes)
+            for (final Map.Entry<String, Process> p : named.entrySet())
             {
-                if (!p.isAlive())
+                if (!p.getValue().isAlive())
                 {
-                    throw new IllegalStateException("a lab process exited (" + p.exitValue() + ") while waiting for " +
-                        what + "; logs in " + work);
+                    throw new IllegalStateException(p.getKey() + " exited (" + p.getValue().exitValue() +
+                        ") while waiting for " + what + "; logs in " + work);
                 }
             }
             if (System.nanoTime() > deadline)
