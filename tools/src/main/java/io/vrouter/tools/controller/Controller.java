@@ -195,9 +195,11 @@ public final class Controller implements NodeChannelListener
         subscriptions.put(node, new HashMap<>());
         sent.put(node, new HashMap<>());
         sentConfig.put(node, new HashMap<>());
-        cluster.addNode(node);
         LOG.info("node {} is up", node);
-        changed();
+        if (cluster.nodes().contains(node))
+        {
+            pushConfig(node);
+        }
     }
 
     @Override
@@ -252,6 +254,14 @@ public final class Controller implements NodeChannelListener
     @Override
     public synchronized void onEndOfRib(final String node)
     {
+        if (!cluster.nodes().contains(node))
+        {
+            // A node joins the cluster (and gets pods) once its session has gone as far as its first
+            // end-of-RIB, so a connection that only sends a stream header changes nothing.
+            cluster.addNode(node);
+            LOG.info("node {} registered", node);
+            changed();
+        }
         endOfRibFrom.add(node);
         endOfRibOwed.add(node);
         flushEndOfRib(System.nanoTime());

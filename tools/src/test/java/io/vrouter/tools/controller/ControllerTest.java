@@ -47,6 +47,7 @@ class ControllerTest
         public void onSessionUp()
         {
             events.add("up");
+            session.endOfRib();
         }
 
         @Override
@@ -144,7 +145,7 @@ class ControllerTest
             p1.pump();
             assertEquals(List.of("100.0.0.3/32"), List.copyOf(n1.routes.get(RED_RI).keySet()));
             assertEquals(List.of("2.0.0.252/32"), List.copyOf(n2.routes.get(BLUE_RI).keySet()));
-            assertEquals(List.of("up", "eor"), n1.events);
+            assertEquals(List.of("up", "eor", "eor"), n1.events, "one end-of-RIB answered per end-of-RIB sent");
 
             controller.apply(seed("policy-red-blue.yaml"), "default");
             p1.pump();
