@@ -51,6 +51,7 @@ public final class Controller implements NodeChannelListener
     private final Map<String, Map<String, Integer>> subscriptions = new HashMap<>();
     private final Map<String, Map<String, Map<String, RouteEntry>>> sent = new HashMap<>();
     private final Map<String, Map<String, XmlElement>> sentConfig = new HashMap<>();
+    private final Map<String, Map<String, Set<String>>> dirty = new HashMap<>();
     private final Set<String> endOfRibFrom = new HashSet<>();
     private final Set<String> endOfRibOwed = new LinkedHashSet<>();
     private final long endOfRibDeadline;
@@ -246,14 +247,38 @@ public final class Controller implements NodeChannelListener
         {
             for (final String subscriber : subscribers(target))
             {
-                resync(subscriber, target, Set.of(entry.prefix()));
+                dirty.computeIfAbsent(subscriber, k -> new HashMap<>()).computeIfAbsent(target, k -> new TreeSet<>())
+                    .add(entry.prefix());
             }
         }
+    }
+
+    /**
+     * Sends the route changes batched since the last flush (called when a read from a node is done).
+     *
+     * @param node the node whose read completed.
+     */
+    @Override
+    public synchronized void onReadComplete(final String node)
+    {
+        if (dirty.isEmpty())
+        {
+            return;
+        }
+        for (final Map.Entry<String, Map<String, Set<String>>> bySubscriber : dirty.entrySet())
+        {
+            for (final Map.Entry<String, Set<String>> byInstance : bySubscriber.getValue().entrySet())
+            {
+                resync(bySubscriber.getKey(), byInstance.getKey(), byInstance.getValue());
+            }
+        }
+        dirty.clear();
     }
 
     @Override
     public synchronized void onEndOfRib(final String node)
     {
+        onReadComplete(node);
         if (!cluster.nodes().contains(node))
         {
             // A node joins the cluster (and gets pods) once its session has gone as far as its first

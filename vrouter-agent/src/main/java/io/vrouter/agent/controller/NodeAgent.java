@@ -378,6 +378,8 @@ public final class NodeAgent implements ControllerListener
             return;
         }
         final Map<String, Boolean> routes = learned.computeIfAbsent(net.vrf(), k -> new HashMap<>());
+        final List<SandeshObject> batch = new ArrayList<>(update.items().size());
+        final List<String> prefixes = new ArrayList<>(update.items().size());
         for (final RouteEntry e : update.items())
         {
             if (isOwn(net, e))
@@ -386,12 +388,25 @@ public final class NodeAgent implements ControllerListener
             }
             try
             {
-                install(net.vrf(), e);
-                routes.put(e.prefix(), false);
+                batch.add(install(net.vrf(), e));
+                prefixes.add(e.prefix());
             }
             catch (final RuntimeException ex)
             {
                 LOG.error("cannot install {} in VRF {}: {}", e.prefix(), net.vrf(), ex.getMessage());
+            }
+        }
+        final List<Response> responses = batch.isEmpty() ? List.of() : node.program(batch);
+        for (int i = 0; i < responses.size(); i++)
+        {
+            if (responses.get(i).code() < 0)
+            {
+                LOG.error("cannot install {} in VRF {}: {} {}", prefixes.get(i), net.vrf(), responses.get(i).code(),
+                    responses.get(i).message());
+            }
+            else
+            {
+                routes.put(prefixes.get(i), false);
             }
         }
         for (final String prefix : update.retracts())
@@ -409,7 +424,7 @@ public final class NodeAgent implements ControllerListener
         return ports.values().stream().anyMatch(p -> p.vrf() == net.vrf() && (p.ip() + "/32").equals(e.prefix()));
     }
 
-    private void install(final int vrf, final RouteEntry e)
+    private SandeshObject install(final int vrf, final RouteEntry e)
     {
         final List<RouteNextHop> hops = e.nextHops();
         if (hops.size() == 1)
@@ -417,13 +432,9 @@ public final class NodeAgent implements ControllerListener
             final RouteNextHop hop = hops.get(0);
             if (hop.address().equals(routerId))
             {
-                addRoute(vrf, e.prefix(), localNh(hop.label()), ARP_PROXY, 0);
+                return routeAdd(vrf, e.prefix(), localNh(hop.label()), ARP_PROXY, 0);
             }
-            else
-            {
-                addRoute(vrf, e.prefix(), tunnel(hop.address()), LABEL_VALID | ARP_PROXY, hop.label());
-            }
-            return;
+            return routeAdd(vrf, e.prefix(), tunnel(hop.address()), LABEL_VALID | ARP_PROXY, hop.label());
         }
         final long[] members = new long[hops.size()];
         final long[] labels = new long[hops.size()];
@@ -450,7 +461,7 @@ public final class NodeAgent implements ControllerListener
                 .put("nhr_nh_list", members).put("nhr_label_list", labels));
             composites.put(vrf + ":" + key, nh);
         }
-        addRoute(vrf, e.prefix(), nh, ARP_PROXY, 0);
+        return routeAdd(vrf, e.prefix(), nh, ARP_PROXY, 0);
     }
 
     private int localNh(final int label)
@@ -482,12 +493,18 @@ public final class NodeAgent implements ControllerListener
 
     private void addRoute(final int vrf, final String prefix, final int nh, final int flags, final int label)
     {
+        program(routeAdd(vrf, prefix, nh, flags, label));
+    }
+
+    private static SandeshObject routeAdd(final int vrf, final String prefix, final int nh, final int flags,
+        final int label)
+    {
         final SandeshObject r = route(vrf, prefix).put("h_op", 0).put("rtr_nh_id", nh).put("rtr_label_flags", flags);
         if ((flags & LABEL_VALID) != 0)
         {
             r.put("rtr_label", label);
         }
-        program(r);
+        return r;
     }
 
     private void deleteRoute(final int vrf, final String prefix)

@@ -165,6 +165,15 @@ public final class ControllerSession extends XmppSession
     }
 
     @Override
+    protected void onReadComplete()
+    {
+        if (node != null)
+        {
+            listener.onReadComplete(node);
+        }
+    }
+
+    @Override
     protected void onClosed(final boolean wasOpen)
     {
         if (node != null)

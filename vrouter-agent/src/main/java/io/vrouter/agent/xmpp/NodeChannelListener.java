@@ -50,6 +50,15 @@ public interface NodeChannelListener
     void onEndOfRib(String node);
 
     /**
+     * Everything a read from the node brought has been handled: send what was batched.
+     *
+     * @param node the node.
+     */
+    default void onReadComplete(final String node)
+    {
+    }
+
+    /**
      * The node's session ended.
      *
      * @param node the node.

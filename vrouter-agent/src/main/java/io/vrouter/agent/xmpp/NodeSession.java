@@ -4,6 +4,9 @@ import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The node's end of the controller channel: opens the stream as Contrail's agent does and hands
  * the controller's routes, configuration and end-of-RIB to a {@link ControllerListener}. A stanza
@@ -63,6 +66,22 @@ public final class NodeSession extends XmppSession
         {
             send(stanza);
         }
+    }
+
+    /**
+     * Publishes many routes of one instance as one batch (one flush).
+     *
+     * @param instance routing instance name.
+     * @param entries  the routes, one next hop each.
+     */
+    public void publishAll(final String instance, final List<RouteEntry> entries)
+    {
+        final List<XmlElement> stanzas = new ArrayList<>(entries.size() * 2);
+        for (final RouteEntry e : entries)
+        {
+            stanzas.addAll(ContrailXmpp.publish(nodeName, ++sequence, instance, e, false));
+        }
+        sendAll(stanzas);
     }
 
     /**

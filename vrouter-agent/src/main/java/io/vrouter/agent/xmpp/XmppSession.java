@@ -10,6 +10,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -146,6 +147,42 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
             LOG.info("XMPP peer {} closed its stream", peer);
             ctx.close();
         }
+    }
+
+    @Override
+    public final void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        onReadComplete();
+        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * Sends stanzas as one batch: written in order and flushed once, on the channel's event loop.
+     *
+     * @param stanzas the stanzas.
+     */
+    public final void sendAll(final List<XmlElement> stanzas)
+    {
+        final ChannelHandlerContext ctx = context;
+        if (ctx == null || !ctx.channel().isActive())
+        {
+            return;
+        }
+        ctx.executor().execute(() ->
+        {
+            for (final XmlElement e : stanzas)
+            {
+                ctx.write(e);
+            }
+            ctx.flush();
+        });
+    }
+
+    /**
+     * Everything the last read brought has been handled: a place to send what was batched.
+     */
+    protected void onReadComplete()
+    {
     }
 
     @Override
