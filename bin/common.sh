@@ -13,10 +13,18 @@ VROUTER_JVM_FLAGS="$(sed -n 's/^vrouter\.jvm\.flags=//p' "$VROUTER_HOME/jvm.opti
 vrouter_build_if_needed() {
     if [ ! -f "$VROUTER_HOME/tools/target/classpath.txt" ] || [ ! -f "$VROUTER_HOME/tools/target/tools-0.1.0-SNAPSHOT.jar" ]; then
         echo "vrouter: building (first use) ..." >&2
-        (cd "$VROUTER_HOME" && mvn -B -q -DskipTests install) >&2 || { echo "vrouter: build failed" >&2; exit 1; }
+        (cd "$VROUTER_HOME" && mvn -B -q -DskipTests package) >&2 || { echo "vrouter: build failed" >&2; exit 1; }
     fi
 }
 
+# The project's own jars come from this checkout's target/ directories (never from ~/.m2, which
+# another checkout may have written); third-party jars from the resolved runtime classpath.
 vrouter_classpath() {
-    echo "$VROUTER_HOME/tools/target/tools-0.1.0-SNAPSHOT.jar:$(cat "$VROUTER_HOME/tools/target/classpath.txt")"
+    local own="" m
+    for m in tools vrouter-agent vrouter-core vrouter-encap; do
+        own="$own:$VROUTER_HOME/$m/target/$m-0.1.0-SNAPSHOT.jar"
+    done
+    local deps
+    deps="$(tr ':' '\n' < "$VROUTER_HOME/tools/target/classpath.txt" | grep -v '/io/vrouter/' | paste -sd: -)"
+    echo "${own#:}:$deps"
 }

@@ -5,6 +5,7 @@ import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a running node offers its front ends (the control socket, the introspect endpoint, later the
@@ -46,6 +47,26 @@ public interface NodeService
      * @return a snapshot.
      */
     List<PortSpec> ports();
+
+    /**
+     * Records the name of a VRF (the controller session does, as it creates VRFs for routing instances).
+     *
+     * @param vrf  the VRF index.
+     * @param name its names, or null to forget them.
+     */
+    default void nameVrf(final int vrf, final VrfName name)
+    {
+    }
+
+    /**
+     * The VRF names recorded so far.
+     *
+     * @return index → names; empty when no controller session made any.
+     */
+    default Map<Integer, VrfName> vrfNames()
+    {
+        return Map.of();
+    }
 
     /**
      * The forwarder, for read-only views (dumps, counters). Writers go through {@link #program}.

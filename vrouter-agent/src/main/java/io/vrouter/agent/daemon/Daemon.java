@@ -8,7 +8,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.vrouter.agent.control.ControlServer;
+import io.vrouter.agent.controller.IpNetns;
+import io.vrouter.agent.controller.NodeAgent;
 import io.vrouter.agent.introspect.IntrospectServer;
+import io.vrouter.agent.xmpp.ControllerClient;
+import io.vrouter.agent.xmpp.XmppTls;
+import io.netty.handler.ssl.SslContext;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The pieces of a running daemon in start and stop order: the node (fabric port, workers), then the
@@ -22,6 +32,7 @@ public final class Daemon implements AutoCloseable
     private final DaemonConfig config;
     private final Path socketPath;
     private ControlServer control;
+    private ControllerClient controller;
     private IntrospectServer introspect;
     private boolean closed;
 
@@ -72,12 +83,76 @@ public final class Daemon implements AutoCloseable
                     throw new StartupException(StartupException.EXIT_INTROSPECT, e.getMessage());
                 }
             }
+            startController();
         }
         catch (final StartupException | RuntimeException e)
         {
             close();
             throw e;
         }
+    }
+
+    /**
+     * With {@code controller.servers} set: the node agent programs the base state and the controller
+     * session starts (it connects, and reconnects, in the background).
+     */
+    private void startController() throws StartupException
+    {
+        final String servers = config.string("controller.servers").trim();
+        if (servers.isEmpty())
+        {
+            LOG.info("no controller configured: programming through the control socket only");
+            return;
+        }
+        final List<InetSocketAddress> addresses = new ArrayList<>();
+        for (final String server : servers.split(","))
+        {
+            final int colon = server.lastIndexOf(':');
+            try
+            {
+                addresses.add(new InetSocketAddress(server.substring(0, colon).trim(),
+                    Integer.parseInt(server.substring(colon + 1).trim())));
+            }
+            catch (final RuntimeException e)
+            {
+                throw new StartupException(StartupException.EXIT_CONFIG,
+                    "controller.servers: '" + server + "' is not host:port");
+            }
+        }
+        final SslContext ssl;
+        try
+        {
+            ssl = config.string("controller.tls-ca").isEmpty() ? null : XmppTls.client(
+                file(config.string("controller.tls-cert")), file(config.string("controller.tls-key")),
+                new File(config.string("controller.tls-ca")));
+        }
+        catch (final IOException e)
+        {
+            throw new StartupException(StartupException.EXIT_CONFIG, "controller TLS: " + e.getMessage());
+        }
+        final ControllerClient[] client = new ControllerClient[1];
+        final NodeAgent agent = new NodeAgent(node, config.string("fabric.address"), config.string("fabric.interface"),
+            config.integer("fabric.vif"), config.integer("controller.first-nh"), config.integer("pods.mtu"),
+            new IpNetns(), () -> client[0].session());
+        try
+        {
+            agent.start();
+        }
+        catch (final IllegalStateException e)
+        {
+            throw new StartupException(StartupException.EXIT_CONFIG, "programming the node's base state: " +
+                e.getMessage());
+        }
+        client[0] = new ControllerClient(config.string("node.name"), addresses, config.integer("controller.hold-time"),
+            ssl, agent);
+        controller = client[0];
+        controller.start();
+        LOG.info("controller session to {}{}", servers, ssl == null ? "" : " over TLS");
+    }
+
+    private static File file(final String path)
+    {
+        return path.isEmpty() ? null : new File(path);
     }
 
     /**
@@ -101,6 +176,10 @@ public final class Daemon implements AutoCloseable
             return;
         }
         closed = true;
+        if (controller != null)
+        {
+            controller.close();
+        }
         if (introspect != null)
         {
             introspect.close();

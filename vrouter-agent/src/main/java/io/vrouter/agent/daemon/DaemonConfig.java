@@ -60,6 +60,13 @@ public final class DaemonConfig
         d.put("introspect.host", "127.0.0.1");
         d.put("introspect.port", 8085);
         d.put("log.level", "info");
+        d.put("controller.servers", "");
+        d.put("controller.hold-time", 90);
+        d.put("controller.tls-cert", "");
+        d.put("controller.tls-key", "");
+        d.put("controller.tls-ca", "");
+        d.put("controller.first-nh", 100);
+        d.put("pods.mtu", 1500);
         return d;
     }
 

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.counters.CounterFile;
+import io.vrouter.agent.api.VrfName;
 import io.vrouter.agent.fabric.FabricPort;
 import io.vrouter.agent.fabric.FabricSender;
 import io.vrouter.agent.port.IpCommands;
@@ -50,6 +51,7 @@ public final class Node implements NodeService, AutoCloseable
 {
     /** Contrail's vif MAC for pod interfaces: the gateway MAC the pods send to (reference §1.2). */
     public static final long GATEWAY_MAC = 0x00005e000100L;
+    private final Map<Integer, VrfName> vrfNames = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,15}");
@@ -462,6 +464,25 @@ public final class Node implements NodeService, AutoCloseable
             }
             return out;
         }
+    }
+
+    @Override
+    public void nameVrf(final int vrf, final VrfName name)
+    {
+        if (name == null)
+        {
+            vrfNames.remove(vrf);
+        }
+        else
+        {
+            vrfNames.put(vrf, name);
+        }
+    }
+
+    @Override
+    public Map<Integer, VrfName> vrfNames()
+    {
+        return Map.copyOf(vrfNames);
     }
 
     @Override

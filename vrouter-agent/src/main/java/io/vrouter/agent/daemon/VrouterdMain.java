@@ -66,6 +66,10 @@ public final class VrouterdMain implements Callable<Integer>
         description = "Introspect HTTP port on localhost, 0 to disable (introspect.port).")
     Integer introspectPort;
 
+    @Option(names = "--controller",
+        description = "Controller XMPP address(es), host:port[,host:port] (controller.servers); none = no controller.")
+    String controller;
+
     @Option(names = "--log-level", description = "trace, debug, info, warn, error (log.level).")
     String logLevel;
 
@@ -123,6 +127,7 @@ public final class VrouterdMain implements Callable<Integer>
         set(cfg, "paths.counters", counters);
         set(cfg, "introspect.port", introspectPort);
         set(cfg, "log.level", logLevel);
+        set(cfg, "controller.servers", controller);
         for (final String s : sets)
         {
             final int eq = s.indexOf('=');

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import io.vrouter.agent.api.NodeService;
+import io.vrouter.agent.api.VrfName;
 import io.vrouter.agent.control.StatsRequests;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.control.Response;
@@ -84,6 +85,8 @@ public final class IntrospectModel
         {
             ids.add((int)longField(v, "vifr_vrf"));
         }
+        final Map<Integer, VrfName> names = node.vrfNames();
+        ids.addAll(names.keySet());
         final List<Map<String, Object>> out = new ArrayList<>();
         for (final int id : ids)
         {
@@ -91,7 +94,8 @@ public final class IntrospectModel
             {
                 continue;
             }
-            final String name = id == 0 ? FABRIC_VRF : "vrf-" + id;
+            final VrfName named = names.get(id);
+            final String name = id == 0 ? FABRIC_VRF : named != null ? named.name() : "vrf-" + id;
             if (!nameFilter.isEmpty() && !name.contains(nameFilter))
             {
                 continue;
@@ -104,8 +108,8 @@ public final class IntrospectModel
             m.put("uc6index", id);
             m.put("brindex", id);
             m.put("evpnindex", id);
-            m.put("vxlan_id", 0);
-            m.put("vn", "N/A");
+            m.put("vxlan_id", named != null ? named.vxlanId() : 0);
+            m.put("vn", named != null ? named.virtualNetwork() : "N/A");
             out.add(m);
         }
         return out;

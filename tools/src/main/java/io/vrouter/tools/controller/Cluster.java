@@ -1,0 +1,1037 @@
+package io.vrouter.tools.controller;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The controller's model of the cluster: namespaces, virtual networks, pods with their addresses,
+ * MACs, labels and nodes, and network policies. Kubernetes objects are mapped the way Contrail's
+ * kube-manager maps them (reference §6, DESIGN.md "Kubernetes mapping").
+ * <p>
+ * Overview: {@link #apply} and {@link #delete} validate a whole manifest against a copy of the
+ * model and only then replace it, so a bad document changes nothing. Addresses come from pools: the
+ * cluster pod pool 10.32.0.0/12 is shared by the default pod network and every isolated
+ * namespace's pod network and allocates top-down (gateway …254, DNS …253, pods from …252 down);
+ * a NetworkAttachmentDefinition's network allocates top-down in its own CIDR; a VirtualNetwork
+ * allocates bottom-up (gateway .1, DNS .2, pods from .3). Labels are per node, from 16.
+ * The model is plain data, persisted with {@link #toYaml()} / {@link #fromYaml(String)}.
+ */
+public final class Cluster
+{
+    /** Contrail's domain. */
+    public static final String DOMAIN = "default-domain";
+    /** The cluster pod pool. */
+    public static final Ipv4Cidr POD_POOL = Ipv4Cidr.parse("10.32.0.0/12");
+    /** The cluster service pool. */
+    public static final Ipv4Cidr SERVICE_POOL = Ipv4Cidr.parse("10.96.0.0/12");
+    /** First MPLS label handed out on a node. */
+    public static final int FIRST_LABEL = 16;
+
+    private static final String POD_POOL_KEY = "cluster-pod-pool";
+    private static final String SERVICE_POOL_KEY = "cluster-service-pool";
+    private static final String ISOLATION = "opencontrail.org/isolation";
+    private static final String NETWORK = "opencontrail.org/network";
+    private static final String CIDR = "opencontrail.org/cidr";
+
+    /**
+     * A namespace.
+     *
+     * @param name     name.
+     * @param isolated whether it has its own networks.
+     */
+    public record Namespace(String name, boolean isolated)
+    {
+    }
+
+    /**
+     * A virtual network.
+     *
+     * @param fqName  {@code domain:project:name}.
+     * @param kind    {@code pod}, {@code service}, {@code attachment} or {@code virtual}.
+     * @param cidr    its subnet.
+     * @param topDown whether addresses are handed out from the top.
+     * @param pool    key of the address pool it draws on.
+     * @param id      network id (also the VXLAN id).
+     * @param owner   the namespace/object that made it, for deletion.
+     */
+    public record Network(String fqName, String kind, String cidr, boolean topDown, String pool, int id, String owner)
+    {
+        /**
+         * The project part of the name.
+         *
+         * @return project.
+         */
+        public String project()
+        {
+            return fqName.split(":")[1];
+        }
+
+        /**
+         * The last part of the name.
+         *
+         * @return name.
+         */
+        public String name()
+        {
+            return fqName.split(":")[2];
+        }
+
+        /**
+         * The routing instance: {@code domain:project:vn:vn}.
+         *
+         * @return the instance name.
+         */
+        public String routingInstance()
+        {
+            return fqName + ":" + name();
+        }
+
+        /**
+         * The gateway address.
+         *
+         * @return dotted quad.
+         */
+        public String gateway()
+        {
+            final Ipv4Cidr c = Ipv4Cidr.parse(cidr);
+            return Ipv4Cidr.format(topDown ? c.last() - 1 : c.network() + 1);
+        }
+
+        /**
+         * The DNS address.
+         *
+         * @return dotted quad.
+         */
+        public String dns()
+        {
+            final Ipv4Cidr c = Ipv4Cidr.parse(cidr);
+            return Ipv4Cidr.format(topDown ? c.last() - 2 : c.network() + 2);
+        }
+    }
+
+    /**
+     * A pod with its interface.
+     *
+     * @param namespace namespace.
+     * @param name      name.
+     * @param network   fq name of its network.
+     * @param ip        its address, or empty before allocation.
+     * @param mac       its interface MAC.
+     * @param node      the node it runs on, or empty while pending.
+     * @param label     its MPLS label on that node, or 0 while pending.
+     * @param owner     the Deployment that made it, or empty.
+     * @param nodeName  the node it asked for ({@code spec.nodeName}), or empty.
+     */
+    public record Pod(String namespace, String name, String network, String ip, String mac, String node, int label,
+        String owner, String nodeName)
+    {
+        /**
+         * The key {@code namespace/name}.
+         *
+         * @return key.
+         */
+        public String key()
+        {
+            return namespace + "/" + name;
+        }
+    }
+
+    /**
+     * A network policy between networks.
+     *
+     * @param namespace namespace.
+     * @param name      name.
+     * @param networks  fq names of the networks it is attached to.
+     * @param rules     its rules.
+     */
+    public record Policy(String namespace, String name, List<String> networks, List<PolicyRule> rules)
+    {
+    }
+
+    /**
+     * One rule: action, protocol, source and destination (a network fq name, a CIDR or {@code any}),
+     * destination ports, direction.
+     *
+     * @param action        {@code pass} or {@code deny}.
+     * @param protocol      {@code any}, {@code tcp}, {@code udp} or {@code icmp}.
+     * @param source        source.
+     * @param destination   destination.
+     * @param portLow       lowest destination port.
+     * @param portHigh      highest destination port.
+     * @param bidirectional {@code <>} when true, {@code >} otherwise.
+     */
+    public record PolicyRule(String action, String protocol, String source, String destination, int portLow,
+        int portHigh, boolean bidirectional)
+    {
+    }
+
+    private final Map<String, Namespace> namespaces = new LinkedHashMap<>();
+    private final Map<String, Network> networks = new LinkedHashMap<>();
+    private final Map<String, Pod> pods = new LinkedHashMap<>();
+    private final Map<String, Policy> policies = new LinkedHashMap<>();
+    private final Map<String, TreeSet<Integer>> allocated = new LinkedHashMap<>();
+    private final List<String> nodes = new ArrayList<>();
+    private int nextNetworkId = 1;
+    private int roundRobin;
+
+    /**
+     * A cluster with the {@code default} and {@code kube-system} namespaces and the default pod and
+     * service networks.
+     */
+    public Cluster()
+    {
+        addNamespace("default", false);
+        addNamespace("kube-system", false);
+    }
+
+    // ------------------------------------------------------------------------------------------ queries
+
+    /**
+     * The namespaces.
+     *
+     * @return in creation order.
+     */
+    public List<Namespace> namespaces()
+    {
+        return List.copyOf(namespaces.values());
+    }
+
+    /**
+     * The networks.
+     *
+     * @return in creation order.
+     */
+    public List<Network> networks()
+    {
+        return List.copyOf(networks.values());
+    }
+
+    /**
+     * A network by fq name.
+     *
+     * @param fqName the name.
+     * @return the network or null.
+     */
+    public Network network(final String fqName)
+    {
+        return networks.get(fqName);
+    }
+
+    /**
+     * The pods.
+     *
+     * @return in creation order.
+     */
+    public List<Pod> pods()
+    {
+        return List.copyOf(pods.values());
+    }
+
+    /**
+     * A pod.
+     *
+     * @param namespace namespace.
+     * @param name      name.
+     * @return the pod or null.
+     */
+    public Pod pod(final String namespace, final String name)
+    {
+        return pods.get(namespace + "/" + name);
+    }
+
+    /**
+     * The policies.
+     *
+     * @return in creation order.
+     */
+    public List<Policy> policies()
+    {
+        return List.copyOf(policies.values());
+    }
+
+    /**
+     * The registered nodes.
+     *
+     * @return in registration order.
+     */
+    public List<String> nodes()
+    {
+        return List.copyOf(nodes);
+    }
+
+    /**
+     * The networks a network is connected to by a policy attached to both with a pass rule.
+     *
+     * @param fqName the network.
+     * @return connected networks (not including itself).
+     */
+    public Set<String> connected(final String fqName)
+    {
+        final Set<String> out = new LinkedHashSet<>();
+        for (final Policy p : policies.values())
+        {
+            if (p.networks().contains(fqName) && p.rules().stream().anyMatch(r -> r.action().equals("pass")))
+            {
+                for (final String other : p.networks())
+                {
+                    if (!other.equals(fqName))
+                    {
+                        out.add(other);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------ nodes
+
+    /**
+     * Registers a node (idempotent) and schedules pending pods that can go there.
+     *
+     * @param node the node name.
+     * @return pods newly scheduled.
+     */
+    public List<Pod> addNode(final String node)
+    {
+        if (!nodes.contains(node))
+        {
+            nodes.add(node);
+        }
+        final List<Pod> scheduled = new ArrayList<>();
+        for (final Pod p : List.copyOf(pods.values()))
+        {
+            if (p.node().isEmpty())
+            {
+                final Pod placed = schedule(p);
+                if (!placed.node().isEmpty())
+                {
+                    scheduled.add(placed);
+                }
+            }
+        }
+        return scheduled;
+    }
+
+    // ------------------------------------------------------------------------------------------ apply / delete
+
+    /**
+     * Applies objects: all of them or, on the first error, none.
+     *
+     * @param resources        the objects.
+     * @param defaultNamespace namespace for objects that name none.
+     * @return one line per object, kubectl style ({@code pod/x created}).
+     * @throws IllegalArgumentException naming the object and the problem; the model is unchanged.
+     */
+    public List<String> apply(final List<Resource> resources, final String defaultNamespace)
+    {
+        final Cluster draft = copy();
+        final List<String> out = new ArrayList<>();
+        for (final Resource r : resources)
+        {
+            try
+            {
+                out.add(draft.applyOne(r, r.namespace() == null ? defaultNamespace : r.namespace()));
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new IllegalArgumentException(r.ref() + ": " + e.getMessage(), e);
+            }
+        }
+        replaceWith(draft);
+        return out;
+    }
+
+    /**
+     * Deletes objects: all of them or, on the first error, none.
+     *
+     * @param resources        the objects.
+     * @param defaultNamespace namespace for objects that name none.
+     * @return one line per object ({@code pod/x deleted}).
+     * @throws IllegalArgumentException naming the object and the problem; the model is unchanged.
+     */
+    public List<String> delete(final List<Resource> resources, final String defaultNamespace)
+    {
+        final Cluster draft = copy();
+        final List<String> out = new ArrayList<>();
+        for (final Resource r : resources)
+        {
+            try
+            {
+                out.add(draft.deleteOne(r, r.namespace() == null ? defaultNamespace : r.namespace()));
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new IllegalArgumentException(r.ref() + ": " + e.getMessage(), e);
+            }
+        }
+        replaceWith(draft);
+        return out;
+    }
+
+    private String applyOne(final Resource r, final String ns)
+    {
+        switch (r.kind())
+        {
+            case "Namespace":
+            {
+                final boolean isolated = "true".equalsIgnoreCase(r.annotations().getOrDefault(ISOLATION, "false"));
+                final Namespace existing = namespaces.get(r.name());
+                if (existing != null)
+                {
+                    if (existing.isolated() != isolated)
+                    {
+                        throw new IllegalArgumentException("isolation of an existing namespace cannot change");
+                    }
+                    return r.ref() + " unchanged";
+                }
+                addNamespace(r.name(), isolated);
+                return r.ref() + " created";
+            }
+            case "NetworkAttachmentDefinition":
+            {
+                requireNamespace(ns);
+                final String cidr = r.annotations().get(CIDR);
+                if (cidr == null)
+                {
+                    throw new IllegalArgumentException("annotation " + CIDR + " is required");
+                }
+                return addNetwork(fq(project(ns), "k8s-" + r.name() + "-pod-network"), "attachment", cidr, true,
+                    ns + "/" + r.ref(), r.ref());
+            }
+            case "VirtualNetwork":
+            {
+                requireNamespace(ns);
+                final Object cidr = r.spec().getOrDefault("cidr", r.annotations().get(CIDR));
+                if (!(cidr instanceof String c))
+                {
+                    throw new IllegalArgumentException("spec.cidr is required");
+                }
+                final Object project = r.spec().getOrDefault("project", project(ns));
+                return addNetwork(fq(String.valueOf(project), r.name()), "virtual", c, false, ns + "/" + r.ref(),
+                    r.ref());
+            }
+            case "Pod":
+                requireNamespace(ns);
+                return addPod(ns, r.name(), networkOf(ns, r.annotations()), "", nodeName(r.spec()), r.ref());
+            case "Deployment":
+                return applyDeployment(r, ns);
+            case "ContrailNetworkPolicy":
+                return applyPolicy(r, ns);
+            default:
+                throw new IllegalArgumentException("unsupported kind " + r.kind() +
+                    " (Namespace, NetworkAttachmentDefinition, VirtualNetwork, Pod, Deployment, " +
+                    "ContrailNetworkPolicy)");
+        }
+    }
+
+    private String deleteOne(final Resource r, final String ns)
+    {
+        switch (r.kind())
+        {
+            case "Namespace":
+            {
+                if (!namespaces.containsKey(r.name()) || r.name().equals("default") || r.name().equals("kube-system"))
+                {
+                    throw new IllegalArgumentException(namespaces.containsKey(r.name()) ?
+                        "the " + r.name() + " namespace cannot be deleted" : "not found");
+                }
+                pods.values().removeIf(p -> p.namespace().equals(r.name()) && release(p));
+                policies.values().removeIf(p -> p.namespace().equals(r.name()));
+                for (final Network n : List.copyOf(networks.values()))
+                {
+                    if (n.owner().startsWith(r.name() + "/"))
+                    {
+                        removeNetwork(n);
+                    }
+                }
+                namespaces.remove(r.name());
+                return r.ref() + " deleted";
+            }
+            case "NetworkAttachmentDefinition", "VirtualNetwork":
+            {
+                final Network n = networks.values().stream().filter(x -> x.owner().equals(ns + "/" + r.ref()))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("not found"));
+                removeNetwork(n);
+                return r.ref() + " deleted";
+            }
+            case "Pod":
+            {
+                final Pod p = pods.get(ns + "/" + r.name());
+                if (p == null)
+                {
+                    throw new IllegalArgumentException("not found");
+                }
+                release(p);
+                pods.remove(p.key());
+                return r.ref() + " deleted";
+            }
+            case "Deployment":
+            {
+                final String owner = ns + "/" + r.ref();
+                if (pods.values().stream().noneMatch(p -> p.owner().equals(owner)))
+                {
+                    throw new IllegalArgumentException("not found");
+                }
+                pods.values().removeIf(p -> p.owner().equals(owner) && release(p));
+                return r.ref() + " deleted";
+            }
+            case "ContrailNetworkPolicy":
+                if (policies.remove(ns + "/" + r.name()) == null)
+                {
+                    throw new IllegalArgumentException("not found");
+                }
+                return r.ref() + " deleted";
+            default:
+                throw new IllegalArgumentException("unsupported kind " + r.kind());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private String applyDeployment(final Resource r, final String ns)
+    {
+        requireNamespace(ns);
+        final Object replicas = r.spec().getOrDefault("replicas", 1);
+        if (!(replicas instanceof Integer n) || n < 0 || n > 256)
+        {
+            throw new IllegalArgumentException("spec.replicas must be 0..256");
+        }
+        Map<String, String> annotations = Map.of();
+        Map<String, Object> podSpec = Map.of();
+        if (r.spec().get("template") instanceof Map<?, ?> template)
+        {
+            if (template.get("metadata") instanceof Map<?, ?> md && md.get("annotations") instanceof Map<?, ?> a)
+            {
+                final Map<String, String> copy = new LinkedHashMap<>();
+                a.forEach((k, v) -> copy.put(String.valueOf(k), String.valueOf(v)));
+                annotations = copy;
+            }
+            if (template.get("spec") instanceof Map<?, ?> s)
+            {
+                podSpec = (Map<String, Object>)s;
+            }
+        }
+        final String owner = ns + "/" + r.ref();
+        final String network = networkOf(ns, annotations);
+        final String hash = podTemplateHash(ns + "/" + r.name());
+        final List<Pod> existing = pods.values().stream().filter(p -> p.owner().equals(owner)).toList();
+        for (int i = existing.size(); i < n; i++)
+        {
+            addPod(ns, r.name() + "-" + hash + "-" + suffix(ns + "/" + r.name(), i), network, owner, nodeName(
+                podSpec), r.ref());
+        }
+        for (int i = n; i < existing.size(); i++)
+        {
+            release(existing.get(i));
+            pods.remove(existing.get(i).key());
+        }
+        return r.ref() + (existing.isEmpty() ? " created" : " configured");
+    }
+
+    @SuppressWarnings("unchecked")
+    private String applyPolicy(final Resource r, final String ns)
+    {
+        requireNamespace(ns);
+        if (!(r.spec().get("networks") instanceof List<?> refs) || refs.size() < 2)
+        {
+            throw new IllegalArgumentException("spec.networks must name at least two networks");
+        }
+        final List<String> attached = new ArrayList<>();
+        for (final Object ref : refs)
+        {
+            attached.add(resolveNetwork(ns, ref));
+        }
+        final List<PolicyRule> rules = new ArrayList<>();
+        if (!(r.spec().get("rules") instanceof List<?> list) || list.isEmpty())
+        {
+            throw new IllegalArgumentException("spec.rules must hold at least one rule");
+        }
+        for (final Object o : list)
+        {
+            if (!(o instanceof Map<?, ?> rule))
+            {
+                throw new IllegalArgumentException("a rule is not a mapping");
+            }
+            rules.add(rule((Map<String, Object>)rule, ns));
+        }
+        final boolean existed = policies.put(ns + "/" + r.name(), new Policy(ns, r.name(), attached, rules)) != null;
+        return r.ref() + (existed ? " configured" : " created");
+    }
+
+    private PolicyRule rule(final Map<String, Object> rule, final String ns)
+    {
+        final String action = String.valueOf(rule.getOrDefault("action", "pass"));
+        if (!action.equals("pass") && !action.equals("deny"))
+        {
+            throw new IllegalArgumentException("rule action must be pass or deny, not " + action);
+        }
+        final String protocol = String.valueOf(rule.getOrDefault("protocol", "any")).toLowerCase();
+        if (!List.of("any", "tcp", "udp", "icmp").contains(protocol))
+        {
+            throw new IllegalArgumentException("rule protocol must be any, tcp, udp or icmp, not " + protocol);
+        }
+        final String direction = String.valueOf(rule.getOrDefault("direction", "<>"));
+        if (!direction.equals("<>") && !direction.equals(">"))
+        {
+            throw new IllegalArgumentException("rule direction must be <> or >");
+        }
+        int low = 0;
+        int high = 65535;
+        final Object ports = rule.get("ports");
+        if (ports != null)
+        {
+            final String[] range = String.valueOf(ports).split("-", -1);
+            try
+            {
+                low = Integer.parseInt(range[0].trim());
+                high = range.length > 1 ? Integer.parseInt(range[1].trim()) : low;
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new IllegalArgumentException("rule ports must be N or N-M, not " + ports);
+            }
+            if (range.length > 2 || low < 0 || high > 65535 || low > high)
+            {
+                throw new IllegalArgumentException("rule ports must be N or N-M within 0..65535, not " + ports);
+            }
+        }
+        return new PolicyRule(action, protocol, endpoint(ns, rule.get("source")), endpoint(ns, rule.get("destination")),
+            low, high, direction.equals("<>"));
+    }
+
+    private String endpoint(final String ns, final Object value)
+    {
+        if (value == null || "any".equals(value))
+        {
+            return "any";
+        }
+        if (value instanceof Map<?, ?> m && m.get("cidr") instanceof String c)
+        {
+            return Ipv4Cidr.parse(c).toString();
+        }
+        if (value instanceof Map<?, ?> m && m.get("network") != null)
+        {
+            return resolveNetwork(ns, m.get("network"));
+        }
+        return resolveNetwork(ns, value);
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private void addNamespace(final String name, final boolean isolated)
+    {
+        namespaces.put(name, new Namespace(name, isolated));
+        if (name.equals("default"))
+        {
+            addNetwork(fq("k8s-default", "k8s-default-pod-network"), "pod", POD_POOL.toString(), true, "", "");
+            addNetwork(fq("k8s-default", "k8s-default-service-network"), "service", SERVICE_POOL.toString(), true,
+                "", "");
+        }
+        else if (isolated)
+        {
+            addNetwork(fq(project(name), "k8s-" + name + "-pod-network"), "pod", POD_POOL.toString(), true,
+                name + "/namespace", "");
+            addNetwork(fq(project(name), "k8s-" + name + "-service-network"), "service", SERVICE_POOL.toString(),
+                true, name + "/namespace", "");
+        }
+    }
+
+    private String addNetwork(
+        final String fqName, final String kind, final String cidrText, final boolean topDown, final String owner,
+        final String ref)
+    {
+        final Ipv4Cidr cidr;
+        try
+        {
+            cidr = Ipv4Cidr.parse(cidrText);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new IllegalArgumentException("cidr: " + e.getMessage());
+        }
+        final String pool = kind.equals("pod") ? POD_POOL_KEY : kind.equals("service") ? SERVICE_POOL_KEY : fqName;
+        final Network existing = networks.get(fqName);
+        if (existing != null)
+        {
+            if (!existing.cidr().equals(cidr.toString()))
+            {
+                throw new IllegalArgumentException("network " + fqName + " exists with cidr " + existing.cidr());
+            }
+            return ref + " unchanged";
+        }
+        if (!kind.equals("pod") && !kind.equals("service"))
+        {
+            for (final Network n : networks.values())
+            {
+                if (!n.pool().equals(POD_POOL_KEY) && !n.pool().equals(SERVICE_POOL_KEY) &&
+                    Ipv4Cidr.parse(n.cidr()).overlaps(cidr))
+                {
+                    throw new IllegalArgumentException(cidr + " overlaps network " + n.fqName() + " (" + n.cidr()
+                        + ")");
+                }
+            }
+        }
+        networks.put(fqName, new Network(fqName, kind, cidr.toString(), topDown, pool, nextNetworkId++, owner));
+        allocated.computeIfAbsent(pool, k -> new TreeSet<>());
+        return ref + " created";
+    }
+
+    private void removeNetwork(final Network n)
+    {
+        final List<String> users = pods.values().stream().filter(p -> p.network().equals(n.fqName()))
+            .map(Pod::key).toList();
+        if (!users.isEmpty())
+        {
+            throw new IllegalArgumentException("network " + n.fqName() + " is in use by pods " + users);
+        }
+        for (final Policy p : policies.values())
+        {
+            if (p.networks().contains(n.fqName()))
+            {
+                throw new IllegalArgumentException("network " + n.fqName() + " is attached to policy " + p.name());
+            }
+        }
+        networks.remove(n.fqName());
+        if (n.pool().equals(n.fqName()))
+        {
+            allocated.remove(n.pool());
+        }
+    }
+
+    private String addPod(
+        final String ns, final String name, final String network, final String owner, final String nodeName,
+        final String ref)
+    {
+        final Pod existing = pods.get(ns + "/" + name);
+        if (existing != null)
+        {
+            if (!existing.network().equals(network))
+            {
+                throw new IllegalArgumentException("the network of an existing pod cannot change");
+            }
+            return ref + " unchanged";
+        }
+        final Network n = networks.get(network);
+        final String ip = Ipv4Cidr.format(allocateAddress(n));
+        final String mac = mac(ns + "/" + name);
+        final Pod pod = schedule(new Pod(ns, name, network, ip, mac, "", 0, owner, nodeName));
+        pods.put(pod.key(), pod);
+        return ref + " created";
+    }
+
+    private Pod schedule(final Pod p)
+    {
+        if (nodes.isEmpty() || (!p.nodeName().isEmpty() && !nodes.contains(p.nodeName())))
+        {
+            return p;
+        }
+        final String node = p.nodeName().isEmpty() ? nodes.get(roundRobin++ % nodes.size()) : p.nodeName();
+        final Pod placed = new Pod(p.namespace(), p.name(), p.network(), p.ip(), p.mac(), node, allocateLabel(node),
+            p.owner(), p.nodeName());
+        pods.put(placed.key(), placed);
+        return placed;
+    }
+
+    private int allocateLabel(final String node)
+    {
+        final Set<Integer> used = new TreeSet<>();
+        for (final Pod p : pods.values())
+        {
+            if (p.node().equals(node))
+            {
+                used.add(p.label());
+            }
+        }
+        int label = FIRST_LABEL;
+        while (used.contains(label))
+        {
+            label++;
+        }
+        return label;
+    }
+
+    private int allocateAddress(final Network n)
+    {
+        final Ipv4Cidr cidr = Ipv4Cidr.parse(n.cidr());
+        final TreeSet<Integer> used = allocated.get(n.pool());
+        final int first = cidr.network() + 3;
+        final int last = cidr.last() - 3;
+        if (n.topDown())
+        {
+            for (long a = last & 0xFFFFFFFFL; a >= (first & 0xFFFFFFFFL) - 2; a--)
+            {
+                if (!used.contains((int)a))
+                {
+                    used.add((int)a);
+                    return (int)a;
+                }
+            }
+        }
+        else
+        {
+            for (long a = first & 0xFFFFFFFFL; a <= (last & 0xFFFFFFFFL) + 2; a++)
+            {
+                if (!used.contains((int)a))
+                {
+                    used.add((int)a);
+                    return (int)a;
+                }
+            }
+        }
+        throw new IllegalArgumentException("network " + n.fqName() + " has no free address");
+    }
+
+    private boolean release(final Pod p)
+    {
+        final Network n = networks.get(p.network());
+        if (n != null)
+        {
+            allocated.get(n.pool()).remove(Ipv4Cidr.parseAddress(p.ip()));
+        }
+        return true;
+    }
+
+    private String networkOf(final String ns, final Map<String, String> annotations)
+    {
+        final String annotation = annotations.get(NETWORK);
+        if (annotation != null)
+        {
+            final Object ref;
+            try
+            {
+                ref = new Yaml(new SafeConstructor(new LoaderOptions())).load(annotation);
+            }
+            catch (final org.yaml.snakeyaml.error.YAMLException e)
+            {
+                throw new IllegalArgumentException(NETWORK + " is not JSON: " + annotation);
+            }
+            return resolveNetwork(ns, ref);
+        }
+        final Namespace namespace = namespaces.get(ns);
+        return namespace.isolated() ? fq(project(ns), "k8s-" + ns + "-pod-network") :
+            fq("k8s-default", "k8s-default-pod-network");
+    }
+
+    /**
+     * Resolves a network reference: a map with domain/project/name, an fq name, or a short name in the
+     * namespace's project (a VirtualNetwork's name or a NetworkAttachmentDefinition's name).
+     */
+    private String resolveNetwork(final String ns, final Object ref)
+    {
+        final List<String> candidates = new ArrayList<>();
+        if (ref instanceof Map<?, ?> m)
+        {
+            final String domain = String.valueOf(m.containsKey("domain") ? m.get("domain") : DOMAIN);
+            final String project = String.valueOf(m.containsKey("project") ? m.get("project") : project(ns));
+            final String name = String.valueOf(m.get("name"));
+            candidates.add(domain + ":" + project + ":" + name);
+            candidates.add(domain + ":" + project + ":k8s-" + name + "-pod-network");
+        }
+        else if (ref instanceof String s && s.split(":").length == 3)
+        {
+            candidates.add(s);
+        }
+        else if (ref instanceof String s)
+        {
+            candidates.add(fq(project(ns), s));
+            candidates.add(fq(project(ns), "k8s-" + s + "-pod-network"));
+        }
+        for (final String c : candidates)
+        {
+            if (networks.containsKey(c))
+            {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown network " + ref);
+    }
+
+    private void requireNamespace(final String ns)
+    {
+        if (!namespaces.containsKey(ns))
+        {
+            throw new IllegalArgumentException("namespace " + ns + " not found");
+        }
+    }
+
+    private static String nodeName(final Map<String, Object> spec)
+    {
+        final Object n = spec.get("nodeName");
+        return n == null ? "" : String.valueOf(n);
+    }
+
+    private static String project(final String ns)
+    {
+        return "k8s-" + ns;
+    }
+
+    private static String fq(final String project, final String name)
+    {
+        return DOMAIN + ":" + project + ":" + name;
+    }
+
+    private static String podTemplateHash(final String key)
+    {
+        final String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        long h = key.hashCode() & 0xFFFFFFFFL;
+        final StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 9; i++)
+        {
+            out.append(alphabet.charAt((int)(h % alphabet.length())));
+            h = h / alphabet.length() + (long)(i + 7) * 2654435761L % 1000;
+        }
+        return out.toString();
+    }
+
+    private static String suffix(final String name, final int index)
+    {
+        return podTemplateHash(name + "#" + index).substring(0, 5);
+    }
+
+    private static String mac(final String key)
+    {
+        final int h = key.hashCode();
+        final int g = (key + "/mac").hashCode();
+        return String.format("02:%02x:%02x:%02x:%02x:%02x", h >>> 24, h >>> 16 & 0xFF, h >>> 8 & 0xFF, h & 0xFF,
+            g & 0xFF);
+    }
+
+    // ------------------------------------------------------------------------------------------ persistence
+
+    /**
+     * The model as YAML.
+     *
+     * @return text for {@link #fromYaml}.
+     */
+    public String toYaml()
+    {
+        final Map<String, Object> root = new LinkedHashMap<>();
+        root.put("nextNetworkId", nextNetworkId);
+        root.put("roundRobin", roundRobin);
+        root.put("nodes", List.copyOf(nodes));
+        root.put("namespaces", namespaces.values().stream()
+            .map(n -> Map.of("name", n.name(), "isolated", n.isolated())).toList());
+        root.put("networks", networks.values().stream().map(n -> Map.of("fqName", n.fqName(), "kind", n.kind(),
+            "cidr", n.cidr(), "topDown", n.topDown(), "pool", n.pool(), "id", n.id(), "owner", n.owner())).toList());
+        root.put("pods", pods.values().stream().map(p -> {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("namespace", p.namespace());
+            m.put("name", p.name());
+            m.put("network", p.network());
+            m.put("ip", p.ip());
+            m.put("mac", p.mac());
+            m.put("node", p.node());
+            m.put("label", p.label());
+            m.put("owner", p.owner());
+            m.put("nodeName", p.nodeName());
+            return m;
+        }).toList());
+        root.put("policies", policies.values().stream().map(p -> Map.of("namespace", p.namespace(), "name", p.name(),
+            "networks", p.networks(), "rules", p.rules().stream().map(r -> {
+                final Map<String, Object> m = new LinkedHashMap<>();
+                m.put("action", r.action());
+                m.put("protocol", r.protocol());
+                m.put("source", r.source());
+                m.put("destination", r.destination());
+                m.put("portLow", r.portLow());
+                m.put("portHigh", r.portHigh());
+                m.put("bidirectional", r.bidirectional());
+                return m;
+            }).toList())).toList());
+        return new Yaml().dump(root);
+    }
+
+    /**
+     * Reads a model written by {@link #toYaml()}.
+     *
+     * @param yaml the text.
+     * @return the model.
+     * @throws IllegalArgumentException when the text is not a saved model.
+     */
+    @SuppressWarnings("unchecked")
+    public static Cluster fromYaml(final String yaml)
+    {
+        try
+        {
+            final Map<String, Object> root = (Map<String, Object>)new Yaml(new SafeConstructor(new LoaderOptions()))
+                .load(yaml);
+            final Cluster c = new Cluster();
+            c.namespaces.clear();
+            c.networks.clear();
+            c.allocated.clear();
+            c.nextNetworkId = (Integer)root.get("nextNetworkId");
+            c.roundRobin = (Integer)root.get("roundRobin");
+            c.nodes.addAll((List<String>)root.get("nodes"));
+            for (final Map<String, Object> n : (List<Map<String, Object>>)root.get("namespaces"))
+            {
+                c.namespaces.put((String)n.get("name"), new Namespace((String)n.get("name"), (Boolean)n.get(
+                    "isolated")));
+            }
+            for (final Map<String, Object> n : (List<Map<String, Object>>)root.get("networks"))
+            {
+                final Network net = new Network((String)n.get("fqName"), (String)n.get("kind"), (String)n.get("cidr"),
+                    (Boolean)n.get("topDown"), (String)n.get("pool"), (Integer)n.get("id"), (String)n.get("owner"));
+                c.networks.put(net.fqName(), net);
+                c.allocated.computeIfAbsent(net.pool(), k -> new TreeSet<>());
+            }
+            for (final Map<String, Object> p : (List<Map<String, Object>>)root.get("pods"))
+            {
+                final Pod pod = new Pod((String)p.get("namespace"), (String)p.get("name"), (String)p.get("network"),
+                    (String)p.get("ip"), (String)p.get("mac"), (String)p.get("node"), (Integer)p.get("label"),
+                    (String)p.get("owner"), (String)p.get("nodeName"));
+                c.pods.put(pod.key(), pod);
+                c.allocated.get(c.networks.get(pod.network()).pool()).add(Ipv4Cidr.parseAddress(pod.ip()));
+            }
+            for (final Map<String, Object> p : (List<Map<String, Object>>)root.get("policies"))
+            {
+                final List<PolicyRule> rules = new ArrayList<>();
+                for (final Map<String, Object> r : (List<Map<String, Object>>)p.get("rules"))
+                {
+                    rules.add(new PolicyRule((String)r.get("action"), (String)r.get("protocol"),
+                        (String)r.get("source"), (String)r.get("destination"), (Integer)r.get("portLow"),
+                        (Integer)r.get("portHigh"), (Boolean)r.get("bidirectional")));
+                }
+                final Policy policy = new Policy((String)p.get("namespace"), (String)p.get("name"),
+                    (List<String>)p.get("networks"), rules);
+                c.policies.put(policy.namespace() + "/" + policy.name(), policy);
+            }
+            return c;
+        }
+        catch (final RuntimeException e)
+        {
+            throw new IllegalArgumentException("not a saved controller state: " + e, e);
+        }
+    }
+
+    private Cluster copy()
+    {
+        return fromYaml(toYaml());
+    }
+
+    private void replaceWith(final Cluster other)
+    {
+        namespaces.clear();
+        namespaces.putAll(other.namespaces);
+        networks.clear();
+        networks.putAll(other.networks);
+        pods.clear();
+        pods.putAll(other.pods);
+        policies.clear();
+        policies.putAll(other.policies);
+        allocated.clear();
+        allocated.putAll(other.allocated);
+        nodes.clear();
+        nodes.addAll(other.nodes);
+        nextNetworkId = other.nextNetworkId;
+        roundRobin = other.roundRobin;
+    }
+}

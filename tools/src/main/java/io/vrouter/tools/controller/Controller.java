@@ -1,0 +1,562 @@
+package io.vrouter.tools.controller;
+
+import io.vrouter.agent.xmpp.ChannelMessage;
+import io.vrouter.agent.xmpp.ContrailXmpp;
+import io.vrouter.agent.xmpp.ControllerSession;
+import io.vrouter.agent.xmpp.NodeChannelListener;
+import io.vrouter.agent.xmpp.RouteEntry;
+import io.vrouter.agent.xmpp.RouteNextHop;
+import io.vrouter.agent.xmpp.XmlElement;
+import io.vrouter.agent.xmpp.XmppProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The reference control node: holds the {@link Cluster} model, pushes each node the configuration
+ * it needs, keeps the routes nodes publish per routing instance, reflects them to every node
+ * subscribed to the instance, and leaks them into the instances of networks connected by a policy
+ * (same next hop, label and encapsulations; the origin network kept, reference §6).
+ * <p>
+ * Overview: every entry point is {@code synchronized}; the controller is a control-plane object
+ * whose callers are the node sessions' event loops and the admin API. For each (node, instance) the
+ * controller remembers what it last sent, so a change is sent as the difference: route publishes
+ * resync one prefix, a policy or manifest change resyncs whole instances. A node that goes away has
+ * its routes withdrawn from the others (no graceful-restart helper mode, Contrail's default); the
+ * nodes themselves keep forwarding on their last state when the controller goes away.
+ */
+public final class Controller implements NodeChannelListener
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+
+    private final Cluster cluster;
+    private final Path stateFile;
+    private final Map<String, Map<String, Map<String, RouteEntry>>> rib = new HashMap<>();
+    private final Map<String, ControllerSession> sessions = new LinkedHashMap<>();
+    private final Map<String, Map<String, Integer>> subscriptions = new HashMap<>();
+    private final Map<String, Map<String, Map<String, RouteEntry>>> sent = new HashMap<>();
+    private final Map<String, Map<String, XmlElement>> sentConfig = new HashMap<>();
+    private final Map<String, Map<String, Set<String>>> dirty = new HashMap<>();
+    private final Set<String> endOfRibFrom = new HashSet<>();
+    private final Set<String> endOfRibOwed = new LinkedHashSet<>();
+    private final long endOfRibDeadline;
+    private String netnsPrefix = "pod-";
+    private long configSequence;
+
+    /**
+     * A controller.
+     *
+     * @param cluster   the model (loaded from the state file, or new).
+     * @param stateFile where the model is saved after every change, or null for none.
+     */
+    public Controller(final Cluster cluster, final Path stateFile)
+    {
+        this(cluster, stateFile, 0);
+    }
+
+    /**
+     * A controller that holds back end-of-RIB after a restart.
+     * <p>
+     * A node sweeps the routes it did not get again once it receives end-of-RIB. After a controller
+     * restart the RIB fills only as the nodes re-publish, so end-of-RIB goes to a node only when every
+     * node of the saved state has sent its own end-of-RIB, or once the grace time has passed.
+     *
+     * @param cluster    the model.
+     * @param stateFile  where the model is saved, or null.
+     * @param graceNanos how long after start end-of-RIB may wait for the other nodes.
+     */
+    public Controller(final Cluster cluster, final Path stateFile, final long graceNanos)
+    {
+        this.cluster = cluster;
+        this.stateFile = stateFile;
+        this.endOfRibDeadline = System.nanoTime() + graceNanos;
+    }
+
+    // ------------------------------------------------------------------------------------------ admin
+
+    /**
+     * Applies manifests (all or nothing) and pushes the result to the nodes.
+     *
+     * @param resources        objects.
+     * @param defaultNamespace namespace for objects without one.
+     * @return kubectl-style lines.
+     */
+    public synchronized List<String> apply(final List<Resource> resources, final String defaultNamespace)
+    {
+        final List<String> out = cluster.apply(resources, defaultNamespace);
+        changed();
+        return out;
+    }
+
+    /**
+     * Deletes manifests (all or nothing) and pushes the result to the nodes.
+     *
+     * @param resources        objects.
+     * @param defaultNamespace namespace for objects without one.
+     * @return kubectl-style lines.
+     */
+    public synchronized List<String> delete(final List<Resource> resources, final String defaultNamespace)
+    {
+        final List<String> out = cluster.delete(resources, defaultNamespace);
+        changed();
+        return out;
+    }
+
+    /**
+     * {@code get pods -o wide}.
+     *
+     * @return the table.
+     */
+    public synchronized String pods()
+    {
+        return Tables.pods(cluster, sessions.keySet());
+    }
+
+    /**
+     * Sets the prefix of pods' network namespace names (the lab uses its own so that it can clean up).
+     *
+     * @param prefix the prefix.
+     */
+    public synchronized void netnsPrefix(final String prefix)
+    {
+        this.netnsPrefix = prefix;
+    }
+
+    /**
+     * {@code get nodes}: NAME, STATUS.
+     *
+     * @return the table.
+     */
+    public synchronized String nodes()
+    {
+        final List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("NAME", "STATUS"));
+        for (final String n : cluster.nodes())
+        {
+            rows.add(List.of(n, sessions.containsKey(n) ? "Ready" : "NotReady"));
+        }
+        return Tables.render(rows);
+    }
+
+    /**
+     * {@code get networks}.
+     *
+     * @return the table.
+     */
+    public synchronized String networks()
+    {
+        return Tables.networks(cluster);
+    }
+
+    /**
+     * The routes of an instance as the controller holds them (best path per prefix, with leaks).
+     *
+     * @param instance routing instance.
+     * @return prefix → route.
+     */
+    public synchronized Map<String, RouteEntry> routes(final String instance)
+    {
+        final Map<String, RouteEntry> out = new TreeMap<>();
+        for (final String prefix : prefixes(instance))
+        {
+            final RouteEntry e = desired(instance, prefix);
+            if (e != null)
+            {
+                out.put(prefix, e);
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------ nodes
+
+    @Override
+    public synchronized void onNodeUp(final String node, final ControllerSession session)
+    {
+        final ControllerSession old = sessions.put(node, session);
+        if (old != null && old != session)
+        {
+            old.close("replaced by a new session from the same node");
+        }
+        subscriptions.put(node, new HashMap<>());
+        sent.put(node, new HashMap<>());
+        sentConfig.put(node, new HashMap<>());
+        LOG.info("node {} is up", node);
+        if (cluster.nodes().contains(node))
+        {
+            pushConfig(node);
+        }
+    }
+
+    @Override
+    public synchronized void onSubscribe(final String node, final String instance, final int instanceId)
+    {
+        if (networkOf(instance) == null)
+        {
+            throw new XmppProtocolException("unknown routing instance " + instance);
+        }
+        subscriptions.get(node).put(instance, instanceId);
+        sent.get(node).put(instance, new HashMap<>());
+        resync(node, instance, prefixes(instance));
+    }
+
+    @Override
+    public synchronized void onUnsubscribe(final String node, final String instance)
+    {
+        subscriptions.get(node).remove(instance);
+        sent.get(node).remove(instance);
+    }
+
+    @Override
+    public synchronized void onRoute(final String node, final String instance, final RouteEntry entry,
+        final boolean withdraw)
+    {
+        final Map<String, Map<String, RouteEntry>> table = rib.computeIfAbsent(instance, k -> new HashMap<>());
+        if (withdraw)
+        {
+            final Map<String, RouteEntry> paths = table.get(entry.prefix());
+            if (paths != null)
+            {
+                paths.remove(node);
+                if (paths.isEmpty())
+                {
+                    table.remove(entry.prefix());
+                }
+            }
+        }
+        else
+        {
+            table.computeIfAbsent(entry.prefix(), k -> new TreeMap<>()).put(node, entry);
+        }
+        for (final String target : targets(instance))
+        {
+            for (final String subscriber : subscribers(target))
+            {
+                dirty.computeIfAbsent(subscriber, k -> new HashMap<>()).computeIfAbsent(target, k -> new TreeSet<>())
+                    .add(entry.prefix());
+            }
+        }
+    }
+
+    /**
+     * Sends the route changes batched since the last flush (called when a read from a node is done).
+     *
+     * @param node the node whose read completed.
+     */
+    @Override
+    public synchronized void onReadComplete(final String node)
+    {
+        if (dirty.isEmpty())
+        {
+            return;
+        }
+        for (final Map.Entry<String, Map<String, Set<String>>> bySubscriber : dirty.entrySet())
+        {
+            for (final Map.Entry<String, Set<String>> byInstance : bySubscriber.getValue().entrySet())
+            {
+                resync(bySubscriber.getKey(), byInstance.getKey(), byInstance.getValue());
+            }
+        }
+        dirty.clear();
+    }
+
+    @Override
+    public synchronized void onEndOfRib(final String node)
+    {
+        onReadComplete(node);
+        if (!cluster.nodes().contains(node))
+        {
+            // A node joins the cluster (and gets pods) once its session has gone as far as its first
+            // end-of-RIB, so a connection that only sends a stream header changes nothing.
+            cluster.addNode(node);
+            LOG.info("node {} registered", node);
+            changed();
+        }
+        endOfRibFrom.add(node);
+        endOfRibOwed.add(node);
+        flushEndOfRib(System.nanoTime());
+    }
+
+    /**
+     * Sends the end-of-RIB owed to nodes once every known node has published, or the grace time is over.
+     * Called on each node's end-of-RIB and periodically.
+     *
+     * @param nowNanos the time.
+     */
+    public synchronized void flushEndOfRib(final long nowNanos)
+    {
+        if (endOfRibOwed.isEmpty() ||
+            (nowNanos - endOfRibDeadline < 0 && !endOfRibFrom.containsAll(cluster.nodes())))
+        {
+            return;
+        }
+        for (final String node : endOfRibOwed)
+        {
+            final ControllerSession s = sessions.get(node);
+            if (s != null)
+            {
+                s.sendEndOfRib();
+            }
+        }
+        endOfRibOwed.clear();
+    }
+
+    @Override
+    public synchronized void onNodeDown(final String node)
+    {
+        sessions.remove(node);
+        subscriptions.remove(node);
+        sent.remove(node);
+        sentConfig.remove(node);
+        endOfRibOwed.remove(node);
+        LOG.info("node {} is down; withdrawing its routes", node);
+        for (final Map.Entry<String, Map<String, Map<String, RouteEntry>>> t : rib.entrySet())
+        {
+            final List<String> gone = new ArrayList<>();
+            for (final Map.Entry<String, Map<String, RouteEntry>> p : t.getValue().entrySet())
+            {
+                if (p.getValue().remove(node) != null)
+                {
+                    gone.add(p.getKey());
+                }
+            }
+            gone.forEach(prefix ->
+            {
+                if (t.getValue().get(prefix).isEmpty())
+                {
+                    t.getValue().remove(prefix);
+                }
+            });
+            for (final String target : targets(t.getKey()))
+            {
+                for (final String subscriber : subscribers(target))
+                {
+                    resync(subscriber, target, Set.copyOf(gone));
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ internals
+
+    private void changed()
+    {
+        save();
+        for (final String node : List.copyOf(sessions.keySet()))
+        {
+            pushConfig(node);
+            for (final String instance : List.copyOf(subscriptions.get(node).keySet()))
+            {
+                if (networkOf(instance) == null)
+                {
+                    subscriptions.get(node).remove(instance);
+                    sent.get(node).remove(instance);
+                    continue;
+                }
+                resync(node, instance, prefixes(instance));
+            }
+        }
+    }
+
+    private void pushConfig(final String node)
+    {
+        final ControllerSession session = sessions.get(node);
+        final Map<String, XmlElement> want = ConfigSchema.forNode(cluster, node, netnsPrefix);
+        final Map<String, XmlElement> have = sentConfig.get(node);
+        final List<XmlElement> updates = new ArrayList<>();
+        final List<XmlElement> deletes = new ArrayList<>();
+        for (final Map.Entry<String, XmlElement> e : want.entrySet())
+        {
+            if (!e.getValue().equals(have.get(e.getKey())))
+            {
+                updates.add(e.getValue());
+            }
+        }
+        for (final Map.Entry<String, XmlElement> e : have.entrySet())
+        {
+            if (!want.containsKey(e.getKey()))
+            {
+                deletes.add(e.getValue());
+            }
+        }
+        if (!deletes.isEmpty())
+        {
+            session.send(ContrailXmpp.config(node, "config" + (++configSequence), true, deletes, List.of()));
+        }
+        if (!updates.isEmpty())
+        {
+            session.send(ContrailXmpp.config(node, "config" + (++configSequence), false, updates, List.of()));
+        }
+        have.clear();
+        have.putAll(want);
+    }
+
+    /** Sends a subscriber the difference between what it has and what it should have for some prefixes. */
+    private void resync(final String node, final String instance, final Set<String> prefixes)
+    {
+        final Map<String, RouteEntry> have = sent.get(node).get(instance);
+        final ControllerSession session = sessions.get(node);
+        if (have == null || session == null)
+        {
+            return;
+        }
+        final List<RouteEntry> items = new ArrayList<>();
+        final List<String> retracts = new ArrayList<>();
+        for (final String prefix : prefixes)
+        {
+            final RouteEntry want = desired(instance, prefix);
+            final RouteEntry had = have.get(prefix);
+            if (want == null && had != null)
+            {
+                retracts.add(prefix);
+                have.remove(prefix);
+            }
+            else if (want != null && !want.equals(had))
+            {
+                items.add(want);
+                have.put(prefix, want);
+            }
+        }
+        final int batch = 256;
+        for (int i = 0; i < Math.max(items.size(), retracts.size()); i += batch)
+        {
+            session.sendRoutes(new ChannelMessage.RouteUpdate(instance, 1, 1,
+                items.subList(Math.min(i, items.size()), Math.min(i + batch, items.size())),
+                retracts.subList(Math.min(i, retracts.size()), Math.min(i + batch, retracts.size()))));
+        }
+    }
+
+    /** The route a subscriber of an instance should have for a prefix: own paths, else leaked ones. */
+    private RouteEntry desired(final String instance, final String prefix)
+    {
+        final List<RouteNextHop> hops = new ArrayList<>();
+        RouteEntry first = null;
+        final Map<String, RouteEntry> own = rib.getOrDefault(instance, Map.of()).get(prefix);
+        if (own != null)
+        {
+            for (final RouteEntry e : own.values())
+            {
+                first = first == null ? e : first;
+                hops.addAll(e.nextHops());
+            }
+        }
+        if (hops.isEmpty())
+        {
+            final String network = networkOf(instance);
+            if (network == null)
+            {
+                return null;
+            }
+            for (final String other : cluster.connected(network))
+            {
+                final Map<String, RouteEntry> leaked = rib.getOrDefault(cluster.network(other).routingInstance(),
+                    Map.of()).get(prefix);
+                if (leaked != null)
+                {
+                    for (final RouteEntry e : leaked.values())
+                    {
+                        first = first == null ? e : first;
+                        hops.addAll(e.nextHops());
+                    }
+                }
+            }
+        }
+        if (first == null)
+        {
+            return null;
+        }
+        return new RouteEntry(first.af(), first.safi(), prefix, hops, first.sequence(), first.localPreference());
+    }
+
+    /** Every prefix an instance could hold: its own and those of connected networks' instances. */
+    private Set<String> prefixes(final String instance)
+    {
+        final Set<String> out = new TreeSet<>(rib.getOrDefault(instance, Map.of()).keySet());
+        final String network = networkOf(instance);
+        if (network != null)
+        {
+            for (final String other : cluster.connected(network))
+            {
+                out.addAll(rib.getOrDefault(cluster.network(other).routingInstance(), Map.of()).keySet());
+            }
+        }
+        for (final Map<String, Map<String, RouteEntry>> bySubscriber : sent.values())
+        {
+            out.addAll(bySubscriber.getOrDefault(instance, Map.of()).keySet());
+        }
+        return out;
+    }
+
+    /** The instance itself and the instances of networks connected to its network. */
+    private List<String> targets(final String instance)
+    {
+        final List<String> out = new ArrayList<>();
+        out.add(instance);
+        final String network = networkOf(instance);
+        if (network != null)
+        {
+            for (final String other : cluster.connected(network))
+            {
+                out.add(cluster.network(other).routingInstance());
+            }
+        }
+        return out;
+    }
+
+    private List<String> subscribers(final String instance)
+    {
+        final List<String> out = new ArrayList<>();
+        for (final Map.Entry<String, Map<String, Integer>> e : subscriptions.entrySet())
+        {
+            if (e.getValue().containsKey(instance))
+            {
+                out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    private String networkOf(final String instance)
+    {
+        final int colon = instance.lastIndexOf(':');
+        if (colon < 0)
+        {
+            return null;
+        }
+        final Cluster.Network n = cluster.network(instance.substring(0, colon));
+        return n != null && n.routingInstance().equals(instance) ? n.fqName() : null;
+    }
+
+    private void save()
+    {
+        if (stateFile == null)
+        {
+            return;
+        }
+        try
+        {
+            final Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            Files.writeString(tmp, cluster.toYaml());
+            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot save the controller state to " + stateFile, e);
+        }
+    }
+}

@@ -1,0 +1,712 @@
+package io.vrouter.tools.lab;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The lab: a controller and two nodes on one machine, each in its own network namespace joined by a
+ * bridge (the underlay), one {@code vrouterd} per node, and the seed article's Kubernetes setups
+ * applied in order, with real pings between pod namespaces checked against what the article says.
+ * <p>
+ * Overview: everything the lab creates is named {@code vrl-*} (namespaces, including the pods',
+ * whose prefix the lab gives the controller), so {@link #close()} and a later run can remove it all.
+ * Every step prints what it does; every reachability check is recorded with its expectation and
+ * the final matrix decides the exit status.
+ */
+public final class Lab implements AutoCloseable
+{
+    static final String CTL = "vrl-ctl";
+    static final String POD_PREFIX = "vrl-pod-";
+    static final String[] NODES = {"node-1", "node-2"};
+    static final String[] NODE_NS = {"vrl-node1", "vrl-node2"};
+    static final String[] NODE_IP = {"192.168.100.11", "192.168.100.12"};
+    static final String CTL_IP = "192.168.100.1";
+    private static final String RED_VRF_NAME = "default-domain:k8s-default:RED:RED";
+
+    /**
+     * One reachability expectation and what was seen.
+     *
+     * @param step     the article's step.
+     * @param from     source pod.
+     * @param to       destination pod.
+     * @param expected whether it should answer.
+     * @param seen     whether it answered.
+     */
+    public record Check(String step, String from, String to, boolean expected, boolean seen)
+    {
+        String word(final boolean value)
+        {
+            if (step.endsWith("addresses") || step.contains("ist "))
+            {
+                return value ? "yes" : "no";
+            }
+            return value ? "reachable" : "unreachable";
+        }
+    }
+
+    /**
+     * A pod as {@code get pods -o wide} shows it.
+     *
+     * @param namespace namespace.
+     * @param name      name.
+     * @param ip        address.
+     * @param node      node.
+     * @param running   status Running.
+     */
+    public record Pod(String namespace, String name, String ip, String node, boolean running)
+    {
+        String netns()
+        {
+            return POD_PREFIX + namespace + "-" + name;
+        }
+    }
+
+    private final Path home;
+    private final Path work;
+    private final PrintStream out;
+    private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> named = new LinkedHashMap<>();
+    private final List<Check> checks = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+    private volatile boolean keepLogs;
+
+    /**
+     * A lab (nothing started yet).
+     *
+     * @param home the checkout (for examples/ and jvm.options).
+     * @param work a directory for logs, sockets and state.
+     * @param out  where progress goes.
+     */
+    public Lab(final Path home, final Path work, final PrintStream out)
+    {
+        this.home = home;
+        this.work = work;
+        this.out = out;
+    }
+
+    /**
+     * Removes what an earlier lab left behind (namespaces {@code vrl-*}).
+     */
+    public static void removeLeftovers()
+    {
+        final Shell.Result list = Shell.run("ip", "netns", "list");
+        for (final String line : list.output().split("\n"))
+        {
+            final String name = line.split(" ")[0].trim();
+            if (name.startsWith("vrl-"))
+            {
+                Shell.run("ip", "netns", "del", name);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ bring-up
+
+    /**
+     * Creates the underlay, starts the controller and both nodes and waits until the nodes are Ready.
+     *
+     * @throws IOException when a process cannot be started.
+     */
+    public void up() throws IOException
+    {
+        if (!Shell.run("id", "-u").output().trim().equals("0"))
+        {
+            throw new IllegalStateException("the lab needs root (network namespaces, TAP devices)");
+        }
+        removeLeftovers();
+        Files.createDirectories(work);
+        say("underlay: namespaces " + CTL + " (controller, bridge br0 " + CTL_IP + "), " + String.join(", ", NODE_NS));
+        Shell.must("ip", "netns", "add", CTL);
+        Shell.must("ip", "-n", CTL, "link", "set", "lo", "up");
+        Shell.must("ip", "-n", CTL, "link", "add", "br0", "type", "bridge");
+        Shell.must("ip", "-n", CTL, "addr", "add", CTL_IP + "/24", "dev", "br0");
+        Shell.must("ip", "-n", CTL, "link", "set", "br0", "up");
+        for (int i = 0; i < NODES.length; i++)
+        {
+            final String ns = NODE_NS[i];
+            Shell.must("ip", "netns", "add", ns);
+            Shell.must("ip", "-n", ns, "link", "set", "lo", "up");
+            Shell.must("ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", "n" + (i + 1) + "-br",
+                "netns", CTL);
+            Shell.must("ip", "-n", ns, "addr", "add", NODE_IP[i] + "/24", "dev", "eth0");
+            Shell.must("ip", "-n", ns, "link", "set", "eth0", "up");
+            Shell.must("ip", "-n", CTL, "link", "set", "n" + (i + 1) + "-br", "master", "br0", "up");
+        }
+        startController();
+        for (int i = 0; i < NODES.length; i++)
+        {
+            say("node " + NODES[i] + ": vrouterd in " + NODE_NS[i] + " (fabric " + NODE_IP[i] + ")");
+            startNode(i);
+        }
+        waitForNodesReady();
+        out.print(controller("get", "nodes").output());
+    }
+
+    private void startController() throws IOException
+    {
+        say("controller: vrouter-controller serve in " + CTL + " (XMPP " + CTL_IP + ":5269)");
+        start("controller", CTL, "io.vrouter.tools.controller.ControllerMain", "serve", "--listen", CTL_IP + ":5269",
+            "--api", "127.0.0.1:8082", "--state", work.resolve("controller-state.yaml").toString(),
+            "--netns-prefix", POD_PREFIX, "--eor-grace", "10");
+        waitFor("the controller's admin endpoint", 60, () -> controller("get", "nodes").ok());
+    }
+
+    private void waitForNodesReady()
+    {
+        waitFor("both nodes Ready", 90, () ->
+        {
+            final String nodes = controller("get", "nodes").output();
+            return Stream.of(NODES).allMatch(n -> nodes.lines().anyMatch(l -> l.startsWith(n + " ") &&
+                l.contains("Ready") && !l.contains("NotReady")));
+        });
+    }
+
+    /**
+     * Stops the controller and starts it again from its state file; waits until both nodes are back.
+     *
+     * @throws IOException when it cannot be started.
+     */
+    public void restartController() throws IOException
+    {
+        say("restarting the controller");
+        stop("controller");
+        startController();
+        waitForNodesReady();
+    }
+
+    /**
+     * Stops a node's daemon and starts it again; waits until its pods' interfaces are back.
+     *
+     * @param i node index.
+     * @throws IOException when it cannot be started.
+     */
+    public void restartNode(final int i) throws IOException
+    {
+        say("restarting " + NODES[i] + "'s vrouterd");
+        stop(NODES[i]);
+        Files.deleteIfExists(work.resolve(NODES[i] + ".sock"));
+        startNode(i);
+        waitForNodesReady();
+        waitForPods();
+    }
+
+    private void stop(final String name)
+    {
+        final Process p = named.remove(name);
+        processes.remove(p);
+        p.destroy();
+        try
+        {
+            if (!p.waitFor(20, TimeUnit.SECONDS))
+            {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits until every pod the controller lists is Running with its address on eth0 in its namespace.
+     */
+    public void waitForPods()
+    {
+        waitFor("every pod Running with its interface up", 120, () -> pods().stream().allMatch(p -> p.running() &&
+            Shell.run("ip", "-n", p.netns(), "-4", "addr", "show", "dev", "eth0").output().contains(p.ip() + "/")));
+    }
+
+    /**
+     * Starts a ping that runs in the background: {@code count} echo requests every 200 ms.
+     *
+     * @param from  source pod.
+     * @param to    destination pod.
+     * @param count how many.
+     * @return the process; {@link #pingLoss(Process)} reads its result.
+     * @throws IOException when it cannot be started.
+     */
+    public Process backgroundPing(final Pod from, final Pod to, final int count) throws IOException
+    {
+        final Process p = new ProcessBuilder("ip", "netns", "exec", from.netns(), "ping", "-i", "0.2", "-c",
+            Integer.toString(count), "-W", "1", to.ip()).redirectErrorStream(true).start();
+        processes.add(p);
+        return p;
+    }
+
+    /**
+     * Waits for a background ping and returns how many replies were lost.
+     *
+     * @param ping the process.
+     * @return lost replies, or -1 when the summary is missing.
+     * @throws IOException when its output cannot be read.
+     * @throws InterruptedException when interrupted.
+     */
+    public int pingLoss(final Process ping) throws IOException, InterruptedException
+    {
+        final String output = new String(ping.getInputStream().readAllBytes());
+        ping.waitFor();
+        processes.remove(ping);
+        final java.util.regex.Matcher m = java.util.regex.Pattern
+            .compile("(\\d+) packets transmitted, (\\d+) (packets )?received").matcher(output);
+        if (!m.find())
+        {
+            out.println(output);
+            return -1;
+        }
+        say("ping: " + m.group(0));
+        return Integer.parseInt(m.group(1)) - Integer.parseInt(m.group(2));
+    }
+
+    /**
+     * A pod by namespace and name prefix.
+     *
+     * @param namespace namespace.
+     * @param prefix    name or the start of it.
+     * @return the pod.
+     */
+    public Pod pod(final String namespace, final String prefix)
+    {
+        return pods().stream().filter(p -> p.namespace().equals(namespace) && p.name().startsWith(prefix))
+            .findFirst().orElseThrow(() -> new IllegalStateException("no pod " + namespace + "/" + prefix + "*"));
+    }
+
+    /**
+     * Whether a pod answers a ping from another (a few tries).
+     *
+     * @param from source.
+     * @param to   destination.
+     * @return true when it answers.
+     */
+    public boolean reachable(final Pod from, final Pod to)
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            if (pingOnce(from, to))
+            {
+                return true;
+            }
+            sleep(500);
+        }
+        return false;
+    }
+
+    /**
+     * Starts a node's daemon (again, for a node restart).
+     *
+     * @param i node index.
+     * @throws IOException when it cannot be started.
+     */
+    public void startNode(final int i) throws IOException
+    {
+        final Path socket = work.resolve(NODES[i] + ".sock");
+        start(NODES[i], NODE_NS[i], "io.vrouter.agent.daemon.VrouterdMain", "--node-name", NODES[i],
+            "--fabric-interface", "eth0", "--fabric-address", NODE_IP[i], "--socket", socket.toString(),
+            "--state-dir", work.resolve(NODES[i]).toString(), "--controller", CTL_IP + ":5269",
+            "--idle", "backoff");
+        waitFor(NODES[i] + "'s control socket", 90, () -> Files.exists(socket));
+    }
+
+    // ------------------------------------------------------------------------------------------ the article
+
+    /**
+     * Runs the article's steps in order, printing as it goes.
+     *
+     * @return the number of failed expectations.
+     * @throws IOException when a manifest cannot be read.
+     */
+    public int runScenario() throws IOException
+    {
+        step("1. namespaces, deployments, custom networks and pods");
+        apply("ns-non-isolated.yaml", "default");
+        apply("ns-isolated.yaml", "default");
+        for (final String ns : List.of("default", "ns-non-isolated", "ns-isolated"))
+        {
+            apply("deployment-ubuntu-pod-1.yaml", ns);
+        }
+        apply("pod-isolated-peer.yaml", "ns-isolated");
+        apply("nad-blue.yaml", "default");
+        apply("vn-red.yaml", "default");
+        apply("pod-ubuntuapp-red.yaml", "default");
+        apply("pod-ubuntuapp2-blue.yaml", "default");
+        waitForPods();
+        out.print(controller("get", "pods", "-o", "wide").output());
+        final Map<String, Pod> pods = new LinkedHashMap<>();
+        for (final Pod p : pods())
+        {
+            pods.put(p.namespace() + "/" + (p.name().startsWith("ubuntu-pod-1-") ? "ubuntu-pod-1" : p.name()), p);
+        }
+        expectAddress(pods, "default/ubuntu-pod-1", "10.47.255.252");
+        expectAddress(pods, "ns-non-isolated/ubuntu-pod-1", "10.47.255.251");
+        expectAddress(pods, "ns-isolated/ubuntu-pod-1", "10.47.255.250");
+        expectAddress(pods, "default/ubuntuapp", "100.0.0.3");
+        expectAddress(pods, "default/ubuntuapp2", "2.0.0.252");
+        final Pod def = pods.get("default/ubuntu-pod-1");
+        final Pod nonIsolated = pods.get("ns-non-isolated/ubuntu-pod-1");
+        final Pod isolated = pods.get("ns-isolated/ubuntu-pod-1");
+        final Pod isolatedPeer = pods.get("ns-isolated/ubuntu-isolated-peer");
+        final Pod red = pods.get("default/ubuntuapp");
+        final Pod blue = pods.get("default/ubuntuapp2");
+
+        step("2. non-isolated namespaces share the default pod network");
+        ping("2 non-isolated", def, nonIsolated, true);
+        ping("2 non-isolated", nonIsolated, def, true);
+
+        step("3. an isolated namespace cannot be reached from the others; inside it, pods talk");
+        ping("3 isolated", isolated, isolatedPeer, true);
+        ping("3 isolated", isolatedPeer, isolated, true);
+        ping("3 isolated", def, isolated, false);
+        ping("3 isolated", nonIsolated, isolated, false);
+
+        step("4. custom networks: RED and blue cannot talk without a policy");
+        ping("4 custom", red, blue, false);
+        final int redNode = nodeIndex(red);
+        show("ist vr vrf on " + red.node(), NODE_NS[redNode], "ist", "vr", "vrf");
+
+        step("5. a network policy between RED and blue leaks the routes: reachable");
+        apply("policy-red-blue.yaml", "default");
+        ping("5 policy", red, blue, true);
+        ping("5 policy", blue, red, true);
+        final String redVrf = vrfIndex(redNode, RED_VRF_NAME);
+        final String routes = show("ist vr route -v " + redVrf + " on " + red.node(), NODE_NS[redNode],
+            "ist", "vr", "route", "-v", redVrf);
+        record("5 ist vr route", "RED (VRF " + redVrf + ") on " + red.node() + " holds",
+            "2.0.0.252/32 via MPLSoUDP", true,
+            routes.contains("2.0.0.252/32") && routes.contains("MPLSoUDP"));
+
+        step("6. the policy deleted: the route is withdrawn and the ping fails again");
+        delete("policy-red-blue.yaml", "default");
+        waitFor("2.0.0.252/32 gone from RED on " + red.node(), 30, () ->
+            !ctl(NODE_NS[redNode], "ist", "vr", "route", "-v", redVrf).output().contains("2.0.0.252/32"));
+        show("ist vr route -v " + redVrf + " on " + red.node(), NODE_NS[redNode], "ist", "vr", "route", "-v", redVrf);
+        ping("6 policy deleted", red, blue, false);
+        return matrix();
+    }
+
+    // ------------------------------------------------------------------------------------------ checks
+
+    private void expectAddress(final Map<String, Pod> pods, final String key, final String ip)
+    {
+        final Pod p = pods.get(key);
+        record("1 addresses", key + " has", ip, true, p != null && p.ip().equals(ip));
+    }
+
+    /**
+     * Pings from one pod's namespace to another pod. An expected answer is retried for a while
+     * (routes propagate); an expected silence is checked after the expected answers of the step.
+     */
+    private void ping(final String step, final Pod from, final Pod to, final boolean expected)
+    {
+        boolean seen = pingOnce(from, to);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (expected && !seen && System.nanoTime() < deadline)
+        {
+            sleep(500);
+            seen = pingOnce(from, to);
+        }
+        record(step, label(from), label(to), expected, seen);
+    }
+
+    private static boolean pingOnce(final Pod from, final Pod to)
+    {
+        return Shell.run(List.of("ip", "netns", "exec", from.netns(), "ping", "-c", "2", "-i", "0.2", "-W", "1",
+            to.ip()), 10).ok();
+    }
+
+    private void record(final String step, final String from, final String to, final boolean expected,
+        final boolean seen)
+    {
+        final Check c = new Check(step, from, to, expected, seen);
+        checks.add(c);
+        out.printf("    %-46s -> %-46s expected %-11s seen %-11s %s%n", from, to, c.word(expected), c.word(seen),
+            expected == seen ? "ok" : "FAIL");
+        if (expected != seen)
+        {
+            failures.add(step + ": " + from + " -> " + to);
+        }
+    }
+
+    private int matrix()
+    {
+        step("reachability matrix (expected vs seen)");
+        out.printf("%-18s %-46s %-46s %-11s %-11s %s%n", "STEP", "FROM", "TO", "EXPECTED", "SEEN", "RESULT");
+        for (final Check c : checks)
+        {
+            out.printf("%-18s %-46s %-46s %-11s %-11s %s%n", c.step(), c.from(), c.to(), c.word(c.expected()),
+                c.word(c.seen()), c.expected() == c.seen() ? "ok" : "FAIL");
+        }
+        out.println(failures.isEmpty() ? "lab: all " + checks.size() + " expectations met" :
+            "lab: " + failures.size() + " of " + checks.size() + " expectations FAILED: " + failures);
+        return failures.size();
+    }
+
+    /**
+     * The checks made so far.
+     *
+     * @return the checks.
+     */
+    public List<Check> checks()
+    {
+        return List.copyOf(checks);
+    }
+
+    private static String label(final Pod p)
+    {
+        return p.namespace() + "/" + p.name().replaceAll("-[a-z0-9]{9}-[a-z0-9]{5}$", "") + " (" + p.ip() + ")";
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    /**
+     * The pods as the controller lists them.
+     *
+     * @return pods.
+     */
+    public List<Pod> pods()
+    {
+        final List<Pod> pods = new ArrayList<>();
+        final List<String> lines = controller("get", "pods", "-o", "wide").output().lines().toList();
+        for (final String line : lines.subList(Math.min(1, lines.size()), lines.size()))
+        {
+            final String[] f = line.trim().split("\\s+");
+            if (f.length == 6)
+            {
+                pods.add(new Pod(f[0], f[1], f[4], f[5], f[3].equals("Running")));
+            }
+        }
+        return pods;
+    }
+
+    private int nodeIndex(final Pod p)
+    {
+        return p.node().equals(NODES[0]) ? 0 : 1;
+    }
+
+    private String vrfIndex(final int node, final String name)
+    {
+        for (final String line : ctl(NODE_NS[node], "ist", "vr", "vrf").output().split("\n"))
+        {
+            if (line.contains(" " + name + " "))
+            {
+                final String[] cells = line.split("\\|");
+                return cells[2].trim();
+            }
+        }
+        failures.add("no VRF named " + name + " on " + NODES[node]);
+        return "-1";
+    }
+
+    private String show(final String title, final String netns, final String... args)
+    {
+        say("$ " + title);
+        final String text = ctl(netns, args).output();
+        out.print(text.indent(4));
+        return text;
+    }
+
+    private void apply(final String manifest, final String namespace)
+    {
+        manifest("apply", manifest, namespace);
+    }
+
+    private void delete(final String manifest, final String namespace)
+    {
+        manifest("delete", manifest, namespace);
+    }
+
+    private void manifest(final String verb, final String manifest, final String namespace)
+    {
+        final Shell.Result r = controller(verb, "-f", home.resolve("examples/seed").resolve(manifest).toString(),
+            "-n", namespace);
+        say("$ vrouter-controller " + verb + " -f examples/seed/" + manifest + " -n " + namespace);
+        out.print(r.output().indent(4));
+        if (!r.ok())
+        {
+            failures.add(verb + " " + manifest + ": " + r.output().trim());
+        }
+    }
+
+    private Shell.Result controller(final String... args)
+    {
+        return Shell.in(CTL, java("io.vrouter.tools.controller.ControllerMain", args));
+    }
+
+    private Shell.Result ctl(final String netns, final String... args)
+    {
+        return Shell.in(netns, java("io.vrouter.tools.cli.VrouterCtl", args));
+    }
+
+    private String[] java(final String main, final String... args)
+    {
+        final List<String> c = new ArrayList<>();
+        c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        c.addAll(jvmFlags());
+        c.add("-XX:TieredStopAtLevel=1");
+        c.add("-cp");
+        c.add(System.getProperty("java.class.path"));
+        c.add(main);
+        c.addAll(List.of(args));
+        return c.toArray(new String[0]);
+    }
+
+    private List<String> jvmFlags()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(home.resolve("jvm.options")))
+            {
+                if (line.startsWith("vrouter.jvm.flags="))
+                {
+                    return List.of(line.substring("vrouter.jvm.flags=".length()).trim().split("\\s+"));
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalStateException("cannot read " + home.resolve("jvm.options"), e);
+        }
+        return List.of();
+    }
+
+    private void start(final String name, final String netns, final String main, final String... args)
+        throws IOException
+    {
+        // nsenter --net, not ip netns exec: the daemon must stay in the host's mount namespace so
+        // that the pod namespaces it creates (ip netns add) are visible to everyone, as on a real node.
+        final List<String> c = new ArrayList<>(List.of("nsenter", "--net=/var/run/netns/" + netns));
+        c.addAll(List.of(java(main, args)));
+        final Path log = work.resolve(name + ".log");
+        final Process p = new ProcessBuilder(c).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        processes.add(p);
+        named.put(name, p);
+    }
+
+    private void waitFor(final String what, final int seconds, final BooleanSupplier condition)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean())
+        {
+            for (final Map.Entry<String, Process> p : named.entrySet())
+            {
+                if (!p.getValue().isAlive())
+                {
+                    throw new IllegalStateException(p.getKey() + " exited (" + p.getValue().exitValue() +
+                        ") while waiting for " + what + "; logs in " + work);
+                }
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("timed out after " + seconds + " s waiting for " + what +
+                    "; logs in " + work);
+            }
+            sleep(500);
+        }
+    }
+
+    private void step(final String title)
+    {
+        out.println();
+        out.println("== " + title);
+    }
+
+    private void say(final String text)
+    {
+        out.println("  " + text);
+    }
+
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * How to reach everything while the lab is kept running.
+     */
+    public void printAccess()
+    {
+        step("the lab keeps running (--keep); to look around:");
+        for (final Pod p : pods())
+        {
+            out.println("  pod " + p.namespace() + "/" + p.name() + " (" + p.ip() + " on " + p.node() +
+                "): ip netns exec " + p.netns() + " bash");
+        }
+        for (int i = 0; i < NODES.length; i++)
+        {
+            out.println("  node " + NODES[i] + ": ip netns exec " + NODE_NS[i] + " bin/vrouterctl --socket " +
+                work.resolve(NODES[i] + ".sock") + " vif --list   (also rt, nh, mpls, flow, dropstats, ist vr vrf)");
+        }
+        out.println("  controller: ip netns exec " + CTL + " bin/vrouter-controller get pods -o wide");
+        out.println("  logs: " + work + "; stop with: kill " + ProcessHandle.current().pid() +
+            " (or Ctrl-C), which tears the lab down");
+    }
+
+    /**
+     * Keeps the work directory (logs, state) at {@link #close()}, e.g. after a failure.
+     */
+    public void keepLogs()
+    {
+        keepLogs = true;
+    }
+
+    /**
+     * Stops every process and removes every namespace the lab made, and its work directory unless
+     * {@link #keepLogs()} was called.
+     */
+    @Override
+    public void close()
+    {
+        for (final Process p : processes)
+        {
+            p.destroy();
+        }
+        for (final Process p : processes)
+        {
+            try
+            {
+                if (!p.waitFor(15, TimeUnit.SECONDS))
+                {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        removeLeftovers();
+        if (keepLogs)
+        {
+            out.println("lab: logs kept in " + work);
+        }
+        else if (Files.exists(work))
+        {
+            try (Stream<Path> files = Files.walk(work))
+            {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+            catch (final IOException e)
+            {
+                out.println("lab: cannot remove " + work + ": " + e.getMessage());
+            }
+        }
+    }
+}

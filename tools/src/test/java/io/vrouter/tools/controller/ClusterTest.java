@@ -1,0 +1,149 @@
+package io.vrouter.tools.controller;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClusterTest
+{
+    private static final Path SEED = Path.of("..", "examples", "seed");
+    private static final String POD_NET = "default-domain:k8s-default:k8s-default-pod-network";
+    private static final String RED = "default-domain:k8s-default:RED";
+    private static final String BLUE = "default-domain:k8s-default:k8s-blue-pod-network";
+
+    private static List<Resource> seed(final String file) throws IOException
+    {
+        return Resource.parseAll(Files.readString(SEED.resolve(file)), file);
+    }
+
+    /** The article's order of operations, up to the pods on the custom networks. */
+    static Cluster seedCluster() throws IOException
+    {
+        final Cluster c = new Cluster();
+        c.addNode("node-1");
+        c.addNode("node-2");
+        c.apply(seed("ns-non-isolated.yaml"), "default");
+        c.apply(seed("ns-isolated.yaml"), "default");
+        for (final String ns : List.of("default", "ns-non-isolated", "ns-isolated"))
+        {
+            c.apply(seed("deployment-ubuntu-pod-1.yaml"), ns);
+        }
+        c.apply(seed("nad-blue.yaml"), "default");
+        c.apply(seed("vn-red.yaml"), "default");
+        c.apply(seed("pod-ubuntuapp-red.yaml"), "default");
+        c.apply(seed("pod-ubuntuapp2-blue.yaml"), "default");
+        return c;
+    }
+
+    @Test
+    void allocatesTheArticlesAddresses() throws IOException
+    {
+        final Cluster c = seedCluster();
+        final List<Cluster.Pod> pods = c.pods();
+        assertEquals(5, pods.size());
+        assertEquals("10.47.255.252", pods.get(0).ip());
+        assertEquals(POD_NET, pods.get(0).network());
+        assertEquals("10.47.255.251", pods.get(1).ip());
+        assertEquals(POD_NET, pods.get(1).network());
+        assertEquals("10.47.255.250", pods.get(2).ip(), "the isolated namespace draws on the same pod pool");
+        assertEquals("default-domain:k8s-ns-isolated:k8s-ns-isolated-pod-network", pods.get(2).network());
+        assertEquals("100.0.0.3", c.pod("default", "ubuntuapp").ip());
+        assertEquals(RED, c.pod("default", "ubuntuapp").network());
+        assertEquals("2.0.0.252", c.pod("default", "ubuntuapp2").ip());
+        assertEquals(BLUE, c.pod("default", "ubuntuapp2").network());
+        assertEquals("10.47.255.254", c.network(POD_NET).gateway());
+        assertEquals("10.47.255.253", c.network(POD_NET).dns());
+        assertEquals("100.0.0.1", c.network(RED).gateway());
+        assertEquals("2.0.0.254", c.network(BLUE).gateway());
+        assertEquals(POD_NET + ":k8s-default-pod-network", c.network(POD_NET).routingInstance());
+        assertTrue(pods.get(0).name().startsWith("ubuntu-pod-1-"), pods.get(0).name());
+        assertEquals(List.of("node-1", "node-2", "node-1", "node-2", "node-1"),
+            pods.stream().map(Cluster.Pod::node).toList(), "round robin over the registered nodes");
+        assertEquals(List.of(16, 16, 17, 17, 18), pods.stream().map(Cluster.Pod::label).toList(),
+            "labels per node from 16");
+    }
+
+    @Test
+    void policyConnectsNetworksAndDeletingItDisconnects() throws IOException
+    {
+        final Cluster c = seedCluster();
+        assertEquals(List.of(), List.copyOf(c.connected(RED)));
+        c.apply(seed("policy-red-blue.yaml"), "default");
+        assertEquals(List.of(BLUE), List.copyOf(c.connected(RED)));
+        assertEquals(List.of(RED), List.copyOf(c.connected(BLUE)));
+        assertEquals("pass", c.policies().get(0).rules().get(0).action());
+        assertEquals(RED, c.policies().get(0).rules().get(0).source());
+        c.delete(seed("policy-red-blue.yaml"), "default");
+        assertEquals(List.of(), List.copyOf(c.connected(RED)));
+    }
+
+    @Test
+    void aBadDocumentChangesNothing() throws IOException
+    {
+        final Cluster c = seedCluster();
+        final String before = c.toYaml();
+        final String manifest = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: fine
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: broken
+              annotations:
+                opencontrail.org/network: '{"project": "k8s-default", "name":"NOPE"}'
+            """;
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> c.apply(Resource.parseAll(manifest, "test"), "default"));
+        assertTrue(e.getMessage().contains("pod/broken") && e.getMessage().contains("unknown network"), e.getMessage());
+        assertEquals(before, c.toYaml());
+        assertNull(c.pod("default", "fine"));
+
+        assertThrows(IllegalArgumentException.class, () -> c.delete(seed("vn-red.yaml"), "default"),
+            "RED is in use by ubuntuapp");
+        assertEquals(before, c.toYaml());
+        for (final String bad : new String[] {"kind: Pod", "- a\n- b", "kind: Frob\nmetadata: {name: x}",
+            "kind: VirtualNetwork\nmetadata: {name: x}\nspec: {cidr: 10.0.0.1/24}", "{{{"})
+        {
+            assertThrows(IllegalArgumentException.class, () -> c.apply(Resource.parseAll(bad, "bad"), "default"), bad);
+        }
+        assertEquals(before, c.toYaml());
+    }
+
+    @Test
+    void stateSurvivesARestartAndDeleteReleasesAddresses() throws IOException
+    {
+        final Cluster c = Cluster.fromYaml(seedCluster().toYaml());
+        assertEquals("10.47.255.250", c.pods().get(2).ip());
+        c.delete(seed("deployment-ubuntu-pod-1.yaml"), "ns-non-isolated");
+        c.apply(seed("deployment-ubuntu-pod-1.yaml"), "ns-non-isolated");
+        assertEquals("10.47.255.251", c.pods().get(c.pods().size() - 1).ip(), "the released address is reused");
+        c.delete(seed("ns-isolated.yaml"), "default");
+        assertNull(c.network("default-domain:k8s-ns-isolated:k8s-ns-isolated-pod-network"));
+    }
+
+    @Test
+    void podsWaitForANodeAndHonourNodeName()
+    {
+        final Cluster c = new Cluster();
+        c.apply(Resource.parseAll("kind: Pod\nmetadata: {name: a}\nspec: {nodeName: node-2}\n---\n" +
+            "kind: Pod\nmetadata: {name: b}\n", "t"), "default");
+        assertEquals("", c.pod("default", "a").node());
+        c.addNode("node-1");
+        assertEquals("", c.pod("default", "a").node());
+        assertEquals("node-1", c.pod("default", "b").node());
+        c.addNode("node-2");
+        assertEquals("node-2", c.pod("default", "a").node());
+        assertEquals(16, c.pod("default", "a").label());
+    }
+}

@@ -1,0 +1,191 @@
+package io.vrouter.tools.controller;
+
+import io.vrouter.agent.test.XmppPipe;
+import io.vrouter.agent.xmpp.ChannelMessage;
+import io.vrouter.agent.xmpp.ControllerListener;
+import io.vrouter.agent.xmpp.ControllerSession;
+import io.vrouter.agent.xmpp.NodeSession;
+import io.vrouter.agent.xmpp.RouteEntry;
+import io.vrouter.agent.xmpp.RouteNextHop;
+import io.vrouter.agent.xmpp.XmlElement;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ControllerTest
+{
+    private static final String RED_RI = "default-domain:k8s-default:RED:RED";
+    private static final String BLUE_RI = "default-domain:k8s-default:k8s-blue-pod-network:k8s-blue-pod-network";
+    private static final String BLUE_VN = "default-domain:k8s-default:k8s-blue-pod-network";
+
+    /** A node as the controller sees it: what it was sent, kept like the node's agent would. */
+    private static final class FakeNode implements ControllerListener
+    {
+        final String name;
+        final NodeSession session;
+        final Map<String, Map<String, RouteEntry>> routes = new TreeMap<>();
+        final Map<String, XmlElement> config = new TreeMap<>();
+        final List<String> events = new ArrayList<>();
+
+        FakeNode(final String name)
+        {
+            this.name = name;
+            this.session = new NodeSession(name, this);
+        }
+
+        @Override
+        public void onSessionUp()
+        {
+            events.add("up");
+            session.endOfRib();
+        }
+
+        @Override
+        public void onSessionDown()
+        {
+            events.add("down");
+        }
+
+        @Override
+        public void onRoutes(final ChannelMessage.RouteUpdate update)
+        {
+            final Map<String, RouteEntry> t = routes.computeIfAbsent(update.instance(), k -> new TreeMap<>());
+            update.items().forEach(e -> t.put(e.prefix(), e));
+            update.retracts().forEach(t::remove);
+        }
+
+        @Override
+        public void onConfig(final ChannelMessage.Config c)
+        {
+            for (final XmlElement n : c.nodes())
+            {
+                final String key = n.attribute("type") + "/" + n.childText("name");
+                if (c.delete())
+                {
+                    config.remove(key);
+                }
+                else
+                {
+                    config.put(key, n);
+                }
+            }
+        }
+
+        @Override
+        public void onEndOfRib()
+        {
+            events.add("eor");
+        }
+
+        /** Publishes the route of each of its pods, as the node agent does once the port is up. */
+        void publishPods()
+        {
+            for (final XmlElement vmi : config.values())
+            {
+                if (vmi.attribute("type").equals(ConfigSchema.INTERFACE))
+                {
+                    final String instance = vmi.childText("routing-instance");
+                    session.subscribe(instance, 1);
+                    final String ip = vmi.childText("ip");
+                    session.publish(instance, new RouteEntry(1, 1, ip.substring(0, ip.indexOf('/')) + "/32",
+                        List.of(new RouteNextHop(1, name.equals("node-1") ? "192.168.1.11" : "192.168.1.12", "",
+                            Integer.parseInt(vmi.childText("label")), List.of("udp"),
+                            vmi.childText("virtual-network"))), 0, 200), false);
+                }
+            }
+            session.endOfRib();
+        }
+    }
+
+    private static List<Resource> seed(final String file) throws IOException
+    {
+        return Resource.parseAll(Files.readString(Path.of("..", "examples", "seed", file)), file);
+    }
+
+    @Test
+    void reflectsRoutesAndLeaksThemOnlyWhileAPolicyConnectsTheNetworks() throws IOException
+    {
+        final Path state = Files.createTempFile("controller", ".yaml");
+        try
+        {
+            final Controller controller = new Controller(new Cluster(), state);
+            final FakeNode n1 = new FakeNode("node-1");
+            final FakeNode n2 = new FakeNode("node-2");
+            final XmppPipe p1 = new XmppPipe(n1.session, new ControllerSession(controller));
+            final XmppPipe p2 = new XmppPipe(n2.session, new ControllerSession(controller));
+            p1.pump();
+            p2.pump();
+            controller.apply(seed("nad-blue.yaml"), "default");
+            controller.apply(seed("vn-red.yaml"), "default");
+            controller.apply(seed("pod-ubuntuapp-red.yaml"), "default");
+            controller.apply(seed("pod-ubuntuapp2-blue.yaml"), "default");
+            p1.pump();
+            p2.pump();
+            assertTrue(n1.config.containsKey("virtual-machine-interface/default:ubuntuapp"), n1.config.keySet(
+                ).toString());
+            assertTrue(n2.config.containsKey("virtual-machine-interface/default:ubuntuapp2"), n2.config.keySet(
+                ).toString());
+            assertFalse(n1.config.containsKey("virtual-network/" + BLUE_VN),
+                "node-1 has no blue pod and no policy yet");
+
+            n1.publishPods();
+            n2.publishPods();
+            p1.pump();
+            p2.pump();
+            p1.pump();
+            assertEquals(List.of("100.0.0.3/32"), List.copyOf(n1.routes.get(RED_RI).keySet()));
+            assertEquals(List.of("2.0.0.252/32"), List.copyOf(n2.routes.get(BLUE_RI).keySet()));
+            assertEquals(List.of("up", "eor", "eor"), n1.events, "one end-of-RIB answered per end-of-RIB sent");
+
+            controller.apply(seed("policy-red-blue.yaml"), "default");
+            p1.pump();
+            p2.pump();
+            final RouteEntry leaked = n1.routes.get(RED_RI).get("2.0.0.252/32");
+            assertEquals(new RouteNextHop(1, "192.168.1.12", "", 16, List.of("udp"), BLUE_VN), leaked.nextHops().get(0),
+                "same next hop, label and encapsulation, origin network kept");
+            assertTrue(n2.routes.get(BLUE_RI).containsKey("100.0.0.3/32"));
+            assertTrue(n1.config.containsKey("network-policy/default:red-blue"));
+            assertTrue(n1.config.containsKey("virtual-network/" + BLUE_VN));
+            assertTrue(controller.pods().contains("ubuntuapp2   1/1     Running   2.0.0.252"), controller.pods());
+
+            controller.delete(seed("policy-red-blue.yaml"), "default");
+            p1.pump();
+            p2.pump();
+            assertFalse(n1.routes.get(RED_RI).containsKey("2.0.0.252/32"), "withdrawn with the policy");
+            assertFalse(n2.routes.get(BLUE_RI).containsKey("100.0.0.3/32"));
+            assertFalse(n1.config.containsKey("network-policy/default:red-blue"));
+
+            p2.second().close();
+            p1.pump();
+            assertTrue(controller.pods().contains("ubuntuapp2   0/1     Unknown"), controller.pods());
+            assertTrue(Files.readString(state).contains("ubuntuapp2"), "state saved");
+        }
+        finally
+        {
+            Files.deleteIfExists(state);
+        }
+    }
+
+    @Test
+    void subscribeToAnUnknownInstanceIsRefusedAndChangesNothing()
+    {
+        final Controller controller = new Controller(new Cluster(), null);
+        final FakeNode n1 = new FakeNode("node-1");
+        final XmppPipe p1 = new XmppPipe(n1.session, new ControllerSession(controller));
+        p1.pump();
+        n1.session.subscribe("default-domain:nope:nope:nope", 3);
+        p1.pump();
+        assertTrue(p1.first().isActive(), "an error answer, not a closed session");
+        assertEquals(Map.of(), controller.routes("default-domain:nope:nope:nope"));
+    }
+}

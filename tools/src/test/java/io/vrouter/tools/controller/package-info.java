@@ -1,0 +1,4 @@
+/**
+ * Tests of the reference controller's model.
+ */
+package io.vrouter.tools.controller;

@@ -1,0 +1,113 @@
+package io.vrouter.tools.lab;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The lab's scenario end to end: a controller and two vrouterd processes in network namespaces, the
+ * seed's manifests, real pings. Then a controller restart under a continuous ping (no loss for
+ * routes that did not change) and a node restart (its pods come back with the same addresses).
+ * Needs root; in CI ({@code CI=true}) a missing prerequisite fails the test instead of skipping it.
+ */
+class LabEndToEndTest
+{
+    private static boolean root()
+    {
+        return Shell.run("id", "-u").output().trim().equals("0");
+    }
+
+    @Test
+    void theSeedScenarioThenAControllerRestartUnderPingThenANodeRestart() throws Exception
+    {
+        final boolean ci = "true".equals(System.getenv("CI"));
+        final boolean ready = root() && Shell.run("which", "ping").ok() && Shell.run("which", "nsenter").ok();
+        if (!ready)
+        {
+            final String why = "LabEndToEndTest needs root, ping and nsenter (iputils-ping, util-linux)";
+            if (ci)
+            {
+                throw new AssertionError(why + ": not available in CI");
+            }
+            System.err.println("SKIPPED LOUDLY: " + why);
+            Assumptions.abort(why);
+        }
+        final Path home = Path.of("..").toAbsolutePath().normalize();
+        final Path work = Files.createTempDirectory("vrouter-lab-test");
+        final ByteArrayOutputStream transcript = new ByteArrayOutputStream();
+        final PrintStream out = new PrintStream(new TeeStream(transcript, System.out), true, StandardCharsets.UTF_8);
+        final Lab lab = new Lab(home, work, out);
+        boolean passed = false;
+        try
+        {
+            lab.up();
+            final int failures = lab.runScenario();
+            final String text = transcript.toString(StandardCharsets.UTF_8);
+            assertEquals(0, failures, "every expectation of the scenario");
+            assertEquals(16, lab.checks().size(), "5 addresses, 10 pings (steps 2-6), the leaked route");
+            assertTrue(text.contains("NAMESPACE") && text.contains("10.47.255.252"), "get pods -o wide printed");
+            assertTrue(text.contains("| name ") && text.contains("default-domain:k8s-default:RED:RED"),
+                "ist vr vrf printed");
+
+            final Lab.Pod a = lab.pod("default", "ubuntu-pod-1");
+            final Lab.Pod b = lab.pod("ns-non-isolated", "ubuntu-pod-1");
+            final Process ping = lab.backgroundPing(a, b, 150);
+            Thread.sleep(3000);
+            lab.restartController();
+            Thread.sleep(3000);
+            assertEquals(0, lab.pingLoss(ping), "a ping across a controller restart loses nothing");
+
+            final Lab.Pod c = lab.pod("default", "ubuntuapp2");
+            lab.restartNode(1);
+            assertEquals("2.0.0.252", lab.pod("default", "ubuntuapp2").ip(), "same address after the node restart");
+            assertEquals(c.netns(), lab.pod("default", "ubuntuapp2").netns());
+            assertTrue(lab.reachable(a, b), "cross-node traffic works again after the node restart");
+            passed = true;
+        }
+        finally
+        {
+            if (!passed)
+            {
+                lab.keepLogs();
+            }
+            lab.close();
+            final String leftovers = Shell.run("ip", "netns", "list").output();
+            assertTrue(leftovers.lines().noneMatch(l -> l.startsWith("vrl-")), "lab namespaces removed: " + leftovers);
+        }
+    }
+
+    /** Writes to two streams. */
+    private static final class TeeStream extends java.io.OutputStream
+    {
+        private final java.io.OutputStream a;
+        private final java.io.OutputStream b;
+
+        TeeStream(final java.io.OutputStream a, final java.io.OutputStream b)
+        {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(final int x) throws java.io.IOException
+        {
+            a.write(x);
+            b.write(x);
+        }
+
+        @Override
+        public void write(final byte[] buf, final int off, final int len) throws java.io.IOException
+        {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+    }
+}

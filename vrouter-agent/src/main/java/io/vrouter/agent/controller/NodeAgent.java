@@ -1,0 +1,610 @@
+package io.vrouter.agent.controller;
+
+import io.vrouter.agent.api.NodeService;
+import io.vrouter.agent.api.PortSpec;
+import io.vrouter.agent.api.VrfName;
+import io.vrouter.agent.xmpp.ChannelMessage;
+import io.vrouter.agent.xmpp.ControllerListener;
+import io.vrouter.agent.xmpp.NodeSession;
+import io.vrouter.agent.xmpp.RouteEntry;
+import io.vrouter.agent.xmpp.RouteNextHop;
+import io.vrouter.agent.xmpp.XmlElement;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.iface.VifType;
+import io.vrouter.core.nh.NextHopFlags;
+import io.vrouter.core.nh.NextHopType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The node's agent for the controller channel (Contrail's vrouter-agent, reduced to what the lab
+ * needs): virtual networks become VRFs, pod interfaces become ports with an interface next hop, an
+ * MPLS label and a /32 route that the node publishes; routes from the controller become tunnel
+ * next hops (MPLSoUDP to the hosting node) or, for the node's own pods seen through a leak, the
+ * pod's interface next hop; several next hops become an ECMP composite.
+ * <p>
+ * Overview: everything runs on the controller client's event loop, one event at a time. Routes
+ * learned from the controller are marked stale when the session goes down and kept in the
+ * forwarder, so forwarding continues headless (reference §4.6); after the next session's end-of-RIB
+ * whatever was not refreshed is removed. Every route installed carries the ARP-proxy flag, so a pod
+ * resolving an on-link address gets the gateway MAC for destinations that have a route and no
+ * answer for the others, which is how an isolated network stays unreachable.
+ */
+public final class NodeAgent implements ControllerListener
+{
+    /** Route label flag: the route carries a label. */
+    static final int LABEL_VALID = 0x1;
+    /** Route label flag: answer ARP for the address with the gateway MAC. */
+    static final int ARP_PROXY = 0x2;
+    private static final byte[] GATEWAY_MAC = {0x00, 0x00, 0x5e, 0x00, 0x01, 0x00};
+    private static final String VN = "virtual-network";
+    private static final String VMI = "virtual-machine-interface";
+    private static final String POLICY = "network-policy";
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+
+    private record Network(String fqName, String instance, int vrf, String gateway, String dns, int l2Receive)
+    {
+    }
+
+    private record Port(String name, XmlElement config, String instance, String network, int vrf, String ip,
+        int label, int vif, int nh)
+    {
+    }
+
+    private final NodeService node;
+    private final String routerId;
+    private final String fabricName;
+    private final int fabricVif;
+    private final int podMtu;
+    private final PodNamespaces namespaces;
+    private final Supplier<NodeSession> session;
+    private final Map<String, Network> networks = new LinkedHashMap<>();
+    private final Map<String, Port> ports = new LinkedHashMap<>();
+    private final Map<String, XmlElement> policies = new LinkedHashMap<>();
+    private final Map<String, Integer> tunnels = new HashMap<>();
+    private final Map<String, Integer> composites = new HashMap<>();
+    private final Map<Integer, Map<String, Boolean>> learned = new HashMap<>();
+    private int nextVrf = 1;
+    private int nextNh;
+    private int receiveNh = -1;
+
+    /**
+     * An agent.
+     *
+     * @param node       the node it programs.
+     * @param routerId   the node's fabric address, the next hop it publishes.
+     * @param fabricName the fabric interface's name.
+     * @param fabricVif  the fabric interface, the tunnels' outgoing interface.
+     * @param firstNhId  the first next-hop id it may use (ids below are the daemon's).
+     * @param podMtu     MTU of pod interfaces.
+     * @param namespaces creates pods' network namespaces.
+     * @param session    the current controller session, or null while down.
+     */
+    public NodeAgent(
+        final NodeService node,
+        final String routerId,
+        final String fabricName,
+        final int fabricVif,
+        final int firstNhId,
+        final int podMtu,
+        final PodNamespaces namespaces,
+        final Supplier<NodeSession> session)
+    {
+        this.node = node;
+        this.routerId = routerId;
+        this.fabricName = fabricName;
+        this.fabricVif = fabricVif;
+        this.nextNh = firstNhId;
+        this.podMtu = podMtu;
+        this.namespaces = namespaces;
+        this.session = session;
+    }
+
+    /**
+     * Programs what the node needs before any network: the fabric interface, a receive next hop and
+     * the route for the node's own address in the fabric VRF (so tunnel packets to it are decapsulated).
+     */
+    public void start()
+    {
+        program(new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx", fabricVif)
+            .put("vifr_type", VifType.PHYSICAL).put("vifr_name", fabricName).put("vifr_vrf", 0)
+            .put("vifr_mac", new byte[] {0x02, 0, 0, 0, (byte)0xfa, 0}).put("vifr_mtu", 1500).put("vifr_transport", 0));
+        receiveNh = nextNh++;
+        program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", receiveNh)
+            .put("nhr_type", NextHopType.RECEIVE).put("nhr_vrf", 0).put("nhr_flags", NextHopFlags.VALID));
+        addRoute(0, routerId + "/32", receiveNh, 0, 0);
+    }
+
+    // ------------------------------------------------------------------------------------------ session
+
+    @Override
+    public void onSessionUp()
+    {
+        final NodeSession s = session.get();
+        learned.values().forEach(routes -> routes.replaceAll((prefix, stale) -> true));
+        for (final Network n : networks.values())
+        {
+            s.subscribe(n.instance(), n.vrf());
+        }
+        for (final Port p : ports.values())
+        {
+            publish(s, p, false);
+        }
+        s.endOfRib();
+    }
+
+    @Override
+    public void onSessionDown()
+    {
+        learned.values().forEach(routes -> routes.replaceAll((prefix, stale) -> true));
+        LOG.warn("controller session down: forwarding on the last state ({} learned routes kept, marked stale)",
+            learned.values().stream().mapToInt(Map::size).sum());
+    }
+
+    @Override
+    public void onEndOfRib()
+    {
+        int swept = 0;
+        for (final Map.Entry<Integer, Map<String, Boolean>> vrf : learned.entrySet())
+        {
+            for (final String prefix : List.copyOf(vrf.getValue().keySet()))
+            {
+                if (vrf.getValue().get(prefix))
+                {
+                    deleteRoute(vrf.getKey(), prefix);
+                    vrf.getValue().remove(prefix);
+                    swept++;
+                }
+            }
+        }
+        LOG.info("end of RIB from the controller: {} stale routes swept", swept);
+    }
+
+    // ------------------------------------------------------------------------------------------ config
+
+    @Override
+    public void onConfig(final ChannelMessage.Config config)
+    {
+        final List<XmlElement> ordered = new ArrayList<>(config.nodes());
+        // Networks before interfaces on update; interfaces before networks on delete.
+        ordered.sort((a, b) -> Integer.compare(rank(a, config.delete()), rank(b, config.delete())));
+        for (final XmlElement n : ordered)
+        {
+            try
+            {
+                if (config.delete())
+                {
+                    deleteConfig(n);
+                }
+                else
+                {
+                    updateConfig(n);
+                }
+            }
+            catch (final RuntimeException e)
+            {
+                LOG.error("cannot apply {} {}: {}", n.attribute("type"), n.childText("name"), e.getMessage());
+            }
+        }
+    }
+
+    private static int rank(final XmlElement n, final boolean delete)
+    {
+        final int r = switch (n.attribute("type"))
+        {
+            case VN -> 0;
+            case POLICY -> 1;
+            default -> 2;
+        };
+        return delete ? -r : r;
+    }
+
+    private void updateConfig(final XmlElement n)
+    {
+        final String name = n.childText("name");
+        switch (n.attribute("type"))
+        {
+            case VN ->
+            {
+                if (networks.containsKey(name))
+                {
+                    return;
+                }
+                final int vrf = nextVrf++;
+                final int l2 = nextNh++;
+                program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", l2)
+                        .put("nhr_type", NextHopType.L2_RECEIVE).put("nhr_vrf", vrf).put("nhr_flags",
+                            NextHopFlags.VALID),
+                    new SandeshObject("vr_route_req").put("h_op", 0).put("rtr_family", 7).put("rtr_vrf_id", vrf)
+                        .put("rtr_mac", GATEWAY_MAC).put("rtr_nh_id", l2));
+                final Network net = new Network(name, required(n, "routing-instance"), vrf,
+                    required(n, "gateway"), required(n, "dns"), l2);
+                networks.put(name, net);
+                node.nameVrf(vrf, new VrfName(net.instance(), name, Integer.parseInt(required(n, "network-id"))));
+                addRoute(net.vrf(), net.gateway() + "/32", receiveNh, ARP_PROXY, 0);
+                addRoute(net.vrf(), net.dns() + "/32", receiveNh, ARP_PROXY, 0);
+                final NodeSession s = session.get();
+                if (s != null)
+                {
+                    s.subscribe(net.instance(), net.vrf());
+                }
+                LOG.info("network {} is VRF {}", name, net.vrf());
+            }
+            case VMI ->
+            {
+                final Port existing = ports.get(name);
+                if (existing != null)
+                {
+                    if (existing.config().equals(n))
+                    {
+                        return;
+                    }
+                    removePort(existing);
+                }
+                addPort(name, n);
+            }
+            case POLICY -> policies.put(name, n);
+            default -> LOG.warn("ignoring config of unknown type {}", n.attribute("type"));
+        }
+    }
+
+    private void deleteConfig(final XmlElement n)
+    {
+        final String name = n.childText("name");
+        switch (n.attribute("type"))
+        {
+            case VN ->
+            {
+                final Network net = networks.remove(name);
+                if (net == null)
+                {
+                    return;
+                }
+                node.nameVrf(net.vrf(), null);
+                final Map<String, Boolean> routes = learned.remove(net.vrf());
+                if (routes != null)
+                {
+                    routes.keySet().forEach(prefix -> deleteRoute(net.vrf(), prefix));
+                }
+                deleteRoute(net.vrf(), net.gateway() + "/32");
+                deleteRoute(net.vrf(), net.dns() + "/32");
+                node.program(List.of(new SandeshObject("vr_route_req").put("h_op", 2).put("rtr_family", 7)
+                        .put("rtr_vrf_id", net.vrf()).put("rtr_mac", GATEWAY_MAC),
+                    new SandeshObject("vr_nexthop_req").put("h_op", 2).put("nhr_id", net.l2Receive())));
+                final NodeSession s = session.get();
+                if (s != null)
+                {
+                    s.unsubscribe(net.instance());
+                }
+            }
+            case VMI ->
+            {
+                final Port p = ports.get(name);
+                if (p != null)
+                {
+                    removePort(p);
+                }
+            }
+            case POLICY -> policies.remove(name);
+            default -> LOG.warn("ignoring config delete of unknown type {}", n.attribute("type"));
+        }
+    }
+
+    private void addPort(final String name, final XmlElement n)
+    {
+        final String vnName = required(n, "virtual-network");
+        final Network net = networks.get(vnName);
+        if (net == null)
+        {
+            throw new IllegalStateException("interface " + name + " names network " + vnName + ", not configured");
+        }
+        final String cidr = required(n, "ip");
+        final String ip = cidr.substring(0, cidr.indexOf('/'));
+        final int label = Integer.parseInt(required(n, "label"));
+        final String netns = required(n, "netns");
+        final String mac = required(n, "mac");
+        namespaces.ensure(netns);
+        final Response added = node.addPort(new PortSpec(required(n, "host-ifname"), netns, "eth0", mac,
+            List.of(cidr), required(n, "gateway"), net.vrf(), podMtu, -1, 0));
+        if (added.code() < 0)
+        {
+            namespaces.remove(netns);
+            throw new IllegalStateException("port add refused: " + added.code() + " " + added.message());
+        }
+        final int vif = (int)(long)(Long)added.objects().get(0).get("vifr_idx");
+        final int nh = nextNh++;
+        final byte[] encap = new byte[14];
+        System.arraycopy(macBytes(mac), 0, encap, 0, 6);
+        System.arraycopy(GATEWAY_MAC, 0, encap, 6, 6);
+        encap[12] = 0x08;
+        program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", nh)
+                .put("nhr_type", NextHopType.ENCAP).put("nhr_family", 2).put("nhr_vrf", net.vrf())
+                .put("nhr_flags", NextHopFlags.VALID).put("nhr_encap_oif_id", new long[] {vif}).put("nhr_encap", encap),
+            new SandeshObject("vr_mpls_req").put("h_op", 0).put("mr_label", label).put("mr_nhid", nh));
+        addRoute(net.vrf(), ip + "/32", nh, ARP_PROXY, 0);
+        final Port port = new Port(name, n, net.instance(), vnName, net.vrf(), ip, label, vif, nh);
+        ports.put(name, port);
+        final NodeSession s = session.get();
+        if (s != null)
+        {
+            publish(s, port, false);
+        }
+        LOG.info("pod interface {} ({}) is vif {} in VRF {}, label {}", name, ip, vif, net.vrf(), label);
+    }
+
+    private void removePort(final Port p)
+    {
+        final NodeSession s = session.get();
+        if (s != null)
+        {
+            publish(s, p, true);
+        }
+        ports.remove(p.name());
+        deleteRoute(p.vrf(), p.ip() + "/32");
+        program(new SandeshObject("vr_mpls_req").put("h_op", 2).put("mr_label", p.label()));
+        final Response r = node.deletePort(required(p.config(), "host-ifname"));
+        if (r.code() < 0)
+        {
+            LOG.warn("port delete of {}: {} {}", p.name(), r.code(), r.message());
+        }
+        program(new SandeshObject("vr_nexthop_req").put("h_op", 2).put("nhr_id", p.nh()));
+        namespaces.remove(required(p.config(), "netns"));
+    }
+
+    private void publish(final NodeSession s, final Port p, final boolean withdraw)
+    {
+        s.publish(p.instance(), new RouteEntry(1, 1, p.ip() + "/32", List.of(
+            new RouteNextHop(1, routerId, "", p.label(), List.of("udp"), p.network())), 0, 200), withdraw);
+    }
+
+    // ------------------------------------------------------------------------------------------ routes
+
+    @Override
+    public void onRoutes(final ChannelMessage.RouteUpdate update)
+    {
+        final Network net = networks.values().stream().filter(n -> n.instance().equals(update.instance()))
+            .findFirst().orElse(null);
+        if (net == null)
+        {
+            LOG.warn("routes for {}, which this node has no network for: ignored", update.instance());
+            return;
+        }
+        final Map<String, Boolean> routes = learned.computeIfAbsent(net.vrf(), k -> new HashMap<>());
+        final List<SandeshObject> batch = new ArrayList<>(update.items().size());
+        final List<String> prefixes = new ArrayList<>(update.items().size());
+        for (final RouteEntry e : update.items())
+        {
+            if (isOwn(net, e))
+            {
+                continue;
+            }
+            try
+            {
+                batch.add(install(net.vrf(), e));
+                prefixes.add(e.prefix());
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.error("cannot install {} in VRF {}: {}", e.prefix(), net.vrf(), ex.getMessage());
+            }
+        }
+        final List<Response> responses = batch.isEmpty() ? List.of() : node.program(batch);
+        for (int i = 0; i < responses.size(); i++)
+        {
+            if (responses.get(i).code() < 0)
+            {
+                LOG.error("cannot install {} in VRF {}: {} {}", prefixes.get(i), net.vrf(), responses.get(i).code(),
+                    responses.get(i).message());
+            }
+            else
+            {
+                routes.put(prefixes.get(i), false);
+            }
+        }
+        for (final String prefix : update.retracts())
+        {
+            if (routes.remove(prefix) != null)
+            {
+                deleteRoute(net.vrf(), prefix);
+            }
+        }
+    }
+
+    /** A route for one of this node's pods in its own network: installed locally already. */
+    private boolean isOwn(final Network net, final RouteEntry e)
+    {
+        return ports.values().stream().anyMatch(p -> p.vrf() == net.vrf() && (p.ip() + "/32").equals(e.prefix()));
+    }
+
+    private SandeshObject install(final int vrf, final RouteEntry e)
+    {
+        final List<RouteNextHop> hops = e.nextHops();
+        if (hops.size() == 1)
+        {
+            final RouteNextHop hop = hops.get(0);
+            if (hop.address().equals(routerId))
+            {
+                return routeAdd(vrf, e.prefix(), localNh(hop.label()), ARP_PROXY, 0);
+            }
+            return routeAdd(vrf, e.prefix(), tunnel(hop.address()), LABEL_VALID | ARP_PROXY, hop.label());
+        }
+        final long[] members = new long[hops.size()];
+        final long[] labels = new long[hops.size()];
+        final StringBuilder key = new StringBuilder();
+        for (int i = 0; i < hops.size(); i++)
+        {
+            final RouteNextHop hop = hops.get(i);
+            members[i] = hop.address().equals(routerId) ? localNh(hop.label()) : tunnel(hop.address());
+            labels[i] = hop.label();
+            key.append(members[i]).append('/').append(labels[i]).append(',');
+        }
+        final Integer existing = composites.get(vrf + ":" + key);
+        final int nh;
+        if (existing != null)
+        {
+            nh = existing;
+        }
+        else
+        {
+            nh = nextNh++;
+            program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", nh)
+                .put("nhr_type", NextHopType.COMPOSITE).put("nhr_family", 2).put("nhr_vrf", vrf)
+                .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.COMPOSITE_ECMP)
+                .put("nhr_nh_list", members).put("nhr_label_list", labels));
+            composites.put(vrf + ":" + key, nh);
+        }
+        return routeAdd(vrf, e.prefix(), nh, ARP_PROXY, 0);
+    }
+
+    private int localNh(final int label)
+    {
+        return ports.values().stream().filter(p -> p.label() == label).findFirst()
+            .orElseThrow(() -> new IllegalStateException("route via this node with label " + label +
+                ", which no local pod has"))
+            .nh();
+    }
+
+    private int tunnel(final String remote)
+    {
+        final Integer existing = tunnels.get(remote);
+        if (existing != null)
+        {
+            return existing;
+        }
+        final int nh = nextNh++;
+        final byte[] outer = {0x02, 0, 0, 0, (byte)0xfb, 0, 0x02, 0, 0, 0, (byte)0xfa, 0, 0x08, 0};
+        program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", nh)
+            .put("nhr_type", NextHopType.TUNNEL).put("nhr_family", 2).put("nhr_vrf", 0)
+            .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS)
+            .put("nhr_encap_oif_id", new long[] {fabricVif}).put("nhr_encap", outer)
+            .put("nhr_tun_sip", littleEndian(routerId)).put("nhr_tun_dip", littleEndian(remote)));
+        tunnels.put(remote, nh);
+        LOG.info("tunnel next hop {} to {}", nh, remote);
+        return nh;
+    }
+
+    private void addRoute(final int vrf, final String prefix, final int nh, final int flags, final int label)
+    {
+        program(routeAdd(vrf, prefix, nh, flags, label));
+    }
+
+    private static SandeshObject routeAdd(final int vrf, final String prefix, final int nh, final int flags,
+        final int label)
+    {
+        final SandeshObject r = route(vrf, prefix).put("h_op", 0).put("rtr_nh_id", nh).put("rtr_label_flags", flags);
+        if ((flags & LABEL_VALID) != 0)
+        {
+            r.put("rtr_label", label);
+        }
+        return r;
+    }
+
+    private void deleteRoute(final int vrf, final String prefix)
+    {
+        final Response r = node.program(List.of(route(vrf, prefix).put("h_op", 2))).get(0);
+        if (r.code() < 0 && r.code() != -2)
+        {
+            LOG.warn("route delete {} in VRF {}: {} {}", prefix, vrf, r.code(), r.message());
+        }
+    }
+
+    private static SandeshObject route(final int vrf, final String prefix)
+    {
+        final int slash = prefix.indexOf('/');
+        return new SandeshObject("vr_route_req").put("rtr_family", 2).put("rtr_vrf_id", vrf)
+            .put("rtr_prefix", addressBytes(prefix.substring(0, slash)))
+            .put("rtr_prefix_len", Integer.parseInt(prefix.substring(slash + 1)));
+    }
+
+    private void program(final SandeshObject... requests)
+    {
+        final List<Response> responses = node.program(List.of(requests));
+        for (int i = 0; i < responses.size(); i++)
+        {
+            if (responses.get(i).code() < 0)
+            {
+                throw new IllegalStateException(requests[i].type() + " refused: " + responses.get(i).code() + " " +
+                    responses.get(i).message());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private static String required(final XmlElement n, final String field)
+    {
+        final String v = n.childText(field);
+        if (v == null || v.isEmpty())
+        {
+            throw new IllegalStateException(n.attribute("type") + " " + n.childText("name") + " without " + field);
+        }
+        return v;
+    }
+
+    private static byte[] addressBytes(final String ip)
+    {
+        final String[] parts = ip.split("\\.");
+        if (parts.length != 4)
+        {
+            throw new IllegalStateException("'" + ip + "' is not an IPv4 address");
+        }
+        final byte[] out = new byte[4];
+        for (int i = 0; i < 4; i++)
+        {
+            out[i] = (byte)Integer.parseInt(parts[i]);
+        }
+        return out;
+    }
+
+    /** Contrail's u32 address fields: the network-order bytes read as a little-endian integer. */
+    private static long littleEndian(final String ip)
+    {
+        final byte[] b = addressBytes(ip);
+        return (b[0] & 0xFFL) | (b[1] & 0xFFL) << 8 | (b[2] & 0xFFL) << 16 | (b[3] & 0xFFL) << 24;
+    }
+
+    private static byte[] macBytes(final String mac)
+    {
+        final String[] parts = mac.split(":");
+        if (parts.length != 6)
+        {
+            throw new IllegalStateException("'" + mac + "' is not a MAC address");
+        }
+        final byte[] out = new byte[6];
+        for (int i = 0; i < 6; i++)
+        {
+            out[i] = (byte)Integer.parseInt(parts[i], 16);
+        }
+        return out;
+    }
+
+    /**
+     * The VRF of a routing instance, for views.
+     *
+     * @param instance the instance.
+     * @return the VRF, or -1.
+     */
+    public int vrfOf(final String instance)
+    {
+        return networks.values().stream().filter(n -> n.instance().equals(instance)).mapToInt(Network::vrf)
+            .findFirst().orElse(-1);
+    }
+
+    /**
+     * Policies received, for the flow policy.
+     *
+     * @return name → policy element.
+     */
+    public Map<String, XmlElement> policies()
+    {
+        return Map.copyOf(policies);
+    }
+}

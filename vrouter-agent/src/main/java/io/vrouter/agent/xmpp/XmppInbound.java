@@ -1,0 +1,33 @@
+package io.vrouter.agent.xmpp;
+
+/**
+ * What the {@link XmppFramer} hands up the pipeline: the peer's stream header, each complete
+ * stanza, and the end of the stream.
+ */
+public sealed interface XmppInbound
+{
+    /**
+     * The peer opened its stream.
+     *
+     * @param header the {@code stream:stream} tag with its attributes ({@code from}, {@code to}, {@code id}).
+     */
+    record StreamOpen(XmlElement header) implements XmppInbound
+    {
+    }
+
+    /**
+     * One complete top-level element inside the stream ({@code iq}, {@code message}, ...).
+     *
+     * @param element the stanza.
+     */
+    record Stanza(XmlElement element) implements XmppInbound
+    {
+    }
+
+    /**
+     * The peer closed its stream ({@code </stream:stream>}).
+     */
+    record StreamClose() implements XmppInbound
+    {
+    }
+}

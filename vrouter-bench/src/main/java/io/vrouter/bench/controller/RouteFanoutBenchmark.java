@@ -1,0 +1,328 @@
+package io.vrouter.bench.controller;
+
+import io.vrouter.agent.api.NodeService;
+import io.vrouter.agent.api.PortSpec;
+import io.vrouter.agent.controller.NodeAgent;
+import io.vrouter.agent.controller.PodNamespaces;
+import io.vrouter.agent.xmpp.ChannelMessage;
+import io.vrouter.agent.xmpp.ControllerClient;
+import io.vrouter.agent.xmpp.ControllerListener;
+import io.vrouter.agent.xmpp.NodeSession;
+import io.vrouter.agent.xmpp.RouteEntry;
+import io.vrouter.agent.xmpp.RouteNextHop;
+import io.vrouter.core.VRouter;
+import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.control.Response;
+import io.vrouter.core.control.SandeshObject;
+import io.vrouter.tools.controller.Cluster;
+import io.vrouter.tools.controller.Controller;
+import io.vrouter.tools.controller.ControllerServer;
+import io.vrouter.tools.controller.Resource;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Route programming from the controller (issue 5's benchmark): a node publishes N routes in one
+ * routing instance over a real XMPP session (loopback TCP); the controller reflects them to the two
+ * other nodes subscribed to the instance, whose agents install them (tunnel next hop, label) into
+ * real in-process forwarders. One operation = from the first publish until both FIBs hold all N
+ * routes. The baseline in the same run is the same N routes programmed straight into one forwarder
+ * ({@code VRouter.program}, no channel), the floor the channel adds to.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 5)
+@Fork(1)
+public class RouteFanoutBenchmark
+{
+    private static final String INSTANCE = "default-domain:k8s-default:bench:bench";
+
+    /** A controller, two node agents with forwarders and a publishing node, over loopback TCP. */
+    @State(Scope.Benchmark)
+    public static class Fanout
+    {
+        @Param({"100000"})
+        int routes;
+
+        private Controller controller;
+        private ControllerServer server;
+        private final List<ControllerClient> clients = new ArrayList<>();
+        private final List<CountingNode> nodes = new ArrayList<>();
+        private NodeSession publisher;
+        private List<RouteEntry> entries;
+
+        /** A forwarder behind a NodeService that counts route adds. */
+        static final class CountingNode implements NodeService
+        {
+            final VRouter vrouter = new VRouter(VRouterConfig.defaults());
+            final AtomicLong routeAdds = new AtomicLong();
+            private int nextVif = 1;
+
+            @Override
+            public synchronized List<Response> program(final List<SandeshObject> requests)
+            {
+                final List<Response> out = new ArrayList<>(requests.size());
+                for (final SandeshObject r : requests)
+                {
+                    final Response response = vrouter.program(r);
+                    if (response.code() == 0 && r.type().equals("vr_route_req") && r.get("h_op").equals(0L))
+                    {
+                        routeAdds.incrementAndGet();
+                    }
+                    out.add(response);
+                }
+                return out;
+            }
+
+            @Override
+            public synchronized Response addPort(final PortSpec spec)
+            {
+                final SandeshObject vif = new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx",
+                    nextVif++)
+                    .put("vifr_type", 3).put("vifr_name", spec.name()).put("vifr_vrf", spec.vrf())
+                    .put("vifr_mac", new byte[] {0, 0, 0x5e, 0, 1, 0});
+                final Response r = vrouter.program(vif);
+                return r.code() < 0 ? r : new Response(0, "", List.of(vif));
+            }
+
+            @Override
+            public Response deletePort(final String name)
+            {
+                return Response.ok();
+            }
+
+            @Override
+            public List<PortSpec> ports()
+            {
+                return List.of();
+            }
+
+            @Override
+            public VRouter vrouter()
+            {
+                return vrouter;
+            }
+        }
+
+        /** Subscribes once the controller has configured the network, then signals. */
+        private static final class Publisher implements ControllerListener
+        {
+            final AtomicReference<ControllerClient> client = new AtomicReference<>();
+            final CountDownLatch subscribed = new CountDownLatch(1);
+
+            @Override
+            public void onSessionUp()
+            {
+                client.get().session().endOfRib();
+            }
+
+            @Override
+            public void onSessionDown()
+            {
+            }
+
+            @Override
+            public void onRoutes(final ChannelMessage.RouteUpdate update)
+            {
+            }
+
+            @Override
+            public void onConfig(final ChannelMessage.Config config)
+            {
+                if (!config.delete() && config.nodes().stream().anyMatch(n -> "virtual-network".equals(n.attribute(
+                    "type"))))
+                {
+                    client.get().session().subscribe(INSTANCE, 1);
+                    subscribed.countDown();
+                }
+            }
+
+            @Override
+            public void onEndOfRib()
+            {
+            }
+        }
+
+        @Setup(Level.Iteration)
+        public void setUp() throws Exception
+        {
+            controller = new Controller(new Cluster(), null);
+            server = new ControllerServer(controller, new InetSocketAddress("127.0.0.1", 0), 90, null);
+            final PodNamespaces none = new PodNamespaces()
+            {
+                @Override
+                public void ensure(final String name)
+                {
+                }
+
+                @Override
+                public void remove(final String name)
+                {
+                }
+            };
+            for (int i = 1; i <= 2; i++)
+            {
+                final CountingNode node = new CountingNode();
+                final AtomicReference<ControllerClient> ref = new AtomicReference<>();
+                final NodeAgent agent = new NodeAgent(node, "192.168.1." + (10 + i), "eth0", 0, 100, 1500, none,
+                    () -> ref.get().session());
+                agent.start();
+                final ControllerClient c = new ControllerClient("node-" + i, List.of(server.address()), 90, null,
+                    agent);
+                ref.set(c);
+                clients.add(c);
+                nodes.add(node);
+                c.start();
+            }
+            final Publisher p = new Publisher();
+            final ControllerClient pc = new ControllerClient("node-src", List.of(server.address()), 90, null, p);
+            p.client.set(pc);
+            clients.add(pc);
+            pc.start();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!ready(controller.nodes()))
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new IllegalStateException("nodes not ready: " + controller.nodes());
+                }
+                Thread.sleep(20);
+            }
+            final StringBuilder manifest = new StringBuilder("kind: VirtualNetwork\nmetadata: {name: bench}\n" +
+                "spec: {cidr: 10.0.0.0/8}\n");
+            for (final String node : List.of("node-1", "node-2", "node-src"))
+            {
+                manifest.append("---\nkind: Pod\nmetadata:\n  name: pod-").append(node).append("\n  annotations:\n")
+                    .append("    opencontrail.org/network: '{\"name\": \"bench\"}'\nspec: {nodeName: ")
+                    .append(node).append("}\n");
+            }
+            controller.apply(Resource.parseAll(manifest.toString(), "bench"), "default");
+            if (!p.subscribed.await(30, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("publisher never configured");
+            }
+            publisher = pc.session();
+            entries = new ArrayList<>(routes);
+            for (int i = 0; i < routes; i++)
+            {
+                final int a = 0x0B000000 + i;
+                entries.add(new RouteEntry(1, 1, (a >>> 24) + "." + (a >>> 16 & 255) + "." + (a >>> 8 & 255) + "." +
+                    (a & 255) + "/32", List.of(new RouteNextHop(1, "192.168.1.99", "", 16 + (i & 1023), List.of("udp"),
+                    "default-domain:k8s-default:bench")), 0, 200));
+            }
+            Thread.sleep(500);
+        }
+
+        @TearDown(Level.Iteration)
+        public void tearDown()
+        {
+            clients.forEach(ControllerClient::close);
+            clients.clear();
+            nodes.clear();
+            server.close();
+        }
+    }
+
+    /** The baseline: a fresh forwarder with a fabric interface and one tunnel next hop. */
+    @State(Scope.Benchmark)
+    public static class Direct
+    {
+        VRouter vrouter;
+        List<SandeshObject> requests;
+
+        @Setup(Level.Iteration)
+        public void setUp()
+        {
+            vrouter = new VRouter(VRouterConfig.defaults());
+            final Response vif = vrouter.program(new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx", 0)
+                .put("vifr_type", 2).put("vifr_name", "eth0").put("vifr_mac", new byte[] {2, 0, 0, 0, 0, 1}));
+            final Response nh = vrouter.program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id",
+                10).put("nhr_type", 3)
+                .put("nhr_family", 2).put("nhr_flags", 0x41).put("nhr_encap_oif_id", new long[] {0})
+                .put("nhr_encap", new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0}).put("nhr_tun_sip", 1)
+                .put("nhr_tun_dip", 2));
+            if (vif.code() != 0 || nh.code() != 0)
+            {
+                throw new IllegalStateException("setup refused: " + vif + " " + nh);
+            }
+            requests = new ArrayList<>();
+            for (int i = 0; i < 100_000; i++)
+            {
+                final int a = 0x0B000000 + i;
+                requests.add(new SandeshObject("vr_route_req").put("h_op", 0).put("rtr_family", 2).put(
+                    "rtr_vrf_id", 1)
+                    .put("rtr_prefix", new byte[] {(byte)(a >>> 24), (byte)(a >>> 16), (byte)(a >>> 8), (byte)a})
+                    .put("rtr_prefix_len", 32).put("rtr_nh_id", 10).put("rtr_label_flags", 3)
+                    .put("rtr_label", 16 + (i & 1023)));
+            }
+        }
+    }
+
+    private static boolean ready(final String nodes)
+    {
+        return nodes.matches("(?s).*node-src +Ready.*") && nodes.matches("(?s).*node-1 +Ready.*") &&
+            nodes.matches("(?s).*node-2 +Ready.*");
+    }
+
+    @Benchmark
+    public long controllerToTwoFibs(final Fanout f) throws InterruptedException
+    {
+        final long before0 = f.nodes.get(0).routeAdds.get();
+        final long before1 = f.nodes.get(1).routeAdds.get();
+        f.publisher.publishAll(INSTANCE, f.entries);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (f.nodes.get(0).routeAdds.get() - before0 < f.routes || f.nodes.get(1).routeAdds.get(
+            ) - before1 < f.routes)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                final long got0 = f.nodes.get(0).routeAdds.get() - before0;
+                final long got1 = f.nodes.get(1).routeAdds.get() - before1;
+                throw new IllegalStateException("routes missing after 120 s: " + got0 + ", " + got1 + " / "
+                    + f.routes);
+            }
+            Thread.sleep(1);
+        }
+        return f.nodes.get(0).routeAdds.get();
+    }
+
+    @Benchmark
+    public int baselineDirectIntoOneFib(final Direct d)
+    {
+        int failed = 0;
+        String first = "";
+        for (final SandeshObject r : d.requests)
+        {
+            final Response response = d.vrouter.program(r);
+            if (response.code() != 0)
+            {
+                first = failed++ == 0 ? response.code() + " " + response.message() : first;
+            }
+        }
+        if (failed != 0)
+        {
+            throw new IllegalStateException(failed + " routes refused, the first: " + first);
+        }
+        return failed;
+    }
+}
