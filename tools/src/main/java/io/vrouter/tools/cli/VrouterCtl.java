@@ -639,9 +639,9 @@ public final class VrouterCtl implements Runnable
     }
 
     /**
-     * {@code flow -l}. Flows are read through a {@link FlowSource}; today the control socket's
-     * {@code vr_flow_req} dump (the policy module's file-mapped flow table and its formatter plug in
-     * here).
+     * {@code flow -l}: the text listing maps the daemon's flow table file read-only, as Contrail's
+     * {@code flow} tool does (nothing is asked of the daemon); {@code --json}, or a table file that is
+     * not there, lists through the control socket's {@code vr_flow_req} dump instead.
      */
     @Command(name = "flow", mixinStandardHelpOptions = true, description = "Flow table (flow -l).")
     static final class Flow implements Callable<Integer>
@@ -652,12 +652,21 @@ public final class VrouterCtl implements Runnable
         @Option(names = {"-l", "--list"}, required = true, description = "list flows")
         boolean list;
 
+        @Option(names = "--table", paramLabel = "FILE", description = "the daemon's flow table file "
+            + "(default: ${DEFAULT-VALUE}; vrouterd keeps it at <paths.state>/flows.tbl)")
+        Path table = Path.of("/var/lib/vrouter/flows.tbl");
+
         @Spec
         CommandSpec spec;
 
         @Override
-        public Integer call()
+        public Integer call() throws java.io.IOException
         {
+            if (!common.json && java.nio.file.Files.isRegularFile(table))
+            {
+                common.print(spec, FlowListing.listFile(table));
+                return 0;
+            }
             final List<SandeshObject> flows = FlowSource.socket(common).flows();
             if (common.json)
             {
@@ -665,7 +674,8 @@ public final class VrouterCtl implements Runnable
             }
             else
             {
-                final StringBuilder sb = new StringBuilder("Flow table (" + flows.size() + " entries)\n\n");
+                final StringBuilder sb = new StringBuilder("Flow table (" + flows.size() + " entries, from the "
+                    + "control socket: no table file at " + table + ")\n\n");
                 for (final SandeshObject f : flows)
                 {
                     sb.append(f).append('\n');

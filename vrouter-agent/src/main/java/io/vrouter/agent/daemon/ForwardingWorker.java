@@ -75,12 +75,13 @@ final class ForwardingWorker implements Agent
         if (count > 0)
         {
             forwarder.process(batch);
-            transmit(count);
+            transmit(batch.outputCount());
         }
         cycles = cycles + 1;
         return count;
     }
 
+    /** Sends every output slot: the forwarded packets and the copies behind them (mirrors, released holds). */
     private void transmit(final int count)
     {
         boolean toFabric = false;

@@ -1,5 +1,6 @@
 package io.vrouter.agent.daemon;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -33,6 +34,9 @@ import io.vrouter.agent.port.PortException;
 import io.vrouter.agent.port.TapPort;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.flow.FlowAger;
+import io.vrouter.core.flow.FlowTable;
+import io.vrouter.core.flow.FlowTableConfig;
 import io.vrouter.core.control.Errno;
 import io.vrouter.core.control.Programmer;
 import io.vrouter.core.control.Response;
@@ -65,6 +69,15 @@ public final class Node implements NodeService, AutoCloseable
     private final DaemonConfig config;
     private final VRouterConfig tableConfig;
     private final VRouter vrouter;
+    private final FlowTable flowTable;
+    private final FlowAger ager;
+    private final java.util.concurrent.ScheduledExecutorService agingTimer =
+        Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread t = new Thread(r, "flow-aging-timer");
+            t.setDaemon(true);
+            return t;
+        });
     private final ExecutorService conductor;
     private final AtomicReferenceArray<TapPort> portsByVif;
     private final Map<String, PortState> ports = new LinkedHashMap<>();
@@ -90,7 +103,19 @@ public final class Node implements NodeService, AutoCloseable
     {
         this.config = config;
         this.tableConfig = config.vrouterConfig();
-        this.vrouter = new VRouter(tableConfig, config.integer("workers.count"));
+        final Path stateDir = Path.of(config.string("paths.state"));
+        final Path flowFile = stateDir.resolve("flows.tbl");
+        try
+        {
+            Files.createDirectories(stateDir);
+            this.flowTable = FlowTable.open(flowFile, FlowTableConfig.defaults());
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            throw new StartupException(StartupException.EXIT_CONFIG, "flow table " + flowFile + ": " + e.getMessage());
+        }
+        this.vrouter = new VRouter(tableConfig, config.integer("workers.count"), flowTable, System::nanoTime);
+        this.ager = vrouter.newFlowAger();
         this.portsByVif = new AtomicReferenceArray<>(tableConfig.interfaces());
         this.conductor = Executors.newSingleThreadExecutor(r ->
         {
@@ -158,6 +183,11 @@ public final class Node implements NodeService, AutoCloseable
             runners.add(runner);
             AgentRunner.startOnThread(runner);
         }
+        // Flow aging runs on the conductor, the tables' one writer: a slice every 100 ms, a full pass
+        // over the table about every 5 s.
+        final int slice = Math.max(1024, flowTable.totalEntries() / 50);
+        agingTimer.scheduleAtFixedRate(() -> conductor.execute(() -> ager.scan(slice)), 100, 100,
+            TimeUnit.MILLISECONDS);
         LOG.info("node {} started: {} worker(s), idle {}, fabric {}:{} on vif {}", config.string("node.name"), count,
             config.string("workers.idle"), address, config.integer("fabric.port"), config.integer("fabric.vif"));
     }
@@ -546,6 +576,7 @@ public final class Node implements NodeService, AutoCloseable
     @Override
     public void close()
     {
+        agingTimer.shutdownNow();
         for (final AgentRunner r : runners)
         {
             r.close();
@@ -578,6 +609,7 @@ public final class Node implements NodeService, AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        flowTable.close();
         LOG.info("node {} stopped", config.string("node.name"));
     }
 }
