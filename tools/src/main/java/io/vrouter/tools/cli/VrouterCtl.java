@@ -662,7 +662,9 @@ public final class VrouterCtl implements Runnable
         @Override
         public Integer call() throws java.io.IOException
         {
-            if (!common.json && java.nio.file.Files.isRegularFile(table))
+            // The table file outlives the daemon (it survives restarts), so it is read only while a
+            // daemon is there to own it; otherwise the socket path reports "not running".
+            if (!common.json && java.nio.file.Files.isRegularFile(table) && java.nio.file.Files.exists(common.socket))
             {
                 common.print(spec, FlowListing.listFile(table));
                 return 0;

@@ -21,11 +21,14 @@ import io.vrouter.core.control.Response;
 class NodePortValidationTest
 {
     Node node;
+    java.nio.file.Path state;
 
     @BeforeEach
     void node() throws Exception
     {
+        state = java.nio.file.Files.createTempDirectory("node-port-validation");
         final DaemonConfig cfg = new DaemonConfig();
+        cfg.set("paths.state", state.toString(), "test");
         cfg.set("fabric.address", "127.0.0.1", "test");
         cfg.set("tables.interfaces", 16, "test");
         cfg.set("tables.nexthops", 64, "test");
@@ -35,9 +38,11 @@ class NodePortValidationTest
     }
 
     @AfterEach
-    void close()
+    void close() throws java.io.IOException
     {
         node.close();
+        java.nio.file.Files.deleteIfExists(state.resolve("flows.tbl"));
+        java.nio.file.Files.deleteIfExists(state);
     }
 
     private static PortSpec spec(final String name, final String netns, final String ifname, final String mac,
