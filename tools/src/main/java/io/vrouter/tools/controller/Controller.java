@@ -183,6 +183,17 @@ public final class Controller implements NodeChannelListener
         return out;
     }
 
+    /**
+     * How many prefixes nodes have published into an instance (leaks not counted).
+     *
+     * @param instance routing instance.
+     * @return the count.
+     */
+    public synchronized int routeCount(final String instance)
+    {
+        return rib.getOrDefault(instance, Map.of()).size();
+    }
+
     // ------------------------------------------------------------------------------------------ nodes
 
     @Override
