@@ -134,6 +134,9 @@ class ControlPlaneTest
             assertTrue(leaked.contains("label=18"), "blue's route leaked into RED with its label: " + leaked);
             final long tunnelType = n2.forwarder.nextHopType(Integer.parseInt(leaked.split(" ")[0].substring(3)));
             assertEquals(3, tunnelType, "a tunnel next hop");
+            assertEquals(1, n2.forwarder.vrouter().policy().rules().size(),
+                "the policy's rule reached node-2's flow policy (both networks held there)");
+            assertTrue(n2.forwarder.policyNetworkOf(redVrf2) >= 0, "RED's VRF belongs to a flow-policy network");
 
             // controller restart: both sessions drop, the nodes keep forwarding on stale state
             n1.disconnect();

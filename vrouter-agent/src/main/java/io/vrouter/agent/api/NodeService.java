@@ -2,7 +2,9 @@ package io.vrouter.agent.api;
 
 import io.vrouter.core.VRouter;
 import io.vrouter.core.control.Response;
+import io.vrouter.core.control.Errno;
 import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.flow.PolicyTable;
 
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,19 @@ public interface NodeService
      * @return a snapshot.
      */
     List<PortSpec> ports();
+
+    /**
+     * Replaces the flow policy (networks and rules, {@code PolicyTable.program}) on the conductor,
+     * whole or not at all.
+     *
+     * @param networks the networks: id, name, VRFs, subnets.
+     * @param rules    the rules in evaluation order.
+     * @return 0, or Contrail's errno with the reason; -EOPNOTSUPP where there is no flow table.
+     */
+    default Response programPolicy(final List<PolicyTable.Network> networks, final List<PolicyTable.Rule> rules)
+    {
+        return new Response(Errno.EOPNOTSUPP, "this node has no flow policy", List.of());
+    }
 
     /**
      * Records the name of a VRF (the controller session does, as it creates VRFs for routing instances).

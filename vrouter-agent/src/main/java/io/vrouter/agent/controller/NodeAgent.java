@@ -11,6 +11,8 @@ import io.vrouter.agent.xmpp.RouteNextHop;
 import io.vrouter.agent.xmpp.XmlElement;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.flow.PolicyTable;
+import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
@@ -50,7 +52,8 @@ public final class NodeAgent implements ControllerListener
     private static final String POLICY = "network-policy";
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
-    private record Network(String fqName, String instance, int vrf, String gateway, String dns, int l2Receive)
+    private record Network(String fqName, String instance, int vrf, String gateway, String dns, int l2Receive,
+        int id, String subnet)
     {
     }
 
@@ -75,6 +78,8 @@ public final class NodeAgent implements ControllerListener
     private int nextVrf = 1;
     private int nextNh;
     private int receiveNh = -1;
+    private boolean policyFlags;
+    private boolean enforcePolicy;
 
     /**
      * An agent.
@@ -109,11 +114,29 @@ public final class NodeAgent implements ControllerListener
     }
 
     /**
+     * Asks that pod interfaces carry the policy flag, so that flows are set up from the compiled
+     * policy (call before {@link #start()}).
+     *
+     * @param enforce true to enforce.
+     * @return this.
+     */
+    public NodeAgent enforcePolicy(final boolean enforce)
+    {
+        this.enforcePolicy = enforce;
+        return this;
+    }
+
+    /**
      * Programs what the node needs before any network: the fabric interface, a receive next hop and
      * the route for the node's own address in the fabric VRF (so tunnel packets to it are decapsulated).
      */
     public void start()
     {
+        // The policy's rules always reach the flow policy (when the node has one). Pod interfaces and
+        // their next hops carry the policy flag, making the forwarder set flows up from those rules,
+        // only when enforcement is asked for: the flow policy finds a destination's network by subnet,
+        // which is ambiguous for isolated namespaces drawing on the shared pod pool (docs/controller.md).
+        policyFlags = node.programPolicy(List.of(), List.of()).code() == 0 && enforcePolicy;
         program(new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx", fabricVif)
             .put("vifr_type", VifType.PHYSICAL).put("vifr_name", fabricName).put("vifr_vrf", 0)
             .put("vifr_mac", new byte[] {0x02, 0, 0, 0, (byte)0xfa, 0}).put("vifr_mtu", 1500).put("vifr_transport", 0));
@@ -194,6 +217,76 @@ public final class NodeAgent implements ControllerListener
                 LOG.error("cannot apply {} {}: {}", n.attribute("type"), n.childText("name"), e.getMessage());
             }
         }
+        programPolicy();
+    }
+
+    /**
+     * Compiles the networks this node holds and the rules of the policies attached to them into the
+     * forwarder's flow policy (Contrail's agent does this at flow setup; here the forwarder sets
+     * flows up in line from it). A rule naming a network this node does not hold is left out: no
+     * flow of this node can match it.
+     */
+    private void programPolicy()
+    {
+        final List<PolicyTable.Network> nets = new ArrayList<>();
+        final Map<String, Integer> ids = new HashMap<>();
+        for (final Network n : networks.values())
+        {
+            nets.add(new PolicyTable.Network(n.id(), n.fqName(), new int[] {n.vrf()},
+                List.of(PolicyTable.Cidr.parse(n.subnet()))));
+            ids.put(n.fqName(), n.id());
+        }
+        final List<PolicyTable.Rule> rules = new ArrayList<>();
+        for (final XmlElement policy : policies.values())
+        {
+            for (final XmlElement r : policy.children("rule"))
+            {
+                final PolicyTable.Endpoint src = endpoint(r.childText("source"), ids);
+                final PolicyTable.Endpoint dst = endpoint(r.childText("destination"), ids);
+                if (src == null || dst == null)
+                {
+                    continue;
+                }
+                final String[] ports = r.childText("ports").split("-");
+                rules.add(new PolicyTable.Rule(src, dst, protocol(r.childText("protocol")), 0, 65535,
+                    Integer.parseInt(ports[0]), Integer.parseInt(ports[ports.length - 1]),
+                    "<>".equals(r.childText("direction")), "pass".equals(r.childText("action"))));
+            }
+        }
+        final Response r = node.programPolicy(nets, rules);
+        if (r.code() < 0)
+        {
+            LOG.warn("flow policy not programmed: {} {}", r.code(), r.message());
+        }
+        else
+        {
+            LOG.info("flow policy: {} networks, {} rules", nets.size(), rules.size());
+        }
+    }
+
+    private static PolicyTable.Endpoint endpoint(final String text, final Map<String, Integer> ids)
+    {
+        if (text == null || text.equals("any"))
+        {
+            return PolicyTable.Endpoint.ANYWHERE;
+        }
+        if (text.indexOf('/') > 0 && text.indexOf(':') < 0)
+        {
+            return PolicyTable.Endpoint.cidr(text);
+        }
+        final Integer id = ids.get(text);
+        return id == null ? null : PolicyTable.Endpoint.network(id);
+    }
+
+    private static int protocol(final String name)
+    {
+        return switch (name == null ? "any" : name)
+        {
+            case "tcp" -> 6;
+            case "udp" -> 17;
+            case "icmp" -> 1;
+            default -> PolicyTable.ANY_PROTOCOL;
+        };
     }
 
     private static int rank(final XmlElement n, final boolean delete)
@@ -226,7 +319,8 @@ public final class NodeAgent implements ControllerListener
                     new SandeshObject("vr_route_req").put("h_op", 0).put("rtr_family", 7).put("rtr_vrf_id", vrf)
                         .put("rtr_mac", GATEWAY_MAC).put("rtr_nh_id", l2));
                 final Network net = new Network(name, required(n, "routing-instance"), vrf,
-                    required(n, "gateway"), required(n, "dns"), l2);
+                    required(n, "gateway"), required(n, "dns"), l2, Integer.parseInt(required(n, "network-id")),
+                    required(n, "subnet"));
                 networks.put(name, net);
                 node.nameVrf(vrf, new VrfName(net.instance(), name, Integer.parseInt(required(n, "network-id"))));
                 addRoute(net.vrf(), net.gateway() + "/32", receiveNh, ARP_PROXY, 0);
@@ -313,7 +407,7 @@ public final class NodeAgent implements ControllerListener
         final String mac = required(n, "mac");
         namespaces.ensure(netns);
         final Response added = node.addPort(new PortSpec(required(n, "host-ifname"), netns, "eth0", mac,
-            List.of(cidr), required(n, "gateway"), net.vrf(), podMtu, -1, 0));
+            List.of(cidr), required(n, "gateway"), net.vrf(), podMtu, -1, policyFlags ? VifFlags.POLICY_ENABLED : 0));
         if (added.code() < 0)
         {
             namespaces.remove(netns);
@@ -327,7 +421,8 @@ public final class NodeAgent implements ControllerListener
         encap[12] = 0x08;
         program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", nh)
                 .put("nhr_type", NextHopType.ENCAP).put("nhr_family", 2).put("nhr_vrf", net.vrf())
-                .put("nhr_flags", NextHopFlags.VALID).put("nhr_encap_oif_id", new long[] {vif}).put("nhr_encap", encap),
+                .put("nhr_flags", NextHopFlags.VALID | (policyFlags ? NextHopFlags.POLICY_ENABLED : 0))
+                .put("nhr_encap_oif_id", new long[] {vif}).put("nhr_encap", encap),
             new SandeshObject("vr_mpls_req").put("h_op", 0).put("mr_label", label).put("mr_nhid", nh));
         addRoute(net.vrf(), ip + "/32", nh, ARP_PROXY, 0);
         final Port port = new Port(name, n, net.instance(), vnName, net.vrf(), ip, label, vif, nh);

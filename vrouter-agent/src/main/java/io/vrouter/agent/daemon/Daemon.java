@@ -133,7 +133,8 @@ public final class Daemon implements AutoCloseable
         final ControllerClient[] client = new ControllerClient[1];
         final NodeAgent agent = new NodeAgent(node, config.string("fabric.address"), config.string("fabric.interface"),
             config.integer("fabric.vif"), config.integer("controller.first-nh"), config.integer("pods.mtu"),
-            new IpNetns(), () -> client[0].session());
+            new IpNetns(), () -> client[0].session())
+            .enforcePolicy(Boolean.parseBoolean(config.string("controller.enforce-policy")));
         try
         {
             agent.start();

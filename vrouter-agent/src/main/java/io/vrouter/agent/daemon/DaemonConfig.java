@@ -66,6 +66,7 @@ public final class DaemonConfig
         d.put("controller.tls-key", "");
         d.put("controller.tls-ca", "");
         d.put("controller.first-nh", 100);
+        d.put("controller.enforce-policy", "false");
         d.put("pods.mtu", 1500);
         return d;
     }

@@ -35,10 +35,12 @@ import io.vrouter.agent.port.TapPort;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
 import io.vrouter.core.flow.FlowAger;
+import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.flow.FlowTableConfig;
 import io.vrouter.core.control.Errno;
 import io.vrouter.core.control.Programmer;
+import io.vrouter.core.control.RequestException;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.iface.VifType;
@@ -494,6 +496,23 @@ public final class Node implements NodeService, AutoCloseable
             }
             return out;
         }
+    }
+
+    @Override
+    public Response programPolicy(final List<PolicyTable.Network> networks, final List<PolicyTable.Rule> rules)
+    {
+        return onConductor(() ->
+        {
+            try
+            {
+                vrouter.policy().program(networks, rules);
+                return Response.ok();
+            }
+            catch (final RequestException e)
+            {
+                return Response.error(e);
+            }
+        });
     }
 
     @Override

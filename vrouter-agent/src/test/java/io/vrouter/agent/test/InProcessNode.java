@@ -4,8 +4,10 @@ import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.control.RequestException;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.flow.PolicyTable;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +35,32 @@ public final class InProcessNode implements NodeService
             out.add(vrouter.program(r));
         }
         return out;
+    }
+
+    @Override
+    public synchronized Response programPolicy(
+        final List<PolicyTable.Network> networks, final List<PolicyTable.Rule> rules)
+    {
+        try
+        {
+            vrouter.policy().program(networks, rules);
+            return Response.ok();
+        }
+        catch (final RequestException e)
+        {
+            return Response.error(e);
+        }
+    }
+
+    /**
+     * The flow policy's network for a VRF.
+     *
+     * @param vrf the VRF.
+     * @return the network id, or a negative value when the VRF belongs to none.
+     */
+    public int policyNetworkOf(final int vrf)
+    {
+        return vrouter.policy().networkOfVrf(vrf);
     }
 
     @Override
