@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import io.vrouter.agent.control.ControlClient;
 import io.vrouter.agent.control.ControlException;
 import io.vrouter.core.control.Programmer;
+import io.vrouter.core.control.Requests;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.iface.VifType;
@@ -95,32 +96,36 @@ public final class NodeSetup implements Callable<Integer>
                 .put("vifr_type", (long)VifType.PHYSICAL).put("vifr_name", fabricIf).put("vifr_vrf", 0L)
                 .put("vifr_mac", Programmer.macBytes(0x02000000fa00L)).put("vifr_mtu", 1500L)
                 .put("vifr_transport", 0L));
-            r.add(nh(1, NextHopType.L2_RECEIVE, vrf).put("nhr_flags", (long)NextHopFlags.VALID));
+            r.add(Requests.nextHop(1, NextHopType.L2_RECEIVE, vrf).put("nhr_flags", (long)NextHopFlags.VALID));
             r.add(new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 7L).put("rtr_vrf_id", (long)vrf)
                 .put("rtr_mac", Programmer.macBytes(GATEWAY_MAC)).put("rtr_nh_id", 1L));
-            r.add(nh(2, NextHopType.RECEIVE, 0).put("nhr_flags", (long)NextHopFlags.VALID));
-            r.add(route(0, local, 2, -1, 0));
-            r.add(route(vrf, gateway, 2, -1, 0x2));
+            r.add(Requests.nextHop(2, NextHopType.RECEIVE, 0).put("nhr_flags", (long)NextHopFlags.VALID));
+            r.add(Requests.route4(0, local, 2, -1, 0));
+            r.add(Requests.route4(vrf, gateway, 2, -1, 0x2));
             int nhId = 10;
             for (final String p : pods)
             {
                 final String[] f = p.split(":", -1);
                 final long mac = Long.parseLong(String.join("", java.util.Arrays.copyOfRange(f, 2, 8)), 16);
-                r.add(nh(nhId, NextHopType.ENCAP, vrf).put("nhr_family", 2L).put("nhr_flags", (long)NextHopFlags.VALID)
-                    .put("nhr_encap_oif_id", new long[] {Long.parseLong(f[9])}).put("nhr_encap", l2(mac, GATEWAY_MAC)));
-                r.add(route(vrf, f[8].split("/")[0], nhId, -1, 0x2));
+                r.add(Requests.nextHop(nhId, NextHopType.ENCAP, vrf).put("nhr_family", 2L)
+                    .put("nhr_flags", (long)NextHopFlags.VALID)
+                    .put("nhr_encap_oif_id", new long[] {Long.parseLong(f[9])})
+                    .put("nhr_encap", Requests.l2Rewrite(mac, GATEWAY_MAC)));
+                r.add(Requests.route4(vrf, f[8].split("/")[0], nhId, -1, 0x2));
                 r.add(new SandeshObject("vr_mpls_req").put("h_op", 0L).put("mr_label", Long.parseLong(f[10]))
                     .put("mr_nhid", (long)nhId));
                 nhId++;
             }
-            r.add(nh(1000, NextHopType.TUNNEL, 0).put("nhr_family", 2L)
+            r.add(Requests.nextHop(1000, NextHopType.TUNNEL, 0).put("nhr_family", 2L)
                 .put("nhr_flags", (long)(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS))
-                .put("nhr_encap_oif_id", new long[] {0}).put("nhr_encap", l2(0x02000000fb00L, 0x02000000fa00L))
-                .put("nhr_tun_sip", le(local)).put("nhr_tun_dip", le(remote)));
+                .put("nhr_encap_oif_id", new long[] {0})
+                .put("nhr_encap", Requests.l2Rewrite(0x02000000fb00L, 0x02000000fa00L))
+                .put("nhr_tun_sip", Requests.ipv4LittleEndian(local))
+                .put("nhr_tun_dip", Requests.ipv4LittleEndian(remote)));
             for (final String p : remotePods)
             {
                 final String[] f = p.split(":");
-                r.add(route(vrf, f[0], 1000, Integer.parseInt(f[1]), 0x3));
+                r.add(Requests.route4(vrf, f[0], 1000, Integer.parseInt(f[1]), 0x3));
             }
             final List<Response> answers = c.call(r);
             for (int i = 0; i < answers.size(); i++)
@@ -139,54 +144,5 @@ public final class NodeSetup implements Callable<Integer>
             System.err.println("node-setup: " + e.getMessage());
             return 1;
         }
-    }
-
-    private static SandeshObject nh(final int id, final int type, final int vrf)
-    {
-        return new SandeshObject("vr_nexthop_req").put("h_op", 0L).put("nhr_id", (long)id).put("nhr_type", (long)type)
-            .put("nhr_vrf", (long)vrf);
-    }
-
-    private static SandeshObject route(final int vrf, final String prefix, final int nh, final int label,
-        final int labelFlags)
-    {
-        final SandeshObject o = new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 2L)
-            .put("rtr_vrf_id", (long)vrf).put("rtr_prefix", ip(prefix)).put("rtr_prefix_len", 32L)
-            .put("rtr_nh_id", (long)nh).put("rtr_label_flags", (long)labelFlags);
-        if (label >= 0)
-        {
-            o.put("rtr_label", (long)label);
-        }
-        return o;
-    }
-
-    private static byte[] ip(final String text)
-    {
-        final String[] p = text.split("\\.");
-        if (p.length != 4)
-        {
-            throw new IllegalArgumentException("not an IPv4 address: " + text);
-        }
-        final byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++)
-        {
-            b[i] = (byte)Integer.parseInt(p[i]);
-        }
-        return b;
-    }
-
-    private static long le(final String text)
-    {
-        final byte[] b = ip(text);
-        return (b[0] & 0xFFL) | (b[1] & 0xFFL) << 8 | (b[2] & 0xFFL) << 16 | (b[3] & 0xFFL) << 24;
-    }
-
-    private static byte[] l2(final long dst, final long src)
-    {
-        final byte[] b = new byte[14];
-        System.arraycopy(Programmer.macBytes(dst), 0, b, 0, 6);
-        System.arraycopy(Programmer.macBytes(src), 0, b, 6, 6);
-        b[12] = 0x08;
-        return b;
     }
 }

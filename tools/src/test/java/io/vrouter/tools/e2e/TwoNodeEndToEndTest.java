@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import io.vrouter.agent.control.ControlClient;
 import io.vrouter.agent.port.Posix;
 import io.vrouter.core.control.Programmer;
+import io.vrouter.core.control.Requests;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.iface.VifType;
@@ -177,79 +178,37 @@ class TwoNodeEndToEndTest
         r.add(new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", 0L)
             .put("vifr_type", (long)VifType.PHYSICAL).put("vifr_name", fabricIf).put("vifr_vrf", 0L)
             .put("vifr_mac", Programmer.macBytes(0x02000000fa00L)).put("vifr_mtu", 1500L).put("vifr_transport", 0L));
-        r.add(nh(1, NextHopType.L2_RECEIVE, VRF).put("nhr_flags", (long)NextHopFlags.VALID));
+        r.add(Requests.nextHop(1, NextHopType.L2_RECEIVE, VRF).put("nhr_flags", (long)NextHopFlags.VALID));
         r.add(new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 7L).put("rtr_vrf_id", (long)VRF)
             .put("rtr_mac", Programmer.macBytes(GATEWAY_MAC)).put("rtr_nh_id", 1L));
-        r.add(nh(2, NextHopType.RECEIVE, 0).put("nhr_flags", (long)NextHopFlags.VALID));
-        r.add(route(0, local, 2, -1, 0));
-        r.add(route(VRF, POD_NET_GW, 2, -1, 0x2));
+        r.add(Requests.nextHop(2, NextHopType.RECEIVE, 0).put("nhr_flags", (long)NextHopFlags.VALID));
+        r.add(Requests.route4(0, local, 2, -1, 0));
+        r.add(Requests.route4(VRF, POD_NET_GW, 2, -1, 0x2));
         for (int i = 0; i < localPods.length; i++)
         {
             final int nhId = 10 + i;
-            r.add(nh(nhId, NextHopType.ENCAP, VRF).put("nhr_family", 2L).put("nhr_flags", (long)NextHopFlags.VALID)
-                .put("nhr_encap_oif_id", new long[] {3 + i}).put("nhr_encap", l2(localMacs[i], GATEWAY_MAC)));
-            r.add(route(VRF, localPods[i], nhId, -1, 0x2));
+            r.add(Requests.nextHop(nhId, NextHopType.ENCAP, VRF).put("nhr_family", 2L)
+                .put("nhr_flags", (long)NextHopFlags.VALID)
+                .put("nhr_encap_oif_id", new long[] {3 + i})
+                .put("nhr_encap", Requests.l2Rewrite(localMacs[i], GATEWAY_MAC)));
+            r.add(Requests.route4(VRF, localPods[i], nhId, -1, 0x2));
             r.add(new SandeshObject("vr_mpls_req").put("h_op", 0L).put("mr_label", (long)localLabels[i])
                 .put("mr_nhid", (long)nhId));
         }
-        r.add(nh(20, NextHopType.TUNNEL, 0).put("nhr_family", 2L)
+        r.add(Requests.nextHop(20, NextHopType.TUNNEL, 0).put("nhr_family", 2L)
             .put("nhr_flags", (long)(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS))
-            .put("nhr_encap_oif_id", new long[] {0}).put("nhr_encap", l2(0x02000000fb00L, 0x02000000fa00L))
-            .put("nhr_tun_sip", le(local)).put("nhr_tun_dip", le(remote)));
+            .put("nhr_encap_oif_id", new long[] {0})
+            .put("nhr_encap", Requests.l2Rewrite(0x02000000fb00L, 0x02000000fa00L))
+            .put("nhr_tun_sip", Requests.ipv4LittleEndian(local))
+            .put("nhr_tun_dip", Requests.ipv4LittleEndian(remote)));
         for (int i = 0; i < remotePods.length; i++)
         {
-            r.add(route(VRF, remotePods[i], 20, remoteLabels[i], 0x1 | 0x2));
+            r.add(Requests.route4(VRF, remotePods[i], 20, remoteLabels[i], 0x1 | 0x2));
         }
         for (final Response resp : c.call(r))
         {
             assertTrue(resp.code() >= 0, "programming failed: " + resp);
         }
-    }
-
-    private static SandeshObject nh(final int id, final int type, final int vrf)
-    {
-        return new SandeshObject("vr_nexthop_req").put("h_op", 0L).put("nhr_id", (long)id).put("nhr_type", (long)type)
-            .put("nhr_vrf", (long)vrf);
-    }
-
-    private static SandeshObject route(final int vrf, final String prefix, final int nh, final int label,
-        final int labelFlags)
-    {
-        final SandeshObject o = new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 2L)
-            .put("rtr_vrf_id", (long)vrf).put("rtr_prefix", ipBytes(prefix)).put("rtr_prefix_len", 32L)
-            .put("rtr_nh_id", (long)nh).put("rtr_label_flags", (long)labelFlags);
-        if (label >= 0)
-        {
-            o.put("rtr_label", (long)label);
-        }
-        return o;
-    }
-
-    private static byte[] ipBytes(final String ip)
-    {
-        final String[] p = ip.split("\\.");
-        final byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++)
-        {
-            b[i] = (byte)Integer.parseInt(p[i]);
-        }
-        return b;
-    }
-
-    /** Contrail carries tunnel addresses as host-order integers of network-order bytes. */
-    private static long le(final String ip)
-    {
-        final byte[] b = ipBytes(ip);
-        return (b[0] & 0xFFL) | (b[1] & 0xFFL) << 8 | (b[2] & 0xFFL) << 16 | (b[3] & 0xFFL) << 24;
-    }
-
-    private static byte[] l2(final long dst, final long src)
-    {
-        final byte[] b = new byte[14];
-        System.arraycopy(Programmer.macBytes(dst), 0, b, 0, 6);
-        System.arraycopy(Programmer.macBytes(src), 0, b, 6, 6);
-        b[12] = 0x08;
-        return b;
     }
 
     private static void ok(final ControlClient c, final SandeshObject request)

@@ -9,6 +9,7 @@ import io.vrouter.agent.xmpp.NodeSession;
 import io.vrouter.agent.xmpp.RouteEntry;
 import io.vrouter.agent.xmpp.RouteNextHop;
 import io.vrouter.agent.xmpp.XmlElement;
+import io.vrouter.core.control.Requests;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.flow.PolicyTable;
@@ -580,7 +581,8 @@ public final class NodeAgent implements ControllerListener
             .put("nhr_type", NextHopType.TUNNEL).put("nhr_family", 2).put("nhr_vrf", 0)
             .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS)
             .put("nhr_encap_oif_id", new long[] {fabricVif}).put("nhr_encap", outer)
-            .put("nhr_tun_sip", littleEndian(routerId)).put("nhr_tun_dip", littleEndian(remote)));
+            .put("nhr_tun_sip", Requests.ipv4LittleEndian(routerId)).put("nhr_tun_dip", Requests.ipv4LittleEndian(
+                remote)));
         tunnels.put(remote, nh);
         LOG.info("tunnel next hop {} to {}", nh, remote);
         return nh;
@@ -613,10 +615,7 @@ public final class NodeAgent implements ControllerListener
 
     private static SandeshObject route(final int vrf, final String prefix)
     {
-        final int slash = prefix.indexOf('/');
-        return new SandeshObject("vr_route_req").put("rtr_family", 2).put("rtr_vrf_id", vrf)
-            .put("rtr_prefix", addressBytes(prefix.substring(0, slash)))
-            .put("rtr_prefix_len", Integer.parseInt(prefix.substring(slash + 1)));
+        return Requests.route4Key(vrf, prefix);
     }
 
     private void program(final SandeshObject... requests)
@@ -642,28 +641,6 @@ public final class NodeAgent implements ControllerListener
             throw new IllegalStateException(n.attribute("type") + " " + n.childText("name") + " without " + field);
         }
         return v;
-    }
-
-    private static byte[] addressBytes(final String ip)
-    {
-        final String[] parts = ip.split("\\.");
-        if (parts.length != 4)
-        {
-            throw new IllegalStateException("'" + ip + "' is not an IPv4 address");
-        }
-        final byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++)
-        {
-            out[i] = (byte)Integer.parseInt(parts[i]);
-        }
-        return out;
-    }
-
-    /** Contrail's u32 address fields: the network-order bytes read as a little-endian integer. */
-    private static long littleEndian(final String ip)
-    {
-        final byte[] b = addressBytes(ip);
-        return (b[0] & 0xFFL) | (b[1] & 0xFFL) << 8 | (b[2] & 0xFFL) << 16 | (b[3] & 0xFFL) << 24;
     }
 
     private static byte[] macBytes(final String mac)
