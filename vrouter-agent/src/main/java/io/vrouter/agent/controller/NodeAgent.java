@@ -9,6 +9,7 @@ import io.vrouter.agent.xmpp.NodeSession;
 import io.vrouter.agent.xmpp.RouteEntry;
 import io.vrouter.agent.xmpp.RouteNextHop;
 import io.vrouter.agent.xmpp.XmlElement;
+import io.vrouter.core.control.Programmer;
 import io.vrouter.core.control.Requests;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
@@ -17,6 +18,7 @@ import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.wire.MacAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,9 @@ public final class NodeAgent implements ControllerListener
     static final int LABEL_VALID = 0x1;
     /** Route label flag: answer ARP for the address with the gateway MAC. */
     static final int ARP_PROXY = 0x2;
-    private static final byte[] GATEWAY_MAC = {0x00, 0x00, 0x5e, 0x00, 0x01, 0x00};
+    private static final long GATEWAY_MAC = 0x00005e000100L;
+    private static final long FABRIC_MAC = 0x02000000fa00L;
+    private static final long UNDERLAY_PEER_MAC = 0x02000000fb00L;
     private static final String VN = "virtual-network";
     private static final String VMI = "virtual-machine-interface";
     private static final String POLICY = "network-policy";
@@ -140,7 +144,7 @@ public final class NodeAgent implements ControllerListener
         policyFlags = node.programPolicy(List.of(), List.of()).code() == 0 && enforcePolicy;
         program(new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx", fabricVif)
             .put("vifr_type", VifType.PHYSICAL).put("vifr_name", fabricName).put("vifr_vrf", 0)
-            .put("vifr_mac", new byte[] {0x02, 0, 0, 0, (byte)0xfa, 0}).put("vifr_mtu", 1500).put("vifr_transport", 0));
+            .put("vifr_mac", Programmer.macBytes(FABRIC_MAC)).put("vifr_mtu", 1500).put("vifr_transport", 0));
         receiveNh = nextNh++;
         program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", receiveNh)
             .put("nhr_type", NextHopType.RECEIVE).put("nhr_vrf", 0).put("nhr_flags", NextHopFlags.VALID));
@@ -318,7 +322,7 @@ public final class NodeAgent implements ControllerListener
                         .put("nhr_type", NextHopType.L2_RECEIVE).put("nhr_vrf", vrf).put("nhr_flags",
                             NextHopFlags.VALID),
                     new SandeshObject("vr_route_req").put("h_op", 0).put("rtr_family", 7).put("rtr_vrf_id", vrf)
-                        .put("rtr_mac", GATEWAY_MAC).put("rtr_nh_id", l2));
+                        .put("rtr_mac", Programmer.macBytes(GATEWAY_MAC)).put("rtr_nh_id", l2));
                 final Network net = new Network(name, required(n, "routing-instance"), vrf,
                     required(n, "gateway"), required(n, "dns"), l2, Integer.parseInt(required(n, "network-id")),
                     required(n, "subnet"));
@@ -372,7 +376,7 @@ public final class NodeAgent implements ControllerListener
                 deleteRoute(net.vrf(), net.gateway() + "/32");
                 deleteRoute(net.vrf(), net.dns() + "/32");
                 node.program(List.of(new SandeshObject("vr_route_req").put("h_op", 2).put("rtr_family", 7)
-                        .put("rtr_vrf_id", net.vrf()).put("rtr_mac", GATEWAY_MAC),
+                        .put("rtr_vrf_id", net.vrf()).put("rtr_mac", Programmer.macBytes(GATEWAY_MAC)),
                     new SandeshObject("vr_nexthop_req").put("h_op", 2).put("nhr_id", net.l2Receive())));
                 final NodeSession s = session.get();
                 if (s != null)
@@ -416,10 +420,7 @@ public final class NodeAgent implements ControllerListener
         }
         final int vif = (int)(long)(Long)added.objects().get(0).get("vifr_idx");
         final int nh = nextNh++;
-        final byte[] encap = new byte[14];
-        System.arraycopy(macBytes(mac), 0, encap, 0, 6);
-        System.arraycopy(GATEWAY_MAC, 0, encap, 6, 6);
-        encap[12] = 0x08;
+        final byte[] encap = Requests.l2Rewrite(MacAddress.parse(mac), GATEWAY_MAC);
         program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", nh)
                 .put("nhr_type", NextHopType.ENCAP).put("nhr_family", 2).put("nhr_vrf", net.vrf())
                 .put("nhr_flags", NextHopFlags.VALID | (policyFlags ? NextHopFlags.POLICY_ENABLED : 0))
@@ -576,7 +577,7 @@ public final class NodeAgent implements ControllerListener
             return existing;
         }
         final int nh = nextNh++;
-        final byte[] outer = {0x02, 0, 0, 0, (byte)0xfb, 0, 0x02, 0, 0, 0, (byte)0xfa, 0, 0x08, 0};
+        final byte[] outer = Requests.l2Rewrite(UNDERLAY_PEER_MAC, FABRIC_MAC);
         program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", nh)
             .put("nhr_type", NextHopType.TUNNEL).put("nhr_family", 2).put("nhr_vrf", 0)
             .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS)
@@ -596,26 +597,16 @@ public final class NodeAgent implements ControllerListener
     private static SandeshObject routeAdd(final int vrf, final String prefix, final int nh, final int flags,
         final int label)
     {
-        final SandeshObject r = route(vrf, prefix).put("h_op", 0).put("rtr_nh_id", nh).put("rtr_label_flags", flags);
-        if ((flags & LABEL_VALID) != 0)
-        {
-            r.put("rtr_label", label);
-        }
-        return r;
+        return Requests.route4(vrf, prefix, nh, (flags & LABEL_VALID) != 0 ? label : -1, flags);
     }
 
     private void deleteRoute(final int vrf, final String prefix)
     {
-        final Response r = node.program(List.of(route(vrf, prefix).put("h_op", 2))).get(0);
+        final Response r = node.program(List.of(Requests.route4Key(vrf, prefix).put("h_op", 2))).get(0);
         if (r.code() < 0 && r.code() != -2)
         {
             LOG.warn("route delete {} in VRF {}: {} {}", prefix, vrf, r.code(), r.message());
         }
-    }
-
-    private static SandeshObject route(final int vrf, final String prefix)
-    {
-        return Requests.route4Key(vrf, prefix);
     }
 
     private void program(final SandeshObject... requests)
@@ -641,21 +632,6 @@ public final class NodeAgent implements ControllerListener
             throw new IllegalStateException(n.attribute("type") + " " + n.childText("name") + " without " + field);
         }
         return v;
-    }
-
-    private static byte[] macBytes(final String mac)
-    {
-        final String[] parts = mac.split(":");
-        if (parts.length != 6)
-        {
-            throw new IllegalStateException("'" + mac + "' is not a MAC address");
-        }
-        final byte[] out = new byte[6];
-        for (int i = 0; i < 6; i++)
-        {
-            out[i] = (byte)Integer.parseInt(parts[i], 16);
-        }
-        return out;
     }
 
     /**
