@@ -23,6 +23,7 @@ import java.nio.ByteOrder;
  *   MPLS_UDP: Ethernet 14 | IPv4 20 (proto 17) | UDP 8 (dst 6635, csum 0)                  = 42 bytes
  *   MPLS_GRE: Ethernet 14 | IPv4 20 (proto 47) | GRE 4 (flags 0, proto 0x8847)             = 38 bytes
  *   VXLAN:    Ethernet 14 | IPv4 20 (proto 17) | UDP 8 (dst 4789, csum 0) | VXLAN 8 (I flag) = 50 bytes
+ *   UDP:      Ethernet 14 | IPv4 20 (proto 17) | UDP 8 (sport, dport of the next hop)     = 42 bytes
  * </pre>
  * The Ethernet part is Contrail's 14-byte {@code nhr_encap} (next-hop MAC, fabric MAC, 0x0800). IPv4 is version 4,
  * IHL 5, TOS as given (0 without a QoS map), flags/fragment 0 (DF clear), TTL 64; total length, ID, checksum, UDP
@@ -61,7 +62,9 @@ public final class EncapRewrite
         final long srcMac,
         final int srcAddress,
         final int dstAddress,
-        final int tos)
+        final int tos,
+        final int udpSourcePort,
+        final int udpDestinationPort)
     {
         this.tunnelType = tunnelType;
         this.srcAddress = srcAddress;
@@ -70,6 +73,7 @@ public final class EncapRewrite
         switch (tunnelType)
         {
             case TunnelType.MPLS_UDP:
+            case TunnelType.UDP:
                 length = TUNNEL_OFFSET + UdpHeader.HEADER_LENGTH;
                 break;
             case TunnelType.MPLS_GRE:
@@ -100,6 +104,10 @@ public final class EncapRewrite
         {
             new UdpHeader().wrap(bytes, TUNNEL_OFFSET)
                 .dstPort(TunnelType.VXLAN == tunnelType ? TunnelType.VXLAN_PORT : TunnelType.MPLS_UDP_PORT);
+            if (TunnelType.UDP == tunnelType)
+            {
+                new UdpHeader().wrap(bytes, TUNNEL_OFFSET).srcPort(udpSourcePort).dstPort(udpDestinationPort);
+            }
             if (TunnelType.VXLAN == tunnelType)
             {
                 new VxlanHeader().wrap(bytes, VXLAN_OFFSET).flags(VxlanHeader.FLAG_VNI_VALID);
@@ -128,7 +136,7 @@ public final class EncapRewrite
         final int dstAddress,
         final int tos)
     {
-        return new EncapRewrite(tunnelType, dstMac, srcMac, srcAddress, dstAddress, tos);
+        return new EncapRewrite(tunnelType, dstMac, srcMac, srcAddress, dstAddress, tos, 0, 0);
     }
 
     /**
@@ -154,7 +162,37 @@ public final class EncapRewrite
             EthernetHeader.srcMac(encap, offset),
             srcAddress,
             dstAddress,
+            0,
+            0,
             0);
+    }
+
+    /**
+     * Build a plain UDP tunnel rewrite ({@link TunnelType#UDP}, Contrail's {@code nh_udp_tunnel}) from the
+     * 14-byte {@code nhr_encap} and the next hop's {@code nhr_tun_sport}/{@code nhr_tun_dport}.
+     *
+     * @param encap      buffer holding the 14 bytes (dst MAC, src MAC, 0x0800).
+     * @param offset     of the first byte.
+     * @param srcAddress outer IPv4 source.
+     * @param dstAddress outer IPv4 destination (the analyzer).
+     * @param sourcePort UDP source port.
+     * @param destPort   UDP destination port.
+     * @return the rewrite.
+     */
+    public static EncapRewrite udpTunnel(
+        final DirectBuffer encap,
+        final int offset,
+        final int srcAddress,
+        final int dstAddress,
+        final int sourcePort,
+        final int destPort)
+    {
+        if (EtherType.IPV4 != EthernetHeader.etherType(encap, offset))
+        {
+            throw new IllegalArgumentException("tunnel encap must carry EtherType 0x0800");
+        }
+        return new EncapRewrite(TunnelType.UDP, EthernetHeader.dstMac(encap, offset),
+            EthernetHeader.srcMac(encap, offset), srcAddress, dstAddress, 0, sourcePort & 0xFFFF, destPort & 0xFFFF);
     }
 
     /**
@@ -168,7 +206,7 @@ public final class EncapRewrite
     public static EncapRewrite create(
         final int tunnelType, final long dstMac, final long srcMac, final int srcAddress, final int dstAddress)
     {
-        return new EncapRewrite(tunnelType, dstMac, srcMac, srcAddress, dstAddress, 0);
+        return new EncapRewrite(tunnelType, dstMac, srcMac, srcAddress, dstAddress, 0, 0, 0);
     }
 
     /**

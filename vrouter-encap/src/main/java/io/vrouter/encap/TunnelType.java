@@ -8,6 +8,7 @@ import io.vrouter.wire.MplsHeader;
  *   MPLSoUDP  (RFC 7510): Ethernet 14 | IPv4 20 | UDP 8 (dst 6635) | MPLS 4 | inner        overhead 46
  *   MPLSoGRE  (RFC 4023): Ethernet 14 | IPv4 20 | GRE 4 (0x8847)   | MPLS 4 | inner        overhead 42
  *   VXLAN     (RFC 7348): Ethernet 14 | IPv4 20 | UDP 8 (dst 4789) | VXLAN 8 | inner       overhead 50
+ *   UDP       (mirror):   Ethernet 14 | IPv4 20 | UDP 8 (next hop's sport/dport) | inner   overhead 42
  * </pre>
  */
 public final class TunnelType
@@ -31,6 +32,11 @@ public final class TunnelType
      * VXLAN.
      */
     public static final int VXLAN = 3;
+
+    /**
+     * Plain UDP tunnel (Contrail's {@code nh_udp_tunnel}, NH flag Udp): mirroring to an analyzer.
+     */
+    public static final int UDP = 4;
 
     /**
      * IANA MPLS-in-UDP port.
@@ -82,6 +88,11 @@ public final class TunnelType
      */
     public static final int VXLAN_OVERHEAD = 50;
 
+    /**
+     * Bytes added in front of the inner packet by a plain UDP tunnel.
+     */
+    public static final int UDP_OVERHEAD = 42;
+
     private TunnelType()
     {
     }
@@ -100,6 +111,8 @@ public final class TunnelType
                 return MPLS_GRE_OVERHEAD;
             case VXLAN:
                 return VXLAN_OVERHEAD;
+            case UDP:
+                return UDP_OVERHEAD;
             default:
                 return 0;
         }
@@ -119,6 +132,8 @@ public final class TunnelType
                 return "mpls-gre";
             case VXLAN:
                 return "vxlan";
+            case UDP:
+                return "udp";
             case NONE:
                 return "none";
             default:
