@@ -6,6 +6,7 @@ import io.vrouter.core.fib.Ip4Fib;
 import io.vrouter.core.fib.ReaderEpochs;
 import io.vrouter.core.fib.VrfFibs;
 import io.vrouter.core.iface.InterfaceTable;
+import io.vrouter.core.nh.MirrorTable;
 import io.vrouter.core.nh.NextHopMap;
 import io.vrouter.core.nh.NextHopTable;
 
@@ -21,7 +22,7 @@ import io.vrouter.core.nh.NextHopTable;
  * @param bridge     (VRF, MAC) to next hop and label.
  * @param labels     incoming MPLS label to next hop.
  * @param vxlan      VNI to next hop.
- * @param mirrors    mirror index to next hop.
+ * @param mirrors    mirror index to next hop, mirror flags and VNI.
  */
 public record Tables(
     VRouterConfig config,
@@ -32,7 +33,7 @@ public record Tables(
     BridgeTable bridge,
     NextHopMap labels,
     NextHopMap vxlan,
-    NextHopMap mirrors)
+    MirrorTable mirrors)
 {
     /**
      * Empty tables sized by a configuration.
@@ -54,6 +55,6 @@ public record Tables(
             new BridgeTable(config.bridgeEntries()),
             new NextHopMap(config.labels()),
             new NextHopMap(config.vnis()),
-            new NextHopMap(config.mirrors()));
+            new MirrorTable(config.mirrors()));
     }
 }

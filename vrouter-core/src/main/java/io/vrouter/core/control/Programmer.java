@@ -11,6 +11,7 @@ import io.vrouter.core.fib.FibLeaf;
 import io.vrouter.core.iface.Vif;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
+import io.vrouter.core.nh.MirrorTable;
 import io.vrouter.core.nh.NextHop;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopMap;
@@ -95,7 +96,7 @@ public final class Programmer
                 case "vr_vxlan_req":
                     return mapRequest(op, request, tables.vxlan(), "vxlanr_vnid", "vxlanr_nhid");
                 case "vr_mirror_req":
-                    return mapRequest(op, request, tables.mirrors(), "mirr_index", "mirr_nhid");
+                    return mirrorRequest(op, request);
                 case "vr_flow_req":
                     if (flowRequests == null)
                     {
@@ -204,6 +205,8 @@ public final class Programmer
         }
         final int nhId = (int)r.getLong("vifr_nh_id", 0, 0, tables.nextHops().size() - 1);
         final int mirrorId = (int)r.getLong("vifr_mir_id", -1, -1, tables.mirrors().size() - 1);
+        final byte[] inMd = mirrorMetadata(r, "vifr_in_mirror_md");
+        final byte[] outMd = mirrorMetadata(r, "vifr_out_mirror_md");
         final Vif existing = tables.interfaces().get(idx);
         if (existing != null && existing.type() != type)
         {
@@ -213,7 +216,22 @@ public final class Programmer
         }
         return new Vif(idx, type, r.getString("vifr_name", ""), transport, vrf, mcastVrf,
             macBytes == null ? 0 : mac(macBytes, 0), (int)r.getLong("vifr_ip", 0), mtu, flags, nhId,
-            (int)r.getLong("vifr_os_idx", 0), mirrorId);
+            (int)r.getLong("vifr_os_idx", 0), mirrorId, inMd, outMd);
+    }
+
+    private static byte[] mirrorMetadata(final SandeshObject r, final String field) throws RequestException
+    {
+        final byte[] md = r.getBytes(field);
+        if (md == null)
+        {
+            return new byte[0];
+        }
+        if (md.length > Vif.MAX_MIRROR_MD)
+        {
+            throw new RequestException(Errno.EINVAL, "vr_interface_req." + field + ": " + md.length
+                + " bytes of mirror metadata, at most " + Vif.MAX_MIRROR_MD);
+        }
+        return md.clone();
     }
 
     private SandeshObject describe(final Vif v)
@@ -233,6 +251,8 @@ public final class Programmer
             .put("vifr_nh_id", v.nhId())
             .put("vifr_os_idx", v.osIndex())
             .put("vifr_mir_id", v.mirrorId())
+            .put("vifr_in_mirror_md", v.inMirrorMd().clone())
+            .put("vifr_out_mirror_md", v.outMirrorMd().clone())
             .put("vifr_ipackets", counters.interfaceCounter(idx, CounterSource.IF_IPACKETS))
             .put("vifr_ibytes", counters.interfaceCounter(idx, CounterSource.IF_IBYTES))
             .put("vifr_opackets", counters.interfaceCounter(idx, CounterSource.IF_OPACKETS))
@@ -347,9 +367,16 @@ public final class Programmer
                         "vr_nexthop_req.nhr_encap: a tunnel needs the 14-byte outer Ethernet header, got "
                         + encap.length);
                 }
+                if (kind == TunnelType.UDP && dport == 0)
+                {
+                    throw new RequestException(Errno.EINVAL,
+                        "vr_nexthop_req.nhr_tun_dport: a UDP tunnel needs the analyzer's destination port");
+                }
                 try
                 {
-                    outer = EncapRewrite.fromNextHopEncap(kind, new UnsafeBuffer(encap), 0, tunnelSrc, tunnelDst);
+                    outer = kind == TunnelType.UDP
+                        ? EncapRewrite.udpTunnel(new UnsafeBuffer(encap), 0, tunnelSrc, tunnelDst, sport, dport)
+                        : EncapRewrite.fromNextHopEncap(kind, new UnsafeBuffer(encap), 0, tunnelSrc, tunnelDst);
                 }
                 catch (final IllegalArgumentException e)
                 {
@@ -410,8 +437,7 @@ public final class Programmer
             case NextHopFlags.TUNNEL_VXLAN:
                 return TunnelType.VXLAN;
             case NextHopFlags.TUNNEL_UDP:
-                throw new RequestException(Errno.EOPNOTSUPP,
-                    "vr_nexthop_req.nhr_flags: plain UDP tunnels (mirroring to an analyzer) are not supported yet");
+                return TunnelType.UDP;
             default:
                 throw new RequestException(Errno.EINVAL,
                     "vr_nexthop_req.nhr_flags: a tunnel needs exactly one of MPLSoUDP, MPLSoGRE, Vxlan, Udp");
@@ -446,6 +472,11 @@ public final class Programmer
         {
             o.put("nhr_tun_sip", Integer.reverseBytes(nh.tunnelSrc()) & 0xFFFFFFFFL);
             o.put("nhr_tun_dip", Integer.reverseBytes(nh.tunnelDst()) & 0xFFFFFFFFL);
+            if (nh.tunnelKind() == TunnelType.UDP)
+            {
+                o.put("nhr_tun_sport", nh.tunnelSport());
+                o.put("nhr_tun_dport", nh.tunnelDport());
+            }
         }
         if (nh.members().length > 0)
         {
@@ -597,6 +628,116 @@ public final class Programmer
             default:
                 throw new RequestException(Errno.EOPNOTSUPP, r.type() + ": op " + op + " not supported");
         }
+    }
+
+    // ---------------------------------------------------------------------------------- mirrors
+
+    private Response mirrorRequest(final Op op, final SandeshObject r) throws RequestException
+    {
+        final MirrorTable mirrors = tables.mirrors();
+        switch (op)
+        {
+            case DUMP:
+            {
+                final int marker = (int)r.getLong("mirr_marker", -1);
+                final List<SandeshObject> out = new ArrayList<>();
+                for (int i = Math.max(marker + 1, 0); i < mirrors.size(); i++)
+                {
+                    final long e = mirrors.entry(i);
+                    if (MirrorTable.nhId(e) != MirrorTable.NO_NH)
+                    {
+                        out.add(describeMirror(i, e));
+                    }
+                }
+                return Response.of(out.size(), out);
+            }
+            case GET:
+            {
+                final long index = r.require("mirr_index");
+                if (index < 0 || index >= mirrors.size())
+                {
+                    throw new RequestException(Errno.ENODEV, "vr_mirror_req.mirr_index: " + index
+                        + " is out of range 0.." + (mirrors.size() - 1));
+                }
+                final long e = mirrors.entry((int)index);
+                if (MirrorTable.nhId(e) == MirrorTable.NO_NH)
+                {
+                    throw new RequestException(Errno.ENOENT, "vr_mirror_req.mirr_index: " + index + " is not set");
+                }
+                return Response.of(0, List.of(describeMirror((int)index, e)));
+            }
+            case ADD:
+            {
+                final int index = mirrorIndex(r);
+                final long flags = r.getLong("mirr_flags", 0);
+                if ((flags & MirrorTable.FLAG_HW_ASSISTED) != 0)
+                {
+                    throw new RequestException(Errno.EOPNOTSUPP,
+                        "vr_mirror_req.mirr_flags: hardware-assisted mirroring (Hw, 0x4) needs a NIC; not supported");
+                }
+                if ((flags & ~MirrorTable.FLAG_DYNAMIC) != 0)
+                {
+                    throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_flags: unknown flags 0x"
+                        + Long.toHexString(flags & ~MirrorTable.FLAG_DYNAMIC));
+                }
+                final long vni = r.getLong("mirr_vni", 0);
+                if (vni < 0 || vni > MirrorTable.MAX_VNI)
+                {
+                    throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_vni: " + vni + " is not a 24-bit VNI");
+                }
+                final long nhId = r.require("mirr_nhid");
+                final NextHop nh = nhId < 0 || nhId >= tables.nextHops().size() ? null
+                    : tables.nextHops().get((int)nhId);
+                if (nh == null)
+                {
+                    throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_nhid: no next hop " + nhId);
+                }
+                final boolean usable = nh.type() == NextHopType.ENCAP
+                    || nh.type() == NextHopType.TUNNEL && nh.tunnelKind() == TunnelType.UDP
+                    || nh.type() == NextHopType.TUNNEL && nh.tunnelKind() == TunnelType.VXLAN && vni != 0;
+                if (!usable)
+                {
+                    throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_nhid: next hop " + nhId + " ("
+                        + NextHopType.name(nh.type()) + " " + TunnelType.name(nh.tunnelKind())
+                        + ") cannot carry mirror copies: an interface, UDP tunnel or VXLAN (with mirr_vni) next hop"
+                        + " is needed");
+                }
+                mirrors.set(index, (int)nhId, (int)flags, (int)vni);
+                return Response.ok();
+            }
+            case DELETE:
+            {
+                final int index = mirrorIndex(r);
+                if (mirrors.nhId(index) == MirrorTable.NO_NH)
+                {
+                    throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_index: " + index + " is not set");
+                }
+                mirrors.clear(index);
+                return Response.ok();
+            }
+            default:
+                throw new RequestException(Errno.EOPNOTSUPP, "vr_mirror_req: op " + op + " not supported");
+        }
+    }
+
+    private int mirrorIndex(final SandeshObject r) throws RequestException
+    {
+        final long index = r.require("mirr_index");
+        if (index < 0 || index >= tables.mirrors().size())
+        {
+            throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_index: " + index
+                + " is out of range 0.." + (tables.mirrors().size() - 1));
+        }
+        return (int)index;
+    }
+
+    private static SandeshObject describeMirror(final int index, final long entry)
+    {
+        return new SandeshObject("vr_mirror_req")
+            .put("mirr_index", index)
+            .put("mirr_nhid", MirrorTable.nhId(entry))
+            .put("mirr_flags", MirrorTable.flags(entry))
+            .put("mirr_vni", MirrorTable.vni(entry));
     }
 
     // ---------------------------------------------------------------------------------- helpers

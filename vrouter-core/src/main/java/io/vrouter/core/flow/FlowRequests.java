@@ -9,7 +9,7 @@ import io.vrouter.core.control.Errno;
 import io.vrouter.core.control.RequestException;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
-import io.vrouter.core.nh.NextHopMap;
+import io.vrouter.core.nh.MirrorTable;
 import io.vrouter.encap.EntropyHash;
 
 /**
@@ -142,7 +142,7 @@ public final class FlowRequests
             key.dstLo = Long.reverseBytes(dipL);
         }
         if ((flags & FlowAction.FLAG_MIRROR) != 0
-            && (mirror < 0 || tables.mirrors().nhId(mirror) == NextHopMap.NO_NH))
+            && (mirror < 0 || tables.mirrors().nhId(mirror) == MirrorTable.NO_NH))
         {
             throw new RequestException(Errno.ENOENT, "vr_flow_req.fr_mir_id: mirror " + mirror + " is not configured");
         }

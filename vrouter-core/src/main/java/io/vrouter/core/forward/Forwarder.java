@@ -15,6 +15,7 @@ import io.vrouter.core.iface.InterfaceTable;
 import io.vrouter.core.iface.Vif;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
+import io.vrouter.core.nh.MirrorTable;
 import io.vrouter.core.nh.NextHop;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopMap;
@@ -33,6 +34,7 @@ import io.vrouter.encap.MssClamp;
 import io.vrouter.encap.NeighborAdvertiser;
 import io.vrouter.encap.TunnelDecap;
 import io.vrouter.encap.TunnelType;
+import io.vrouter.encap.UdpTunnelEncap;
 import io.vrouter.encap.VxlanEncap;
 import io.vrouter.wire.ArpHeader;
 import io.vrouter.wire.Checksums;
@@ -42,6 +44,7 @@ import io.vrouter.wire.IpProtocol;
 import io.vrouter.wire.Ipv4Header;
 import io.vrouter.wire.Ipv6Header;
 import io.vrouter.wire.MacAddress;
+import io.vrouter.wire.PcapRecordHeader;
 
 /**
  * The packet pipeline of one forwarding worker: pod (virtual) interfaces and the fabric, L2 and
@@ -73,6 +76,10 @@ public final class Forwarder
 
     private static final long BROADCAST_MAC = 0xFFFFFFFFFFFFL;
     private static final int NO_LABEL = -1;
+    /** Contrail's metadata of a dynamic mirror copy when none is configured ({@code default_mme}). */
+    private static final byte[] DEFAULT_MIRROR_MD = {(byte)0xFF, 0x00};
+    private static final long CLOCK_BASE_MICROS = System.currentTimeMillis() * 1000L;
+    private static final long CLOCK_BASE_NANOS = System.nanoTime();
     private static final int LABEL_VALID = 0x1;
     private static final int ARP_PROXY = 0x2;
     private static final int ARP_FLOOD = 0x8;
@@ -87,7 +94,8 @@ public final class Forwarder
     private final ForwardingCounters counters;
     private final FlowHook flowHook;
     private final FlowStage flows;
-    private final NextHopMap mirrors;
+    private final MirrorTable mirrors;
+    private java.util.function.LongSupplier mirrorClock = Forwarder::epochMicros;
     private final ReaderEpochs readerEpochs;
     private final int readerSlot;
     private final boolean mssClamp;
@@ -289,7 +297,7 @@ public final class Forwarder
         counters.received(inVif, frameLength);
         if (vif.hasFlag(VifFlags.MIRROR_RX) && vif.mirrorId() >= 0)
         {
-            mirror(vif.mirrorId(), frameOffset, frameLength);
+            mirror(vif.mirrorId(), frameOffset, frameLength, vif.inMirrorMd());
         }
         if (frameLength < ETH_HLEN)
         {
@@ -332,21 +340,33 @@ public final class Forwarder
         final Vif out = interfaces.get(outVif);
         if (out != null && out.hasFlag(VifFlags.MIRROR_TX) && out.mirrorId() >= 0)
         {
-            mirror(out.mirrorId(), offset, length);
+            mirror(out.mirrorId(), offset, length, out.outMirrorMd());
         }
     }
 
     /**
-     * Copies a frame to a mirror's next hop, into a spare slot of the batch (reference §1.8). Mirror
-     * next hops are interface (ENCAP) next hops: a bridge-family one sends the frame as it is, an
-     * inet one rewrites the Ethernet addresses. A copy that cannot be made is counted as a clone
-     * failure on the ingress interface; the original is not affected.
+     * Copies a frame to a mirror's next hop, into a spare slot of the batch (reference §1.8, Contrail's
+     * {@code vr_mirror}). The entry's next hop is an interface next hop (a bridge-family one sends the copy as it
+     * is, an inet one rewrites the Ethernet header), a plain UDP tunnel to an analyzer, or a VXLAN tunnel that
+     * carries the entry's VNI. With the dynamic flag the copy is {@code vr_pcap} (16 bytes, network order, the
+     * frame's length twice) | metadata | frame: the metadata is the vif's in (Mr) or out (Mt) mirror metadata,
+     * or Contrail's default {@code ff 00} when that is empty or the copy comes from a flow. A copy that cannot be
+     * made is counted as a clone failure on the ingress interface; the original is not affected.
+     *
+     * @param metadata the vif's mirror metadata for a dynamic copy (empty: the default).
      */
-    private void mirror(final int mirrorId, final int offset, final int length)
+    private void mirror(final int mirrorId, final int offset, final int length, final byte[] metadata)
     {
-        final int nhId = mirrors.nhId(mirrorId);
-        final NextHop nh = nhId == NextHopMap.NO_NH ? null : nextHops.get(nhId);
-        if (nh == null || !nh.isValid() || nh.type() != NextHopType.ENCAP || interfaces.get(nh.oif()) == null)
+        final long entry = mirrors.entry(mirrorId);
+        final int nhId = MirrorTable.nhId(entry);
+        final NextHop nh = nhId == MirrorTable.NO_NH ? null : nextHops.get(nhId);
+        if (nh == null || !nh.isValid() || interfaces.get(nh.oif()) == null)
+        {
+            counters.drop(DropReason.CLONE_FAIL, inVif);
+            return;
+        }
+        final int kind = nh.type() == NextHopType.TUNNEL ? nh.tunnelKind() : TunnelType.NONE;
+        if (nh.type() != NextHopType.ENCAP && kind != TunnelType.UDP && kind != TunnelType.VXLAN)
         {
             counters.drop(DropReason.CLONE_FAIL, inVif);
             return;
@@ -357,11 +377,75 @@ public final class Forwarder
             counters.drop(DropReason.CLONE_FAIL, inVif);
             return;
         }
-        if (nh.family() != io.vrouter.core.control.Programmer.AF_BRIDGE && nh.encap().length >= ETH_HLEN)
+        final UnsafeBuffer out = batch.buffer(copy);
+        int inner = batch.offset(copy);
+        int innerLength = length;
+        if ((MirrorTable.flags(entry) & MirrorTable.FLAG_DYNAMIC) != 0)
         {
-            batch.buffer(copy).putBytes(batch.offset(copy), nh.encap(), 0, 12);
+            final byte[] md = metadata.length == 0 ? DEFAULT_MIRROR_MD : metadata;
+            inner -= md.length;
+            out.putBytes(inner, md);
+            inner -= PcapRecordHeader.HEADER_LENGTH;
+            PcapRecordHeader.write(out, inner, mirrorClock.getAsLong(), length);
+            innerLength += md.length + PcapRecordHeader.HEADER_LENGTH;
         }
-        counters.sent(nh.oif(), length);
+        final int start;
+        switch (kind)
+        {
+            case TunnelType.UDP:
+                counters.countVrf(nh.vrf(), VrfStat.UDP_TUNNELS);
+                start = UdpTunnelEncap.encap(out, inner, innerLength, nh.outer(), ipId());
+                break;
+            case TunnelType.VXLAN:
+                if (inner < VxlanEncap.OVERHEAD)
+                {
+                    batch.drop(copy);
+                    counters.drop(DropReason.CLONE_FAIL, inVif);
+                    return;
+                }
+                counters.countVrf(nh.vrf(), VrfStat.VXLAN_TUNNELS);
+                start = VxlanEncap.encap(out, inner, innerLength, nh.outer(), MirrorTable.vni(entry), ipId(),
+                    EntropyHash.l2SourcePort(out, batch.offset(copy), nh.vrf()));
+                break;
+            default:
+                if (nh.family() != io.vrouter.core.control.Programmer.AF_BRIDGE && nh.encap().length >= ETH_HLEN)
+                {
+                    if (inner == batch.offset(copy))
+                    {
+                        out.putBytes(inner, nh.encap(), 0, 12);
+                        start = inner;
+                    }
+                    else
+                    {
+                        start = inner - ETH_HLEN;
+                        out.putBytes(start, nh.encap(), 0, ETH_HLEN);
+                    }
+                }
+                else
+                {
+                    start = inner;
+                }
+                break;
+        }
+        final int total = innerLength + inner - start;
+        batch.result(copy, nh.oif(), start, total);
+        counters.sent(nh.oif(), total);
+    }
+
+    /**
+     * Sets the clock that stamps the pcap header of dynamic mirror copies (tests; the default reads the
+     * system clock, microseconds since the epoch). Must not allocate.
+     *
+     * @param epochMicros microseconds since the epoch.
+     */
+    public void mirrorClock(final java.util.function.LongSupplier epochMicros)
+    {
+        this.mirrorClock = epochMicros;
+    }
+
+    private static long epochMicros()
+    {
+        return CLOCK_BASE_MICROS + (System.nanoTime() - CLOCK_BASE_NANOS) / 1000L;
     }
 
     // ------------------------------------------------------------------------------------------ pod side
@@ -616,7 +700,7 @@ public final class Forwarder
         flowIndex = flows.index();
         if (flows.mirror() >= 0)
         {
-            mirror(flows.mirror(), frameOffset, frameLength);
+            mirror(flows.mirror(), frameOffset, frameLength, DEFAULT_MIRROR_MD);
         }
         return true;
     }

@@ -17,6 +17,9 @@ package io.vrouter.core.iface;
  * @param nhId      the interface's own next hop (flow key), -1 if none.
  * @param osIndex   OS interface index.
  * @param mirrorId  mirror index for Mr/Mt, -1 if none.
+ * @param inMirrorMd  {@code vifr_in_mirror_md}: metadata a dynamic mirror puts in front of Mr copies (may be
+ *                    empty: Contrail's default {@code ff 00} is used then); do not modify.
+ * @param outMirrorMd {@code vifr_out_mirror_md}: the same for Mt copies; do not modify.
  */
 public record Vif(
     int index,
@@ -31,8 +34,13 @@ public record Vif(
     int flags,
     int nhId,
     int osIndex,
-    int mirrorId)
+    int mirrorId,
+    byte[] inMirrorMd,
+    byte[] outMirrorMd)
 {
+    /** Largest {@code vifr_in_mirror_md} / {@code vifr_out_mirror_md}, bytes. */
+    public static final int MAX_MIRROR_MD = 64;
+
     /**
      * Whether a flag is set.
      *
