@@ -15,12 +15,18 @@ import java.nio.ByteBuffer;
 
 import org.junit.jupiter.api.Test;
 
+import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.iface.VifFlags;
+import io.vrouter.core.iface.VifType;
+import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.test.Frames;
+import io.vrouter.core.test.TestTopology;
 
 /**
  * The forwarding path allocates nothing per packet: after warm-up, forwarding a large number of
  * packets on every main path (pod to pod, pod to tunnel, fabric to pod, ARP proxy, drops) leaves
- * the thread's allocated-bytes counter where it was.
+ * the thread's allocated-bytes counter where it was; so does mirroring (dynamic UDP with pcap header and
+ * metadata, plain VXLAN).
  */
 class ForwarderAllocationTest
 {
@@ -61,6 +67,59 @@ class ForwarderAllocationTest
         assertEquals((long)(WARMUP_ROUNDS + MEASURED_ROUNDS) * 4 * 4, forwarded, "every packet but the TTL drops sent");
         assertTrue(allocated < 1024, "forwarding " + MEASURED_ROUNDS * 20 + " packets allocated " + allocated
             + " bytes");
+    }
+
+    @Test
+    void shouldMirrorToUdpAndVxlanAnalyzersWithoutAllocating()
+    {
+        final ForwarderTest fixture = new ForwarderTest();
+        fixture.node();
+        fixture.t.program(new SandeshObject("vr_nexthop_req").put("nhr_id", 30).put("nhr_type", 3L)
+                .put("nhr_family", 2L).put("nhr_encap_oif_id", new long[] {FABRIC})
+                .put("nhr_encap", TestTopology.l2(ForwarderTest.PEER_MAC, ForwarderTest.FABRIC_MAC))
+                .put("nhr_tun_sip", 1L).put("nhr_tun_dip", 2L).put("nhr_tun_sport", 8099L).put("nhr_tun_dport", 8099L)
+                .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP))
+            .tunnelNh(31, FABRIC, LOCAL, REMOTE, NextHopFlags.VALID | NextHopFlags.TUNNEL_VXLAN, ForwarderTest.PEER_MAC,
+                ForwarderTest.FABRIC_MAC)
+            .program(new SandeshObject("vr_mirror_req").put("mirr_index", 1L).put("mirr_nhid", 30L)
+                .put("mirr_flags", 1L))
+            .program(new SandeshObject("vr_mirror_req").put("mirr_index", 2L).put("mirr_nhid", 31L)
+                .put("mirr_vni", 7L))
+            .program(new SandeshObject("vr_interface_req").put("vifr_idx", POD_A).put("vifr_type", VifType.VIRTUAL)
+                .put("vifr_vrf", ForwarderTest.VRF).put("vifr_mac", TestTopology.macBytes(Frames.GATEWAY_MAC))
+                .put("vifr_mtu", 9000).put("vifr_flags", VifFlags.MIRROR_RX).put("vifr_mir_id", 1L)
+                .put("vifr_in_mirror_md", Frames.hex("0a0b0c0d")))
+            .program(new SandeshObject("vr_interface_req").put("vifr_idx", ForwarderTest.POD_B)
+                .put("vifr_type", VifType.VIRTUAL).put("vifr_vrf", ForwarderTest.VRF)
+                .put("vifr_mac", TestTopology.macBytes(Frames.GATEWAY_MAC)).put("vifr_mtu", 9000)
+                .put("vifr_flags", VifFlags.MIRROR_TX).put("vifr_mir_id", 2L));
+        final Forwarder forwarder = fixture.t.forwarder();
+        final byte[] podToPod = ForwarderTest.podToGateway(A, B, 64);
+        assertEquals(3, fixture.t.send(POD_A, podToPod).size(), "original, Mr copy (UDP) and Mt copy (VXLAN)");
+
+        final PacketBatch batch = forwarder.newBatch();
+        final com.sun.management.ThreadMXBean mx =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        mirrorRounds(forwarder, batch, podToPod, WARMUP_ROUNDS);
+        final long before = mx.getCurrentThreadAllocatedBytes();
+        mirrorRounds(forwarder, batch, podToPod, MEASURED_ROUNDS);
+        final long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 1024, "mirroring " + MEASURED_ROUNDS * 8 + " packets allocated " + allocated
+            + " bytes");
+    }
+
+    private static void mirrorRounds(final Forwarder forwarder, final PacketBatch batch, final byte[] frame,
+        final int rounds)
+    {
+        for (int r = 0; r < rounds; r++)
+        {
+            batch.clear();
+            for (int k = 0; k < 4; k++)
+            {
+                batch.add(POD_A, frame, 0, frame.length);
+            }
+            forwarder.process(batch);
+        }
     }
 
     private static long run(final Forwarder forwarder, final PacketBatch batch, final byte[] podToPod,
