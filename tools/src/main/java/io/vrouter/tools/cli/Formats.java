@@ -126,6 +126,12 @@ public final class Formats
                 .append(encap == null ? 0 : encap.length).append(" Data:").append(hexBytes(encap)).append('\n');
             sb.append(NH_INDENT).append("Sip:").append(ip(Integer.reverseBytes((int)num(nh, "nhr_tun_sip"))))
                 .append(" Dip:").append(ip(Integer.reverseBytes((int)num(nh, "nhr_tun_dip")))).append('\n');
+            if ((num(nh, "nhr_flags") & NextHopFlags.TUNNEL_UDP) != 0)
+            {
+                sb.append(NH_INDENT).append("Sport:")
+                    .append(Short.reverseBytes((short)num(nh, "nhr_tun_sport")) & 0xFFFF).append(" Dport:")
+                    .append(Short.reverseBytes((short)num(nh, "nhr_tun_dport")) & 0xFFFF).append('\n');
+            }
         }
         else if (type == NextHopType.COMPOSITE)
         {
@@ -245,8 +251,9 @@ public final class Formats
     }
 
     /**
-     * {@code mirror --dump}; the VNI column is omitted as Contrail omits it for -1 (this forwarder
-     * keeps no mirror VNI), flags and VLAN are those of a plain mirror (none, 0).
+     * {@code mirror --dump} and {@code mirror --get N} in Contrail's layout (utils/mirror.c): flags {@code D}
+     * (dynamic) and {@code Hw}; the VNI column of a row is omitted when the entry has no VNI (-1), as Contrail
+     * omits it.
      *
      * @param mirrors mirror objects.
      * @return the text.
@@ -255,10 +262,18 @@ public final class Formats
     {
         final StringBuilder sb = new StringBuilder("Mirror Table\n\n"
             + "Flags:D=Dynamic Mirroring, Hw=NIC Assisted Mirroring\n\n"
-            + "Index    NextHop    Flags    Vlan\n------------------------------------\n");
+            + "Index    NextHop    Flags       VNI    Vlan\n------------------------------------------------\n");
         for (final SandeshObject m : mirrors)
         {
-            sb.append(String.format("%5d    %7d    %4s    %4d%n", num(m, "mirr_index"), num(m, "mirr_nhid"), "", 0));
+            final long flags = m.has("mirr_flags") ? num(m, "mirr_flags") : 0;
+            final String f = ((flags & 0x1) != 0 ? "D" : "") + ((flags & 0x4) != 0 ? "Hw" : "");
+            final long vni = m.has("mirr_vni") ? num(m, "mirr_vni") : -1;
+            sb.append(String.format("%5d    %7d    %4s", num(m, "mirr_index"), num(m, "mirr_nhid"), f));
+            if (vni != -1)
+            {
+                sb.append(String.format("    %7d", vni));
+            }
+            sb.append(String.format("    %4d%n", m.has("mirr_vlan") ? num(m, "mirr_vlan") : 0));
         }
         return sb.toString();
     }

@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
 public final class VrouterCtl implements Runnable
 {
     /** Names the launcher may be called by, each the subcommand of the same name. */
-    public static final List<String> ALIASES = List.of("vif", "nh", "rt", "mpls", "flow", "dropstats", "vrfstats");
+    public static final List<String> ALIASES = List.of("vif", "nh", "rt", "mpls", "mirror", "flow", "dropstats",
+        "vrfstats");
 
     @Spec
     CommandSpec spec;
@@ -471,15 +472,25 @@ public final class VrouterCtl implements Runnable
         }
     }
 
-    /** {@code mirror --dump}. */
-    @Command(name = "mirror", mixinStandardHelpOptions = true, description = "The mirror table (mirror --dump).")
+    /** {@code mirror --dump | --get N | --create N --nh NH [--vni VNI] [--dyn] | --delete N}. */
+    @Command(name = "mirror", mixinStandardHelpOptions = true,
+        description = "The mirror table (mirror --dump, --get N, --create N --nh NH [--vni VNI] [--dyn], --delete N).")
     static final class Mirror implements Callable<Integer>
     {
         @Mixin
         Common common;
 
-        @Option(names = "--dump", required = true, description = "all mirrors")
-        boolean dump;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        MirrorOp which;
+
+        @Option(names = "--nh", paramLabel = "NH", description = "next hop of a created entry")
+        Integer nh;
+
+        @Option(names = "--vni", paramLabel = "VNI", description = "VXLAN id of a created entry")
+        Long vni;
+
+        @Option(names = "--dyn", description = "dynamic mirroring: pcap header and metadata on every copy")
+        boolean dynamic;
 
         @Spec
         CommandSpec spec;
@@ -487,7 +498,26 @@ public final class VrouterCtl implements Runnable
         @Override
         public Integer call()
         {
-            final List<SandeshObject> mirrors = common.dump(new SandeshObject("vr_mirror_req"));
+            if (which.create != null)
+            {
+                if (nh == null)
+                {
+                    throw new CliException("mirror --create needs --nh");
+                }
+                common.one(new SandeshObject("vr_mirror_req").put("h_op", 0L).put("mirr_index", (long)which.create)
+                    .put("mirr_nhid", (long)nh).put("mirr_flags", dynamic ? 1L : 0L)
+                    .put("mirr_vni", vni == null ? -1L : vni));
+                return 0;
+            }
+            if (which.delete != null)
+            {
+                common.one(new SandeshObject("vr_mirror_req").put("h_op", 2L).put("mirr_index", (long)which.delete));
+                return 0;
+            }
+            final List<SandeshObject> mirrors = which.get != null
+                ? common.one(new SandeshObject("vr_mirror_req").put("h_op", 1L).put("mirr_index", (long)which.get))
+                    .objects()
+                : common.dump(new SandeshObject("vr_mirror_req"));
             if (common.json)
             {
                 common.printJson(spec, SandeshJson.toMaps(mirrors));
@@ -498,6 +528,22 @@ public final class VrouterCtl implements Runnable
             }
             return 0;
         }
+    }
+
+    /** The one operation of a {@code mirror} command. */
+    static final class MirrorOp
+    {
+        @Option(names = "--dump", required = true, description = "all mirrors")
+        boolean dump;
+
+        @Option(names = "--get", required = true, paramLabel = "N", description = "one mirror")
+        Integer get;
+
+        @Option(names = "--create", required = true, paramLabel = "N", description = "add or change mirror N")
+        Integer create;
+
+        @Option(names = "--delete", required = true, paramLabel = "N", description = "delete mirror N")
+        Integer delete;
     }
 
     /** {@code dropstats [--core N]}. */

@@ -140,6 +140,10 @@ class FormatsTest
             .put("mirr_nhid", 8L))).split("\n");
         assertEquals("Mirror Table", lines[0]);
         assertEquals("Flags:D=Dynamic Mirroring, Hw=NIC Assisted Mirroring", lines[2]);
+        assertEquals("Index    NextHop    Flags       VNI    Vlan", lines[4]);
         assertEquals("    1          8               0", lines[6]);
+        final String[] vxlan = Formats.mirrorDump(List.of(new SandeshObject("vr_mirror_req").put("mirr_index", 2L)
+            .put("mirr_nhid", 9L).put("mirr_flags", 1L).put("mirr_vni", 4096L))).split("\n");
+        assertEquals("    2          9       D       4096       0", vxlan[6]);
     }
 }

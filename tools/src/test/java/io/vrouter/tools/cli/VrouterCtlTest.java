@@ -149,6 +149,34 @@ class VrouterCtlTest
     }
 
     @Test
+    void shouldCreateGetDumpAndDeleteMirrorsAndShowUdpTunnelPorts()
+    {
+        // UDP tunnel to an analyzer, ports 8099 (network order on the request, as Contrail's nh tool sends them)
+        program(new SandeshObject("vr_nexthop_req").put("nhr_id", 7L).put("nhr_type", 3L).put("nhr_family", 2L)
+            .put("nhr_encap_oif_id", new long[] {2}).put("nhr_flags", 0x11L)
+            .put("nhr_encap", new byte[] {0x52, 0x54, 0, 0x12, 0x34, 0x56, 2, 0, 0, 0, 0, 9, 8, 0})
+            .put("nhr_tun_sip", 184658112L).put("nhr_tun_dip", 201435328L)
+            .put("nhr_tun_sport", 0xA31FL).put("nhr_tun_dport", 0xA31FL));
+        assertTrue(run("vrouterctl", "nh", "--get", "7").out.contains("Sport:8099 Dport:8099\n"));
+
+        final Run created = run("vrouterctl", "mirror", "--create", "3", "--nh", "7", "--dyn");
+        assertEquals(0, created.code, created.err);
+        final Run alias = run("mirror", "--create", "2", "--nh", "5");
+        assertEquals(0, alias.code, alias.err);
+        final String header = "Mirror Table\n\nFlags:D=Dynamic Mirroring, Hw=NIC Assisted Mirroring\n\n"
+            + "Index    NextHop    Flags       VNI    Vlan\n------------------------------------------------\n";
+        assertEquals(header + "    2          5               0\n" + "    3          7       D       0\n",
+            run("vrouterctl", "mirror", "--dump").out);
+        assertEquals(header + "    3          7       D       0\n", run("mirror", "--get", "3").out);
+        final Run bad = run("mirror", "--create", "1", "--nh", "6");
+        assertEquals(1, bad.code, "an MPLSoUDP next hop cannot carry mirror copies");
+        assertTrue(bad.err.contains("EINVAL"), bad.err);
+        assertTrue(run("mirror", "--get", "300").err.contains("ENODEV"));
+        assertEquals(0, run("mirror", "--delete", "3").code);
+        assertTrue(run("mirror", "--get", "3").err.contains("ENOENT"));
+    }
+
+    @Test
     void shouldRunAliasesAsTheirSubcommand()
     {
         for (final String[] pair : new String[][] {{"vif", "--list"}, {"nh", "--list"}, {"mpls", "--dump"},

@@ -341,8 +341,9 @@ public final class Programmer
         }
         final int tunnelSrc = Integer.reverseBytes((int)r.getLong("nhr_tun_sip", 0));
         final int tunnelDst = Integer.reverseBytes((int)r.getLong("nhr_tun_dip", 0));
-        final int sport = (int)r.getLong("nhr_tun_sport", 0) & 0xFFFF;
-        final int dport = (int)r.getLong("nhr_tun_dport", 0) & 0xFFFF;
+        // Contrail carries the UDP tunnel ports in network byte order, like the addresses.
+        final int sport = Short.reverseBytes((short)r.getLong("nhr_tun_sport", 0, Short.MIN_VALUE, 0xFFFF)) & 0xFFFF;
+        final int dport = Short.reverseBytes((short)r.getLong("nhr_tun_dport", 0, Short.MIN_VALUE, 0xFFFF)) & 0xFFFF;
         int[] members = new int[0];
         int[] labels = new int[0];
         EncapRewrite outer = null;
@@ -474,8 +475,8 @@ public final class Programmer
             o.put("nhr_tun_dip", Integer.reverseBytes(nh.tunnelDst()) & 0xFFFFFFFFL);
             if (nh.tunnelKind() == TunnelType.UDP)
             {
-                o.put("nhr_tun_sport", nh.tunnelSport());
-                o.put("nhr_tun_dport", nh.tunnelDport());
+                o.put("nhr_tun_sport", Short.reverseBytes((short)nh.tunnelSport()) & 0xFFFF);
+                o.put("nhr_tun_dport", Short.reverseBytes((short)nh.tunnelDport()) & 0xFFFF);
             }
         }
         if (nh.members().length > 0)
@@ -680,7 +681,8 @@ public final class Programmer
                     throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_flags: unknown flags 0x"
                         + Long.toHexString(flags & ~MirrorTable.FLAG_DYNAMIC));
                 }
-                final long vni = r.getLong("mirr_vni", 0);
+                final long requestedVni = r.getLong("mirr_vni", -1);
+                final long vni = requestedVni == -1 ? 0 : requestedVni;
                 if (vni < 0 || vni > MirrorTable.MAX_VNI)
                 {
                     throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_vni: " + vni + " is not a 24-bit VNI");
@@ -737,7 +739,7 @@ public final class Programmer
             .put("mirr_index", index)
             .put("mirr_nhid", MirrorTable.nhId(entry))
             .put("mirr_flags", MirrorTable.flags(entry))
-            .put("mirr_vni", MirrorTable.vni(entry));
+            .put("mirr_vni", MirrorTable.vni(entry) == 0 ? -1 : MirrorTable.vni(entry));
     }
 
     // ---------------------------------------------------------------------------------- helpers

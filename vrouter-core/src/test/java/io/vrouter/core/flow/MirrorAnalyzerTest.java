@@ -39,6 +39,8 @@ import io.vrouter.wire.IpProtocol;
  */
 class MirrorAnalyzerTest
 {
+    /** 8099 in network byte order, as Contrail's nhr_tun_sport/dport carry it. */
+    private static final long PORT_8099_NET = 0xA31FL;
     private static final int FABRIC = 6;
     private static final int UDP_NH = 40;
     private static final int VXLAN_NH = 41;
@@ -60,7 +62,7 @@ class MirrorAnalyzerTest
             .put("nhr_encap", TestTopology.l2(TestTopology.FABRIC_PEER_MAC, FABRIC_MAC))
             .put("nhr_tun_sip", Integer.reverseBytes(SIP) & 0xFFFFFFFFL)
             .put("nhr_tun_dip", Integer.reverseBytes(DIP) & 0xFFFFFFFFL)
-            .put("nhr_tun_sport", 8099L).put("nhr_tun_dport", 8099L)
+            .put("nhr_tun_sport", PORT_8099_NET).put("nhr_tun_dport", PORT_8099_NET)
             .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP));
         n.t.tunnelNh(VXLAN_NH, FABRIC, SIP, DIP, NextHopFlags.VALID | NextHopFlags.TUNNEL_VXLAN,
             TestTopology.FABRIC_PEER_MAC, FABRIC_MAC);
@@ -247,7 +249,7 @@ class MirrorAnalyzerTest
         assertEquals(Errno.EINVAL, n.vrouter.program(podA(0, null, "22".repeat(65))).code());
         final SandeshObject nh = n.vrouter.program(new SandeshObject("vr_nexthop_req").put("h_op", 1L)
             .put("nhr_id", UDP_NH)).objects().get(0);
-        assertEquals(8099L, ((Number)nh.get("nhr_tun_sport")).longValue());
-        assertEquals(8099L, ((Number)nh.get("nhr_tun_dport")).longValue());
+        assertEquals(PORT_8099_NET, ((Number)nh.get("nhr_tun_sport")).longValue());
+        assertEquals(PORT_8099_NET, ((Number)nh.get("nhr_tun_dport")).longValue());
     }
 }

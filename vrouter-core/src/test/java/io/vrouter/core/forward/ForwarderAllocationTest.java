@@ -30,6 +30,7 @@ import io.vrouter.core.test.TestTopology;
  */
 class ForwarderAllocationTest
 {
+    private static final long PORT_8099_NET = 0xA31FL;
     private static final int WARMUP_ROUNDS = 20_000;
     private static final int MEASURED_ROUNDS = 20_000;
 
@@ -77,7 +78,8 @@ class ForwarderAllocationTest
         fixture.t.program(new SandeshObject("vr_nexthop_req").put("nhr_id", 30).put("nhr_type", 3L)
                 .put("nhr_family", 2L).put("nhr_encap_oif_id", new long[] {FABRIC})
                 .put("nhr_encap", TestTopology.l2(ForwarderTest.PEER_MAC, ForwarderTest.FABRIC_MAC))
-                .put("nhr_tun_sip", 1L).put("nhr_tun_dip", 2L).put("nhr_tun_sport", 8099L).put("nhr_tun_dport", 8099L)
+                .put("nhr_tun_sip", 1L).put("nhr_tun_dip", 2L).put("nhr_tun_sport", PORT_8099_NET)
+                .put("nhr_tun_dport", PORT_8099_NET)
                 .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP))
             .tunnelNh(31, FABRIC, LOCAL, REMOTE, NextHopFlags.VALID | NextHopFlags.TUNNEL_VXLAN, ForwarderTest.PEER_MAC,
                 ForwarderTest.FABRIC_MAC)
