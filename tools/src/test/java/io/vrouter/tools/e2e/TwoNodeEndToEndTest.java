@@ -38,7 +38,9 @@ import io.vrouter.core.nh.NextHopType;
  * control socket, next hops, routes and labels programmed through the control socket only. Then
  * ping within and across nodes both ways, a 12 MB TCP transfer across nodes with its SHA-256
  * compared, a capture of the underlay decoded by tshark as MPLS over UDP 6635 with the programmed
- * labels, counters that move, and a port deleted mid-stream counted as drops with both daemons still
+ * labels, counters that move, a dynamic Mr mirror of pod A's traffic sent through a UDP tunnel to an
+ * analyzer address on the underlay (tshark sees UDP 8099 carrying Contrail's pcap header, the vif's
+ * metadata and pod A's frame), and a port deleted mid-stream counted as drops with both daemons still
  * answering. Node 1 runs two workers (its pods' receive on different workers, fabric receive on
  * worker 0), node 2 one. Everything created carries a per-run id and is removed in {@code finally}.
  * <p>
@@ -60,6 +62,11 @@ class TwoNodeEndToEndTest
     static final int LABEL_B = 17;
     static final int LABEL_C = 40;
     static final long TRANSFER_BYTES = 12L << 20;
+    static final String ANALYZER = "172.31.250.9";
+    static final int ANALYZER_PORT = 8099;
+    /** 8099 as Contrail's nhr_tun_sport/dport carry it (network order read little-endian). */
+    static final long ANALYZER_PORT_NETWORK_ORDER = 0xA31FL;
+    static final String MIRROR_MD = "c0ffee0102";
 
     final String id = String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
     final String n1 = "vre" + id + "n1";
@@ -145,6 +152,7 @@ class TwoNodeEndToEndTest
             tcpTransfer(pa, C);
             stopCapture(capture);
             assertMplsOnUnderlay();
+            mirrorPodAToAnalyzer(c1);
             operatorViews(sock1);
 
             final long aOut1 = vifCounter(c1, 3, "vifr_ipackets");
@@ -362,6 +370,73 @@ class TwoNodeEndToEndTest
             HttpGet.class.getName(), "http://127.0.0.1:8085" + path);
         assertEquals(0, r.code, "introspect " + path + ": " + r.out);
         return r.out;
+    }
+
+    // ------------------------------------------------------------------------------------ mirroring
+
+    private void mirrorPodAToAnalyzer(final ControlClient c1) throws Exception
+    {
+        final long port = ANALYZER_PORT_NETWORK_ORDER;
+        ok(c1, Requests.nextHop(30, NextHopType.TUNNEL, 0).put("nhr_family", 2L)
+            .put("nhr_flags", (long)(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP))
+            .put("nhr_encap_oif_id", new long[] {0})
+            .put("nhr_encap", Requests.l2Rewrite(0x02000000fb00L, 0x02000000fa00L))
+            .put("nhr_tun_sip", Requests.ipv4LittleEndian(U1)).put("nhr_tun_dip", Requests.ipv4LittleEndian(ANALYZER))
+            .put("nhr_tun_sport", port).put("nhr_tun_dport", port));
+        ok(c1, new SandeshObject("vr_mirror_req").put("h_op", 0L).put("mirr_index", 1L).put("mirr_nhid", 30L)
+            .put("mirr_flags", 1L));
+        final SandeshObject current = c1.call(List.of(new SandeshObject("vr_interface_req").put("h_op", 1L)
+            .put("vifr_idx", 3L))).get(0).objects().get(0);
+        final SandeshObject mirrored = new SandeshObject("vr_interface_req");
+        for (final String f : List.of("vifr_idx", "vifr_type", "vifr_name", "vifr_transport", "vifr_vrf",
+            "vifr_mcast_vrf", "vifr_mac", "vifr_ip", "vifr_mtu", "vifr_nh_id", "vifr_os_idx"))
+        {
+            if (current.has(f))
+            {
+                mirrored.put(f, current.get(f));
+            }
+        }
+        mirrored.put("h_op", 0L).put("vifr_flags", ((Number)current.get("vifr_flags")).longValue() | 0x8L)
+            .put("vifr_mir_id", 1L).put("vifr_in_mirror_md", java.util.HexFormat.of().parseHex(MIRROR_MD));
+        ok(c1, mirrored);
+
+        // The analyzer is an address on the underlay; vrouterd's fabric is a kernel UDP socket, so the
+        // kernel needs a neighbour for it (the datagram then leaves with the socket's source port, 6635).
+        check(sh("ip", "-n", n1, "neigh", "replace", ANALYZER, "lladdr", "02:00:00:00:0a:09", "dev", u1));
+        final Path pcap = dir.resolve("mirror.pcap");
+        final Process p = startProcess(dir.resolve("tshark-mirror.log"), dir.resolve("tshark-mirror.out"), "ip",
+            "netns", "exec", n1, "tshark", "-q", "-i", u1, "-f", "udp port " + ANALYZER_PORT, "-c", "200", "-w",
+            pcap.toString());
+        waitFor(() -> Files.exists(dir.resolve("tshark-mirror.log"))
+            && Files.readString(dir.resolve("tshark-mirror.log")).contains("Capturing on"), 20, "tshark");
+        ping(pa, B);
+        stopCapture(p);
+
+        final Result r = sh(60, "tshark", "-r", pcap.toString(), "-T", "fields", "-e", "ip.dst", "-e", "udp.srcport",
+            "-e", "udp.dstport", "-e", "udp.payload");
+        assertEquals(0, r.code, "tshark -r: " + r.out);
+        int copies = 0;
+        for (final String line : r.out.split("\n"))
+        {
+            final String[] f = line.strip().split("\\s+");
+            if (f.length < 4 || !ANALYZER.equals(f[0]))
+            {
+                continue;
+            }
+            assertEquals("6635", f[1], "the fabric socket's port: " + line);
+            assertEquals(Integer.toString(ANALYZER_PORT), f[2], line);
+            final String data = f[3].replace(":", "");
+            final long incl = Long.parseLong(data.substring(16, 24), 16);
+            final long orig = Long.parseLong(data.substring(24, 32), 16);
+            final String frame = data.substring(32 + MIRROR_MD.length());
+            assertEquals(incl, orig, line);
+            assertEquals(incl * 2, frame.length(), "pcap lengths are the frame's: " + line);
+            assertEquals(MIRROR_MD, data.substring(32, 32 + MIRROR_MD.length()), "the vif's in metadata: " + line);
+            assertEquals("020000000103", frame.substring(12, 24), "pod A's frame as received: " + line);
+            copies++;
+        }
+        assertTrue(copies >= 3, "tshark saw " + copies + " mirror copies to " + ANALYZER + "\n"
+            + r.out.lines().limit(10).toList());
     }
 
     // ------------------------------------------------------------------------------------ capture
