@@ -38,7 +38,7 @@ public final class VRouter implements CounterSource
     private final List<Forwarder> forwarders = new CopyOnWriteArrayList<>();
     private final int plannedWorkers;
     private final FlowTable flowTable;
-    private final PolicyTable policy = new PolicyTable();
+    private final PolicyTable policy;
     private final LongSupplier clock;
     private FlowHook flowHook = FlowHook.NONE;
 
@@ -77,6 +77,7 @@ public final class VRouter implements CounterSource
         this.programmer = new Programmer(tables, this);
         this.plannedWorkers = workers;
         this.flowTable = flowTable;
+        this.policy = new PolicyTable(flowTable);
         this.clock = clock;
         this.programmer.flowRequests(new FlowRequests(flowTable, tables, clock));
     }

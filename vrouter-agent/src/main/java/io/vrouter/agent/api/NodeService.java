@@ -64,6 +64,31 @@ public interface NodeService
     }
 
     /**
+     * Sets or removes the virtual networks of a VRF's routes in the flow policy
+     * ({@code PolicyTable.updateRoutes}) on the conductor, whole or not at all; in-line flows whose
+     * verdict may change are flushed.
+     *
+     * @param vrf    the VRF the routes are in.
+     * @param routes prefixes and their network ids ({@code RouteNetworks.NONE} removes a prefix).
+     * @return 0, or Contrail's errno with the reason; -EOPNOTSUPP where there is no flow table.
+     */
+    default Response routeNetworks(final int vrf, final List<PolicyTable.RouteNetwork> routes)
+    {
+        return new Response(Errno.EOPNOTSUPP, "this node has no flow policy", List.of());
+    }
+
+    /**
+     * Removes every route network of a VRF ({@code PolicyTable.clearRoutes}) on the conductor.
+     *
+     * @param vrf the VRF.
+     * @return 0, or Contrail's errno; -EOPNOTSUPP where there is no flow table.
+     */
+    default Response clearRouteNetworks(final int vrf)
+    {
+        return new Response(Errno.EOPNOTSUPP, "this node has no flow policy", List.of());
+    }
+
+    /**
      * Records the name of a VRF (the controller session does, as it creates VRFs for routing instances).
      *
      * @param vrf  the VRF index.

@@ -14,6 +14,7 @@ import io.vrouter.core.control.Requests;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.flow.PolicyTable;
+import io.vrouter.core.flow.RouteNetworks;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
@@ -84,7 +85,8 @@ public final class NodeAgent implements ControllerListener
     private int nextNh;
     private int receiveNh = -1;
     private boolean policyFlags;
-    private boolean enforcePolicy;
+    private boolean flowPolicy;
+    private boolean enforcePolicy = true;
 
     /**
      * An agent.
@@ -119,10 +121,10 @@ public final class NodeAgent implements ControllerListener
     }
 
     /**
-     * Asks that pod interfaces carry the policy flag, so that flows are set up from the compiled
-     * policy (call before {@link #start()}).
+     * Whether pod interfaces carry the policy flag, so that flows are set up from the compiled
+     * policy (call before {@link #start()}; on unless turned off).
      *
-     * @param enforce true to enforce.
+     * @param enforce true to enforce, false to opt out.
      * @return this.
      */
     public NodeAgent enforcePolicy(final boolean enforce)
@@ -137,11 +139,13 @@ public final class NodeAgent implements ControllerListener
      */
     public void start()
     {
-        // The policy's rules always reach the flow policy (when the node has one). Pod interfaces and
+        // The policy's rules and every installed route's network always reach the flow policy (when
+        // the node has one): as in Contrail, a flow's destination network is its route's network, which
+        // tells apart isolated namespaces' networks drawing on the shared pod pool. Pod interfaces and
         // their next hops carry the policy flag, making the forwarder set flows up from those rules,
-        // only when enforcement is asked for: the flow policy finds a destination's network by subnet,
-        // which is ambiguous for isolated namespaces drawing on the shared pod pool (docs/controller.md).
-        policyFlags = node.programPolicy(List.of(), List.of()).code() == 0 && enforcePolicy;
+        // unless enforcement is turned off (controller.enforce-policy=false).
+        flowPolicy = node.programPolicy(List.of(), List.of()).code() == 0;
+        policyFlags = flowPolicy && enforcePolicy;
         program(new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx", fabricVif)
             .put("vifr_type", VifType.PHYSICAL).put("vifr_name", fabricName).put("vifr_vrf", 0)
             .put("vifr_mac", Programmer.macBytes(FABRIC_MAC)).put("vifr_mtu", 1500).put("vifr_transport", 0));
@@ -330,6 +334,8 @@ public final class NodeAgent implements ControllerListener
                 node.nameVrf(vrf, new VrfName(net.instance(), name, Integer.parseInt(required(n, "network-id"))));
                 addRoute(net.vrf(), net.gateway() + "/32", receiveNh, ARP_PROXY, 0);
                 addRoute(net.vrf(), net.dns() + "/32", receiveNh, ARP_PROXY, 0);
+                routeNetworks(net.vrf(), List.of(routeNetwork(net.gateway() + "/32", net.id()),
+                    routeNetwork(net.dns() + "/32", net.id())));
                 final NodeSession s = session.get();
                 if (s != null)
                 {
@@ -368,6 +374,15 @@ public final class NodeAgent implements ControllerListener
                     return;
                 }
                 node.nameVrf(net.vrf(), null);
+                if (flowPolicy)
+                {
+                    final Response cleared = node.clearRouteNetworks(net.vrf());
+                    if (cleared.code() < 0)
+                    {
+                        LOG.warn("route networks of VRF {} not cleared: {} {}", net.vrf(), cleared.code(),
+                            cleared.message());
+                    }
+                }
                 final Map<String, Boolean> routes = learned.remove(net.vrf());
                 if (routes != null)
                 {
@@ -426,7 +441,18 @@ public final class NodeAgent implements ControllerListener
                 .put("nhr_flags", NextHopFlags.VALID | (policyFlags ? NextHopFlags.POLICY_ENABLED : 0))
                 .put("nhr_encap_oif_id", new long[] {vif}).put("nhr_encap", encap),
             new SandeshObject("vr_mpls_req").put("h_op", 0).put("mr_label", label).put("mr_nhid", nh));
+        // Contrail keys a flow by the ingress interface's next hop (in place of the VRF), and a packet
+        // from the fabric to this pod by the label's next hop: the same one, so that replies coming back
+        // hit the reverse entry. The interface was created before its next hop existed; set it now.
+        final Response got = node.program(List.of(new SandeshObject("vr_interface_req").put("h_op", 1)
+            .put("vifr_idx", vif))).get(0);
+        if (got.code() < 0 || got.objects().isEmpty())
+        {
+            throw new IllegalStateException("interface " + vif + " not readable: " + got.code() + " " + got.message());
+        }
+        program(got.objects().get(0).put("h_op", 0).put("vifr_nh_id", nh));
         addRoute(net.vrf(), ip + "/32", nh, ARP_PROXY, 0);
+        routeNetworks(net.vrf(), List.of(routeNetwork(ip + "/32", net.id())));
         final Port port = new Port(name, n, net.instance(), vnName, net.vrf(), ip, label, vif, nh);
         ports.put(name, port);
         final NodeSession s = session.get();
@@ -446,6 +472,7 @@ public final class NodeAgent implements ControllerListener
         }
         ports.remove(p.name());
         deleteRoute(p.vrf(), p.ip() + "/32");
+        routeNetworks(p.vrf(), List.of(routeNetwork(p.ip() + "/32", RouteNetworks.NONE)));
         program(new SandeshObject("vr_mpls_req").put("h_op", 2).put("mr_label", p.label()));
         final Response r = node.deletePort(required(p.config(), "host-ifname"));
         if (r.code() < 0)
@@ -477,6 +504,7 @@ public final class NodeAgent implements ControllerListener
         final Map<String, Boolean> routes = learned.computeIfAbsent(net.vrf(), k -> new HashMap<>());
         final List<SandeshObject> batch = new ArrayList<>(update.items().size());
         final List<String> prefixes = new ArrayList<>(update.items().size());
+        final List<String> origins = new ArrayList<>(update.items().size());
         for (final RouteEntry e : update.items())
         {
             if (isOwn(net, e))
@@ -487,6 +515,7 @@ public final class NodeAgent implements ControllerListener
             {
                 batch.add(install(net.vrf(), e));
                 prefixes.add(e.prefix());
+                origins.add(e.nextHops().isEmpty() ? "" : e.nextHops().get(0).virtualNetwork());
             }
             catch (final RuntimeException ex)
             {
@@ -494,6 +523,7 @@ public final class NodeAgent implements ControllerListener
             }
         }
         final List<Response> responses = batch.isEmpty() ? List.of() : node.program(batch);
+        final List<PolicyTable.RouteNetwork> nets = new ArrayList<>(responses.size() + update.retracts().size());
         for (int i = 0; i < responses.size(); i++)
         {
             if (responses.get(i).code() < 0)
@@ -504,6 +534,7 @@ public final class NodeAgent implements ControllerListener
             else
             {
                 routes.put(prefixes.get(i), false);
+                nets.add(routeNetwork(prefixes.get(i), networkId(origins.get(i))));
             }
         }
         for (final String prefix : update.retracts())
@@ -511,7 +542,43 @@ public final class NodeAgent implements ControllerListener
             if (routes.remove(prefix) != null)
             {
                 deleteRoute(net.vrf(), prefix);
+                nets.add(routeNetwork(prefix, RouteNetworks.NONE));
             }
+        }
+        routeNetworks(net.vrf(), nets);
+    }
+
+    /** The id of a route's network (the item's {@code <virtual-network>}), or none when this node lacks it. */
+    private int networkId(final String fqName)
+    {
+        final Network n = networks.get(fqName);
+        return n == null ? RouteNetworks.NONE : n.id();
+    }
+
+    private static PolicyTable.RouteNetwork routeNetwork(final String prefix, final int network)
+    {
+        try
+        {
+            return new PolicyTable.RouteNetwork(PolicyTable.Cidr.parse(prefix), network);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            // Not an IPv4 prefix: the flow policy matches IPv6 by network of the VRF only.
+            return null;
+        }
+    }
+
+    private void routeNetworks(final int vrf, final List<PolicyTable.RouteNetwork> list)
+    {
+        final List<PolicyTable.RouteNetwork> nets = list.stream().filter(java.util.Objects::nonNull).toList();
+        if (!flowPolicy || nets.isEmpty())
+        {
+            return;
+        }
+        final Response r = node.routeNetworks(vrf, nets);
+        if (r.code() < 0)
+        {
+            LOG.warn("route networks of VRF {} not set: {} {}", vrf, r.code(), r.message());
         }
     }
 

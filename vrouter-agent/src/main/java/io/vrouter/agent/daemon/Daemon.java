@@ -134,7 +134,7 @@ public final class Daemon implements AutoCloseable
         final NodeAgent agent = new NodeAgent(node, config.string("fabric.address"), config.string("fabric.interface"),
             config.integer("fabric.vif"), config.integer("controller.first-nh"), config.integer("pods.mtu"),
             new IpNetns(), () -> client[0].session())
-            .enforcePolicy(Boolean.parseBoolean(config.string("controller.enforce-policy")));
+            .enforcePolicy(config.bool("controller.enforce-policy"));
         try
         {
             agent.start();

@@ -66,7 +66,7 @@ public final class DaemonConfig
         d.put("controller.tls-key", "");
         d.put("controller.tls-ca", "");
         d.put("controller.first-nh", 100);
-        d.put("controller.enforce-policy", "false");
+        d.put("controller.enforce-policy", Boolean.TRUE);
         d.put("pods.mtu", 1500);
         return d;
     }
@@ -186,6 +186,16 @@ public final class DaemonConfig
             }
             values.put(key, (int)v);
         }
+        else if (def instanceof Boolean)
+        {
+            final String text = value.toString().trim();
+            if (!"true".equals(text) && !"false".equals(text))
+            {
+                throw new StartupException(StartupException.EXIT_CONFIG,
+                    source + ": '" + key + "' must be true or false, got '" + value + "'");
+            }
+            values.put(key, Boolean.valueOf(text));
+        }
         else
         {
             if (value instanceof Map || value instanceof List)
@@ -206,6 +216,17 @@ public final class DaemonConfig
     public String string(final String key)
     {
         return (String)values.get(key);
+    }
+
+    /**
+     * A boolean setting ({@code true} or {@code false}).
+     *
+     * @param key dotted key.
+     * @return the value.
+     */
+    public boolean bool(final String key)
+    {
+        return (Boolean)values.get(key);
     }
 
     /**

@@ -516,6 +516,41 @@ public final class Node implements NodeService, AutoCloseable
     }
 
     @Override
+    public Response routeNetworks(final int vrf, final List<PolicyTable.RouteNetwork> routes)
+    {
+        final List<PolicyTable.RouteNetwork> copy = List.copyOf(routes);
+        return onConductor(() ->
+        {
+            try
+            {
+                vrouter.policy().updateRoutes(vrf, copy);
+                return Response.ok();
+            }
+            catch (final RequestException e)
+            {
+                return Response.error(e);
+            }
+        });
+    }
+
+    @Override
+    public Response clearRouteNetworks(final int vrf)
+    {
+        return onConductor(() ->
+        {
+            try
+            {
+                vrouter.policy().clearRoutes(vrf);
+                return Response.ok();
+            }
+            catch (final RequestException e)
+            {
+                return Response.error(e);
+            }
+        });
+    }
+
+    @Override
     public void nameVrf(final int vrf, final VrfName name)
     {
         if (name == null)

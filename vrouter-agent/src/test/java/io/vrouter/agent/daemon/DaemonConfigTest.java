@@ -1,6 +1,7 @@
 package io.vrouter.agent.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,5 +90,28 @@ class DaemonConfigTest
         final StartupException e = assertThrows(StartupException.class,
             () -> DaemonConfig.load(dir.resolve("none.yaml")));
         assertEquals(StartupException.EXIT_CONFIG, e.exitCode());
+    }
+
+    @Test
+    void shouldEnforcePolicyByDefaultAndTakeOnlyTrueOrFalse() throws Exception
+    {
+        assertTrue(new DaemonConfig().bool("controller.enforce-policy"), "on by default");
+        assertFalse(DaemonConfig.load(file("controller:\n  enforce-policy: false\n")).bool("controller.enforce-policy"),
+            "YAML boolean opts out");
+        assertTrue(DaemonConfig.load(file("controller:\n  enforce-policy: true\n")).bool("controller.enforce-policy"));
+        final DaemonConfig flag = new DaemonConfig();
+        flag.set("controller.enforce-policy", "false", "flag");
+        assertFalse(flag.bool("controller.enforce-policy"), "a flag's string value");
+        for (final String bad : new String[] {"yes", "1", "TRUE", "off", ""})
+        {
+            final StartupException e = assertThrows(StartupException.class,
+                () -> new DaemonConfig().set("controller.enforce-policy", bad, "flag"));
+            assertEquals(StartupException.EXIT_CONFIG, e.exitCode());
+            assertTrue(e.getMessage().contains("'controller.enforce-policy' must be true or false, got '" + bad + "'"),
+                e.getMessage());
+        }
+        final StartupException yaml = assertThrows(StartupException.class,
+            () -> DaemonConfig.load(file("controller:\n  enforce-policy: 3\n")));
+        assertTrue(yaml.getMessage().contains("must be true or false, got '3'"), yaml.getMessage());
     }
 }

@@ -52,6 +52,34 @@ public final class InProcessNode implements NodeService
         }
     }
 
+    @Override
+    public synchronized Response routeNetworks(final int vrf, final List<PolicyTable.RouteNetwork> routes)
+    {
+        try
+        {
+            vrouter.policy().updateRoutes(vrf, routes);
+            return Response.ok();
+        }
+        catch (final RequestException e)
+        {
+            return Response.error(e);
+        }
+    }
+
+    @Override
+    public synchronized Response clearRouteNetworks(final int vrf)
+    {
+        try
+        {
+            vrouter.policy().clearRoutes(vrf);
+            return Response.ok();
+        }
+        catch (final RequestException e)
+        {
+            return Response.error(e);
+        }
+    }
+
     /**
      * The flow policy's network for a VRF.
      *

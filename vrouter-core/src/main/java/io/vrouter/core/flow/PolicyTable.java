@@ -1,6 +1,7 @@
 package io.vrouter.core.flow;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,15 +14,25 @@ import io.vrouter.core.control.RequestException;
  * when a packet misses the flow table.
  * <p>
  * A network has an id, a name, the VRFs that belong to it and its IPv4 subnets. A packet's source
- * network is its ingress VRF's network; its destination network is the network whose subnet holds
- * the destination address (longest prefix), else none. Verdict: same network passes (implicit
- * rule); otherwise the first rule that matches decides (a {@code <>} rule also matches with source
- * and destination swapped); no match denies. The reverse direction of a decided flow is installed
+ * network is its ingress VRF's network; its destination network is, as in Contrail, the network of
+ * the route the destination matches in the ingress VRF ({@link #updateRoutes}: the route's
+ * {@code <virtual-network>}, longest prefix), else the network whose subnet holds the destination
+ * (the VRF's own network when several subnets hold it, else the longest), else none. A VRF
+ * that belongs to no network takes its source network from the route of the source address (no
+ * route: undecided). Verdict: same network passes (implicit rule); otherwise the first rule that
+ * matches decides (a {@code <>} rule also matches with source and destination swapped); no match
+ * denies. The reverse direction of a decided flow is installed
  * with it, so replies of an allowed connection need no rule of their own.
  * <p>
  * Programming ({@link #program(List, List)}) runs on the conductor, validates everything before it
  * publishes one immutable compiled snapshot with a volatile write; workers read the snapshot
- * without locks.
+ * without locks. Route networks ({@link RouteNetworks}) are updated in place by the conductor and
+ * read lock-free.
+ * <p>
+ * When the policy or a route's network changes, flows set up in line whose verdict may change are
+ * flushed, both entries, so the next packet re-evaluates (given the flow table: {@link
+ * #PolicyTable(FlowTable)}). Entries programmed or changed by {@code vr_flow_req} and HOLD entries
+ * are left alone.
  */
 public final class PolicyTable
 {
@@ -159,6 +170,19 @@ public final class PolicyTable
         }
     }
 
+    /**
+     * A route's network.
+     *
+     * @param prefix  the route's prefix.
+     * @param network the network id, or {@link RouteNetworks#NONE} to remove the prefix.
+     */
+    public record RouteNetwork(Cidr prefix, int network)
+    {
+    }
+
+    /** Route changes in one update above which the whole VRF's in-line flows are flushed. */
+    static final int FLUSH_PREFIXES = 32;
+
     /** The compiled form: flat arrays, read by workers. */
     private static final class Compiled
     {
@@ -238,6 +262,26 @@ public final class PolicyTable
     private volatile Compiled compiled = new Compiled(List.of(), List.of());
     private volatile List<Network> networks = List.of();
     private volatile List<Rule> rules = List.of();
+    private final RouteNetworks routes = new RouteNetworks();
+    private final FlowTable flows;
+    private final FlowKey scratch = new FlowKey();
+    private long flushed;
+
+    /** A policy that flushes no flows (tests, benchmarks without a table). */
+    public PolicyTable()
+    {
+        this(null);
+    }
+
+    /**
+     * A policy whose changes flush the in-line flows of this table they may decide differently.
+     *
+     * @param flows the flow table, or null.
+     */
+    public PolicyTable(final FlowTable flows)
+    {
+        this.flows = flows;
+    }
 
     /**
      * Replaces the networks and rules (conductor). Everything is validated first; on a refusal
@@ -300,9 +344,209 @@ public final class PolicyTable
             }
         }
         final Compiled c = new Compiled(nets, ruleList);
+        final boolean same = ruleList.equals(this.rules) && sameNetworks(nets, this.networks);
         this.networks = List.copyOf(nets);
         this.rules = List.copyOf(ruleList);
         this.compiled = c;
+        if (!same)
+        {
+            flush(-1, null, 0);
+        }
+    }
+
+    private static boolean sameNetworks(final List<Network> a, final List<Network> b)
+    {
+        if (a.size() != b.size())
+        {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++)
+        {
+            final Network x = a.get(i);
+            final Network y = b.get(i);
+            if (x.id() != y.id() || !Arrays.equals(x.vrfs(), y.vrfs()) || !x.subnets().equals(y.subnets()))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Sets or removes the networks of a VRF's routes (conductor). Everything is validated first; on a
+     * refusal nothing changes. In-line flows of the VRF to or from a prefix whose network changed are
+     * flushed.
+     *
+     * @param vrf    the VRF the routes are in.
+     * @param routeList prefixes and their networks ({@link RouteNetworks#NONE} removes).
+     * @return prefixes whose network changed.
+     * @throws RequestException EINVAL for a VRF, prefix or network id out of range.
+     */
+    public int updateRoutes(final int vrf, final List<RouteNetwork> routeList) throws RequestException
+    {
+        checkVrf(vrf);
+        for (final RouteNetwork r : routeList)
+        {
+            if (r == null)
+            {
+                throw new RequestException(Errno.EINVAL, "route networks: missing route");
+            }
+            checkCidr(r.prefix(), "route networks: VRF " + vrf);
+            if (r.network() < RouteNetworks.NONE || r.network() > Short.MAX_VALUE)
+            {
+                throw new RequestException(Errno.EINVAL, "route networks: " + r.prefix() + ": network "
+                    + r.network() + " must be 0..32767 or -1");
+            }
+        }
+        final int[] changedAddress = new int[Math.min(routeList.size(), FLUSH_PREFIXES)];
+        final int[] changedMask = new int[changedAddress.length];
+        int changed = 0;
+        for (final RouteNetwork r : routeList)
+        {
+            final Cidr p = r.prefix();
+            final int old = routes.put(vrf, p.address(), p.length(), r.network());
+            if (old != r.network())
+            {
+                if (changed < changedAddress.length)
+                {
+                    changedMask[changed] = p.mask();
+                    changedAddress[changed] = p.address() & p.mask();
+                }
+                changed++;
+            }
+        }
+        if (changed > 0)
+        {
+            if (changed > changedAddress.length)
+            {
+                flush(vrf, null, 0);
+            }
+            else
+            {
+                final int[] both = new int[changed * 2];
+                for (int i = 0; i < changed; i++)
+                {
+                    both[i * 2] = changedAddress[i];
+                    both[i * 2 + 1] = changedMask[i];
+                }
+                flush(vrf, both, changed);
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Removes every route network of a VRF (conductor), flushing the VRF's in-line flows if any was set.
+     *
+     * @param vrf the VRF.
+     * @return prefixes removed.
+     * @throws RequestException EINVAL for a VRF out of range.
+     */
+    public int clearRoutes(final int vrf) throws RequestException
+    {
+        checkVrf(vrf);
+        final int removed = routes.clear(vrf);
+        if (removed > 0)
+        {
+            flush(vrf, null, 0);
+        }
+        return removed;
+    }
+
+    /**
+     * The route networks.
+     *
+     * @return them (read-only use).
+     */
+    public RouteNetworks routeNetworks()
+    {
+        return routes;
+    }
+
+    /**
+     * Flow entries flushed by policy and route changes so far.
+     *
+     * @return count of entries.
+     */
+    public long flushed()
+    {
+        return flushed;
+    }
+
+    private static void checkVrf(final int vrf) throws RequestException
+    {
+        if (vrf < 0 || vrf >= MAX_VRFS)
+        {
+            throw new RequestException(Errno.EINVAL, "route networks: VRF " + vrf + " out of range");
+        }
+    }
+
+    /** Deletes in-line, request-untouched flow pairs of a VRF (-1: any) touching the prefixes (null: any). */
+    private void flush(final int vrf, final int[] prefixes, final int count)
+    {
+        final FlowTable t = flows;
+        if (t == null || t.readOnly() || t.activeEntries() == 0)
+        {
+            return;
+        }
+        final int total = t.totalEntries();
+        for (int i = 0; i < total; i++)
+        {
+            final int state = t.stateWord(i);
+            if ((state & 0xFF) != FlowTable.ACTIVE || !flushable(t, i)
+                || (vrf >= 0 && t.intField(i, FlowTable.E_VRF) != vrf))
+            {
+                continue;
+            }
+            final int rflow = t.intField(i, FlowTable.E_RFLOW);
+            final boolean paired = rflow >= 0 && rflow < total
+                && (t.intField(i, FlowTable.E_FLAGS) & FlowAction.FLAG_RFLOW_VALID) != 0 && t.isActive(rflow);
+            if (paired && !flushable(t, rflow))
+            {
+                continue;
+            }
+            if (prefixes != null && !touches(t, i, prefixes, count))
+            {
+                continue;
+            }
+            final int rgen = paired ? t.gen(rflow) : -1;
+            if (t.delete(i, state >>> 8))
+            {
+                flushed++;
+                if (paired && t.delete(rflow, rgen))
+                {
+                    flushed++;
+                }
+            }
+        }
+    }
+
+    private static boolean flushable(final FlowTable t, final int i)
+    {
+        final int flags = t.intField(i, FlowTable.E_FLAGS);
+        return (flags & FlowAction.FLAG_NEW_FLOW) != 0 && (flags & FlowAction.FLAG_MODIFIED) == 0
+            && t.intField(i, FlowTable.E_ACTION) != FlowAction.HOLD;
+    }
+
+    private boolean touches(final FlowTable t, final int i, final int[] prefixes, final int count)
+    {
+        final FlowKey k = t.readKey(i, scratch);
+        if (k.family != FlowKey.AF_INET)
+        {
+            return false;
+        }
+        final int s = k.src4();
+        final int d = k.dst4();
+        for (int p = 0; p < count; p++)
+        {
+            final int a = prefixes[p * 2];
+            final int m = prefixes[p * 2 + 1];
+            if ((s & m) == a || (d & m) == a)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean portRange(final int low, final int high)
@@ -376,20 +620,23 @@ public final class PolicyTable
     public int evaluate(final FlowKey k, final int srcVrf)
     {
         final Compiled c = compiled;
-        final int srcNet = srcVrf >= 0 && srcVrf < MAX_VRFS ? c.vrfNetwork[srcVrf] : -1;
+        final boolean v4 = k.family == FlowKey.AF_INET;
+        final int sip = k.src4();
+        final int dip = k.dst4();
+        int srcNet = srcVrf >= 0 && srcVrf < MAX_VRFS ? c.vrfNetwork[srcVrf] : -1;
+        if (srcNet < 0 && v4)
+        {
+            srcNet = routes.lookup(srcVrf, sip);
+        }
         if (srcNet < 0)
         {
             return UNDECIDED;
         }
-        final boolean v4 = k.family == FlowKey.AF_INET;
-        final int sip = k.src4();
-        final int dip = k.dst4();
-        final int dstNet = v4 ? networkOf(c, dip) : -1;
+        final int dstNet = v4 ? networkOf(c, srcVrf, dip, srcNet) : -1;
         if (dstNet == srcNet)
         {
             return PASS;
         }
-        final int srcNetByAddress = v4 ? networkOf(c, sip) : -1;
         final int n = c.proto.length;
         for (int i = 0; i < n; i++)
         {
@@ -405,7 +652,7 @@ public final class PolicyTable
             }
             if (c.both[i]
                 && matchEnd(c.srcNet[i], c.srcAddr[i], c.srcMask[i], dstNet, dip, v4)
-                && matchEnd(c.dstNet[i], c.dstAddr[i], c.dstMask[i], srcNet >= 0 ? srcNet : srcNetByAddress, sip, v4)
+                && matchEnd(c.dstNet[i], c.dstAddr[i], c.dstMask[i], srcNet, sip, v4)
                 && inRange(c.ports, i * 4, k.dport) && inRange(c.ports, i * 4 + 2, k.sport))
             {
                 return c.pass[i] ? PASS : DENY;
@@ -433,16 +680,44 @@ public final class PolicyTable
         return v4 && (ip & mask) == addr;
     }
 
-    private static int networkOf(final Compiled c, final int ip)
+    /** Route network first, then subnets: the preferred network's if it has one holding ip, else the longest. */
+    private int networkOf(final Compiled c, final int vrf, final int ip, final int preferred)
     {
+        final int byRoute = routes.lookup(vrf, ip);
+        if (byRoute >= 0)
+        {
+            return byRoute;
+        }
         final int[] a = c.subnetAddress;
+        int found = -1;
         for (int i = 0; i < a.length; i++)
         {
             if ((ip & c.subnetMask[i]) == a[i])
             {
-                return c.subnetNetwork[i];
+                final int n = c.subnetNetwork[i];
+                if (n == preferred || preferred < 0)
+                {
+                    return n;
+                }
+                if (found < 0)
+                {
+                    found = n;
+                }
             }
         }
-        return -1;
+        return found;
+    }
+
+    /**
+     * The network an address resolves to from a VRF: its route's network, else by subnet (test and
+     * listing aid).
+     *
+     * @param vrf VRF.
+     * @param ip  IPv4 address (host order).
+     * @return network id or -1.
+     */
+    public int networkOfAddress(final int vrf, final int ip)
+    {
+        return networkOf(compiled, vrf, ip, networkOfVrf(vrf));
     }
 }
