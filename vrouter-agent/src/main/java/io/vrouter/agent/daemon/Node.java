@@ -501,46 +501,37 @@ public final class Node implements NodeService, AutoCloseable
     @Override
     public Response programPolicy(final List<PolicyTable.Network> networks, final List<PolicyTable.Rule> rules)
     {
-        return onConductor(() ->
-        {
-            try
-            {
-                vrouter.policy().program(networks, rules);
-                return Response.ok();
-            }
-            catch (final RequestException e)
-            {
-                return Response.error(e);
-            }
-        });
+        return policyChange(() -> vrouter.policy().program(networks, rules));
     }
 
     @Override
     public Response routeNetworks(final int vrf, final List<PolicyTable.RouteNetwork> routes)
     {
         final List<PolicyTable.RouteNetwork> copy = List.copyOf(routes);
-        return onConductor(() ->
-        {
-            try
-            {
-                vrouter.policy().updateRoutes(vrf, copy);
-                return Response.ok();
-            }
-            catch (final RequestException e)
-            {
-                return Response.error(e);
-            }
-        });
+        return policyChange(() -> vrouter.policy().updateRoutes(vrf, copy));
     }
 
     @Override
     public Response clearRouteNetworks(final int vrf)
     {
+        return policyChange(() -> vrouter.policy().clearRoutes(vrf));
+    }
+
+    /** A change of the flow policy that may be refused (a {@link RequestException}). */
+    @FunctionalInterface
+    private interface PolicyChange
+    {
+        void apply() throws RequestException;
+    }
+
+    /** Applies a change of the flow policy on the conductor; a refusal becomes its error response. */
+    private Response policyChange(final PolicyChange change)
+    {
         return onConductor(() ->
         {
             try
             {
-                vrouter.policy().clearRoutes(vrf);
+                change.apply();
                 return Response.ok();
             }
             catch (final RequestException e)

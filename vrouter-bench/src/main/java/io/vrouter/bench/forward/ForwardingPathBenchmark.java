@@ -98,9 +98,9 @@ public class ForwardingPathBenchmark
         fabricFrame[24] = (byte)(c >>> 8);
         fabricFrame[25] = (byte)c;
         bb.putInt(42, (16 << 12) | (1 << 8) | 63);
-        podBatch = fill(forwarder.newBatch(), POD, podFrame);
-        fabricBatch = fill(forwarder.newBatch(), FABRIC, fabricFrame);
-        policyBatch = fill(policyForwarder.newBatch(), POD, podFrame);
+        podBatch = PodBatches.fill(forwarder.newBatch(), POD, podFrame, BATCH);
+        fabricBatch = PodBatches.fill(forwarder.newBatch(), FABRIC, fabricFrame, BATCH);
+        policyBatch = PodBatches.fill(policyForwarder.newBatch(), POD, podFrame, BATCH);
         forwarder.process(podBatch);
         forwarder.process(fabricBatch);
         policyForwarder.process(policyBatch);
@@ -138,31 +138,12 @@ public class ForwardingPathBenchmark
         return t;
     }
 
-    private static PacketBatch fill(final PacketBatch batch, final int vif, final byte[] frame)
-    {
-        batch.clear();
-        for (int i = 0; i < BATCH; i++)
-        {
-            batch.add(vif, frame, 0, frame.length);
-        }
-        return batch;
-    }
-
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int podToFabric()
     {
         final PacketBatch b = podBatch;
-        for (int i = 0; i < BATCH; i++)
-        {
-            final UnsafeBuffer buf = b.buffer(i);
-            final int l3 = PacketBatch.HEADROOM + 14;
-            buf.putBytes(PacketBatch.HEADROOM, podFrame, 0, 14);
-            buf.putByte(l3 + 8, podFrame[14 + 8]);
-            buf.putByte(l3 + 10, podFrame[14 + 10]);
-            buf.putByte(l3 + 11, podFrame[14 + 11]);
-            b.commit(i, POD, podFrame.length);
-        }
+        PodBatches.restorePodFrames(b, POD, podFrame, BATCH);
         forwarder.process(b);
         return b.outVif(BATCH - 1);
     }
@@ -172,16 +153,7 @@ public class ForwardingPathBenchmark
     public int podToFabricPolicy()
     {
         final PacketBatch b = policyBatch;
-        for (int i = 0; i < BATCH; i++)
-        {
-            final UnsafeBuffer buf = b.buffer(i);
-            final int l3 = PacketBatch.HEADROOM + 14;
-            buf.putBytes(PacketBatch.HEADROOM, podFrame, 0, 14);
-            buf.putByte(l3 + 8, podFrame[14 + 8]);
-            buf.putByte(l3 + 10, podFrame[14 + 10]);
-            buf.putByte(l3 + 11, podFrame[14 + 11]);
-            b.commit(i, POD, podFrame.length);
-        }
+        PodBatches.restorePodFrames(b, POD, podFrame, BATCH);
         policyForwarder.process(b);
         return b.outVif(BATCH - 1);
     }

@@ -5,7 +5,6 @@ import static io.vrouter.core.test.Frames.ip;
 
 import java.util.concurrent.TimeUnit;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -94,12 +93,7 @@ public class MirrorBenchmark
         {
             throw new IllegalStateException("benchmark topology does not mirror: " + forwarder.dropSummary());
         }
-        batch = forwarder.newBatch();
-        batch.clear();
-        for (int i = 0; i < BATCH; i++)
-        {
-            batch.add(POD, podFrame, 0, podFrame.length);
-        }
+        batch = PodBatches.fill(forwarder.newBatch(), POD, podFrame, BATCH);
         forwarder.process(batch);
         if (batch.outVif(0) != FABRIC)
         {
@@ -112,16 +106,7 @@ public class MirrorBenchmark
     public int podToFabric()
     {
         final PacketBatch b = batch;
-        for (int i = 0; i < BATCH; i++)
-        {
-            final UnsafeBuffer buf = b.buffer(i);
-            final int l3 = PacketBatch.HEADROOM + 14;
-            buf.putBytes(PacketBatch.HEADROOM, podFrame, 0, 14);
-            buf.putByte(l3 + 8, podFrame[14 + 8]);
-            buf.putByte(l3 + 10, podFrame[14 + 10]);
-            buf.putByte(l3 + 11, podFrame[14 + 11]);
-            b.commit(i, POD, podFrame.length);
-        }
+        PodBatches.restorePodFrames(b, POD, podFrame, BATCH);
         forwarder.process(b);
         return b.outVif(BATCH - 1);
     }
