@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,6 +45,9 @@ public final class Controller implements NodeChannelListener
 {
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
 
+    /** Routes per {@code items} message: about 500 KB of XML, well under a node's stanza limit. */
+    private static final int ROUTES_PER_MESSAGE = 1024;
+
     private final Cluster cluster;
     private final Path stateFile;
     private final Map<String, Map<String, Map<String, RouteEntry>>> rib = new HashMap<>();
@@ -52,6 +56,7 @@ public final class Controller implements NodeChannelListener
     private final Map<String, Map<String, Map<String, RouteEntry>>> sent = new HashMap<>();
     private final Map<String, Map<String, XmlElement>> sentConfig = new HashMap<>();
     private final Map<String, Map<String, Set<String>>> dirty = new HashMap<>();
+    private final Map<String, List<String>> leakSources = new HashMap<>();
     private final Set<String> endOfRibFrom = new HashSet<>();
     private final Set<String> endOfRibOwed = new LinkedHashSet<>();
     private final long endOfRibDeadline;
@@ -223,7 +228,9 @@ public final class Controller implements NodeChannelListener
         }
         subscriptions.get(node).put(instance, instanceId);
         sent.get(node).put(instance, new HashMap<>());
-        resync(node, instance, prefixes(instance));
+        // Nothing was sent to this subscription yet: only the instance's own and leaked routes matter.
+        leakSources.put(instance, leakSources(instance));
+        resync(node, instance, ownAndLeaked(instance));
     }
 
     @Override
@@ -365,9 +372,15 @@ public final class Controller implements NodeChannelListener
 
     // ------------------------------------------------------------------------------------------ internals
 
+    /**
+     * Pushes configuration and resyncs the subscriptions whose routes the change can have altered:
+     * an instance's routes depend on the routes published into it (sent as they change) and on which
+     * instances leak into it, so only an instance whose leak sources changed is compared in full.
+     */
     private void changed()
     {
         save();
+        final Map<String, List<String>> now = new HashMap<>();
         for (final String node : List.copyOf(sessions.keySet()))
         {
             pushConfig(node);
@@ -379,9 +392,22 @@ public final class Controller implements NodeChannelListener
                     sent.get(node).remove(instance);
                     continue;
                 }
-                resync(node, instance, prefixes(instance));
+                final List<String> sources = now.computeIfAbsent(instance, this::leakSources);
+                if (!sources.equals(leakSources.get(instance)))
+                {
+                    resync(node, instance, prefixes(instance));
+                }
             }
         }
+        leakSources.clear();
+        leakSources.putAll(now);
+    }
+
+    /** The instances whose routes leak into an instance (those of networks connected to its network). */
+    private List<String> leakSources(final String instance)
+    {
+        final List<String> targets = targets(instance);
+        return List.copyOf(targets.subList(1, targets.size()));
     }
 
     private void pushConfig(final String node)
@@ -418,7 +444,7 @@ public final class Controller implements NodeChannelListener
     }
 
     /** Sends a subscriber the difference between what it has and what it should have for some prefixes. */
-    private void resync(final String node, final String instance, final Set<String> prefixes)
+    private void resync(final String node, final String instance, final Collection<String> prefixes)
     {
         final Map<String, RouteEntry> have = sent.get(node).get(instance);
         final ControllerSession session = sessions.get(node);
@@ -443,7 +469,7 @@ public final class Controller implements NodeChannelListener
                 have.put(prefix, want);
             }
         }
-        final int batch = 256;
+        final int batch = ROUTES_PER_MESSAGE;
         for (int i = 0; i < Math.max(items.size(), retracts.size()); i += batch)
         {
             session.sendRoutes(new ChannelMessage.RouteUpdate(instance, 1, 1,
@@ -458,6 +484,10 @@ public final class Controller implements NodeChannelListener
         final List<RouteNextHop> hops = new ArrayList<>();
         RouteEntry first = null;
         final Map<String, RouteEntry> own = rib.getOrDefault(instance, Map.of()).get(prefix);
+        if (own != null && own.size() == 1)
+        {
+            return own.values().iterator().next();
+        }
         if (own != null)
         {
             for (final RouteEntry e : own.values())
@@ -509,6 +539,23 @@ public final class Controller implements NodeChannelListener
         for (final Map<String, Map<String, RouteEntry>> bySubscriber : sent.values())
         {
             out.addAll(bySubscriber.getOrDefault(instance, Map.of()).keySet());
+        }
+        return out;
+    }
+
+    /** The prefixes of an instance's own routes and of those leaked into it. */
+    private Collection<String> ownAndLeaked(final String instance)
+    {
+        final Set<String> own = rib.getOrDefault(instance, Map.of()).keySet();
+        final List<String> sources = leakSources(instance);
+        if (sources.isEmpty())
+        {
+            return own;
+        }
+        final Set<String> out = new HashSet<>(own);
+        for (final String source : sources)
+        {
+            out.addAll(rib.getOrDefault(source, Map.of()).keySet());
         }
         return out;
     }

@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -505,9 +507,10 @@ public final class NodeAgent implements ControllerListener
         final List<SandeshObject> batch = new ArrayList<>(update.items().size());
         final List<String> prefixes = new ArrayList<>(update.items().size());
         final List<String> origins = new ArrayList<>(update.items().size());
+        final Set<String> own = ownPrefixes(net);
         for (final RouteEntry e : update.items())
         {
-            if (isOwn(net, e))
+            if (own.contains(e.prefix()))
             {
                 continue;
             }
@@ -583,9 +586,18 @@ public final class NodeAgent implements ControllerListener
     }
 
     /** A route for one of this node's pods in its own network: installed locally already. */
-    private boolean isOwn(final Network net, final RouteEntry e)
+    /** The /32 prefixes of this node's own ports in a network's VRF (routes this node publishes). */
+    private Set<String> ownPrefixes(final Network net)
     {
-        return ports.values().stream().anyMatch(p -> p.vrf() == net.vrf() && (p.ip() + "/32").equals(e.prefix()));
+        final Set<String> out = new HashSet<>();
+        for (final Port p : ports.values())
+        {
+            if (p.vrf() == net.vrf())
+            {
+                out.add(p.ip() + "/32");
+            }
+        }
+        return out;
     }
 
     private SandeshObject install(final int vrf, final RouteEntry e)

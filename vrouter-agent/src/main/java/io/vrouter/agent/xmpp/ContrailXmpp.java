@@ -367,14 +367,7 @@ public final class ContrailXmpp
         {
             return new ChannelMessage.EndOfRib();
         }
-        final int first = node.indexOf('/');
-        final int second = first < 0 ? -1 : node.indexOf('/', first + 1);
-        if (second < 0 || second == node.length() - 1)
-        {
-            throw new XmppProtocolException("items node '" + node + "' is not <af>/<safi>/<instance>");
-        }
-        final int af = parseInt(node.substring(0, first), "af");
-        final int safi = parseInt(node.substring(first + 1, second), "safi");
+        final int[] afSafi = itemsNode(node);
         final List<RouteEntry> routes = new ArrayList<>();
         final List<String> retracts = new ArrayList<>();
         for (final XmlElement child : items.children())
@@ -403,7 +396,26 @@ public final class ContrailXmpp
                 default -> throw new XmppProtocolException("unexpected <" + child.name() + "> in items");
             }
         }
-        return new ChannelMessage.RouteUpdate(node.substring(second + 1), af, safi, routes, retracts);
+        return new ChannelMessage.RouteUpdate(node.substring(afSafi[2]), afSafi[0], afSafi[1], routes, retracts);
+    }
+
+    /**
+     * Reads an {@code items} node, {@code <af>/<safi>/<instance>}.
+     *
+     * @param node the attribute.
+     * @return af, safi, and where the instance name starts.
+     * @throws XmppProtocolException when it has another shape.
+     */
+    static int[] itemsNode(final String node)
+    {
+        final int first = node.indexOf('/');
+        final int second = first < 0 ? -1 : node.indexOf('/', first + 1);
+        if (second < 0 || second == node.length() - 1)
+        {
+            throw new XmppProtocolException("items node '" + node + "' is not <af>/<safi>/<instance>");
+        }
+        return new int[] {parseInt(node.substring(0, first), "af"), parseInt(node.substring(first + 1, second), "safi"),
+            second + 1};
     }
 
     /**

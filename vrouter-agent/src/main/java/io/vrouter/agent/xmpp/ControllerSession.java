@@ -39,8 +39,7 @@ public final class ControllerSession extends XmppSession
      */
     public void sendRoutes(final ChannelMessage.RouteUpdate update)
     {
-        send(ContrailXmpp.routeUpdate(node, update.instance(), update.af(), update.safi(), update.items(),
-            update.retracts()));
+        send(new RouteItemsStanza(node, update));
     }
 
     /**

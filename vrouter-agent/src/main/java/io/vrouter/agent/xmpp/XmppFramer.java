@@ -5,12 +5,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Splits an XMPP byte stream into its header, stanzas and end, without ever holding more than one
  * stanza: whitespace between stanzas (keepalives) is consumed, each stanza is scanned until its
- * element closes and then parsed by {@link XmlParser}.
+ * element closes and then decoded: a route {@code items} message straight into its routes by
+ * {@link RouteItemsDecoder} when it has the plain shape that decoder reads, anything else parsed by
+ * {@link XmlParser} and classified later.
  * <p>
  * Overview: the scan works on bytes. Every markup character of XML is ASCII and UTF-8 never puts an
  * ASCII byte inside a multi-byte character, so looking for {@code <}, {@code >} and quotes byte by
@@ -29,6 +32,20 @@ public final class XmppFramer extends ByteToMessageDecoder
     private static final String STREAM = "stream:stream";
     private static final String STREAM_END = "</stream:stream>";
     private static final int MAX_HEADER = 4096;
+    private static final int INITIAL_STANZA_BUFFER = 16 * 1024;
+    private static final byte[] MESSAGE_START = "<message".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MESSAGE_END = "</message>".getBytes(StandardCharsets.US_ASCII);
+    /** Horspool's shift for each byte when looking for {@link #MESSAGE_END}. */
+    private static final byte[] SKIP = new byte[256];
+
+    static
+    {
+        Arrays.fill(SKIP, (byte)MESSAGE_END.length);
+        for (int i = 0; i < MESSAGE_END.length - 1; i++)
+        {
+            SKIP[MESSAGE_END[i]] = (byte)(MESSAGE_END.length - 1 - i);
+        }
+    }
 
     private static final int CONTENT = 0;
     private static final int TAG = 1;
@@ -39,6 +56,11 @@ public final class XmppFramer extends ByteToMessageDecoder
     private final int maxStanza;
     private final int maxDepth;
     private final XmlParser parser;
+    private final RouteItemsDecoder items;
+    private byte[] stanza = new byte[INITIAL_STANZA_BUFFER];
+    private int have;
+    private boolean plain;
+    private int search;
 
     private boolean streamOpen;
     private boolean sawDeclaration;
@@ -68,6 +90,7 @@ public final class XmppFramer extends ByteToMessageDecoder
         this.maxStanza = maxStanza;
         this.maxDepth = maxDepth;
         this.parser = new XmlParser(maxDepth);
+        this.items = new RouteItemsDecoder(maxDepth);
     }
 
     @Override
@@ -168,78 +191,206 @@ public final class XmppFramer extends ByteToMessageDecoder
                 return new XmppInbound.StreamClose();
             }
             inStanza = true;
+            have = 0;
             scan = 0;
+            plain = true;
+            search = 0;
             depth = 0;
             mode = CONTENT;
         }
-        final int end = scanStanza(in);
+        // The stanza's bytes move into this framer's own array as they arrive, so the channel's
+        // buffer never accumulates and the scan and the decoders read a plain array.
+        final int copy = Math.min(in.readableBytes(), maxStanza + 1 - have);
+        ensureCapacity(have + copy);
+        in.getBytes(in.readerIndex(), stanza, have, copy);
+        final int before = have;
+        have += copy;
+        if (plain)
+        {
+            final ChannelMessage routes = plainItems();
+            if (routes != null)
+            {
+                in.skipBytes(search - before);
+                inStanza = false;
+                have = 0;
+                return new XmppInbound.Classified(routes);
+            }
+            if (plain)
+            {
+                in.skipBytes(copy);
+                if (have > maxStanza)
+                {
+                    throw new XmppProtocolException("stanza larger than " + maxStanza + " bytes");
+                }
+                return null;
+            }
+        }
+        final int end = scanStanza();
         if (end < 0)
         {
-            if (in.readableBytes() > maxStanza)
+            in.skipBytes(copy);
+            if (have > maxStanza)
             {
                 throw new XmppProtocolException("stanza larger than " + maxStanza + " bytes");
             }
             return null;
         }
-        final int r = in.readerIndex();
-        final String xml = in.toString(r, end - r, StandardCharsets.UTF_8);
-        in.readerIndex(end);
+        in.skipBytes(end - before);
         inStanza = false;
-        return new XmppInbound.Stanza(parser.parse(xml));
+        have = 0;
+        final ChannelMessage routes = items.decode(stanza, 0, end);
+        if (routes != null)
+        {
+            return new XmppInbound.Classified(routes);
+        }
+        return new XmppInbound.Stanza(parser.parse(new String(stanza, 0, end, StandardCharsets.UTF_8)));
     }
 
     /**
-     * Continues scanning the current stanza.
+     * The route fast path: a stanza that starts with {@code <message} is not scanned; its end is
+     * looked for as the first {@code </message>} (a skip search), and what comes before it is given
+     * to the decoder. When the decoder reads it whole, that decoder has checked everything the scan
+     * would have (nesting, quotes, no comment, CDATA or declaration, depth), so it is the stanza.
+     * When it does not, or the stanza starts otherwise, {@link #plain} turns false and the stanza
+     * is scanned from its start as any other.
+     *
+     * @return the routes (with {@link #search} at the stanza's end), or null: more bytes needed while
+     *         {@link #plain} stays true, else scan.
+     */
+    private ChannelMessage plainItems()
+    {
+        if (have < MESSAGE_START.length)
+        {
+            return null;
+        }
+        if (search == 0 && !Arrays.equals(stanza, 0, MESSAGE_START.length, MESSAGE_START, 0, MESSAGE_START.length))
+        {
+            plain = false;
+            return null;
+        }
+        final int found = endOfMessage(Math.max(search, MESSAGE_START.length));
+        if (found < 0)
+        {
+            search = Math.max(search, have - MESSAGE_END.length + 1);
+            return null;
+        }
+        final ChannelMessage routes = found <= maxStanza ? items.decode(stanza, 0, found) : null;
+        if (routes == null)
+        {
+            plain = false;
+            return null;
+        }
+        search = found;
+        return routes;
+    }
+
+    /** Horspool search for {@code </message>} in {@code stanza[from, have)}: the index after it, or -1. */
+    private int endOfMessage(final int from)
+    {
+        final byte[] b = stanza;
+        final int last = MESSAGE_END.length - 1;
+        int i = from + last;
+        while (i < have)
+        {
+            final byte c = b[i];
+            if (c == '>' && Arrays.equals(b, i - last, i + 1, MESSAGE_END, 0, MESSAGE_END.length))
+            {
+                return i + 1;
+            }
+            i += SKIP[c & 0xff];
+        }
+        return -1;
+    }
+
+    private void ensureCapacity(final int size)
+    {
+        if (size > stanza.length)
+        {
+            stanza = Arrays.copyOf(stanza, Math.min(Math.max(size, stanza.length * 2), maxStanza + 1));
+        }
+    }
+
+    /**
+     * Continues scanning the current stanza in {@code stanza[scan, have)}.
      *
      * @return the index just after the stanza's last byte, or -1 when more bytes are needed.
      */
-    private int scanStanza(final ByteBuf in)
+    private int scanStanza()
     {
-        final int base = in.readerIndex();
-        final int limit = in.writerIndex();
-        int i = base + scan;
+        final byte[] b = stanza;
+        final int limit = have;
+        int i = scan;
         while (i < limit)
         {
-            if (i - base >= maxStanza)
+            if (i >= maxStanza)
             {
                 throw new XmppProtocolException("stanza larger than " + maxStanza + " bytes");
             }
-            final byte b = in.getByte(i);
+            final byte c = b[i];
             switch (mode)
             {
                 case CONTENT:
-                    if (b == '<')
+                    if (depth > 0 && c != '<')
                     {
-                        final int need = markupKind(in, i, limit);
+                        // Character data inside the stanza: on to the next markup.
+                        i++;
+                        while (i < limit && b[i] != '<')
+                        {
+                            i++;
+                        }
+                        continue;
+                    }
+                    if (c == '<')
+                    {
+                        final int need = markupKind(i, limit);
                         if (need < 0)
                         {
-                            scan = i - base;
+                            scan = i;
                             return -1;
                         }
                         i += need;
                         continue;
                     }
-                    if (depth == 0 && !isWhitespace(b))
+                    if (depth == 0 && !isWhitespace(c))
                     {
                         throw new XmppProtocolException("character data between stanzas");
                     }
                     break;
                 case TAG:
+                    if (quote == 0 && c != '>' && c != '"' && c != '\'')
+                    {
+                        // A name or the space between attributes: on to the next character that matters.
+                        i++;
+                        while (i < limit && b[i] != '>' && b[i] != '"' && b[i] != '\'')
+                        {
+                            i++;
+                        }
+                        continue;
+                    }
+                    if (quote != 0 && c != quote)
+                    {
+                        i++;
+                        while (i < limit && b[i] != quote)
+                        {
+                            i++;
+                        }
+                        continue;
+                    }
                     if (quote != 0)
                     {
-                        if (b == quote)
+                        if (c == quote)
                         {
                             quote = 0;
                         }
                     }
-                    else if (b == '"' || b == '\'')
+                    else if (c == '"' || c == '\'')
                     {
-                        quote = b;
+                        quote = c;
                     }
-                    else if (b == '>')
+                    else if (c == '>')
                     {
                         mode = CONTENT;
-                        if (in.getByte(i - 1) != '/' || i - 1 == tagStart)
+                        if (b[i - 1] != '/' || i - 1 == tagStart)
                         {
                             depth++;
                             if (depth > maxDepth)
@@ -254,7 +405,16 @@ public final class XmppFramer extends ByteToMessageDecoder
                     }
                     break;
                 case END_TAG:
-                    if (b == '>')
+                    if (c != '>')
+                    {
+                        i++;
+                        while (i < limit && b[i] != '>')
+                        {
+                            i++;
+                        }
+                        continue;
+                    }
+                    if (c == '>')
                     {
                         mode = CONTENT;
                         depth--;
@@ -269,13 +429,13 @@ public final class XmppFramer extends ByteToMessageDecoder
                     }
                     break;
                 case COMMENT:
-                    if (b == '>' && in.getByte(i - 1) == '-' && in.getByte(i - 2) == '-')
+                    if (c == '>' && b[i - 1] == '-' && b[i - 2] == '-')
                     {
                         mode = CONTENT;
                     }
                     break;
                 case CDATA:
-                    if (b == '>' && in.getByte(i - 1) == ']' && in.getByte(i - 2) == ']')
+                    if (c == '>' && b[i - 1] == ']' && b[i - 2] == ']')
                     {
                         mode = CONTENT;
                     }
@@ -285,7 +445,7 @@ public final class XmppFramer extends ByteToMessageDecoder
             }
             i++;
         }
-        scan = i - base;
+        scan = i;
         return -1;
     }
 
@@ -294,13 +454,14 @@ public final class XmppFramer extends ByteToMessageDecoder
      *
      * @return bytes to skip, or -1 when more bytes are needed to tell.
      */
-    private int markupKind(final ByteBuf in, final int i, final int limit)
+    private int markupKind(final int i, final int limit)
     {
+        final byte[] b = stanza;
         if (i + 1 >= limit)
         {
             return -1;
         }
-        final byte next = in.getByte(i + 1);
+        final byte next = b[i + 1];
         if (next == '/')
         {
             mode = END_TAG;
@@ -316,7 +477,7 @@ public final class XmppFramer extends ByteToMessageDecoder
             {
                 return -1;
             }
-            final String head = in.toString(i, 9, StandardCharsets.US_ASCII);
+            final String head = new String(b, i, 9, StandardCharsets.US_ASCII);
             if (head.startsWith("<!--"))
             {
                 mode = COMMENT;

@@ -25,6 +25,16 @@ public sealed interface XmppInbound
     }
 
     /**
+     * A stanza the framer already turned into its message (a route {@code items} message read
+     * straight from bytes); the same message {@link ContrailXmpp#classify} would have made.
+     *
+     * @param message the message.
+     */
+    record Classified(ChannelMessage message) implements XmppInbound
+    {
+    }
+
+    /**
      * The peer closed its stream ({@code </stream:stream>}).
      */
     record StreamClose() implements XmppInbound

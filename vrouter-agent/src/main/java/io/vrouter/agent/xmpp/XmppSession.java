@@ -3,6 +3,7 @@ package io.vrouter.agent.xmpp;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -10,6 +11,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,13 +23,27 @@ import java.util.concurrent.TimeUnit;
  * Overview: the hold timer is a reader-idle timeout of the hold time (Contrail's default 90 s):
  * any byte from the peer, a whitespace keepalive included, restarts it. Keepalives are sent after a
  * third of the hold time without writing, as Contrail's agent does.
+ * <p>
+ * Outbound stanzas pass through a backlog drained on the event loop only while the channel is
+ * writable (water marks {@value #LOW_WATER_MARK} / {@value #HIGH_WATER_MARK} bytes): a full
+ * routing table sent to a slow node waits as messages, not as encoded bytes, so what is encoded
+ * and not yet on the wire stays bounded and the allocator's buffers are reused.
  */
 public abstract class XmppSession extends ChannelInboundHandlerAdapter
 {
     /** Contrail's default hold time. */
     public static final int DEFAULT_HOLD_SECONDS = 90;
 
+    /** Below this many unwritten bytes the channel is writable again. */
+    public static final int LOW_WATER_MARK = 512 * 1024;
+    /** Above this many unwritten bytes the channel stops taking stanzas from the backlog. */
+    public static final int HIGH_WATER_MARK = 1024 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger(XmppSession.class);
+
+    private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    private boolean draining;
+    private boolean drainAgain;
 
     private ChannelHandlerContext context;
     private String peer = "?";
@@ -45,6 +61,7 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
         final ChannelPipeline pipeline, final int holdSeconds, final int maxStanza, final XmppSession session)
     {
         final long holdMillis = TimeUnit.SECONDS.toMillis(holdSeconds);
+        pipeline.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK));
         pipeline.addLast("idle", new IdleStateHandler(holdMillis, holdMillis / 3, 0, TimeUnit.MILLISECONDS));
         pipeline.addLast("framer", new XmppFramer(maxStanza, XmppFramer.DEFAULT_MAX_DEPTH));
         pipeline.addLast("encoder", XmppEncoder.INSTANCE);
@@ -72,17 +89,106 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * Sends a stanza (from any thread; ignored when the session is not open).
+     * Sends a stanza (from any thread; ignored when the session is not open). Stanzas leave in the
+     * order they were sent.
      *
-     * @param stanza the stanza.
+     * @param stanza the stanza: an {@link XmlElement} or an {@link XmppOutbound}.
      */
-    public final void send(final XmlElement stanza)
+    public final void send(final Object stanza)
     {
         final ChannelHandlerContext ctx = context;
-        if (ctx != null && ctx.channel().isActive())
+        if (ctx == null || !ctx.channel().isActive())
         {
-            ctx.writeAndFlush(stanza);
+            return;
         }
+        if (ctx.executor().inEventLoop())
+        {
+            backlog.add(stanza);
+            drain(ctx);
+        }
+        else
+        {
+            ctx.executor().execute(() ->
+            {
+                backlog.add(stanza);
+                drain(ctx);
+            });
+        }
+    }
+
+    /**
+     * Writes from the backlog while the channel takes more, then flushes (event loop only). A flush
+     * that empties the socket's queue makes the channel writable again inside this call; that
+     * nested call only marks the backlog for another round here, so the stack stays flat however
+     * many stanzas wait.
+     */
+    private void drain(final ChannelHandlerContext ctx)
+    {
+        if (context != ctx || !ctx.channel().isActive())
+        {
+            backlog.clear();
+            return;
+        }
+        if (draining)
+        {
+            drainAgain = true;
+            return;
+        }
+        draining = true;
+        try
+        {
+            do
+            {
+                drainAgain = false;
+                boolean wrote = false;
+                while (!backlog.isEmpty() && ctx.channel().isWritable())
+                {
+                    ctx.write(backlog.poll(), ctx.voidPromise());
+                    wrote = true;
+                }
+                if (wrote)
+                {
+                    ctx.flush();
+                }
+            }
+            while (drainAgain && context == ctx);
+        }
+        finally
+        {
+            draining = false;
+        }
+    }
+
+    /**
+     * Stanzas waiting for the channel to take them (event loop's view; for diagnostics and tests).
+     *
+     * @return the count.
+     */
+    public final int backlog()
+    {
+        return backlog.size();
+    }
+
+    /**
+     * Bytes written to the channel and not yet taken by the socket.
+     *
+     * @return bytes, 0 when the session is closed.
+     */
+    public final long unwrittenBytes()
+    {
+        final ChannelHandlerContext ctx = context;
+        return ctx == null || ctx.channel().unsafe().outboundBuffer() == null ? 0 :
+            ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes();
+    }
+
+    @Override
+    public final void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        if (ctx.channel().isWritable())
+        {
+            drain(ctx);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     /**
@@ -142,6 +248,15 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
             }
             onMessage(message);
         }
+        else if (msg instanceof XmppInbound.Classified c)
+        {
+            if (!open)
+            {
+                close("stanza before the stream header");
+                return;
+            }
+            onMessage(c.message());
+        }
         else if (msg instanceof XmppInbound.StreamClose)
         {
             LOG.info("XMPP peer {} closed its stream", peer);
@@ -157,25 +272,13 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * Sends stanzas as one batch: written in order and flushed once, on the channel's event loop.
+     * Sends stanzas in order (from any thread).
      *
      * @param stanzas the stanzas.
      */
-    public final void sendAll(final List<XmlElement> stanzas)
+    public final void sendAll(final List<?> stanzas)
     {
-        final ChannelHandlerContext ctx = context;
-        if (ctx == null || !ctx.channel().isActive())
-        {
-            return;
-        }
-        ctx.executor().execute(() ->
-        {
-            for (final XmlElement e : stanzas)
-            {
-                ctx.write(e);
-            }
-            ctx.flush();
-        });
+        stanzas.forEach(this::send);
     }
 
     /**
@@ -224,6 +327,7 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
         final boolean wasOpen = open;
         open = false;
         context = null;
+        backlog.clear();
         onClosed(wasOpen);
         ctx.fireChannelInactive();
     }

@@ -154,4 +154,65 @@ class XmppFramerTest
             .leaf("text", "1 < 2 & \"q\"").child(XmlElement.builder("empty").build()).build();
         assertEquals(e, new XmlParser(8).parse(e.toXml()));
     }
+
+    private static final String ITEMS =
+        "<message from=\"network-control@contrailsystems.com\" to=\"compute-1/bgp-peer\">" +
+        "<event xmlns=\"http://jabber.org/protocol/pubsub\"><items node=\"1/1/default-domain:k8s-default:vn:vn\">" +
+        "<item id=\"10.47.255.252/32\"><entry><nlri><af>1</af><safi>1</safi><address>10.47.255.252/32</address>" +
+        "</nlri><next-hops><next-hop><af>1</af><address>192.168.1.11</address><label>25</label>" +
+        "<tunnel-encapsulation-list><tunnel-encapsulation>udp</tunnel-encapsulation></tunnel-encapsulation-list>" +
+        "<virtual-network>default-domain:k8s-default:vn</virtual-network></next-hop></next-hops>" +
+        "</entry></item><retract id=\"10.47.255.251/32\"/></items></event></message>";
+
+    @Test
+    void routeItemsComeReadAtEveryChunkSizeAsClassifyReadsThem()
+    {
+        final ChannelMessage expected = ContrailXmpp.classify(new XmlParser(32).parse(ITEMS));
+        final String stream = HEADER + ITEMS + " " + ITEMS + ITEMS + "\n<iq type='result' id='x'/>";
+        for (final int chunk : new int[] {1, 2, 9, 10, 11, 64, 100_000})
+        {
+            final List<Object> out = feed(new EmbeddedChannel(new XmppFramer()), stream, chunk);
+            assertEquals(5, out.size(), "chunk " + chunk);
+            for (int i = 1; i <= 3; i++)
+            {
+                assertEquals(expected, assertInstanceOf(XmppInbound.Classified.class, out.get(i)).message());
+            }
+            assertEquals("x", assertInstanceOf(XmppInbound.Stanza.class, out.get(4)).element().attribute("id"));
+        }
+    }
+
+    @Test
+    void aMessageEndInsideACommentOrAnotherShapeGoesThroughTheParser()
+    {
+        // The first "</message>" is inside a comment: the fast path's guess of the end is wrong, the
+        // decoder refuses that prefix, and the scan finds the real end.
+        final String commented = ITEMS.replace("<event ", "<!-- </message> --><event ");
+        final String nested = "<message><body><message>hi</message></body></message>";
+        final String stream = HEADER + commented + nested + ITEMS;
+        for (final int chunk : new int[] {1, 7, 100_000})
+        {
+            final List<Object> out = feed(new EmbeddedChannel(new XmppFramer()), stream, chunk);
+            assertEquals(4, out.size(), "chunk " + chunk);
+            final XmlElement viaParser = assertInstanceOf(XmppInbound.Stanza.class, out.get(1)).element();
+            assertEquals(ContrailXmpp.classify(new XmlParser(32).parse(ITEMS)), ContrailXmpp.classify(viaParser));
+            assertEquals("hi", assertInstanceOf(XmppInbound.Stanza.class, out.get(2)).element().child("body")
+                .childText("message"));
+            assertInstanceOf(XmppInbound.Classified.class, out.get(3));
+        }
+    }
+
+    @Test
+    void aMessageStanzaIsHeldToTheSizeAndDepthLimitsToo()
+    {
+        final String big = ITEMS.replace("<retract", "<item id='1.1.1.1/32'><entry>" + "<x-pad/>".repeat(1000) +
+            "</entry></item><retract");
+        final DecoderException h = assertThrows(DecoderException.class, () -> feed(
+            new EmbeddedChannel(new XmppFramer(4096, 32)), HEADER + big, 512));
+        assertTrue(h.getCause().getMessage().contains("larger than 4096"), h.getCause().getMessage());
+        final String deep = ITEMS.replace("<retract", "<item>" + "<a>".repeat(40) + "</a>".repeat(40) +
+            "</item><retract");
+        final DecoderException d = assertThrows(DecoderException.class, () -> feed(
+            new EmbeddedChannel(new XmppFramer()), HEADER + deep, 1000));
+        assertTrue(d.getCause().getMessage().contains("deeper than 32"), d.getCause().getMessage());
+    }
 }
