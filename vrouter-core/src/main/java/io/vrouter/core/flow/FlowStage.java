@@ -59,6 +59,9 @@ public final class FlowStage
     private final FlowKey reverse = new FlowKey();
     private final FlowTable.Setup setup = new FlowTable.Setup();
 
+    private ReverseKeyNh reverseKeyNh = (vrf, forward) -> forward.nhId;
+    private boolean inBatch;
+    private long batchNow;
     private int index = -1;
     private int udpSourcePort;
     private int mirror = -1;
@@ -102,6 +105,55 @@ public final class FlowStage
         {
             heldFrames[i] = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(maxFrame));
         }
+    }
+
+    /**
+     * Tells which next hop keys the reverse direction of a new flow: the one the reply will carry
+     * when it comes to this node (reference §2.2: the key's next hop stands for where the packet
+     * came from).
+     */
+    @FunctionalInterface
+    public interface ReverseKeyNh
+    {
+        /**
+         * The reverse key's next hop.
+         *
+         * @param vrf     the forward flow's VRF.
+         * @param forward the forward key.
+         * @return next hop id.
+         */
+        int of(int vrf, FlowKey forward);
+    }
+
+    /**
+     * Sets how the reverse key's next hop is found (the forwarder's: the local interface the forward
+     * flow's destination is on, when that interface keys its own packets). The default keeps the
+     * forward key's, right for every flow whose other end is behind the fabric.
+     *
+     * @param r the resolver; must not allocate.
+     */
+    public void reverseKeyNh(final ReverseKeyNh r)
+    {
+        this.reverseKeyNh = r;
+    }
+
+    /**
+     * Starts a batch: the clock is read once here and every flow the batch's packets hit or make is
+     * stamped with that time (a batch lasts microseconds; aging works in seconds). Reading the clock
+     * per packet costs about as much as the flow lookup itself on a virtual machine's clock source.
+     */
+    public void beginBatch()
+    {
+        batchNow = clock.getAsLong();
+        inBatch = true;
+    }
+
+    /**
+     * Ends a batch: later decisions outside a batch read the clock themselves again.
+     */
+    public void endBatch()
+    {
+        inBatch = false;
     }
 
     /**
@@ -304,7 +356,7 @@ public final class FlowStage
             key.dstHi = Ipv6Header.dstAddressHi(buf, l3);
             key.dstLo = Ipv6Header.dstAddressLo(buf, l3);
         }
-        final long now = clock.getAsLong();
+        final long now = inBatch ? batchNow : clock.getAsLong();
         final long hash = key.hash();
         int fi = table.lookup(key, hash);
         if (fi < 0)
@@ -367,6 +419,7 @@ public final class FlowStage
     private int setupPair(final int vrf, final int inVif, final boolean pass, final long now)
     {
         reverse.reverseOf(key);
+        reverse.nhId = reverseKeyNh.of(vrf, key);
         if (key.proto == IpProtocol.ICMP || key.proto == IpProtocol.ICMPV6)
         {
             // An echo reply is keyed like its request (id, 0): only the addresses swap.

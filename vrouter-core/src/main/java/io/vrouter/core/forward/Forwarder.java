@@ -9,6 +9,7 @@ import io.vrouter.core.fib.FibEntries;
 import io.vrouter.core.fib.FibLeaf;
 import io.vrouter.core.fib.ReaderEpochs;
 import io.vrouter.core.fib.VrfFibs;
+import io.vrouter.core.flow.FlowKey;
 import io.vrouter.core.flow.FlowStage;
 import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.iface.InterfaceTable;
@@ -160,6 +161,10 @@ public final class Forwarder
         this.counters = counters;
         this.flowHook = flowHook;
         this.flows = flows;
+        if (flows != null)
+        {
+            flows.reverseKeyNh(this::reverseKeyNh);
+        }
         this.mirrors = tables.mirrors();
         this.ipIdStride = workers;
         this.mssClamp = tables.config().mssClamp();
@@ -223,6 +228,10 @@ public final class Forwarder
         {
             readerEpochs.enter(readerSlot);
         }
+        if (flows != null)
+        {
+            flows.beginBatch();
+        }
         try
         {
             for (int i = 0; i < n; i++)
@@ -236,6 +245,10 @@ public final class Forwarder
         }
         finally
         {
+            if (flows != null)
+            {
+                flows.endBatch();
+            }
             if (readerEpochs != null)
             {
                 readerEpochs.exit(readerSlot);
@@ -657,6 +670,36 @@ public final class Forwarder
             return true;
         }
         return flowAllows(l3, 6, vif.nhId(), vif.vrf(), inVif);
+    }
+
+    /**
+     * The next hop a reply to a new flow will be keyed with: a reply from a pod of this node whose
+     * interface has the policy flag is keyed at that interface with its next hop; any other reply
+     * (from the fabric, or from an interface without the flag) reaches the forward flow's own key
+     * next hop first, so the forward key's stays.
+     */
+    private int reverseKeyNh(final int vrf, final FlowKey forward)
+    {
+        final int nhId;
+        if (forward.family == FlowKey.AF_INET)
+        {
+            final int leaf = fibs.lookup4(vrf, (int)forward.dstLo);
+            nhId = FibLeaf.isEntry(leaf) ? fibEntries.nhId(FibLeaf.value(leaf)) : FibLeaf.value(leaf);
+        }
+        else
+        {
+            nhId = Fib6Leaf.nhId(fibs.lookup6(vrf, forward.dstHi, forward.dstLo), fibEntries);
+        }
+        final NextHop nh = nextHops.get(nhId);
+        if (nh != null && nh.isValid() && nh.type() == NextHopType.ENCAP)
+        {
+            final Vif destination = interfaces.get(nh.oif());
+            if (destination != null && destination.hasFlag(VifFlags.POLICY_ENABLED))
+            {
+                return destination.nhId();
+            }
+        }
+        return forward.nhId;
     }
 
     /** The VRF to route in: the flow's destination VRF when it translates, else the packet's. */

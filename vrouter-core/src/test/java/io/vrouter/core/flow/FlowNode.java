@@ -68,6 +68,25 @@ final class FlowNode
         }
     }
 
+    /**
+     * Gives each pod interface its own next hop as its key next hop ({@code vifr_nh_id}), as the node
+     * agent programs them: packets from different pods are keyed with different next hops.
+     *
+     * @return this.
+     */
+    FlowNode ownKeyNextHops()
+    {
+        final int[][] pods = {{POD_A, 1, 11}, {POD_B, 2, 12}, {POD_C, 3, 13}, {POD_A2, 1, 14}};
+        for (final int[] p : pods)
+        {
+            t.program(new io.vrouter.core.control.SandeshObject("vr_interface_req").put("h_op", 0L)
+                .put("vifr_idx", p[0]).put("vifr_type", VifType.VIRTUAL).put("vifr_name", "vif" + p[0])
+                .put("vifr_vrf", p[1]).put("vifr_mac", TestTopology.macBytes(GATEWAY_MAC)).put("vifr_mtu", 9000)
+                .put("vifr_flags", VifFlags.POLICY_ENABLED).put("vifr_transport", 0).put("vifr_nh_id", p[2]));
+        }
+        return this;
+    }
+
     void policy(final PolicyTable.Rule... rules) throws RequestException
     {
         vrouter.policy().program(List.of(

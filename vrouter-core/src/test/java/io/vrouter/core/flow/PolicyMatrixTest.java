@@ -86,6 +86,29 @@ class PolicyMatrixTest
         }
     }
 
+    @ParameterizedTest(name = "protocol {0}")
+    @ValueSource(ints = {IpProtocol.TCP, IpProtocol.UDP, IpProtocol.ICMP})
+    void shouldKeyTheReverseOfAFlowBetweenTwoPodsOfTheNodeWithTheDestinationsNextHop(final int proto)
+        throws Exception
+    {
+        // Each pod interface keys its packets with its own next hop (as the agent programs them): the
+        // reply from B is keyed with B's, so the reverse entry must be too, or the reply would miss it
+        // and set up a pair of its own.
+        final FlowNode n = new FlowNode(FlowTableConfig.sized(1024)).ownKeyNextHops();
+        n.policy(Rule.of(Endpoint.network(NET_A), Endpoint.network(NET_B), proto, false, true));
+        assertEquals(POD_B, n.send(packet(proto, A, B, false), A), "A -> B");
+        assertEquals(2, n.table.activeEntries());
+        assertEquals(POD_A, n.send(packet(proto, B, A, true), B), "reply on the reverse flow");
+        assertEquals(2, n.table.activeEntries(), "the reply hit the reverse entry, no pair of its own");
+        assertEquals(POD_B, n.send(packet(proto, A, B, false), A), "A -> B again");
+        assertEquals(2, n.table.activeEntries());
+        if (proto != IpProtocol.ICMP)
+        {
+            final byte[] fresh = proto == IpProtocol.TCP ? tcp(B, A, 41000, 22, 0x02) : udp(B, A, 6000, 7);
+            assertEquals(-1, n.send(fresh, B), "B -> A new connection: no rule");
+        }
+    }
+
     @Test
     void shouldPassInsideOneNetworkWithoutRules() throws Exception
     {
