@@ -2,7 +2,7 @@ package io.vrouter.tools.controller;
 
 import io.vrouter.agent.controller.NodeAgent;
 import io.vrouter.agent.controller.PodNamespaces;
-import io.vrouter.agent.test.InProcessNode;
+import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.agent.test.XmppPipe;
 import io.vrouter.agent.xmpp.ControllerSession;
 import io.vrouter.agent.xmpp.NodeSession;
@@ -93,11 +93,11 @@ class ControlPlaneTest
     void seedSetupsInTheForwardersAndHeadlessForwardingAcrossAControllerRestart() throws IOException
     {
         final Path state = Files.createTempFile("controller", ".yaml");
+        final Node n1 = new Node("node-1", "192.168.1.11");
+        final Node n2 = new Node("node-2", "192.168.1.12");
         try
         {
             Controller controller = new Controller(new Cluster(), state);
-            final Node n1 = new Node("node-1", "192.168.1.11");
-            final Node n2 = new Node("node-2", "192.168.1.12");
             n1.connect(controller);
             n2.connect(controller);
             settle(n1, n2);
@@ -159,6 +159,8 @@ class ControlPlaneTest
         }
         finally
         {
+            n1.forwarder.close();
+            n2.forwarder.close();
             Files.deleteIfExists(state);
         }
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.controller.NodeAgent;
 import io.vrouter.agent.controller.PodNamespaces;
-import io.vrouter.agent.test.InProcessNode;
+import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.agent.test.XmppPipe;
 import io.vrouter.agent.xmpp.ControllerSession;
 import io.vrouter.agent.xmpp.NodeSession;
@@ -185,11 +185,11 @@ class PolicyFlowTest
     void shouldSetUpOnePairPerNodeWithThePolicyAndFlushAndDenyWhenItGoes() throws IOException
     {
         final Path state = Files.createTempFile("controller", ".yaml");
+        final Node n1 = new Node("node-1", "192.168.1.11");
+        final Node n2 = new Node("node-2", "192.168.1.12");
         try
         {
             final Controller controller = new Controller(new Cluster(), state);
-            final Node n1 = new Node("node-1", "192.168.1.11");
-            final Node n2 = new Node("node-2", "192.168.1.12");
             n1.connect(controller);
             n2.connect(controller);
             settle(n1, n2);
@@ -244,6 +244,8 @@ class PolicyFlowTest
         }
         finally
         {
+            n1.forwarder.close();
+            n2.forwarder.close();
             Files.deleteIfExists(state);
         }
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,15 +13,22 @@ import java.util.concurrent.Future;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.core.VRouter;
+import io.vrouter.core.VRouterConfig;
 import io.vrouter.core.control.Errno;
+import io.vrouter.core.control.Programmer;
+import io.vrouter.core.control.RequestException;
+import io.vrouter.core.control.Requests;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.flow.PolicyTable;
+import io.vrouter.wire.MacAddress;
 
 /**
- * A {@link NodeService} over a real in-process {@link VRouter} with a single-thread executor as the
- * conductor. Ports are only recorded (no interfaces are created): add refuses a duplicate name with
- * -EEXIST and a namespace named {@code missing} with -ENOENT, delete refuses an unknown name with
- * -ENOENT.
+ * A {@link NodeService} over a real in-process {@link VRouter}, the daemon's contract without its
+ * kernel side: requests run on a single-thread conductor, as in the daemon; a port add programs the
+ * pod's vif as the daemon does but creates no interface or namespace (the tests that need those start
+ * real daemons). Refusals as the daemon's: a duplicate port name is -EEXIST, a namespace named
+ * {@code missing} -ENOENT, deleting an unknown port -ENOENT.
  */
 public final class InProcessNode implements NodeService, AutoCloseable
 {
@@ -32,6 +40,16 @@ public final class InProcessNode implements NodeService, AutoCloseable
         return t;
     });
     private final Map<String, PortSpec> ports = new LinkedHashMap<>();
+    private final Map<String, Integer> vifs = new LinkedHashMap<>();
+    private int nextVif = 3;
+
+    /**
+     * A node over a forwarder with Contrail's default sizes.
+     */
+    public InProcessNode()
+    {
+        this(new VRouter(VRouterConfig.defaults()));
+    }
 
     /**
      * A node over a forwarder.
@@ -59,6 +77,35 @@ public final class InProcessNode implements NodeService, AutoCloseable
     }
 
     @Override
+    public Response programPolicy(final List<PolicyTable.Network> networks, final List<PolicyTable.Rule> rules)
+    {
+        return policyChange(() -> vrouter.policy().program(networks, rules));
+    }
+
+    @Override
+    public Response routeNetworks(final int vrf, final List<PolicyTable.RouteNetwork> routes)
+    {
+        return policyChange(() -> vrouter.policy().updateRoutes(vrf, routes));
+    }
+
+    @Override
+    public Response clearRouteNetworks(final int vrf)
+    {
+        return policyChange(() -> vrouter.policy().clearRoutes(vrf));
+    }
+
+    /**
+     * The flow policy's network for a VRF.
+     *
+     * @param vrf the VRF.
+     * @return the network id, or a negative value when the VRF belongs to none.
+     */
+    public int policyNetworkOf(final int vrf)
+    {
+        return onConductor(() -> vrouter.policy().networkOfVrf(vrf));
+    }
+
+    @Override
     public Response addPort(final PortSpec spec)
     {
         return onConductor(() ->
@@ -71,17 +118,36 @@ public final class InProcessNode implements NodeService, AutoCloseable
             {
                 return new Response(Errno.ENOENT, "no namespace " + spec.netns(), List.of());
             }
+            final int vif = spec.vifIndex() >= 0 ? spec.vifIndex() : nextVif++;
+            final SandeshObject request = new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx", vif)
+                .put("vifr_type", 3).put("vifr_name", spec.name()).put("vifr_vrf", spec.vrf())
+                .put("vifr_mac", Programmer.macBytes(MacAddress.parse(spec.mac()))).put("vifr_mtu", spec.mtu())
+                .put("vifr_flags", spec.vifFlags());
+            final Response r = vrouter.program(request);
+            if (r.code() < 0)
+            {
+                return r;
+            }
             ports.put(spec.name(), spec);
-            return Response.ok();
+            vifs.put(spec.name(), vif);
+            // As the daemon answers: the vif as the forwarder now holds it.
+            return vrouter.program(new SandeshObject("vr_interface_req").put("h_op", 1L).put("vifr_idx", vif));
         });
     }
 
     @Override
     public Response deletePort(final String name)
     {
-        return onConductor(() -> ports.remove(name) == null
-            ? new Response(Errno.ENOENT, "no port " + name, List.of())
-            : Response.ok());
+        return onConductor(() ->
+        {
+            final Integer vif = vifs.remove(name);
+            if (vif == null)
+            {
+                return new Response(Errno.ENOENT, "no port " + name, List.of());
+            }
+            ports.remove(name);
+            return vrouter.program(new SandeshObject("vr_interface_req").put("h_op", 2).put("vifr_idx", (long)vif));
+        });
     }
 
     @Override
@@ -97,6 +163,44 @@ public final class InProcessNode implements NodeService, AutoCloseable
     }
 
     /**
+     * The next hop and label of the route a VRF holds for a host address.
+     *
+     * @param vrf VRF.
+     * @param ip  dotted quad.
+     * @return {@code nh=<id> label=<label>}, or {@code none} when there is no /32 route.
+     */
+    public String route(final int vrf, final String ip)
+    {
+        final Response r = program(List.of(new SandeshObject("vr_route_req").put("h_op", 1).put("rtr_family", 2)
+            .put("rtr_vrf_id", vrf).put("rtr_prefix", Requests.ipv4(ip)).put("rtr_prefix_len", 32))).get(0);
+        if (r.code() < 0 || r.objects().isEmpty())
+        {
+            return "none";
+        }
+        final SandeshObject o = r.objects().get(0);
+        final long nh = (Long)o.get("rtr_nh_id");
+        if (nh == 0 || (Long)o.get("rtr_prefix_len") != 32)
+        {
+            return "none";
+        }
+        final Object label = o.get("rtr_label");
+        return "nh=" + nh + " label=" + ((((Long)o.get("rtr_label_flags")) & 1) != 0 ? label : "-");
+    }
+
+    /**
+     * A next hop's type.
+     *
+     * @param id next-hop id.
+     * @return {@code nhr_type}, or -1.
+     */
+    public long nextHopType(final int id)
+    {
+        final Response r = program(List.of(new SandeshObject("vr_nexthop_req").put("h_op", 1).put("nhr_id", id)))
+            .get(0);
+        return r.code() < 0 ? -1 : (Long)r.objects().get(0).get("nhr_type");
+    }
+
+    /**
      * Stops the conductor.
      */
     @Override
@@ -105,7 +209,31 @@ public final class InProcessNode implements NodeService, AutoCloseable
         conductor.shutdownNow();
     }
 
-    private <T> T onConductor(final java.util.concurrent.Callable<T> task)
+    /** A flow-policy change on the conductor: 0, or the refusal's code and message. */
+    private Response policyChange(final PolicyAction action)
+    {
+        return onConductor(() ->
+        {
+            try
+            {
+                action.run();
+                return Response.ok();
+            }
+            catch (final RequestException e)
+            {
+                return Response.error(e);
+            }
+        });
+    }
+
+    /** A change to the flow policy that may be refused. */
+    @FunctionalInterface
+    private interface PolicyAction
+    {
+        void run() throws RequestException;
+    }
+
+    private <T> T onConductor(final Callable<T> task)
     {
         final Future<T> f = conductor.submit(task);
         try
