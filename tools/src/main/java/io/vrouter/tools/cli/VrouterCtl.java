@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import io.vrouter.agent.control.ControlClient;
 import io.vrouter.agent.control.ControlException;
@@ -170,6 +171,35 @@ public final class VrouterCtl implements Runnable
             print(spec, SandeshJson.write(value));
         }
 
+        /** Objects as JSON with {@code --json}, else as the text Contrail's tool prints for them. */
+        int show(final CommandSpec spec, final List<SandeshObject> objects,
+            final Function<List<SandeshObject>, String> text)
+        {
+            if (json)
+            {
+                printJson(spec, SandeshJson.toMaps(objects));
+            }
+            else
+            {
+                print(spec, text.apply(objects));
+            }
+            return 0;
+        }
+
+        /** One object as JSON with {@code --json}, else as the text Contrail's tool prints for it. */
+        int showOne(final CommandSpec spec, final SandeshObject object, final Function<SandeshObject, String> text)
+        {
+            if (json)
+            {
+                printJson(spec, SandeshJson.toMap(object));
+            }
+            else
+            {
+                print(spec, text.apply(object));
+            }
+            return 0;
+        }
+
         private static String opName(final SandeshObject r)
         {
             final Object op = r.get("h_op");
@@ -290,28 +320,10 @@ public final class VrouterCtl implements Runnable
         {
             if (which.get != null)
             {
-                final SandeshObject v = common.one(new SandeshObject("vr_interface_req").put("h_op", 1L)
-                    .put("vifr_idx", (long)which.get)).objects().get(0);
-                if (common.json)
-                {
-                    common.printJson(spec, SandeshJson.toMap(v));
-                }
-                else
-                {
-                    common.print(spec, Formats.vif(v));
-                }
-                return 0;
+                return common.showOne(spec, common.one(new SandeshObject("vr_interface_req").put("h_op", 1L)
+                    .put("vifr_idx", (long)which.get)).objects().get(0), Formats::vif);
             }
-            final List<SandeshObject> vifs = common.dump(new SandeshObject("vr_interface_req"));
-            if (common.json)
-            {
-                common.printJson(spec, SandeshJson.toMaps(vifs));
-            }
-            else
-            {
-                common.print(spec, Formats.vifList(vifs));
-            }
-            return 0;
+            return common.show(spec, common.dump(new SandeshObject("vr_interface_req")), Formats::vifList);
         }
     }
 
@@ -333,28 +345,10 @@ public final class VrouterCtl implements Runnable
         {
             if (which.get != null)
             {
-                final SandeshObject nh = common.one(new SandeshObject("vr_nexthop_req").put("h_op", 1L)
-                    .put("nhr_id", (long)which.get)).objects().get(0);
-                if (common.json)
-                {
-                    common.printJson(spec, SandeshJson.toMap(nh));
-                }
-                else
-                {
-                    common.print(spec, Formats.nh(nh));
-                }
-                return 0;
+                return common.showOne(spec, common.one(new SandeshObject("vr_nexthop_req").put("h_op", 1L)
+                    .put("nhr_id", (long)which.get)).objects().get(0), Formats::nh);
             }
-            final List<SandeshObject> nhs = common.dump(new SandeshObject("vr_nexthop_req"));
-            if (common.json)
-            {
-                common.printJson(spec, SandeshJson.toMaps(nhs));
-            }
-            else
-            {
-                common.print(spec, Formats.nhList(nhs));
-            }
-            return 0;
+            return common.show(spec, common.dump(new SandeshObject("vr_nexthop_req")), Formats::nhList);
         }
     }
 
@@ -430,16 +424,7 @@ public final class VrouterCtl implements Runnable
         @Override
         public Integer call()
         {
-            final List<SandeshObject> labels = common.dump(new SandeshObject("vr_mpls_req"));
-            if (common.json)
-            {
-                common.printJson(spec, SandeshJson.toMaps(labels));
-            }
-            else
-            {
-                common.print(spec, Formats.mplsDump(labels));
-            }
-            return 0;
+            return common.show(spec, common.dump(new SandeshObject("vr_mpls_req")), Formats::mplsDump);
         }
     }
 
@@ -459,16 +444,7 @@ public final class VrouterCtl implements Runnable
         @Override
         public Integer call()
         {
-            final List<SandeshObject> vnis = common.dump(new SandeshObject("vr_vxlan_req"));
-            if (common.json)
-            {
-                common.printJson(spec, SandeshJson.toMaps(vnis));
-            }
-            else
-            {
-                common.print(spec, Formats.vxlanDump(vnis));
-            }
-            return 0;
+            return common.show(spec, common.dump(new SandeshObject("vr_vxlan_req")), Formats::vxlanDump);
         }
     }
 
@@ -518,15 +494,7 @@ public final class VrouterCtl implements Runnable
                 ? common.one(new SandeshObject("vr_mirror_req").put("h_op", 1L).put("mirr_index", (long)which.get))
                     .objects()
                 : common.dump(new SandeshObject("vr_mirror_req"));
-            if (common.json)
-            {
-                common.printJson(spec, SandeshJson.toMaps(mirrors));
-            }
-            else
-            {
-                common.print(spec, Formats.mirrorDump(mirrors));
-            }
-            return 0;
+            return common.show(spec, mirrors, Formats::mirrorDump);
         }
     }
 
