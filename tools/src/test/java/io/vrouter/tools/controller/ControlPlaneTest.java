@@ -68,8 +68,7 @@ class ControlPlaneTest
 
         void disconnect()
         {
-            pipe.first().close();
-            pipe.second().close();
+            pipe.close();
         }
     }
 
@@ -159,8 +158,14 @@ class ControlPlaneTest
         }
         finally
         {
-            n1.forwarder.close();
-            n2.forwarder.close();
+            for (final Node n : List.of(n1, n2))
+            {
+                if (n.pipe != null)
+                {
+                    n.pipe.close();
+                }
+                n.forwarder.close();
+            }
             Files.deleteIfExists(state);
         }
     }

@@ -8,6 +8,7 @@ import io.vrouter.agent.xmpp.NodeSession;
 import io.vrouter.agent.xmpp.RouteEntry;
 import io.vrouter.agent.xmpp.RouteNextHop;
 import io.vrouter.agent.xmpp.XmlElement;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -112,6 +113,20 @@ class ControllerTest
         return Resource.parseAll(Files.readString(Path.of("..", "examples", "seed", file)), file);
     }
 
+    private final List<XmppPipe> pipes = new ArrayList<>();
+
+    private XmppPipe opened(final XmppPipe pipe)
+    {
+        pipes.add(pipe);
+        return pipe;
+    }
+
+    @AfterEach
+    void release()
+    {
+        pipes.forEach(XmppPipe::close);
+    }
+
     @Test
     void reflectsRoutesAndLeaksThemOnlyWhileAPolicyConnectsTheNetworks() throws IOException
     {
@@ -121,8 +136,8 @@ class ControllerTest
             final Controller controller = new Controller(new Cluster(), state);
             final FakeNode n1 = new FakeNode("node-1");
             final FakeNode n2 = new FakeNode("node-2");
-            final XmppPipe p1 = new XmppPipe(n1.session, new ControllerSession(controller));
-            final XmppPipe p2 = new XmppPipe(n2.session, new ControllerSession(controller));
+            final XmppPipe p1 = opened(new XmppPipe(n1.session, new ControllerSession(controller)));
+            final XmppPipe p2 = opened(new XmppPipe(n2.session, new ControllerSession(controller)));
             p1.pump();
             p2.pump();
             controller.apply(seed("nad-blue.yaml"), "default");
@@ -181,7 +196,7 @@ class ControllerTest
     {
         final Controller controller = new Controller(new Cluster(), null);
         final FakeNode n1 = new FakeNode("node-1");
-        final XmppPipe p1 = new XmppPipe(n1.session, new ControllerSession(controller));
+        final XmppPipe p1 = opened(new XmppPipe(n1.session, new ControllerSession(controller)));
         p1.pump();
         n1.session.subscribe("default-domain:nope:nope:nope", 3);
         p1.pump();

@@ -244,8 +244,14 @@ class PolicyFlowTest
         }
         finally
         {
-            n1.forwarder.close();
-            n2.forwarder.close();
+            for (final Node n : List.of(n1, n2))
+            {
+                if (n.pipe != null)
+                {
+                    n.pipe.close();
+                }
+                n.forwarder.close();
+            }
             Files.deleteIfExists(state);
         }
     }

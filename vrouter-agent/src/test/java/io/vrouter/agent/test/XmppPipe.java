@@ -8,9 +8,10 @@ import io.vrouter.agent.xmpp.XmppSession;
 
 /**
  * Two XMPP sessions joined back to back in memory ({@link EmbeddedChannel}s), with the real pipeline
- * (hold timer, framer, encoder) on each side; {@link #pump()} moves bytes until both are quiet.
+ * (hold timer, framer, encoder) on each side; {@link #pump()} moves bytes until both are quiet;
+ * {@link #close()} releases what was never pumped.
  */
-public final class XmppPipe
+public final class XmppPipe implements AutoCloseable
 {
     private final EmbeddedChannel a;
     private final EmbeddedChannel b;
@@ -63,6 +64,16 @@ public final class XmppPipe
     public EmbeddedChannel second()
     {
         return b;
+    }
+
+    /**
+     * Closes both ends and releases what they still hold (bytes written and never pumped).
+     */
+    @Override
+    public void close()
+    {
+        a.finishAndReleaseAll();
+        b.finishAndReleaseAll();
     }
 
     /**

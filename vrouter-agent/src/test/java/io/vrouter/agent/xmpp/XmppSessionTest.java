@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.vrouter.agent.test.XmppPipe;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -97,6 +98,22 @@ class XmppSessionTest
         }
     });
 
+    private final List<XmppPipe> pipes = new ArrayList<>();
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+    private XmppPipe opened(final XmppPipe pipe)
+    {
+        pipes.add(pipe);
+        return pipe;
+    }
+
+    @AfterEach
+    void release()
+    {
+        pipes.forEach(XmppPipe::close);
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
     private static RouteEntry route(final String prefix, final int label)
     {
         return new RouteEntry(1, 1, prefix, List.of(
@@ -106,7 +123,7 @@ class XmppSessionTest
     @Test
     void handshakeSubscribePublishWithdrawAndRoutesBack()
     {
-        final XmppPipe pipe = new XmppPipe(node, controller);
+        final XmppPipe pipe = opened(new XmppPipe(node, controller));
         final EmbeddedChannel n = pipe.first();
         final EmbeddedChannel c = pipe.second();
         pipe.pump();
@@ -131,7 +148,7 @@ class XmppSessionTest
     @Test
     void unknownInstanceIsAnsweredWithAnErrorAndTheSessionStays()
     {
-        final XmppPipe pipe = new XmppPipe(node, controller);
+        final XmppPipe pipe = opened(new XmppPipe(node, controller));
         final EmbeddedChannel n = pipe.first();
         final EmbeddedChannel c = pipe.second();
         pipe.pump();
@@ -145,7 +162,7 @@ class XmppSessionTest
     @Test
     void publishWithoutSubscriptionClosesTheSessionWithoutARoute()
     {
-        final XmppPipe pipe = new XmppPipe(node, controller);
+        final XmppPipe pipe = opened(new XmppPipe(node, controller));
         final EmbeddedChannel n = pipe.first();
         final EmbeddedChannel c = pipe.second();
         pipe.pump();
@@ -159,6 +176,7 @@ class XmppSessionTest
     void hostileInputClosesTheSessionAndChangesNothing()
     {
         final EmbeddedChannel c = XmppPipe.channel(controller);
+        channels.add(c);
         c.writeInbound(Unpooled.copiedBuffer(ContrailXmpp.streamHeader("evil", ContrailXmpp.CONTROL_JID, null) +
             "<iq type='set' id='1'><pubsub><subscribe node='x'><options><instance-id>1</instance-id></options>" +
             "</subscribe></pubsub></iq><!DOCTYPE x [<!ENTITY a 'aaaaaaaa'>]>", StandardCharsets.UTF_8));
@@ -169,7 +187,7 @@ class XmppSessionTest
     @Test
     void keepalivesAreSentAndTheHoldTimerClosesASilentPeer()
     {
-        final XmppPipe pipe = new XmppPipe(node, controller);
+        final XmppPipe pipe = opened(new XmppPipe(node, controller));
         final EmbeddedChannel n = pipe.first();
         final EmbeddedChannel c = pipe.second();
         pipe.pump();
