@@ -61,6 +61,7 @@ public final class FlowStage
 
     private ReverseKeyNh reverseKeyNh = (vrf, forward) -> forward.nhId;
     private boolean inBatch;
+    private DropReason missRefusal;
     private long batchNow;
     private int index = -1;
     private int udpSourcePort;
@@ -328,67 +329,84 @@ public final class FlowStage
         index = -1;
         mirror = -1;
         destinationVrf = -1;
-        final int l4;
-        final int proto;
-        if (version == 4)
+        final int l4 = version == 4 ? key4(buf, l3, keyNhId) : key6(buf, l3, keyNhId);
+        if (l4 < 0)
         {
-            if ((Ipv4Header.flagsAndFragmentOffset(buf, l3) & 0x1FFF) != 0)
-            {
-                // Non-head fragments carry no ports; without a fragment table they cannot be keyed.
-                return DropReason.NO_FRAG_ENTRY;
-            }
-            proto = Ipv4Header.protocol(buf, l3);
-            l4 = l3 + Ipv4Header.headerLength(buf, l3);
-            keyPorts(buf, l4, proto, Ipv4Header.totalLength(buf, l3) - (l4 - l3));
-            key.set4(keyNhId, proto, Ipv4Header.srcAddress(buf, l3), Ipv4Header.dstAddress(buf, l3), key.sport,
-                key.dport);
-        }
-        else
-        {
-            proto = Ipv6Header.nextHeader(buf, l3);
-            l4 = l3 + Ipv6Header.HEADER_LENGTH;
-            keyPorts(buf, l4, proto, Ipv6Header.payloadLength(buf, l3));
-            key.nhId = keyNhId;
-            key.family = FlowKey.AF_INET6;
-            key.proto = proto;
-            key.srcHi = Ipv6Header.srcAddressHi(buf, l3);
-            key.srcLo = Ipv6Header.srcAddressLo(buf, l3);
-            key.dstHi = Ipv6Header.dstAddressHi(buf, l3);
-            key.dstLo = Ipv6Header.dstAddressLo(buf, l3);
+            // Non-head fragments carry no ports; without a fragment table they cannot be keyed.
+            return DropReason.NO_FRAG_ENTRY;
         }
         final long now = inBatch ? batchNow : clock.getAsLong();
-        final long hash = key.hash();
-        int fi = table.lookup(key, hash);
+        int fi = table.lookup(key, key.hash());
         if (fi < 0)
         {
-            if (dropNewFlows)
+            // The miss path is its own method so that the hit path stays small enough for the JIT to
+            // compile it the same way every time.
+            fi = miss(vrf, owner, dropNewFlows, now);
+            if (fi < 0)
             {
-                return DropReason.NEW_FLOWS;
-            }
-            final int verdict = policy.evaluate(key, vrf);
-            if (verdict == PolicyTable.UNDECIDED)
-            {
-                // No network is known for the VRF: a HOLD entry waits for the slow path to decide.
-                fi = setupHold(vrf, owner, now);
-                if (fi < 0)
-                {
-                    return refusal(fi);
-                }
-            }
-            else
-            {
-                fi = setupPair(vrf, owner, verdict == PolicyTable.PASS, now);
-                if (fi < 0)
-                {
-                    return refusal(fi);
-                }
+                return missRefusal;
             }
         }
         if (table.intField(fi, FlowTable.E_ACTION) == FlowAction.HOLD)
         {
             return hold(fi, buf, frameOffset, frameLength, inVif);
         }
-        return apply(buf, l3, l4, version, fi, proto, frameLength, now);
+        return apply(buf, l3, l4, version, fi, key.proto, frameLength, now);
+    }
+
+    /** Keys an IPv4 packet; returns the L4 offset, or -1 for a non-head fragment. */
+    private int key4(final UnsafeBuffer buf, final int l3, final int keyNhId)
+    {
+        if ((Ipv4Header.flagsAndFragmentOffset(buf, l3) & 0x1FFF) != 0)
+        {
+            return -1;
+        }
+        final int proto = Ipv4Header.protocol(buf, l3);
+        final int l4 = l3 + Ipv4Header.headerLength(buf, l3);
+        keyPorts(buf, l4, proto, Ipv4Header.totalLength(buf, l3) - (l4 - l3));
+        key.set4(keyNhId, proto, Ipv4Header.srcAddress(buf, l3), Ipv4Header.dstAddress(buf, l3), key.sport,
+            key.dport);
+        return l4;
+    }
+
+    /** Keys an IPv6 packet; returns the L4 offset. */
+    private int key6(final UnsafeBuffer buf, final int l3, final int keyNhId)
+    {
+        final int proto = Ipv6Header.nextHeader(buf, l3);
+        final int l4 = l3 + Ipv6Header.HEADER_LENGTH;
+        keyPorts(buf, l4, proto, Ipv6Header.payloadLength(buf, l3));
+        key.nhId = keyNhId;
+        key.family = FlowKey.AF_INET6;
+        key.proto = proto;
+        key.srcHi = Ipv6Header.srcAddressHi(buf, l3);
+        key.srcLo = Ipv6Header.srcAddressLo(buf, l3);
+        key.dstHi = Ipv6Header.dstAddressHi(buf, l3);
+        key.dstLo = Ipv6Header.dstAddressLo(buf, l3);
+        return l4;
+    }
+
+    /**
+     * A flow miss: the compiled policy decides in line and both entries are installed, or a HOLD
+     * entry waits for the slow path when the VRF belongs to no network.
+     *
+     * @return the entry, or -1 with {@link #missRefusal} set.
+     */
+    private int miss(final int vrf, final int owner, final boolean dropNewFlows, final long now)
+    {
+        if (dropNewFlows)
+        {
+            missRefusal = DropReason.NEW_FLOWS;
+            return -1;
+        }
+        final int verdict = policy.evaluate(key, vrf);
+        final int fi = verdict == PolicyTable.UNDECIDED ? setupHold(vrf, owner, now)
+            : setupPair(vrf, owner, verdict == PolicyTable.PASS, now);
+        if (fi < 0)
+        {
+            missRefusal = refusal(fi);
+            return -1;
+        }
+        return fi;
     }
 
     private void keyPorts(final UnsafeBuffer buf, final int l4, final int proto, final int l4Length)
