@@ -1,6 +1,7 @@
 package io.vrouter.tools.controller;
 
 import io.vrouter.agent.test.XmppPipe;
+import io.vrouter.agent.test.XmppPipes;
 import io.vrouter.agent.xmpp.ChannelMessage;
 import io.vrouter.agent.xmpp.ControllerListener;
 import io.vrouter.agent.xmpp.ControllerSession;
@@ -8,8 +9,8 @@ import io.vrouter.agent.xmpp.NodeSession;
 import io.vrouter.agent.xmpp.RouteEntry;
 import io.vrouter.agent.xmpp.RouteNextHop;
 import io.vrouter.agent.xmpp.XmlElement;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,19 +114,8 @@ class ControllerTest
         return Resource.parseAll(Files.readString(Path.of("..", "examples", "seed", file)), file);
     }
 
-    private final List<XmppPipe> pipes = new ArrayList<>();
-
-    private XmppPipe opened(final XmppPipe pipe)
-    {
-        pipes.add(pipe);
-        return pipe;
-    }
-
-    @AfterEach
-    void release()
-    {
-        pipes.forEach(XmppPipe::close);
-    }
+    @RegisterExtension
+    final XmppPipes pipes = new XmppPipes();
 
     @Test
     void reflectsRoutesAndLeaksThemOnlyWhileAPolicyConnectsTheNetworks() throws IOException
@@ -136,8 +126,8 @@ class ControllerTest
             final Controller controller = new Controller(new Cluster(), state);
             final FakeNode n1 = new FakeNode("node-1");
             final FakeNode n2 = new FakeNode("node-2");
-            final XmppPipe p1 = opened(new XmppPipe(n1.session, new ControllerSession(controller)));
-            final XmppPipe p2 = opened(new XmppPipe(n2.session, new ControllerSession(controller)));
+            final XmppPipe p1 = pipes.open(n1.session, new ControllerSession(controller));
+            final XmppPipe p2 = pipes.open(n2.session, new ControllerSession(controller));
             p1.pump();
             p2.pump();
             controller.apply(seed("nad-blue.yaml"), "default");
@@ -196,7 +186,7 @@ class ControllerTest
     {
         final Controller controller = new Controller(new Cluster(), null);
         final FakeNode n1 = new FakeNode("node-1");
-        final XmppPipe p1 = opened(new XmppPipe(n1.session, new ControllerSession(controller)));
+        final XmppPipe p1 = pipes.open(n1.session, new ControllerSession(controller));
         p1.pump();
         n1.session.subscribe("default-domain:nope:nope:nope", 3);
         p1.pump();

@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.vrouter.agent.test.XmppPipe;
-import org.junit.jupiter.api.AfterEach;
+import io.vrouter.agent.test.XmppPipes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -98,21 +99,8 @@ class XmppSessionTest
         }
     });
 
-    private final List<XmppPipe> pipes = new ArrayList<>();
-    private final List<EmbeddedChannel> channels = new ArrayList<>();
-
-    private XmppPipe opened(final XmppPipe pipe)
-    {
-        pipes.add(pipe);
-        return pipe;
-    }
-
-    @AfterEach
-    void release()
-    {
-        pipes.forEach(XmppPipe::close);
-        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
-    }
+    @RegisterExtension
+    final XmppPipes pipes = new XmppPipes();
 
     private static RouteEntry route(final String prefix, final int label)
     {
@@ -123,7 +111,7 @@ class XmppSessionTest
     @Test
     void handshakeSubscribePublishWithdrawAndRoutesBack()
     {
-        final XmppPipe pipe = opened(new XmppPipe(node, controller));
+        final XmppPipe pipe = pipes.open(node, controller);
         final EmbeddedChannel n = pipe.first();
         final EmbeddedChannel c = pipe.second();
         pipe.pump();
@@ -148,7 +136,7 @@ class XmppSessionTest
     @Test
     void unknownInstanceIsAnsweredWithAnErrorAndTheSessionStays()
     {
-        final XmppPipe pipe = opened(new XmppPipe(node, controller));
+        final XmppPipe pipe = pipes.open(node, controller);
         final EmbeddedChannel n = pipe.first();
         final EmbeddedChannel c = pipe.second();
         pipe.pump();
@@ -162,7 +150,7 @@ class XmppSessionTest
     @Test
     void publishWithoutSubscriptionClosesTheSessionWithoutARoute()
     {
-        final XmppPipe pipe = opened(new XmppPipe(node, controller));
+        final XmppPipe pipe = pipes.open(node, controller);
         final EmbeddedChannel n = pipe.first();
         final EmbeddedChannel c = pipe.second();
         pipe.pump();
@@ -175,8 +163,7 @@ class XmppSessionTest
     @Test
     void hostileInputClosesTheSessionAndChangesNothing()
     {
-        final EmbeddedChannel c = XmppPipe.channel(controller);
-        channels.add(c);
+        final EmbeddedChannel c = pipes.channel(controller);
         c.writeInbound(Unpooled.copiedBuffer(ContrailXmpp.streamHeader("evil", ContrailXmpp.CONTROL_JID, null) +
             "<iq type='set' id='1'><pubsub><subscribe node='x'><options><instance-id>1</instance-id></options>" +
             "</subscribe></pubsub></iq><!DOCTYPE x [<!ENTITY a 'aaaaaaaa'>]>", StandardCharsets.UTF_8));
@@ -187,7 +174,7 @@ class XmppSessionTest
     @Test
     void keepalivesAreSentAndTheHoldTimerClosesASilentPeer()
     {
-        final XmppPipe pipe = opened(new XmppPipe(node, controller));
+        final XmppPipe pipe = pipes.open(node, controller);
         final EmbeddedChannel n = pipe.first();
         final EmbeddedChannel c = pipe.second();
         pipe.pump();
