@@ -110,8 +110,12 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
         {
             ctx.executor().execute(() ->
             {
-                backlog.add(stanza);
-                drain(ctx);
+                // Meant for a connection that has ended since: dropped, as on a closed channel.
+                if (context == ctx)
+                {
+                    backlog.add(stanza);
+                    drain(ctx);
+                }
             });
         }
     }
@@ -126,7 +130,7 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
     {
         if (context != ctx || !ctx.channel().isActive())
         {
-            backlog.clear();
+            // The connection is over: channelInactive empties the backlog.
             return;
         }
         if (draining)
