@@ -13,7 +13,8 @@ import java.util.List;
  * stanza: whitespace between stanzas (keepalives) is consumed, each stanza is scanned until its
  * element closes and then decoded: a route {@code items} message straight into its routes by
  * {@link RouteItemsDecoder} when it has the plain shape that decoder reads, anything else parsed by
- * {@link XmlParser} and classified later.
+ * {@link XmlParser} and classified later. The decoder only ever sees a whole stanza as the scan cut
+ * it, so where the stanza ends never depends on which of the two reads it.
  * <p>
  * Overview: the scan works on bytes. Every markup character of XML is ASCII and UTF-8 never puts an
  * ASCII byte inside a multi-byte character, so looking for {@code <}, {@code >} and quotes byte by
@@ -33,19 +34,6 @@ public final class XmppFramer extends ByteToMessageDecoder
     private static final String STREAM_END = "</stream:stream>";
     private static final int MAX_HEADER = 4096;
     private static final int INITIAL_STANZA_BUFFER = 16 * 1024;
-    private static final byte[] MESSAGE_START = "<message".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MESSAGE_END = "</message>".getBytes(StandardCharsets.US_ASCII);
-    /** Horspool's shift for each byte when looking for {@link #MESSAGE_END}. */
-    private static final byte[] SKIP = new byte[256];
-
-    static
-    {
-        Arrays.fill(SKIP, (byte)MESSAGE_END.length);
-        for (int i = 0; i < MESSAGE_END.length - 1; i++)
-        {
-            SKIP[MESSAGE_END[i]] = (byte)(MESSAGE_END.length - 1 - i);
-        }
-    }
 
     private static final int CONTENT = 0;
     private static final int TAG = 1;
@@ -59,8 +47,6 @@ public final class XmppFramer extends ByteToMessageDecoder
     private final RouteItemsDecoder items;
     private byte[] stanza = new byte[INITIAL_STANZA_BUFFER];
     private int have;
-    private boolean plain;
-    private int search;
 
     private boolean streamOpen;
     private boolean sawDeclaration;
@@ -87,10 +73,22 @@ public final class XmppFramer extends ByteToMessageDecoder
      */
     public XmppFramer(final int maxStanza, final int maxDepth)
     {
+        this(maxStanza, maxDepth, true);
+    }
+
+    /**
+     * A framer with or without the route fast path (tests compare the two).
+     *
+     * @param maxStanza      largest stanza in bytes.
+     * @param maxDepth       deepest nesting inside a stanza.
+     * @param routeFastPath  whether route {@code items} messages go through {@link RouteItemsDecoder}.
+     */
+    XmppFramer(final int maxStanza, final int maxDepth, final boolean routeFastPath)
+    {
         this.maxStanza = maxStanza;
         this.maxDepth = maxDepth;
         this.parser = new XmlParser(maxDepth);
-        this.items = new RouteItemsDecoder(maxDepth);
+        this.items = routeFastPath ? new RouteItemsDecoder(maxDepth) : null;
     }
 
     @Override
@@ -193,113 +191,37 @@ public final class XmppFramer extends ByteToMessageDecoder
             inStanza = true;
             have = 0;
             scan = 0;
-            plain = true;
-            search = 0;
             depth = 0;
             mode = CONTENT;
         }
-        // The stanza's bytes move into this framer's own array as they arrive, so the channel's
-        // buffer never accumulates and the scan and the decoders read a plain array.
-        final int copy = Math.min(in.readableBytes(), maxStanza + 1 - have);
-        ensureCapacity(have + copy);
-        in.getBytes(in.readerIndex(), stanza, have, copy);
-        final int before = have;
-        have += copy;
-        if (plain)
+        // The stanza's bytes are copied into this framer's own array as they arrive, so the scan and
+        // the decoders read a plain array; they stay in the channel's buffer until the stanza's end is
+        // known, so that whatever follows the end is left there for the next unit.
+        final int copy = Math.min(in.readableBytes(), maxStanza + 1) - have;
+        if (copy > 0)
         {
-            final ChannelMessage routes = plainItems();
-            if (routes != null)
-            {
-                in.skipBytes(search - before);
-                inStanza = false;
-                have = 0;
-                return new XmppInbound.Classified(routes);
-            }
-            if (plain)
-            {
-                in.skipBytes(copy);
-                if (have > maxStanza)
-                {
-                    throw new XmppProtocolException("stanza larger than " + maxStanza + " bytes");
-                }
-                return null;
-            }
+            ensureCapacity(have + copy);
+            in.getBytes(in.readerIndex() + have, stanza, have, copy);
+            have += copy;
         }
         final int end = scanStanza();
         if (end < 0)
         {
-            in.skipBytes(copy);
             if (have > maxStanza)
             {
                 throw new XmppProtocolException("stanza larger than " + maxStanza + " bytes");
             }
             return null;
         }
-        in.skipBytes(end - before);
+        in.skipBytes(end);
         inStanza = false;
         have = 0;
-        final ChannelMessage routes = items.decode(stanza, 0, end);
+        final ChannelMessage routes = items == null ? null : items.decode(stanza, 0, end);
         if (routes != null)
         {
             return new XmppInbound.Classified(routes);
         }
         return new XmppInbound.Stanza(parser.parse(new String(stanza, 0, end, StandardCharsets.UTF_8)));
-    }
-
-    /**
-     * The route fast path: a stanza that starts with {@code <message} is not scanned; its end is
-     * looked for as the first {@code </message>} (a skip search), and what comes before it is given
-     * to the decoder. When the decoder reads it whole, that decoder has checked everything the scan
-     * would have (nesting, quotes, no comment, CDATA or declaration, depth), so it is the stanza.
-     * When it does not, or the stanza starts otherwise, {@link #plain} turns false and the stanza
-     * is scanned from its start as any other.
-     *
-     * @return the routes (with {@link #search} at the stanza's end), or null: more bytes needed while
-     *         {@link #plain} stays true, else scan.
-     */
-    private ChannelMessage plainItems()
-    {
-        if (have < MESSAGE_START.length)
-        {
-            return null;
-        }
-        if (search == 0 && !Arrays.equals(stanza, 0, MESSAGE_START.length, MESSAGE_START, 0, MESSAGE_START.length))
-        {
-            plain = false;
-            return null;
-        }
-        final int found = endOfMessage(Math.max(search, MESSAGE_START.length));
-        if (found < 0)
-        {
-            search = Math.max(search, have - MESSAGE_END.length + 1);
-            return null;
-        }
-        final ChannelMessage routes = found <= maxStanza ? items.decode(stanza, 0, found) : null;
-        if (routes == null)
-        {
-            plain = false;
-            return null;
-        }
-        search = found;
-        return routes;
-    }
-
-    /** Horspool search for {@code </message>} in {@code stanza[from, have)}: the index after it, or -1. */
-    private int endOfMessage(final int from)
-    {
-        final byte[] b = stanza;
-        final int last = MESSAGE_END.length - 1;
-        int i = from + last;
-        while (i < have)
-        {
-            final byte c = b[i];
-            if (c == '>' && Arrays.equals(b, i - last, i + 1, MESSAGE_END, 0, MESSAGE_END.length))
-            {
-                return i + 1;
-            }
-            i += SKIP[c & 0xff];
-        }
-        return -1;
     }
 
     private void ensureCapacity(final int size)

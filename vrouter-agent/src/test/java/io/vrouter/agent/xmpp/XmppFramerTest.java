@@ -184,8 +184,8 @@ class XmppFramerTest
     @Test
     void aMessageEndInsideACommentOrAnotherShapeGoesThroughTheParser()
     {
-        // The first "</message>" is inside a comment: the fast path's guess of the end is wrong, the
-        // decoder refuses that prefix, and the scan finds the real end.
+        // A comment, or a nested element named like the stanza: the scan finds the real end and the
+        // decoder, which reads no comments, leaves the stanza to the parser.
         final String commented = ITEMS.replace("<event ", "<!-- </message> --><event ");
         final String nested = "<message><body><message>hi</message></body></message>";
         final String stream = HEADER + commented + nested + ITEMS;
