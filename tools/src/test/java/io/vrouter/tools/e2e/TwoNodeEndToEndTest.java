@@ -409,6 +409,10 @@ class TwoNodeEndToEndTest
             pcap.toString());
         waitFor(() -> Files.exists(dir.resolve("tshark-mirror.log"))
             && Files.readString(dir.resolve("tshark-mirror.log")).contains("Capturing on"), 20, "tshark");
+        // tshark reports "Capturing on" before its capture filter is in place: a fresh-clone CI run
+        // saw the first of three pings' copies missing while the forwarder mirrors every received
+        // frame before anything else. Let the capture settle before the counted traffic.
+        Thread.sleep(1000);
         ping(pa, B);
         stopCapture(p);
 
