@@ -229,8 +229,9 @@ public final class Controller implements NodeChannelListener
         subscriptions.get(node).put(instance, instanceId);
         sent.get(node).put(instance, new HashMap<>());
         // Nothing was sent to this subscription yet: only the instance's own and leaked routes matter.
-        leakSources.put(instance, leakSources(instance));
-        resync(node, instance, ownAndLeaked(instance));
+        final List<String> sources = leakSources(instance);
+        leakSources.put(instance, sources);
+        resync(node, instance, ownAndLeaked(instance, sources));
     }
 
     @Override
@@ -469,12 +470,12 @@ public final class Controller implements NodeChannelListener
                 have.put(prefix, want);
             }
         }
-        final int batch = ROUTES_PER_MESSAGE;
-        for (int i = 0; i < Math.max(items.size(), retracts.size()); i += batch)
+        for (int i = 0; i < Math.max(items.size(), retracts.size()); i += ROUTES_PER_MESSAGE)
         {
+            final int to = i + ROUTES_PER_MESSAGE;
             session.sendRoutes(new ChannelMessage.RouteUpdate(instance, 1, 1,
-                items.subList(Math.min(i, items.size()), Math.min(i + batch, items.size())),
-                retracts.subList(Math.min(i, retracts.size()), Math.min(i + batch, retracts.size()))));
+                items.subList(Math.min(i, items.size()), Math.min(to, items.size())),
+                retracts.subList(Math.min(i, retracts.size()), Math.min(to, retracts.size()))));
         }
     }
 
@@ -543,11 +544,10 @@ public final class Controller implements NodeChannelListener
         return out;
     }
 
-    /** The prefixes of an instance's own routes and of those leaked into it. */
-    private Collection<String> ownAndLeaked(final String instance)
+    /** The prefixes of an instance's own routes and of those leaked into it from its leak sources. */
+    private Collection<String> ownAndLeaked(final String instance, final List<String> sources)
     {
         final Set<String> own = rib.getOrDefault(instance, Map.of()).keySet();
-        final List<String> sources = leakSources(instance);
         if (sources.isEmpty())
         {
             return own;

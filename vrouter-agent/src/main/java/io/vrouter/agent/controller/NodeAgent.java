@@ -585,7 +585,6 @@ public final class NodeAgent implements ControllerListener
         }
     }
 
-    /** A route for one of this node's pods in its own network: installed locally already. */
     /** The /32 prefixes of this node's own ports in a network's VRF (routes this node publishes). */
     private Set<String> ownPrefixes(final Network net)
     {

@@ -115,7 +115,8 @@ final class RouteItemsDecoder
      */
     ChannelMessage decode(final byte[] bytes, final int from, final int to)
     {
-        if (!startsWith(bytes, from, to, "<message"))
+        if (to - from < MESSAGE.length + 1 || bytes[from] != '<'
+            || !Arrays.equals(bytes, from + 1, from + 1 + MESSAGE.length, MESSAGE, 0, MESSAGE.length))
         {
             return null;
         }
@@ -446,7 +447,7 @@ final class RouteItemsDecoder
         leafText();
         final byte[] last = lastBytes[kind];
         final int length = textEnd - textStart;
-        if (last != null && last.length == length && equals(textStart, textEnd, last))
+        if (last != null && equals(textStart, textEnd, last))
         {
             return lastStrings[kind];
         }
@@ -634,7 +635,8 @@ final class RouteItemsDecoder
             p = i + 1;
             for (int other = 0; other < attributeCount; other++)
             {
-                if (equals(attributes[other * 4], attributes[other * 4 + 1], b, attributes[at], attributes[at + 1]))
+                if (Arrays.equals(b, attributes[other * 4], attributes[other * 4 + 1], b, attributes[at],
+                    attributes[at + 1]))
                 {
                     throw GIVE_UP;
                 }
@@ -653,7 +655,7 @@ final class RouteItemsDecoder
         final byte[] bytes = b;
         final int at = p + 2;
         final int after = at + length;
-        if (after >= end || !equals(at, after, bytes, name, name + length))
+        if (after >= end || !Arrays.equals(bytes, at, after, bytes, name, name + length))
         {
             throw GIVE_UP;
         }
@@ -792,53 +794,10 @@ final class RouteItemsDecoder
         return equals(nameStart, nameStart + nameLength, name);
     }
 
+    /** Whether {@code b[from, to)} is {@code name}. */
     private boolean equals(final int from, final int to, final byte[] name)
     {
-        if (to - from != name.length)
-        {
-            return false;
-        }
-        for (int i = 0; i < name.length; i++)
-        {
-            if (b[from + i] != name[i])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean equals(final int from, final int to, final byte[] bytes, final int otherFrom,
-        final int otherTo)
-    {
-        if (to - from != otherTo - otherFrom)
-        {
-            return false;
-        }
-        for (int i = 0; i < to - from; i++)
-        {
-            if (bytes[from + i] != bytes[otherFrom + i])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean startsWith(final byte[] bytes, final int from, final int to, final String prefix)
-    {
-        if (to - from < prefix.length())
-        {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++)
-        {
-            if (bytes[from + i] != prefix.charAt(i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return Arrays.equals(b, from, to, name, 0, name.length);
     }
 
     private static byte[] ascii(final String s)

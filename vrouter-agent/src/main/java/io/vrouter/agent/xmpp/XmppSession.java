@@ -96,28 +96,7 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
      */
     public final void send(final Object stanza)
     {
-        final ChannelHandlerContext ctx = context;
-        if (ctx == null || !ctx.channel().isActive())
-        {
-            return;
-        }
-        if (ctx.executor().inEventLoop())
-        {
-            backlog.add(stanza);
-            drain(ctx);
-        }
-        else
-        {
-            ctx.executor().execute(() ->
-            {
-                // Meant for a connection that has ended since: dropped, as on a closed channel.
-                if (context == ctx)
-                {
-                    backlog.add(stanza);
-                    drain(ctx);
-                }
-            });
-        }
+        sendAll(List.of(stanza));
     }
 
     /**
@@ -233,7 +212,7 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
             open = true;
             onStreamOpen(ctx, o.header());
         }
-        else if (msg instanceof XmppInbound.Stanza s)
+        else if (msg instanceof XmppInbound.Stanza || msg instanceof XmppInbound.Classified)
         {
             if (!open)
             {
@@ -243,7 +222,8 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
             final ChannelMessage message;
             try
             {
-                message = ContrailXmpp.classify(s.element());
+                message = msg instanceof XmppInbound.Classified c ? c.message()
+                    : ContrailXmpp.classify(((XmppInbound.Stanza)msg).element());
             }
             catch (final XmppProtocolException e)
             {
@@ -251,15 +231,6 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
                 return;
             }
             onMessage(message);
-        }
-        else if (msg instanceof XmppInbound.Classified c)
-        {
-            if (!open)
-            {
-                close("stanza before the stream header");
-                return;
-            }
-            onMessage(c.message());
         }
         else if (msg instanceof XmppInbound.StreamClose)
         {
@@ -276,13 +247,35 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * Sends stanzas in order (from any thread).
+     * Sends stanzas in order (from any thread; ignored when the session is not open), behind whatever
+     * waits already, in one round of writes.
      *
-     * @param stanzas the stanzas.
+     * @param stanzas the stanzas: {@link XmlElement}s or {@link XmppOutbound}s.
      */
     public final void sendAll(final List<?> stanzas)
     {
-        stanzas.forEach(this::send);
+        final ChannelHandlerContext ctx = context;
+        if (ctx == null || !ctx.channel().isActive())
+        {
+            return;
+        }
+        if (ctx.executor().inEventLoop())
+        {
+            backlog.addAll(stanzas);
+            drain(ctx);
+        }
+        else
+        {
+            ctx.executor().execute(() ->
+            {
+                // Meant for a connection that has ended since: dropped, as on a closed channel.
+                if (context == ctx)
+                {
+                    backlog.addAll(stanzas);
+                    drain(ctx);
+                }
+            });
+        }
     }
 
     /**

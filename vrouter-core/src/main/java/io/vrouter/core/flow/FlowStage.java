@@ -61,7 +61,6 @@ public final class FlowStage
 
     private ReverseKeyNh reverseKeyNh = (vrf, forward) -> forward.nhId;
     private boolean inBatch;
-    private DropReason missRefusal;
     private long batchNow;
     private int index = -1;
     private int udpSourcePort;
@@ -339,12 +338,16 @@ public final class FlowStage
         int fi = table.lookup(key, key.hash());
         if (fi < 0)
         {
+            if (dropNewFlows)
+            {
+                return DropReason.NEW_FLOWS;
+            }
             // The miss path is its own method so that the hit path stays small enough for the JIT to
             // compile it the same way every time.
-            fi = miss(vrf, owner, dropNewFlows, now);
+            fi = miss(vrf, owner, now);
             if (fi < 0)
             {
-                return missRefusal;
+                return refusal(fi);
             }
         }
         if (table.intField(fi, FlowTable.E_ACTION) == FlowAction.HOLD)
@@ -389,24 +392,13 @@ public final class FlowStage
      * A flow miss: the compiled policy decides in line and both entries are installed, or a HOLD
      * entry waits for the slow path when the VRF belongs to no network.
      *
-     * @return the entry, or -1 with {@link #missRefusal} set.
+     * @return the entry, or the table's negative refusal code.
      */
-    private int miss(final int vrf, final int owner, final boolean dropNewFlows, final long now)
+    private int miss(final int vrf, final int owner, final long now)
     {
-        if (dropNewFlows)
-        {
-            missRefusal = DropReason.NEW_FLOWS;
-            return -1;
-        }
         final int verdict = policy.evaluate(key, vrf);
-        final int fi = verdict == PolicyTable.UNDECIDED ? setupHold(vrf, owner, now)
+        return verdict == PolicyTable.UNDECIDED ? setupHold(vrf, owner, now)
             : setupPair(vrf, owner, verdict == PolicyTable.PASS, now);
-        if (fi < 0)
-        {
-            missRefusal = refusal(fi);
-            return -1;
-        }
-        return fi;
     }
 
     private void keyPorts(final UnsafeBuffer buf, final int l4, final int proto, final int l4Length)

@@ -680,16 +680,9 @@ public final class Forwarder
      */
     private int reverseKeyNh(final int vrf, final FlowKey forward)
     {
-        final int nhId;
-        if (forward.family == FlowKey.AF_INET)
-        {
-            final int leaf = fibs.lookup4(vrf, (int)forward.dstLo);
-            nhId = FibLeaf.isEntry(leaf) ? fibEntries.nhId(FibLeaf.value(leaf)) : FibLeaf.value(leaf);
-        }
-        else
-        {
-            nhId = Fib6Leaf.nhId(fibs.lookup6(vrf, forward.dstHi, forward.dstLo), fibEntries);
-        }
+        final int nhId = forward.family == FlowKey.AF_INET
+            ? FibLeaf.nhId(fibs.lookup4(vrf, (int)forward.dstLo), fibEntries)
+            : Fib6Leaf.nhId(fibs.lookup6(vrf, forward.dstHi, forward.dstLo), fibEntries);
         final NextHop nh = nextHops.get(nhId);
         if (nh != null && nh.isValid() && nh.type() == NextHopType.ENCAP)
         {
