@@ -19,6 +19,11 @@ public final class BridgeTable
 {
     /** Contrail's default number of bridge entries. */
     public static final int DEFAULT_ENTRIES = 256 * 1024;
+    /**
+     * The vRouter's gateway MAC, {@code 00:00:5e:00:01:00} (the VRRP MAC): pods send routed traffic to
+     * it, and every network's VRF maps it to the L2-receive next hop that turns bridging into routing.
+     */
+    public static final long GATEWAY_MAC = 0x00005e000100L;
 
     private static final BridgeEntry TOMBSTONE = new BridgeEntry(-1, -1L, -1, -1, 0);
 

@@ -22,7 +22,7 @@ public final class FibLeaf
     public static final int DISCARD = 0;
 
     /** The label value meaning "no label" (24 bits all ones, as in Contrail). */
-    public static final int NO_LABEL = 0xFFFFFF;
+    public static final int NO_LABEL = RouteFlags.NO_LABEL;
 
     /** Largest value a leaf can carry (next-hop id or entry index). */
     public static final int MAX_VALUE = 0xFFFFFF;
