@@ -37,6 +37,7 @@ import io.vrouter.encap.TunnelDecap;
 import io.vrouter.encap.TunnelType;
 import io.vrouter.encap.UdpTunnelEncap;
 import io.vrouter.encap.VxlanEncap;
+import io.vrouter.wire.AddressFamily;
 import io.vrouter.wire.ArpHeader;
 import io.vrouter.wire.Checksums;
 import io.vrouter.wire.EtherType;
@@ -421,7 +422,7 @@ public final class Forwarder
                     EntropyHash.l2SourcePort(out, batch.offset(copy), nh.vrf()));
                 break;
             default:
-                if (nh.family() != io.vrouter.core.control.Programmer.AF_BRIDGE && nh.encap().length >= ETH_HLEN)
+                if (nh.family() != AddressFamily.BRIDGE && nh.encap().length >= ETH_HLEN)
                 {
                     if (inner == batch.offset(copy))
                     {
@@ -1246,7 +1247,7 @@ public final class Forwarder
             drop(DropReason.INVALID_NH);
             return;
         }
-        if (nh.family() == io.vrouter.core.control.Programmer.AF_BRIDGE)
+        if (nh.family() == AddressFamily.BRIDGE)
         {
             deliverFrame(nh, inner, innerLength);
             return;
