@@ -3,10 +3,10 @@ package io.vrouter.xmpp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.vrouter.agent.test.XmppPipe;
-import io.vrouter.agent.test.XmppPipes;
+import io.vrouter.xmpp.testing.XmppPipe;
+import io.vrouter.xmpp.testing.XmppPipes;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -99,8 +99,13 @@ class XmppSessionTest
         }
     });
 
-    @RegisterExtension
-    final XmppPipes pipes = new XmppPipes();
+    private final XmppPipes pipes = new XmppPipes();
+
+    @AfterEach
+    void releasePipes()
+    {
+        pipes.close();
+    }
 
     private static RouteEntry route(final String prefix, final int label)
     {

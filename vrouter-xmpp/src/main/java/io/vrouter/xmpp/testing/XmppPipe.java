@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.vrouter.agent.xmpp.XmppSession;
+import io.vrouter.xmpp.XmppSession;
 
 /**
  * Two XMPP sessions joined back to back in memory ({@link EmbeddedChannel}s), with the real pipeline

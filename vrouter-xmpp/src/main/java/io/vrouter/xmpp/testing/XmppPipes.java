@@ -1,18 +1,16 @@
 package io.vrouter.xmpp.testing;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.vrouter.agent.xmpp.XmppSession;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import io.vrouter.xmpp.XmppSession;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * In-memory XMPP pipes and channels for one test, released after it (a JUnit extension: register
- * with {@code @RegisterExtension}), so that stanzas written and never read do not outlive the test.
+ * In-memory XMPP pipes and channels for one test, released together by {@link #close()} (a test calls it
+ * after each case), so that stanzas written and never read do not outlive the test.
  */
-public final class XmppPipes implements AfterEachCallback
+public final class XmppPipes implements AutoCloseable
 {
     private final List<XmppPipe> pipes = new ArrayList<>();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
@@ -44,8 +42,11 @@ public final class XmppPipes implements AfterEachCallback
         return channel;
     }
 
+    /**
+     * Releases every pipe and channel opened so far; the instance can be used again.
+     */
     @Override
-    public void afterEach(final ExtensionContext context)
+    public void close()
     {
         pipes.forEach(XmppPipe::close);
         channels.forEach(EmbeddedChannel::finishAndReleaseAll);
