@@ -1,4 +1,4 @@
-package io.vrouter.core.test;
+package io.vrouter.core.testing;
 
 import java.nio.ByteBuffer;
 import java.util.HexFormat;

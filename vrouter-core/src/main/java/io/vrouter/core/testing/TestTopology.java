@@ -1,4 +1,4 @@
-package io.vrouter.core.test;
+package io.vrouter.core.testing;
 
 import java.util.ArrayList;
 import java.util.List;
