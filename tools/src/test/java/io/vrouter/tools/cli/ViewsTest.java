@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
-import io.vrouter.core.test.TestTopology;
+import io.vrouter.core.testing.TestTopology;
 
 /**
  * The combined view shows what was programmed and what the forwarder counted.

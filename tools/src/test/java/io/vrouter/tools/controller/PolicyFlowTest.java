@@ -26,7 +26,7 @@ import io.vrouter.core.flow.FlowAction;
 import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.forward.PacketBatch;
-import io.vrouter.core.test.Frames;
+import io.vrouter.core.testing.Frames;
 
 /**
  * Policy enforcement (on by default) end to end in process: the controller, two node agents over

@@ -26,7 +26,7 @@ import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.flow.FlowTableConfig;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.status.DropReason;
-import io.vrouter.core.test.Frames;
+import io.vrouter.core.testing.Frames;
 
 /**
  * In-line flow setup on one core: a packet from network A to network B misses the table, the

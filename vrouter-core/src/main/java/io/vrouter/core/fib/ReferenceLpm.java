@@ -7,7 +7,7 @@ import org.agrona.collections.Int2IntHashMap;
  * Deletes remove the route (the replacement leaf is what the mtrie needs; here it is implied by the routes left).
  * Public so that vrouter-bench can use it as the baseline.
  */
-public final class ReferenceLpm implements Lpm4
+public final class ReferenceLpm
 {
     private static final int MISSING = -1;
     private final Int2IntHashMap[] byLength = new Int2IntHashMap[33];
@@ -31,7 +31,12 @@ public final class ReferenceLpm implements Lpm4
         return 0 == prefixLength ? 0 : -1 << (32 - prefixLength);
     }
 
-    /** {@inheritDoc} */
+    /**
+     * The longest match, probing /32 down to /0.
+     *
+     * @param address IPv4 address.
+     * @return the leaf of the longest prefix holding it, or {@link FibLeaf#DISCARD}.
+     */
     public int lookup(final int address)
     {
         for (int plen = 32; plen >= 0; plen--)
@@ -45,7 +50,14 @@ public final class ReferenceLpm implements Lpm4
         return FibLeaf.DISCARD;
     }
 
-    /** {@inheritDoc} */
+    /**
+     * Adds or replaces a route.
+     *
+     * @param prefix       prefix (host bits ignored).
+     * @param prefixLength 0-32.
+     * @param leaf         its leaf (non-negative).
+     * @return 0, or {@link Ip4Fib#EINVAL} for a bad length or leaf.
+     */
     public int add(final int prefix, final int prefixLength, final int leaf)
     {
         if (prefixLength < 0 || prefixLength > 32 || leaf < 0)
@@ -60,7 +72,14 @@ public final class ReferenceLpm implements Lpm4
         return 0;
     }
 
-    /** {@inheritDoc} */
+    /**
+     * Removes a route; what was covered by it now matches the routes left.
+     *
+     * @param prefix          prefix (host bits ignored).
+     * @param prefixLength    0-32.
+     * @param replacementLeaf unused: the covering route is implied by the routes left.
+     * @return 0, {@link Ip4Fib#EINVAL} for a bad length, {@link Ip4Fib#ENOENT} for no such route.
+     */
     public int delete(final int prefix, final int prefixLength, final int replacementLeaf)
     {
         if (prefixLength < 0 || prefixLength > 32)
@@ -113,7 +132,11 @@ public final class ReferenceLpm implements Lpm4
         return size;
     }
 
-    /** Every route (unordered), except a plen-0 route whose leaf is {@link FibLeaf#DISCARD}. */
+    /**
+     * Every route (unordered), except a plen-0 route whose leaf is {@link FibLeaf#DISCARD}.
+     *
+     * @param visitor called once per route.
+     */
     public void forEachRoute(final RouteVisitor visitor)
     {
         for (int plen = 0; plen <= 32; plen++)

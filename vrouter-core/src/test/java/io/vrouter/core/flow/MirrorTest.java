@@ -22,8 +22,8 @@ import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.status.DropReason;
-import io.vrouter.core.test.Frames;
-import io.vrouter.core.test.TestTopology.Output;
+import io.vrouter.core.testing.Frames;
+import io.vrouter.core.testing.TestTopology.Output;
 
 /**
  * Interface mirror flags (Mr, Mt) copy frames to the mirror's next hop in a spare batch slot; a

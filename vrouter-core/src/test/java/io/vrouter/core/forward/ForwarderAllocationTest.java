@@ -19,8 +19,8 @@ import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
-import io.vrouter.core.test.Frames;
-import io.vrouter.core.test.TestTopology;
+import io.vrouter.core.testing.Frames;
+import io.vrouter.core.testing.TestTopology;
 
 /**
  * The forwarding path allocates nothing per packet: after warm-up, forwarding a large number of
