@@ -1,5 +1,9 @@
 package io.vrouter.agent.controller;
 
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
+import static io.vrouter.core.fib.RouteFlags.ARP_PROXY;
+import static io.vrouter.core.fib.RouteFlags.LABEL_VALID;
+
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.api.VrfName;
@@ -48,11 +52,6 @@ import java.util.function.Supplier;
  */
 public final class NodeAgent implements ControllerListener
 {
-    /** Route label flag: the route carries a label. */
-    static final int LABEL_VALID = 0x1;
-    /** Route label flag: answer ARP for the address with the gateway MAC. */
-    static final int ARP_PROXY = 0x2;
-    private static final long GATEWAY_MAC = 0x00005e000100L;
     private static final long FABRIC_MAC = 0x02000000fa00L;
     private static final long UNDERLAY_PEER_MAC = 0x02000000fb00L;
     private static final String VN = "virtual-network";

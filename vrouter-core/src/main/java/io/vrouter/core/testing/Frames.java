@@ -9,9 +9,6 @@ import java.util.HexFormat;
  */
 public final class Frames
 {
-    /** The gateway MAC Contrail gives every pod VRF ({@code 00:00:5e:00:01:00}). */
-    public static final long GATEWAY_MAC = 0x00005e000100L;
-
     private Frames()
     {
     }

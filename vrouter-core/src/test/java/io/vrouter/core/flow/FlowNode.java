@@ -1,6 +1,6 @@
 package io.vrouter.core.flow;
 
-import static io.vrouter.core.testing.Frames.GATEWAY_MAC;
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
 import static io.vrouter.core.testing.Frames.ip;
 
 import java.nio.ByteBuffer;

@@ -12,7 +12,7 @@ import static io.vrouter.core.forward.ForwarderTest.POD_B;
 import static io.vrouter.core.forward.ForwarderTest.POD_B_MAC;
 import static io.vrouter.core.forward.ForwarderTest.REMOTE;
 import static io.vrouter.core.forward.ForwarderTest.VRF;
-import static io.vrouter.core.testing.Frames.GATEWAY_MAC;
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
 import static io.vrouter.core.testing.Frames.hex;
 import static io.vrouter.core.testing.Frames.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

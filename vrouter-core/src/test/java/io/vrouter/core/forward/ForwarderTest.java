@@ -1,6 +1,6 @@
 package io.vrouter.core.forward;
 
-import static io.vrouter.core.testing.Frames.GATEWAY_MAC;
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
 import static io.vrouter.core.testing.Frames.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
