@@ -296,12 +296,13 @@ public final class Datapath
     public void transmit(final PacketBatch batch, final int slot, final int outVif, final int offset,
         final int length)
     {
-        if (interfaces.get(outVif) == null)
+        final Vif out = interfaces.get(outVif);
+        if (out == null)
         {
             drop(batch, slot, DropReason.INTERFACE_TX_DISCARD);
             return;
         }
-        transmitChecked(batch, slot, outVif, offset, length);
+        transmit(batch, slot, out, outVif, offset, length);
     }
 
     /**
@@ -316,10 +317,25 @@ public final class Datapath
     public void transmitChecked(final PacketBatch batch, final int slot, final int outVif, final int offset,
         final int length)
     {
+        transmit(batch, slot, interfaces.get(outVif), outVif, offset, length);
+    }
+
+    /**
+     * Sends a frame on an interface the caller holds.
+     *
+     * @param batch  the batch.
+     * @param slot   slot index.
+     * @param out    the output interface, as the caller read it (not null).
+     * @param outVif its index.
+     * @param offset the frame's offset.
+     * @param length the frame's length.
+     */
+    public void transmit(final PacketBatch batch, final int slot, final Vif out, final int outVif, final int offset,
+        final int length)
+    {
         batch.result(slot, outVif, offset, length);
         batch.next(slot, PacketBatch.DONE);
         counters.sent(outVif, length);
-        final Vif out = interfaces.get(outVif);
         if (out != null && out.hasFlag(VifFlags.MIRROR_TX) && out.mirrorId() >= 0)
         {
             mirror(batch, slot, out.mirrorId(), offset, length, out.outMirrorMd());

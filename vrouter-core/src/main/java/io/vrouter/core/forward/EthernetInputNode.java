@@ -22,12 +22,14 @@ import io.vrouter.wire.MacAddress;
 /**
  * {@code ethernet-input}: a frame from a pod interface (reference §2.1 steps 1–3).
  * <p>Reads: the frame's Ethernet header and, for unicast IP from an interface with the policy flag, its IP
- * header; the ingress interface's flags and VRFs. Writes: {@code vrf} = the interface's multicast VRF for a
+ * header; the ingress interface's flags (as recorded by {@code interface-input}) and, for a multicast destination,
+ * its multicast VRF. Writes: {@code vrf} = the interface's multicast VRF for a
  * multicast destination MAC (when it has one); for the ingress flow, {@code l3}, {@code F_CHECKED},
  * {@code F_IPV6} and the flow node's resume point ({@code bridge-lookup}) and owner (the ingress interface).
  * <p>Next: {@code arp-input} (ARP), {@code nd-input} (IPv6 neighbour solicitation), {@code flow} (unicast IP
  * from a policy interface: the flow is decided before bridging, as Contrail does), {@code bridge-lookup}.
- * Drops: Interface Drop (VLAN-tagged), Invalid IF, the IP header's reason (policy interfaces only).
+ * Drops: Interface Drop (VLAN-tagged), Invalid IF (multicast from a deleted interface), the IP header's
+ * reason (policy interfaces only).
  */
 final class EthernetInputNode extends Node
 {
@@ -70,20 +72,25 @@ final class EthernetInputNode extends Node
                 dp.next(batch, slot, NodeIds.ND_INPUT);
                 continue;
             }
+            final boolean unicast = (MacAddress.read(buf, frame) & MULTICAST_BIT) == 0;
+            if (unicast)
+            {
+                if ((batch.vifFlags(slot) & VifFlags.POLICY_ENABLED) != 0
+                    && (etherType == EtherType.IPV4 || etherType == EtherType.IPV6))
+                {
+                    ingressFlow(batch, slot, buf, l3, available, etherType == EtherType.IPV6);
+                    continue;
+                }
+                dp.next(batch, slot, NodeIds.BRIDGE_LOOKUP);
+                continue;
+            }
             final Vif vif = interfaces.get(batch.inVif(slot));
             if (vif == null)
             {
                 dp.drop(batch, slot, DropReason.INVALID_IF);
                 continue;
             }
-            final boolean unicast = (MacAddress.read(buf, frame) & MULTICAST_BIT) == 0;
-            if (unicast && vif.hasFlag(VifFlags.POLICY_ENABLED)
-                && (etherType == EtherType.IPV4 || etherType == EtherType.IPV6))
-            {
-                ingressFlow(batch, slot, buf, l3, available, etherType == EtherType.IPV6);
-                continue;
-            }
-            if (!unicast && vif.mcastVrf() != Vif.NO_VRF)
+            if (vif.mcastVrf() != Vif.NO_VRF)
             {
                 batch.vrf(slot, vif.mcastVrf());
             }

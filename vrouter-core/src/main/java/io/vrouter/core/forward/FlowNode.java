@@ -7,7 +7,6 @@ import io.vrouter.core.flow.FlowStage;
 import io.vrouter.core.graph.Node;
 import io.vrouter.core.graph.NodeIds;
 import io.vrouter.core.graph.PacketBatch;
-import io.vrouter.core.iface.Vif;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.status.DropReason;
 
@@ -60,11 +59,9 @@ final class FlowNode extends Node
                 }
                 continue;
             }
-            final int inVif = batch.inVif(slot);
-            final Vif in = dp.interfaces().get(inVif);
             final DropReason refused = flows.decide(buf, batch.l3(slot), version, batch.nh(slot), batch.vrf(slot),
-                inVif, batch.owner(slot), in != null && in.hasFlag(VifFlags.DROP_NEW_FLOWS), batch.offset(slot),
-                batch.length(slot));
+                batch.inVif(slot), batch.owner(slot), (batch.vifFlags(slot) & VifFlags.DROP_NEW_FLOWS) != 0,
+                batch.offset(slot), batch.length(slot));
             if (refused != null)
             {
                 dp.drop(batch, slot, refused);

@@ -14,7 +14,8 @@ import io.vrouter.core.status.ForwardingCounters;
 /**
  * {@code interface-input}: where every received frame enters the graph (tf-vrouter's {@code vif_rx}).
  * <p>Reads: the slot's ingress interface and frame. Writes: the slot's state, reset; {@code vrf} = the
- * interface's VRF; {@code nh} = the interface's own next hop (it keys the interface's flows). Counts the
+ * interface's VRF; {@code nh} = the interface's own next hop (it keys the interface's flows); the ingress
+ * interface's flags and VRF, which later nodes read instead of the interface. Counts the
  * frame as received and copies it to the interface's mirror when the interface mirrors what it receives
  * (flag Mr).
  * <p>Next: {@code fabric-input} (a physical interface), {@code ethernet-input} (any other). Drops:
@@ -61,6 +62,7 @@ final class InterfaceInputNode extends Node
             }
             batch.vrf(slot, vif.vrf());
             batch.nh(slot, vif.nhId());
+            batch.ingress(slot, vif.flags(), vif.vrf());
             dp.next(batch, slot, vif.type() == VifType.PHYSICAL ? NodeIds.FABRIC_INPUT : NodeIds.ETHERNET_INPUT);
         }
     }

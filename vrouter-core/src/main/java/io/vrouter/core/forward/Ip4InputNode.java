@@ -16,7 +16,8 @@ import io.vrouter.wire.Ipv4Header;
  * step 5, tf-vrouter's {@code vr_ip_input}): the header is validated once, the TTL checked, the flow
  * decided when the ingress interface has the policy flag and the flow was not decided before bridging.
  * <p>Reads: the IPv4 header; {@code F_CHECKED}, {@code F_FLOWED}, {@code flow} and the flow's destination
- * VRF in {@code aux} (written by {@code flow}); the ingress interface. Writes: {@code l3}, {@code F_CHECKED},
+ * VRF in {@code aux} (written by {@code flow}); the ingress interface's flags and VRF. Writes: {@code l3},
+ * {@code F_CHECKED},
  * {@code F_DECREMENT}; {@code vrf} = the VRF to route in (the flow's destination VRF when it translates,
  * else the interface's); before the flow, {@code nh} = the interface's next hop and the flow's resume point
  * (this node) and owner (the ingress interface).
@@ -57,23 +58,23 @@ final class Ip4InputNode extends Node
                 dp.drop(batch, slot, DropReason.TTL_EXCEEDED);
                 continue;
             }
-            final int inVif = batch.inVif(slot);
-            final Vif vif = dp.interfaces().get(inVif);
-            if (vif == null)
+            if (!batch.hasFlag(slot, PacketBatch.F_FLOWED) && (batch.vifFlags(slot) & VifFlags.POLICY_ENABLED) != 0)
             {
-                dp.drop(batch, slot, DropReason.INVALID_IF);
-                continue;
-            }
-            if (!batch.hasFlag(slot, PacketBatch.F_FLOWED) && vif.hasFlag(VifFlags.POLICY_ENABLED))
-            {
+                final int inVif = batch.inVif(slot);
+                final Vif vif = dp.interfaces().get(inVif);
+                if (vif == null)
+                {
+                    dp.drop(batch, slot, DropReason.INVALID_IF);
+                    continue;
+                }
                 batch.nh(slot, vif.nhId());
-                batch.vrf(slot, vif.vrf());
+                batch.vrf(slot, batch.vifVrf(slot));
                 batch.resume(slot, NodeIds.IP4_INPUT, inVif);
                 dp.next(batch, slot, NodeIds.FLOW);
                 continue;
             }
             batch.setFlags(slot, PacketBatch.F_DECREMENT);
-            batch.vrf(slot, batch.flow(slot) >= 0 && batch.aux(slot) >= 0 ? batch.aux(slot) : vif.vrf());
+            batch.vrf(slot, batch.flow(slot) >= 0 && batch.aux(slot) >= 0 ? batch.aux(slot) : batch.vifVrf(slot));
             dp.next(batch, slot, NodeIds.IP4_LOOKUP);
         }
     }

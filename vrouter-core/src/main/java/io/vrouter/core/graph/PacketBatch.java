@@ -69,6 +69,8 @@ public final class PacketBatch
     private final int[] depth;
     private final int[] flow;
     private final int[] sport;
+    private final int[] vifFlags;
+    private final int[] vifVrf;
     private final int[] resume;
     private final int[] owner;
     private final int[] aux;
@@ -114,6 +116,8 @@ public final class PacketBatch
         this.depth = new int[slots];
         this.flow = new int[slots];
         this.sport = new int[slots];
+        this.vifFlags = new int[slots];
+        this.vifVrf = new int[slots];
         this.resume = new int[slots];
         this.owner = new int[slots];
         this.aux = new int[slots];
@@ -410,6 +414,42 @@ public final class PacketBatch
     public void next(final int slot, final int node)
     {
         next[slot] = node;
+    }
+
+    /**
+     * Records the ingress interface's flags and VRF (once, at the graph's entry), so that later nodes
+     * need not read the interface again.
+     *
+     * @param slot  index.
+     * @param flags the interface's {@code vifr_flags}.
+     * @param vrfId the interface's VRF.
+     */
+    public void ingress(final int slot, final int flags, final int vrfId)
+    {
+        vifFlags[slot] = flags;
+        vifVrf[slot] = vrfId;
+    }
+
+    /**
+     * The ingress interface's flags, as recorded at the graph's entry.
+     *
+     * @param slot index.
+     * @return {@code vifr_flags}.
+     */
+    public int vifFlags(final int slot)
+    {
+        return vifFlags[slot];
+    }
+
+    /**
+     * The ingress interface's VRF, as recorded at the graph's entry.
+     *
+     * @param slot index.
+     * @return VRF id.
+     */
+    public int vifVrf(final int slot)
+    {
+        return vifVrf[slot];
     }
 
     /**

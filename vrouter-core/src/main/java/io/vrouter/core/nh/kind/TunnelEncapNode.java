@@ -160,7 +160,7 @@ abstract class TunnelEncapNode extends OutputNode
             dp.drop(batch, slot, DropReason.INVALID_NH);
             return;
         }
-        dp.transmitChecked(batch, slot, nh.oif(), start, l3 + length - start);
+        dp.transmit(batch, slot, out, nh.oif(), start, l3 + length - start);
     }
 
     private void frame(final PacketBatch batch, final int slot, final NextHop nh, final int flags)
