@@ -113,8 +113,8 @@ public final class Forwarder
         graph.add(new Ip4InputNode(dp));
         graph.add(new Ip6InputNode(dp));
         graph.add(new FlowNode(dp, flowHook));
-        graph.add(new Ip4LookupNode(dp));
-        graph.add(new Ip6LookupNode(dp));
+        graph.add(new Ip4LookupNode(dp, batchSize + batchSize));
+        graph.add(new Ip6LookupNode(dp, batchSize + batchSize));
         graph.add(new NowhereNode(dp));
         NextHopKinds.addNodes(graph, dp);
         graph.checkComplete();
