@@ -15,7 +15,7 @@ import io.vrouter.core.control.FieldKind;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 
 /**
  * Plays one vtest case against a fresh forwarder: every message is applied through the same

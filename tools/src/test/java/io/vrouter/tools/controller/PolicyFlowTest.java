@@ -26,7 +26,7 @@ import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.flow.FlowAction;
 import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.forward.Forwarder;
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.testing.Frames;
 
 /**

@@ -11,7 +11,7 @@ import io.vrouter.agent.fabric.FabricSender;
 import io.vrouter.agent.port.Posix;
 import io.vrouter.agent.port.TapPort;
 import io.vrouter.core.forward.Forwarder;
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 
 /**
  * One forwarding worker, an Agrona {@link Agent}: each duty cycle reads a batch from the pod ports

@@ -24,7 +24,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.wire.Checksums;
 import io.vrouter.wire.EtherType;
 import io.vrouter.wire.IpProtocol;

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 
 /**
  * A pod port's packet I/O: a TAP device ({@code IFF_TAP | IFF_NO_PI | IFF_VNET_HDR}) whose file

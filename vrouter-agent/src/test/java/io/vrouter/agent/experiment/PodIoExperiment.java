@@ -19,7 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.vrouter.agent.port.IpCommands;
 import io.vrouter.agent.port.Posix;
 import io.vrouter.agent.port.TapPort;
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 
 /**
  * Receives a pod's 64-byte UDP flood into {@link PacketBatch} slots with one of two methods and

@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.encap.DecapResult;
 import io.vrouter.encap.TunnelDecap;
 import io.vrouter.encap.TunnelType;

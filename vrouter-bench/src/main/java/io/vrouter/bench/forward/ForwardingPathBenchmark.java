@@ -24,7 +24,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import io.vrouter.core.VRouterConfig;
 import io.vrouter.core.forward.Forwarder;
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.vrouter.core.VRouterConfig;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;

@@ -2,7 +2,7 @@ package io.vrouter.bench.forward;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 
 /**
  * Batches of one repeated frame for the forwarding benchmarks: filled once, then restored before every

@@ -16,6 +16,8 @@ import io.vrouter.core.nh.NextHop;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopMap;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.nh.kind.NextHopKind;
+import io.vrouter.core.nh.kind.NextHopKinds;
 import io.vrouter.encap.EncapRewrite;
 import io.vrouter.encap.TunnelType;
 import io.vrouter.wire.MacAddress;
@@ -423,8 +425,14 @@ public final class Programmer
             default:
                 break;
         }
+        final NextHopKind nhKind = NextHopKinds.of(type);
+        if (nhKind == null)
+        {
+            throw new RequestException(Errno.EINVAL, "vr_nexthop_req.nhr_type: type " + type + " is not supported");
+        }
         return new NextHop(id, type, family, flags, vrf, oif, encap, tunnelSrc, tunnelDst, sport, dport, members,
-            labels, (int)r.getLong("nhr_ecmp_config_hash", 0), outer, kind);
+            labels, (int)r.getLong("nhr_ecmp_config_hash", 0), outer, kind, nhKind.l3Node(flags),
+            nhKind.l2Node(flags), nhKind.mirrorNode(flags));
     }
 
     private static int tunnelKind(final int flags) throws RequestException

@@ -38,6 +38,9 @@ public record Vif(
     byte[] inMirrorMd,
     byte[] outMirrorMd)
 {
+    /** {@code vifr_mcast_vrf} of an interface with no multicast VRF. */
+    public static final int NO_VRF = 65535;
+
     /** Largest {@code vifr_in_mirror_md} / {@code vifr_out_mirror_md}, bytes. */
     public static final int MAX_MIRROR_MD = 64;
 

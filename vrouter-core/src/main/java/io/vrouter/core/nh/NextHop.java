@@ -5,8 +5,10 @@ import io.vrouter.encap.TunnelType;
 
 /**
  * One next hop, immutable: reprogramming publishes a new instance, so a worker always reads a
- * consistent set of fields. Per-type behaviour is resolved here, when the next hop is programmed
- * ({@link #tunnelKind()}), not per packet.
+ * consistent set of fields. Per-type behaviour is resolved here, when the next hop is programmed, not
+ * per packet: the tunnel's kind ({@link #tunnelKind()}) and the graph nodes that carry a packet through
+ * this next hop ({@link #l3Node()}, {@link #l2Node()}, {@link #mirrorNode()}), chosen by the next hop's
+ * kind (VPP's {@code dpoi_next_node}, tf-vrouter's {@code nh_reach_nh}).
  *
  * @param id          next-hop id.
  * @param type        {@link NextHopType}.
@@ -25,6 +27,9 @@ import io.vrouter.encap.TunnelType;
  * @param outer       prebuilt outer headers of a tunnel (Ethernet + IPv4 + UDP/GRE [+ VXLAN]), else null.
  * @param tunnelKind  {@link TunnelType} of a tunnel ({@link TunnelType#NONE} otherwise), resolved at
  *                    programming time.
+ * @param l3Node      graph node that sends a routed packet through this next hop.
+ * @param l2Node      graph node that sends a bridged frame through this next hop.
+ * @param mirrorNode  graph node that sends a mirror copy through this next hop, or -1 if it cannot.
  */
 public record NextHop(
     int id,
@@ -42,7 +47,10 @@ public record NextHop(
     int[] labels,
     int ecmpConfigHash,
     EncapRewrite outer,
-    int tunnelKind)
+    int tunnelKind,
+    int l3Node,
+    int l2Node,
+    int mirrorNode)
 {
     /**
      * Whether a flag is set.

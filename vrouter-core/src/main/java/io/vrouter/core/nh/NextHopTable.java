@@ -1,5 +1,7 @@
 package io.vrouter.core.nh;
 
+import io.vrouter.core.graph.NodeIds;
+import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.encap.TunnelType;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -19,7 +21,7 @@ public final class NextHopTable
     /** The discard next hop every table holds at id 0. */
     public static final NextHop DISCARD = new NextHop(
         0, NextHopType.DISCARD, 2, NextHopFlags.VALID, 0, -1, new byte[0], 0, 0, 0, 0,
-        new int[0], new int[0], 0, null, TunnelType.NONE);
+        new int[0], new int[0], 0, null, TunnelType.NONE, NodeIds.DISCARD, NodeIds.DISCARD, PacketBatch.DONE);
 
     private final AtomicReferenceArray<NextHop> nextHops;
 

@@ -9,7 +9,7 @@ import io.vrouter.core.control.Programmer;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 
 /**
  * Builds a forwarder topology through the same programming API the agent and the replay harness

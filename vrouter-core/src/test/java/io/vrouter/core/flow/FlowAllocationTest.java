@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.vrouter.core.flow.PolicyTable.Endpoint;
 import io.vrouter.core.flow.PolicyTable.Rule;
 import io.vrouter.core.forward.Forwarder;
-import io.vrouter.core.forward.PacketBatch;
+import io.vrouter.core.graph.PacketBatch;
 
 /**
  * The flow stage allocates nothing per packet: flow hits both ways, drop-flow hits and in-line

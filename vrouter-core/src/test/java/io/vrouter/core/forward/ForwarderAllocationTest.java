@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 import io.vrouter.core.bridge.BridgeTable;
+import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;

@@ -1,0 +1,86 @@
+package io.vrouter.core.forward;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vrouter.core.datapath.Datapath;
+import io.vrouter.core.flow.FlowStage;
+import io.vrouter.core.graph.Node;
+import io.vrouter.core.graph.NodeIds;
+import io.vrouter.core.graph.PacketBatch;
+import io.vrouter.core.iface.VifFlags;
+import io.vrouter.core.status.DropReason;
+
+/**
+ * {@code flow}: the flow decision of a packet that needs one (reference §2.2): the ingress interface or
+ * the chosen next hop has the policy flag. The worker's flow stage keys the packet, looks it up, and on a
+ * miss evaluates the compiled policy and sets up both directions in line; or, without a flow stage, the
+ * flow hook decides. A gate: a packet that passes goes on where the node that sent it said.
+ * <p>Reads: {@code l3}, {@code F_IPV6}, {@code nh} (the next hop that keys the flow), {@code vrf}, the
+ * resume node and owner (the interface a new flow is charged to). Writes: {@code F_FLOWED}; {@code flow}
+ * and the flow's tunnel source port; {@code aux} = the flow's destination VRF, or -1. NAT rewrites the
+ * packet in place; a flow that mirrors sends a copy to its mirror.
+ * <p>Next: the slot's resume node; none for a packet held on a new flow the slow path decides (not a
+ * drop). Drops: the flow's reason (Flow Action Drop, Flow Unusable, New Flows, flow limits, No Fragment
+ * Entry, ...).
+ */
+final class FlowNode extends Node
+{
+    private final Datapath dp;
+    private final FlowStage flows;
+    private final FlowHook hook;
+
+    FlowNode(final Datapath dp, final FlowHook hook)
+    {
+        super(NodeIds.FLOW, NodeIds.fixedName(NodeIds.FLOW));
+        this.dp = dp;
+        this.flows = dp.flows();
+        this.hook = hook;
+    }
+
+    @Override
+    public void process(final PacketBatch batch, final int[] slots, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final int slot = slots[i];
+            batch.setFlags(slot, PacketBatch.F_FLOWED);
+            final UnsafeBuffer buf = batch.buffer(slot);
+            final int version = batch.hasFlag(slot, PacketBatch.F_IPV6) ? 6 : 4;
+            if (flows == null)
+            {
+                if (hook.decide(buf, batch.l3(slot), version, batch.nh(slot), batch.vrf(slot)) == FlowHook.FORWARD)
+                {
+                    dp.next(batch, slot, batch.resume(slot));
+                }
+                else
+                {
+                    dp.drop(batch, slot,
+                        hook == FlowHook.NONE ? DropReason.FLOW_UNUSABLE : DropReason.FLOW_ACTION_DROP);
+                }
+                continue;
+            }
+            final DropReason refused = flows.decide(buf, batch.l3(slot), version, batch.nh(slot), batch.vrf(slot),
+                batch.inVif(slot), batch.owner(slot), (batch.vifFlags(slot) & VifFlags.DROP_NEW_FLOWS) != 0,
+                batch.offset(slot), batch.length(slot));
+            if (refused != null)
+            {
+                dp.drop(batch, slot, refused);
+                continue;
+            }
+            if (flows.held())
+            {
+                // Queued on a HOLD flow for the slow path: not sent now, not a drop.
+                batch.drop(slot);
+                batch.next(slot, PacketBatch.DONE);
+                continue;
+            }
+            batch.flow(slot, flows.index(), flows.udpSourcePort());
+            batch.aux(slot, flows.destinationVrf());
+            if (flows.mirror() >= 0)
+            {
+                dp.mirrorFlow(batch, slot, flows.mirror());
+            }
+            dp.next(batch, slot, batch.resume(slot));
+        }
+    }
+}

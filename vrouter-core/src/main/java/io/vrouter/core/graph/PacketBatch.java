@@ -1,0 +1,717 @@
+package io.vrouter.core.graph;
+
+import java.nio.ByteBuffer;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vrouter.core.fib.RouteFlags;
+
+/**
+ * A batch of packets, the unit every port and the forwarder exchange (VPP's frame, smaller).
+ * <p>
+ * Each slot is a preallocated off-heap buffer with {@link #HEADROOM} bytes in front of the frame, so
+ * tunnel encapsulation steps back into the headroom and never moves the payload. Per slot the batch
+ * carries the frame's offset and length, the interface it arrived on and, after the forwarder ran,
+ * the interface to send it out of ({@link #DROPPED} when the forwarder dropped and counted it).
+ * Nothing is allocated after construction.
+ * <p>
+ * Behind the {@link #capacity()} input slots the batch keeps spare slots for copies the forwarder
+ * makes (mirroring) and for held packets it re-injects: {@link #addCopy} fills them, and ports send
+ * every slot up to {@link #outputCount()}, not only up to {@link #count()}.
+ * <p>
+ * Per-packet state of the pipeline. While a batch crosses the graph of {@link Node}s, what one node
+ * tells the next about a packet lives here, in one array per field indexed by slot (tf-vrouter keeps
+ * it in the packet's {@code fmd}, VPP in the buffer's opaque area): the node it goes to next, the VRF,
+ * the next hop and label chosen, the L3 header's offset and length, the flow, the tunnel source port,
+ * the next-hop depth and {@code F_*} flags. A node reads what its header comment says it reads and
+ * writes what it says it writes; nothing else carries state between nodes.
+ */
+public final class PacketBatch
+{
+    /** Bytes kept free in front of every received frame for encapsulation. */
+    public static final int HEADROOM = 128;
+    /** Default largest frame a slot holds (jumbo frames up to 9,216 bytes plus room). */
+    public static final int DEFAULT_MAX_FRAME = 10240;
+    /** Output value of a packet the forwarder dropped. */
+    public static final int DROPPED = -1;
+
+    /** Slot flag: the L3 packet is IPv6 (else IPv4). */
+    public static final int F_IPV6 = 0x1;
+    /** Slot flag: the packet came from a pod and is routed: its TTL/hop limit is decremented on output. */
+    public static final int F_DECREMENT = 0x2;
+    /** Slot flag: the packet's flow was decided (it is not decided twice). */
+    public static final int F_FLOWED = 0x4;
+    /** Slot flag: the frame came out of a tunnel from the fabric (L2 delivery to a local interface only). */
+    public static final int F_FROM_FABRIC = 0x8;
+    /** Slot flag: the slot is a mirror copy on its way to the mirror's next hop. */
+    public static final int F_MIRROR = 0x10;
+    /** Slot flag: the L3 header was validated (checksum, lengths) and is trusted from here on. */
+    public static final int F_CHECKED = 0x20;
+    /** Slot flag: the frame is bridged, not routed: a next hop's node sends the whole frame. */
+    public static final int F_L2 = 0x40;
+
+    /** {@link #next(int)} of a slot that is done: sent, dropped or held. */
+    public static final int DONE = -1;
+
+    private final UnsafeBuffer[] buffers;
+    private final int[] offsets;
+    private final int[] lengths;
+    private final int[] inVifs;
+    private final int[] outVifs;
+
+    private final int[] next;
+    private final int[] vrf;
+    private final int[] nh;
+    private final int[] label;
+    private final int[] l3;
+    private final int[] l3Length;
+    private final int[] flags;
+    private final int[] depth;
+    private final int[] flow;
+    private final int[] sport;
+    private final int[] vifFlags;
+    private final int[] vifVrf;
+    private final int[] resume;
+    private final int[] owner;
+    private final int[] aux;
+    private final int maxFrame;
+    private final int inputCapacity;
+    private int count;
+    private int copies;
+
+    /**
+     * A batch with one spare slot per input slot (every packet can be mirrored once).
+     *
+     * @param capacity number of slots.
+     * @param maxFrame largest frame a slot holds, excluding headroom.
+     */
+    public PacketBatch(final int capacity, final int maxFrame)
+    {
+        this(capacity, maxFrame, capacity);
+    }
+
+    /**
+     * A batch with a chosen number of spare slots for copies.
+     *
+     * @param capacity number of input slots.
+     * @param maxFrame largest frame a slot holds, excluding headroom.
+     * @param spare    slots for copies (mirroring).
+     */
+    public PacketBatch(final int capacity, final int maxFrame, final int spare)
+    {
+        final int slots = capacity + spare;
+        this.inputCapacity = capacity;
+        this.buffers = new UnsafeBuffer[slots];
+        this.offsets = new int[slots];
+        this.lengths = new int[slots];
+        this.inVifs = new int[slots];
+        this.outVifs = new int[slots];
+        this.next = new int[slots];
+        this.vrf = new int[slots];
+        this.nh = new int[slots];
+        this.label = new int[slots];
+        this.l3 = new int[slots];
+        this.l3Length = new int[slots];
+        this.flags = new int[slots];
+        this.depth = new int[slots];
+        this.flow = new int[slots];
+        this.sport = new int[slots];
+        this.vifFlags = new int[slots];
+        this.vifVrf = new int[slots];
+        this.resume = new int[slots];
+        this.owner = new int[slots];
+        this.aux = new int[slots];
+        this.maxFrame = maxFrame;
+        for (int i = 0; i < slots; i++)
+        {
+            buffers[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(HEADROOM + maxFrame));
+        }
+    }
+
+    /**
+     * Number of slots.
+     *
+     * @return the capacity.
+     */
+    public int capacity()
+    {
+        return inputCapacity;
+    }
+
+    /**
+     * Number of slots to send after processing: the inputs and the copies.
+     *
+     * @return {@link #count()} plus the copies.
+     */
+    public int outputCount()
+    {
+        return count + copies;
+    }
+
+    /**
+     * Every slot, inputs and spares: the largest slot index plus one.
+     *
+     * @return slots.
+     */
+    public int slots()
+    {
+        return buffers.length;
+    }
+
+    /**
+     * Number of copies the forwarder added.
+     *
+     * @return copies.
+     */
+    public int copies()
+    {
+        return copies;
+    }
+
+    /**
+     * Adds a copy of a frame to send (the forwarder; mirroring).
+     *
+     * @param vifIndex interface the original arrived on.
+     * @param outVif   interface to send the copy on.
+     * @param src      buffer holding the frame.
+     * @param offset   frame offset in src.
+     * @param length   frame length.
+     * @return the slot, or -1 if no spare slot is left or the frame is too large.
+     */
+    public int addCopy(final int vifIndex, final int outVif, final UnsafeBuffer src, final int offset,
+        final int length)
+    {
+        final int slot = count + copies;
+        if (slot == buffers.length || length > maxFrame)
+        {
+            return -1;
+        }
+        copies++;
+        buffers[slot].putBytes(HEADROOM, src, offset, length);
+        offsets[slot] = HEADROOM;
+        lengths[slot] = length;
+        inVifs[slot] = vifIndex;
+        outVifs[slot] = outVif;
+        return slot;
+    }
+
+    /**
+     * Largest frame a slot holds.
+     *
+     * @return bytes.
+     */
+    public int maxFrame()
+    {
+        return maxFrame;
+    }
+
+    /**
+     * Number of packets in the batch.
+     *
+     * @return the count.
+     */
+    public int count()
+    {
+        return count;
+    }
+
+    /** Forgets copies of an earlier pass (the forwarder, before processing). */
+    public void resetCopies()
+    {
+        copies = 0;
+    }
+
+    /**
+     * Empties the batch.
+     */
+    public void clear()
+    {
+        count = 0;
+        copies = 0;
+    }
+
+    /**
+     * Copies a received frame into the next slot.
+     *
+     * @param vifIndex interface it arrived on.
+     * @param src      frame bytes.
+     * @param offset   offset in src.
+     * @param length   frame length.
+     * @return the slot index, or -1 if the batch is full or the frame too large.
+     */
+    public int add(final int vifIndex, final byte[] src, final int offset, final int length)
+    {
+        if (count == inputCapacity || length > maxFrame)
+        {
+            return -1;
+        }
+        copies = 0;
+        final int slot = count++;
+        buffers[slot].putBytes(HEADROOM, src, offset, length);
+        offsets[slot] = HEADROOM;
+        lengths[slot] = length;
+        inVifs[slot] = vifIndex;
+        outVifs[slot] = DROPPED;
+        return slot;
+    }
+
+    /**
+     * Claims the next slot for a port that writes the frame itself (at {@link #HEADROOM}); the
+     * port then calls {@link #commit(int, int, int)}.
+     *
+     * @return the slot index, or -1 if full.
+     */
+    public int claim()
+    {
+        return count == inputCapacity ? -1 : count;
+    }
+
+    /**
+     * Commits a claimed slot.
+     *
+     * @param slot     the index {@link #claim()} returned.
+     * @param vifIndex interface the frame arrived on.
+     * @param length   frame length, written at {@link #HEADROOM}.
+     */
+    public void commit(final int slot, final int vifIndex, final int length)
+    {
+        offsets[slot] = HEADROOM;
+        lengths[slot] = length;
+        inVifs[slot] = vifIndex;
+        outVifs[slot] = DROPPED;
+        count = slot + 1;
+        copies = 0;
+    }
+
+    /**
+     * The buffer of a slot.
+     *
+     * @param slot index.
+     * @return the buffer (frame at {@link #offset(int)}).
+     */
+    public UnsafeBuffer buffer(final int slot)
+    {
+        return buffers[slot];
+    }
+
+    /**
+     * Frame offset in the slot buffer.
+     *
+     * @param slot index.
+     * @return the offset.
+     */
+    public int offset(final int slot)
+    {
+        return offsets[slot];
+    }
+
+    /**
+     * Frame length.
+     *
+     * @param slot index.
+     * @return bytes.
+     */
+    public int length(final int slot)
+    {
+        return lengths[slot];
+    }
+
+    /**
+     * Interface the frame arrived on.
+     *
+     * @param slot index.
+     * @return vif index.
+     */
+    public int inVif(final int slot)
+    {
+        return inVifs[slot];
+    }
+
+    /**
+     * Interface to send the frame on, or {@link #DROPPED}.
+     *
+     * @param slot index.
+     * @return vif index or DROPPED.
+     */
+    public int outVif(final int slot)
+    {
+        return outVifs[slot];
+    }
+
+    /**
+     * Sets the forwarding result of a slot (the forwarder's job).
+     *
+     * @param slot     index.
+     * @param outVif   output interface or {@link #DROPPED}.
+     * @param offset   new frame offset.
+     * @param length   new frame length.
+     */
+    public void result(final int slot, final int outVif, final int offset, final int length)
+    {
+        outVifs[slot] = outVif;
+        offsets[slot] = offset;
+        lengths[slot] = length;
+    }
+
+    /**
+     * Moves a slot's frame within its buffer (after decapsulation: the inner frame) without an output.
+     *
+     * @param slot   index.
+     * @param offset the frame's new offset.
+     * @param length the frame's new length.
+     */
+    public void frame(final int slot, final int offset, final int length)
+    {
+        offsets[slot] = offset;
+        lengths[slot] = length;
+    }
+
+    /**
+     * Marks a slot dropped.
+     *
+     * @param slot index.
+     */
+    public void drop(final int slot)
+    {
+        outVifs[slot] = DROPPED;
+    }
+
+    // ------------------------------------------------------------------------------------------ per-slot state
+
+    /**
+     * Starts a slot's pass through the graph: no flags, no flow, depth 0, no label.
+     *
+     * @param slot index.
+     */
+    public void resetState(final int slot)
+    {
+        next[slot] = DONE;
+        flags[slot] = 0;
+        flow[slot] = -1;
+        depth[slot] = 0;
+        label[slot] = RouteFlags.NO_LABEL;
+        nh[slot] = 0;
+        aux[slot] = 0;
+    }
+
+    /**
+     * The node the slot was last sent to (trace, diagnostics), or {@link #DONE}.
+     *
+     * @param slot index.
+     * @return node index.
+     */
+    public int next(final int slot)
+    {
+        return next[slot];
+    }
+
+    /**
+     * Records the node a slot goes to (the graph's job when a node enqueues it).
+     *
+     * @param slot index.
+     * @param node node index or {@link #DONE}.
+     */
+    public void next(final int slot, final int node)
+    {
+        next[slot] = node;
+    }
+
+    /**
+     * Records the ingress interface's flags and VRF (once, at the graph's entry), so that later nodes
+     * need not read the interface again.
+     *
+     * @param slot  index.
+     * @param flags the interface's {@code vifr_flags}.
+     * @param vrfId the interface's VRF.
+     */
+    public void ingress(final int slot, final int flags, final int vrfId)
+    {
+        vifFlags[slot] = flags;
+        vifVrf[slot] = vrfId;
+    }
+
+    /**
+     * The ingress interface's flags, as recorded at the graph's entry.
+     *
+     * @param slot index.
+     * @return {@code vifr_flags}.
+     */
+    public int vifFlags(final int slot)
+    {
+        return vifFlags[slot];
+    }
+
+    /**
+     * The ingress interface's VRF, as recorded at the graph's entry.
+     *
+     * @param slot index.
+     * @return VRF id.
+     */
+    public int vifVrf(final int slot)
+    {
+        return vifVrf[slot];
+    }
+
+    /**
+     * The VRF the packet is in (bridge or route lookup).
+     *
+     * @param slot index.
+     * @return VRF id.
+     */
+    public int vrf(final int slot)
+    {
+        return vrf[slot];
+    }
+
+    /**
+     * Sets the VRF.
+     *
+     * @param slot  index.
+     * @param value VRF id.
+     */
+    public void vrf(final int slot, final int value)
+    {
+        vrf[slot] = value;
+    }
+
+    /**
+     * The next hop chosen for the packet (before a lookup: the ingress interface's own next hop, which
+     * keys its flows).
+     *
+     * @param slot index.
+     * @return next-hop id.
+     */
+    public int nh(final int slot)
+    {
+        return nh[slot];
+    }
+
+    /**
+     * Sets the next hop.
+     *
+     * @param slot  index.
+     * @param value next-hop id.
+     */
+    public void nh(final int slot, final int value)
+    {
+        nh[slot] = value;
+    }
+
+    /**
+     * The MPLS label (or VNI) to push, or {@link RouteFlags#NO_LABEL}; after decapsulation, the label or VNI received.
+     *
+     * @param slot index.
+     * @return label.
+     */
+    public int label(final int slot)
+    {
+        return label[slot];
+    }
+
+    /**
+     * Sets the label.
+     *
+     * @param slot  index.
+     * @param value label or {@link RouteFlags#NO_LABEL}.
+     */
+    public void label(final int slot, final int value)
+    {
+        label[slot] = value;
+    }
+
+    /**
+     * Offset of the L3 header (routed packets; after decapsulation, of the inner packet or frame).
+     *
+     * @param slot index.
+     * @return offset in the slot's buffer.
+     */
+    public int l3(final int slot)
+    {
+        return l3[slot];
+    }
+
+    /**
+     * Length of the L3 packet (IP total length once validated; after decapsulation, the inner length).
+     *
+     * @param slot index.
+     * @return bytes.
+     */
+    public int l3Length(final int slot)
+    {
+        return l3Length[slot];
+    }
+
+    /**
+     * Sets the L3 header's offset and length.
+     *
+     * @param slot   index.
+     * @param offset offset of the header.
+     * @param length bytes from it.
+     */
+    public void l3(final int slot, final int offset, final int length)
+    {
+        l3[slot] = offset;
+        l3Length[slot] = length;
+    }
+
+    /**
+     * The slot's {@code F_*} flags.
+     *
+     * @param slot index.
+     * @return flags.
+     */
+    public int flags(final int slot)
+    {
+        return flags[slot];
+    }
+
+    /**
+     * Whether a flag is set.
+     *
+     * @param slot index.
+     * @param flag one {@code F_*} flag.
+     * @return true if set.
+     */
+    public boolean hasFlag(final int slot, final int flag)
+    {
+        return (flags[slot] & flag) != 0;
+    }
+
+    /**
+     * Sets flags.
+     *
+     * @param slot index.
+     * @param bits {@code F_*} flags to set.
+     */
+    public void setFlags(final int slot, final int bits)
+    {
+        flags[slot] |= bits;
+    }
+
+    /**
+     * Clears flags.
+     *
+     * @param slot index.
+     * @param bits {@code F_*} flags to clear.
+     */
+    public void clearFlags(final int slot, final int bits)
+    {
+        flags[slot] &= ~bits;
+    }
+
+    /**
+     * Next-hop indirections (composite, VRF translation) the packet took.
+     *
+     * @param slot index.
+     * @return depth.
+     */
+    public int depth(final int slot)
+    {
+        return depth[slot];
+    }
+
+    /**
+     * Sets the depth.
+     *
+     * @param slot  index.
+     * @param value depth.
+     */
+    public void depth(final int slot, final int value)
+    {
+        depth[slot] = value;
+    }
+
+    /**
+     * The packet's flow entry, or -1.
+     *
+     * @param slot index.
+     * @return flow index.
+     */
+    public int flow(final int slot)
+    {
+        return flow[slot];
+    }
+
+    /**
+     * The flow's tunnel UDP source port (valid when {@link #flow(int)} is not -1).
+     *
+     * @param slot index.
+     * @return port.
+     */
+    public int sport(final int slot)
+    {
+        return sport[slot];
+    }
+
+    /**
+     * Sets the flow and its tunnel source port.
+     *
+     * @param slot      index.
+     * @param flowIndex flow entry or -1.
+     * @param udpSport  the flow's tunnel UDP source port.
+     */
+    public void flow(final int slot, final int flowIndex, final int udpSport)
+    {
+        flow[slot] = flowIndex;
+        sport[slot] = udpSport;
+    }
+
+    /**
+     * Where a gate node (the flow node) sends the packet when it lets it pass, and the local interface a
+     * new flow is charged to (the ingress pod interface, or the pod interface the packet goes to).
+     *
+     * @param slot   index.
+     * @param node   node index to resume at.
+     * @param vifIdx interface charged for a new flow.
+     */
+    public void resume(final int slot, final int node, final int vifIdx)
+    {
+        resume[slot] = node;
+        owner[slot] = vifIdx;
+    }
+
+    /**
+     * The node to resume at after a gate.
+     *
+     * @param slot index.
+     * @return node index.
+     */
+    public int resume(final int slot)
+    {
+        return resume[slot];
+    }
+
+    /**
+     * The interface a new flow is charged to.
+     *
+     * @param slot index.
+     * @return vif index.
+     */
+    public int owner(final int slot)
+    {
+        return owner[slot];
+    }
+
+    /**
+     * A value one node hands to the next: after decapsulation, the received TTL. Its meaning is in the
+     * header comment of the node that writes it.
+     *
+     * @param slot index.
+     * @return value.
+     */
+    public int aux(final int slot)
+    {
+        return aux[slot];
+    }
+
+    /**
+     * Sets the value handed to the next node.
+     *
+     * @param slot  index.
+     * @param value value.
+     */
+    public void aux(final int slot, final int value)
+    {
+        aux[slot] = value;
+    }
+}

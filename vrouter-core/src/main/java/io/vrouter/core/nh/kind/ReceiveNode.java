@@ -1,0 +1,44 @@
+package io.vrouter.core.nh.kind;
+
+import io.vrouter.core.datapath.Datapath;
+import io.vrouter.core.graph.PacketBatch;
+import io.vrouter.core.nh.NextHop;
+import io.vrouter.core.status.DropReason;
+import io.vrouter.core.status.VrfStat;
+
+/**
+ * {@code receive}: a routed packet for this host, delivered as it is (with its Ethernet header) to the
+ * receive next hop's interface.
+ * <p>Reads: {@code nh}, {@code vrf}, {@code l3}. Writes: the slot's output; counts the VRF's receives.
+ * <p>Next: none (sent). Drops: Nowhere To Go (no interface), Invalid NH.
+ */
+final class ReceiveNode extends OutputNode
+{
+    ReceiveNode(final Datapath dp)
+    {
+        super(NextHopKinds.RECEIVE_NODE, "receive", dp);
+    }
+
+    @Override
+    public void process(final PacketBatch batch, final int[] slots, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final int slot = slots[i];
+            final NextHop nh = nextHop(batch, slot);
+            if (nh == null)
+            {
+                dp.drop(batch, slot, DropReason.INVALID_NH);
+                continue;
+            }
+            dp.counters().countVrf(batch.vrf(slot), VrfStat.RECEIVES);
+            if (nh.oif() < 0)
+            {
+                dp.drop(batch, slot, DropReason.NOWHERE_TO_GO);
+                continue;
+            }
+            dp.transmit(batch, slot, nh.oif(), batch.l3(slot) - Datapath.ETH_HLEN,
+                batch.l3Length(slot) + Datapath.ETH_HLEN);
+        }
+    }
+}
