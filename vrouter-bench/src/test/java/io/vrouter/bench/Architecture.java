@@ -52,22 +52,23 @@ final class Architecture
     }
 
     /**
-     * No cycle between the packages of a module: one slice per package directly under a module's root
-     * package ({@code core.fib}, {@code agent.control}, ...; sub-packages belong to their parent's
-     * slice). Classes in a module's root package itself ({@code io.vrouter.core.VRouter}) are in no
-     * slice. Cycles across modules are the layering's business.
+     * No cycle between the packages of a module: every package under a module's root package is a slice of its own
+     * ({@code core.fib}, {@code core.nh}, {@code core.nh.kind}, {@code agent.control}, ...). A module's root package
+     * itself ({@code io.vrouter.core}: {@code VRouter}, {@code Tables}, {@code VRouterConfig}) is in no slice: it
+     * assembles the packages below it and they read its {@code Tables}. Cycles across modules are the layering's
+     * business.
      *
      * @param root the root package ({@code io.vrouter}).
      * @return the rule.
      */
     static ArchRule packageCycles(final String root)
     {
-        return slices().matching(root + ".(*).(*)..").namingSlices("$1.$2").should().beFreeOfCycles()
-            // TEMPORARY, the only exception: core.control <-> core.flow (Programmer holds the flow table's
-            // FlowRequests; FlowRequests and PolicyTable answer with core.control's Response, Errno and
-            // RequestException). The typed-requests branch removes this cycle; delete this line when it
-            // is merged.
-            .ignoreDependency(resideInAPackage(root + ".core.control"), resideInAPackage(root + ".core.flow"));
+        return slices().matching(root + ".(*).(**)").namingSlices("$1.$2").should().beFreeOfCycles()
+            // TEMPORARY, the only exception: the core.control <-> core.flow cycle, here its flow -> control side
+            // (FlowRequests and PolicyTable answer with core.control's Response, Errno, RequestException and read
+            // SandeshObject; Programmer holds the flow table's FlowRequests). The typed-requests branch removes
+            // this cycle: delete this line when it is merged.
+            .ignoreDependency(resideInAPackage(root + ".core.flow"), resideInAPackage(root + ".core.control"));
     }
 
     /**
