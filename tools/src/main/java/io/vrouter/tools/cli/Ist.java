@@ -30,10 +30,12 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Introspect queries (ist vr vrf, ist vr route -v N).", subcommands = Ist.Vr.class)
 public final class Ist
 {
-    @Option(names = "--host", defaultValue = NodeEndpoints.INTROSPECT_HOST, description = "introspect host (127.0.0.1)")
+    @Option(names = "--host", defaultValue = NodeEndpoints.INTROSPECT_HOST,
+        description = "introspect host (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "" + NodeEndpoints.INTROSPECT_PORT, description = "introspect port (8085)")
+    @Option(names = "--port", defaultValue = "" + NodeEndpoints.INTROSPECT_PORT,
+        description = "introspect port (default: ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--json", description = "print the introspect's JSON")
