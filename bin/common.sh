@@ -21,7 +21,7 @@ vrouter_build_if_needed() {
 # another checkout may have written); third-party jars from the resolved runtime classpath.
 vrouter_classpath() {
     local own="" m
-    for m in tools vrouter-agent vrouter-core vrouter-encap; do
+    for m in tools vrouter-agent vrouter-xmpp vrouter-core vrouter-encap; do
         own="$own:$VROUTER_HOME/$m/target/$m-0.1.0-SNAPSHOT.jar"
     done
     local deps

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # ADR 0004's measurement: a pod floods 64-byte UDP frames; the node reads them into PacketBatch slots
 # through a TAP device (read per frame) or an AF_PACKET TPACKET_V2 RX ring on a veth. Run as root
-# after `mvn -pl vrouter-agent -am test-compile` (it uses the test classpath). Creates and removes
+# (it compiles and uses the agent's test classpath). Creates and removes
 # its own namespaces.  Usage: vrouter-agent/scripts/pod-io-experiment.sh [SECONDS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bin/common.sh
 secs=${1:-5}; rounds=${2:-3}
 cp="vrouter-agent/target/test-classes:vrouter-agent/target/classes"
-(cd vrouter-agent && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/exp-cp.txt >/dev/null)
+# Through the reactor, so that vrouter-core, vrouter-xmpp and vrouter-encap are this checkout's target/classes,
+# never the snapshots another checkout left in ~/.m2.
+mvn -B -q -o -pl vrouter-agent -am test-compile dependency:build-classpath -Dmdep.outputFile=target/exp-cp.txt >/dev/null
 cp="$cp:$(cat vrouter-agent/target/exp-cp.txt)"
 id=$(printf '%04x' $((RANDOM)))
 node="vrx${id}n"; pod="vrx${id}p"

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.vrouter.agent.introspect.IntrospectServer;
+import io.vrouter.agent.api.NodeEndpoints;
 import io.vrouter.agent.introspect.SandeshJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,10 +30,12 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Introspect queries (ist vr vrf, ist vr route -v N).", subcommands = Ist.Vr.class)
 public final class Ist
 {
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "introspect host (127.0.0.1)")
+    @Option(names = "--host", defaultValue = NodeEndpoints.INTROSPECT_HOST,
+        description = "introspect host (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "" + IntrospectServer.DEFAULT_PORT, description = "introspect port (8085)")
+    @Option(names = "--port", defaultValue = "" + NodeEndpoints.INTROSPECT_PORT,
+        description = "introspect port (default: ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--json", description = "print the introspect's JSON")

@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
+import io.vrouter.agent.api.NodeEndpoints;
+import io.vrouter.agent.api.NodeRequests;
 import io.vrouter.agent.control.ControlClient;
 import io.vrouter.agent.control.ControlException;
-import io.vrouter.agent.control.ControlServer;
-import io.vrouter.agent.control.StatsRequests;
 import io.vrouter.agent.counters.CounterFile;
 import io.vrouter.agent.introspect.SandeshJson;
 import io.vrouter.core.control.Errno;
@@ -129,7 +129,7 @@ public final class VrouterCtl implements Runnable
     static final class Common
     {
         @Option(names = "--socket", paramLabel = "PATH", description = "control socket (default: ${DEFAULT-VALUE})")
-        Path socket = ControlServer.DEFAULT_SOCKET;
+        Path socket = NodeEndpoints.CONTROL_SOCKET;
 
         @Option(names = "--json", description = "print JSON instead of Contrail's layout")
         boolean json;
@@ -276,7 +276,7 @@ public final class VrouterCtl implements Runnable
         }
         for (int v = from; v < to; v++)
         {
-            final SandeshObject o = new SandeshObject(StatsRequests.VRF_STATS).put("vsr_vrf", (long)v);
+            final SandeshObject o = new SandeshObject(NodeRequests.VRF_STATS).put("vsr_vrf", (long)v);
             long total = 0;
             for (int s = 0; s < file.vrfStatNames().size(); s++)
             {
@@ -527,7 +527,7 @@ public final class VrouterCtl implements Runnable
 
         @Option(names = "--counters", paramLabel = "FILE",
             description = "shared-memory counters, read when present (default: ${DEFAULT-VALUE})")
-        Path counters = CounterFile.DEFAULT_PATH;
+        Path counters = NodeEndpoints.COUNTERS;
 
         @Spec
         CommandSpec spec;
@@ -558,7 +558,7 @@ public final class VrouterCtl implements Runnable
             }
             else
             {
-                final SandeshObject req = new SandeshObject(StatsRequests.DROP_STATS).put("h_op", 1L);
+                final SandeshObject req = new SandeshObject(NodeRequests.DROP_STATS).put("h_op", 1L);
                 if (core != null)
                 {
                     req.put("vds_core", (long)core);
@@ -566,7 +566,7 @@ public final class VrouterCtl implements Runnable
                 final SandeshObject o = common.one(req).objects().get(0);
                 for (final DropReason r : DropReason.BY_ID)
                 {
-                    final Object v = o.get(StatsRequests.dropField(r));
+                    final Object v = o.get(NodeRequests.dropField(r));
                     drops[r.ordinal()] = v instanceof Long ? (Long)v : 0;
                     byReason.put(r.label(), drops[r.ordinal()]);
                 }
@@ -607,7 +607,7 @@ public final class VrouterCtl implements Runnable
 
         @Option(names = "--counters", paramLabel = "FILE",
             description = "shared-memory counters, read when present (default: ${DEFAULT-VALUE})")
-        Path counters = CounterFile.DEFAULT_PATH;
+        Path counters = NodeEndpoints.COUNTERS;
 
         @Spec
         CommandSpec spec;
@@ -626,7 +626,7 @@ public final class VrouterCtl implements Runnable
             }
             else
             {
-                final SandeshObject req = new SandeshObject(StatsRequests.VRF_STATS);
+                final SandeshObject req = new SandeshObject(NodeRequests.VRF_STATS);
                 objects = which.get != null
                     ? common.one(req.put("h_op", 1L).put("vsr_vrf", (long)which.get)).objects()
                     : common.dump(req);

@@ -1,6 +1,6 @@
 package io.vrouter.tools.controller;
 
-import io.vrouter.agent.xmpp.XmlElement;
+import io.vrouter.xmpp.XmlElement;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,13 +1,13 @@
 package io.vrouter.tools.controller;
 
-import io.vrouter.agent.xmpp.ChannelMessage;
-import io.vrouter.agent.xmpp.ContrailXmpp;
-import io.vrouter.agent.xmpp.ControllerSession;
-import io.vrouter.agent.xmpp.NodeChannelListener;
-import io.vrouter.agent.xmpp.RouteEntry;
-import io.vrouter.agent.xmpp.RouteNextHop;
-import io.vrouter.agent.xmpp.XmlElement;
-import io.vrouter.agent.xmpp.XmppProtocolException;
+import io.vrouter.xmpp.ChannelMessage;
+import io.vrouter.xmpp.ContrailXmpp;
+import io.vrouter.xmpp.ControllerSession;
+import io.vrouter.xmpp.NodeChannelListener;
+import io.vrouter.xmpp.RouteEntry;
+import io.vrouter.xmpp.RouteNextHop;
+import io.vrouter.xmpp.XmlElement;
+import io.vrouter.xmpp.XmppProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

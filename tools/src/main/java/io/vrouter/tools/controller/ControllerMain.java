@@ -1,9 +1,9 @@
 package io.vrouter.tools.controller;
 
 import io.netty.handler.ssl.SslContext;
-import io.vrouter.agent.xmpp.ContrailXmpp;
-import io.vrouter.agent.xmpp.XmppSession;
-import io.vrouter.agent.xmpp.XmppTls;
+import io.vrouter.xmpp.ContrailXmpp;
+import io.vrouter.xmpp.XmppSession;
+import io.vrouter.xmpp.XmppTls;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -12,9 +12,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.vrouter.agent.xmpp.ControllerSession;
-import io.vrouter.agent.xmpp.XmppFramer;
-import io.vrouter.agent.xmpp.XmppSession;
+import io.vrouter.xmpp.ControllerSession;
+import io.vrouter.xmpp.XmppFramer;
+import io.vrouter.xmpp.XmppSession;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,7 @@
 package io.vrouter.tools.node;
 
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +30,6 @@ import picocli.CommandLine.Option;
     description = "Programs pods and an MPLSoUDP overlay on one vrouterd through its control socket.")
 public final class NodeSetup implements Callable<Integer>
 {
-    private static final long GATEWAY_MAC = 0x00005e000100L;
-
     @Option(names = "--socket", required = true, description = "control socket")
     Path socket;
 

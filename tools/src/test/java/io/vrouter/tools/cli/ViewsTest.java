@@ -1,12 +1,14 @@
 package io.vrouter.tools.cli;
 
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
+import static io.vrouter.core.fib.RouteFlags.ARP_PROXY;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
-import io.vrouter.core.test.TestTopology;
+import io.vrouter.core.testing.TestTopology;
 
 /**
  * The combined view shows what was programmed and what the forwarder counted.
@@ -17,9 +19,9 @@ class ViewsTest
     void shouldShowProgrammedStateAndCounters()
     {
         final TestTopology t = new TestTopology()
-            .vif(3, VifType.VIRTUAL, 1, 0x00005e000100L, 9000, 0)
-            .encapNh(10, 2, 3, 0x02000000000aL, 0x00005e000100L, NextHopFlags.VALID)
-            .route4(1, 0x0A010103, 32, 10, -1, 0x2)
+            .vif(3, VifType.VIRTUAL, 1, GATEWAY_MAC, 9000, 0)
+            .encapNh(10, 2, 3, 0x02000000000aL, GATEWAY_MAC, NextHopFlags.VALID)
+            .route4(1, 0x0A010103, 32, 10, -1, ARP_PROXY)
             .label(16, 10);
         t.send(3, new byte[10]);
         final String text = Views.all(t.vrouter());

@@ -3,9 +3,9 @@ package io.vrouter.tools.controller;
 import io.vrouter.agent.controller.NodeAgent;
 import io.vrouter.agent.controller.PodNamespaces;
 import io.vrouter.agent.testing.InProcessNode;
-import io.vrouter.agent.test.XmppPipe;
-import io.vrouter.agent.xmpp.ControllerSession;
-import io.vrouter.agent.xmpp.NodeSession;
+import io.vrouter.xmpp.testing.XmppPipe;
+import io.vrouter.xmpp.ControllerSession;
+import io.vrouter.xmpp.NodeSession;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,16 +1,16 @@
 package io.vrouter.tools.controller;
 
-import io.vrouter.agent.test.XmppPipe;
-import io.vrouter.agent.test.XmppPipes;
-import io.vrouter.agent.xmpp.ChannelMessage;
-import io.vrouter.agent.xmpp.ControllerListener;
-import io.vrouter.agent.xmpp.ControllerSession;
-import io.vrouter.agent.xmpp.NodeSession;
-import io.vrouter.agent.xmpp.RouteEntry;
-import io.vrouter.agent.xmpp.RouteNextHop;
-import io.vrouter.agent.xmpp.XmlElement;
+import io.vrouter.xmpp.testing.XmppPipe;
+import io.vrouter.xmpp.testing.XmppPipes;
+import io.vrouter.xmpp.ChannelMessage;
+import io.vrouter.xmpp.ControllerListener;
+import io.vrouter.xmpp.ControllerSession;
+import io.vrouter.xmpp.NodeSession;
+import io.vrouter.xmpp.RouteEntry;
+import io.vrouter.xmpp.RouteNextHop;
+import io.vrouter.xmpp.XmlElement;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -114,8 +114,13 @@ class ControllerTest
         return Resource.parseAll(Files.readString(Path.of("..", "examples", "seed", file)), file);
     }
 
-    @RegisterExtension
-    final XmppPipes pipes = new XmppPipes();
+    private final XmppPipes pipes = new XmppPipes();
+
+    @AfterEach
+    void releasePipes()
+    {
+        pipes.close();
+    }
 
     @Test
     void reflectsRoutesAndLeaksThemOnlyWhileAPolicyConnectsTheNetworks() throws IOException

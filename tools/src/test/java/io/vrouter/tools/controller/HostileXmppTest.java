@@ -1,6 +1,6 @@
 package io.vrouter.tools.controller;
 
-import io.vrouter.agent.xmpp.ContrailXmpp;
+import io.vrouter.xmpp.ContrailXmpp;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

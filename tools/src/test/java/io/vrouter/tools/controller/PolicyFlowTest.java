@@ -17,16 +17,17 @@ import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.controller.NodeAgent;
 import io.vrouter.agent.controller.PodNamespaces;
 import io.vrouter.agent.testing.InProcessNode;
-import io.vrouter.agent.test.XmppPipe;
-import io.vrouter.agent.xmpp.ControllerSession;
-import io.vrouter.agent.xmpp.NodeSession;
+import io.vrouter.xmpp.testing.XmppPipe;
+import io.vrouter.xmpp.ControllerSession;
+import io.vrouter.xmpp.NodeSession;
+import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.flow.FlowAction;
 import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
-import io.vrouter.core.test.Frames;
+import io.vrouter.core.testing.Frames;
 
 /**
  * Policy enforcement (on by default) end to end in process: the controller, two node agents over
@@ -170,7 +171,7 @@ class PolicyFlowTest
     private static List<Object[]> exchange(final Node a, final String from, final Node b, final String to,
         final int sport, final int dport)
     {
-        final byte[] frame = Frames.udp4(Frames.GATEWAY_MAC, mac(a.port(from).mac()), Frames.ip(from),
+        final byte[] frame = Frames.udp4(BridgeTable.GATEWAY_MAC, mac(a.port(from).mac()), Frames.ip(from),
             Frames.ip(to), 64, sport, dport, 16, false);
         final List<Object[]> fabric = a.send(a.vifIndex(from), frame);
         if (fabric.isEmpty())

@@ -1,9 +1,9 @@
 package io.vrouter.tools.controller;
 
-import io.vrouter.agent.xmpp.ChannelMessage;
-import io.vrouter.agent.xmpp.ControllerClient;
-import io.vrouter.agent.xmpp.ControllerListener;
-import io.vrouter.agent.xmpp.XmppTls;
+import io.vrouter.xmpp.ChannelMessage;
+import io.vrouter.xmpp.ControllerClient;
+import io.vrouter.xmpp.ControllerListener;
+import io.vrouter.xmpp.XmppTls;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;

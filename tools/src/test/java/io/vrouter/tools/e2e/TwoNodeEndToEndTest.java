@@ -1,5 +1,6 @@
 package io.vrouter.tools.e2e;
 
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -50,7 +51,6 @@ import io.vrouter.core.nh.NextHopType;
 @Tag("e2e")
 class TwoNodeEndToEndTest
 {
-    static final long GATEWAY_MAC = 0x00005e000100L;
     static final String POD_NET_GW = "10.1.1.1";
     static final String A = "10.1.1.3";
     static final String B = "10.1.1.4";

@@ -37,6 +37,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vrouter.agent.api.NodeRequests;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.core.control.Errno;
 import io.vrouter.core.control.Response;
@@ -57,9 +58,6 @@ import io.vrouter.core.control.SandeshObject;
  */
 public final class ControlServer implements AutoCloseable
 {
-    /** The daemon's default socket path. */
-    public static final Path DEFAULT_SOCKET = Path.of("/var/run/vrouter/vrouterd.sock");
-
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
 
     private final NodeService node;
@@ -244,7 +242,7 @@ public final class ControlServer implements AutoCloseable
         while (i < objects.size())
         {
             final String type = objects.get(i).type();
-            if (PortRequests.TYPE.equals(type))
+            if (NodeRequests.PORT.equals(type))
             {
                 out.add(PortRequests.execute(node, objects.get(i)));
                 i++;
@@ -257,7 +255,7 @@ public final class ControlServer implements AutoCloseable
                 continue;
             }
             int j = i;
-            while (j < objects.size() && !PortRequests.TYPE.equals(objects.get(j).type())
+            while (j < objects.size() && !NodeRequests.PORT.equals(objects.get(j).type())
                 && !StatsRequests.handles(objects.get(j).type()))
             {
                 j++;

@@ -3,6 +3,7 @@ package io.vrouter.agent.control;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.vrouter.agent.api.NodeRequests;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.core.control.Errno;
@@ -20,9 +21,6 @@ import io.vrouter.core.control.SandeshObject;
  */
 public final class PortRequests
 {
-    /** The object type. */
-    public static final String TYPE = "vr_port_req";
-
     private PortRequests()
     {
     }
@@ -84,7 +82,7 @@ public final class PortRequests
      */
     public static SandeshObject toObject(final PortSpec p)
     {
-        return new SandeshObject(TYPE)
+        return new SandeshObject(NodeRequests.PORT)
             .put("port_name", p.name())
             .put("port_netns", p.netns())
             .put("port_ifname", p.podIfName())

@@ -1,8 +1,11 @@
 package io.vrouter.agent.control;
 
+import static io.vrouter.agent.api.NodeRequests.DROP_STATS;
+import static io.vrouter.agent.api.NodeRequests.VRF_STATS;
+import static io.vrouter.agent.api.NodeRequests.dropField;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import io.vrouter.core.VRouter;
 import io.vrouter.core.control.Errno;
@@ -29,11 +32,6 @@ import io.vrouter.core.status.VrfStat;
  */
 public final class StatsRequests
 {
-    /** Drop statistics object. */
-    public static final String DROP_STATS = "vr_drop_stats_req";
-    /** VRF statistics object. */
-    public static final String VRF_STATS = "vr_vrf_stats_req";
-
     private StatsRequests()
     {
     }
@@ -47,17 +45,6 @@ public final class StatsRequests
     public static boolean handles(final String type)
     {
         return DROP_STATS.equals(type) || VRF_STATS.equals(type);
-    }
-
-    /**
-     * The field name of a drop reason.
-     *
-     * @param r the reason.
-     * @return {@code vds_} and the lower-case enum name.
-     */
-    public static String dropField(final DropReason r)
-    {
-        return "vds_" + r.name().toLowerCase(Locale.ROOT);
     }
 
     /**

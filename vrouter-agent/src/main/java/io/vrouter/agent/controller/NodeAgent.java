@@ -1,14 +1,18 @@
 package io.vrouter.agent.controller;
 
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
+import static io.vrouter.core.fib.RouteFlags.ARP_PROXY;
+import static io.vrouter.core.fib.RouteFlags.LABEL_VALID;
+
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.api.VrfName;
-import io.vrouter.agent.xmpp.ChannelMessage;
-import io.vrouter.agent.xmpp.ControllerListener;
-import io.vrouter.agent.xmpp.NodeSession;
-import io.vrouter.agent.xmpp.RouteEntry;
-import io.vrouter.agent.xmpp.RouteNextHop;
-import io.vrouter.agent.xmpp.XmlElement;
+import io.vrouter.xmpp.ChannelMessage;
+import io.vrouter.xmpp.ControllerListener;
+import io.vrouter.xmpp.NodeSession;
+import io.vrouter.xmpp.RouteEntry;
+import io.vrouter.xmpp.RouteNextHop;
+import io.vrouter.xmpp.XmlElement;
 import io.vrouter.core.control.Programmer;
 import io.vrouter.core.control.Requests;
 import io.vrouter.core.control.Response;
@@ -48,11 +52,6 @@ import java.util.function.Supplier;
  */
 public final class NodeAgent implements ControllerListener
 {
-    /** Route label flag: the route carries a label. */
-    static final int LABEL_VALID = 0x1;
-    /** Route label flag: answer ARP for the address with the gateway MAC. */
-    static final int ARP_PROXY = 0x2;
-    private static final long GATEWAY_MAC = 0x00005e000100L;
     private static final long FABRIC_MAC = 0x02000000fa00L;
     private static final long UNDERLAY_PEER_MAC = 0x02000000fb00L;
     private static final String VN = "virtual-network";

@@ -14,13 +14,14 @@ import java.util.List;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.vrouter.agent.api.NodeEndpoints;
 import io.vrouter.core.status.CounterSource;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.ForwardingCounters;
 import io.vrouter.core.status.VrfStat;
 
 /**
- * Every worker's counters in one memory-mapped file (default {@link #DEFAULT_PATH}), written by the
+ * Every worker's counters in one memory-mapped file (default {@link NodeEndpoints#COUNTERS}), written by the
  * workers with plain stores and read by {@code dropstats}, {@code vrfstats} and the introspect of any
  * process without talking to the daemon (docs/counters.md, "Shared memory").
  * <p>
@@ -51,8 +52,6 @@ import io.vrouter.core.status.VrfStat;
  */
 public final class CounterFile implements AutoCloseable
 {
-    /** Where the daemon puts the file. */
-    public static final Path DEFAULT_PATH = Path.of("/var/run/vrouter/counters");
     /** Magic bytes. */
     public static final String MAGIC = "VRCNTRS1";
     /** Format version. */

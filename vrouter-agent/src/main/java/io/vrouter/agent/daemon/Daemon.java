@@ -11,8 +11,8 @@ import io.vrouter.agent.control.ControlServer;
 import io.vrouter.agent.controller.IpNetns;
 import io.vrouter.agent.controller.NodeAgent;
 import io.vrouter.agent.introspect.IntrospectServer;
-import io.vrouter.agent.xmpp.ControllerClient;
-import io.vrouter.agent.xmpp.XmppTls;
+import io.vrouter.xmpp.ControllerClient;
+import io.vrouter.xmpp.XmppTls;
 import io.netty.handler.ssl.SslContext;
 
 import java.io.File;

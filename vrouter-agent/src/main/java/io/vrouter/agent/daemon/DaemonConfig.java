@@ -19,6 +19,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
+import io.vrouter.agent.api.NodeEndpoints;
 import io.vrouter.core.VRouterConfig;
 
 /**
@@ -54,11 +55,11 @@ public final class DaemonConfig
         d.put("tables.fib-entries", c.fibEntries());
         d.put("tables.batch-size", c.batchSize());
         d.put("tables.max-frame", c.maxFrame());
-        d.put("paths.socket", "/var/run/vrouter/vrouterd.sock");
+        d.put("paths.socket", NodeEndpoints.CONTROL_SOCKET.toString());
         d.put("paths.state", "/var/lib/vrouter");
-        d.put("paths.counters", "/var/run/vrouter/counters");
-        d.put("introspect.host", "127.0.0.1");
-        d.put("introspect.port", 8085);
+        d.put("paths.counters", NodeEndpoints.COUNTERS.toString());
+        d.put("introspect.host", NodeEndpoints.INTROSPECT_HOST);
+        d.put("introspect.port", NodeEndpoints.INTROSPECT_PORT);
         d.put("log.level", "info");
         d.put("controller.servers", "");
         d.put("controller.hold-time", 90);

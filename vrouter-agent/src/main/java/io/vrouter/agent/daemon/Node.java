@@ -1,5 +1,7 @@
 package io.vrouter.agent.daemon;
 
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,8 +57,6 @@ import io.vrouter.core.iface.VifType;
  */
 public final class Node implements NodeService, AutoCloseable
 {
-    /** Contrail's vif MAC for pod interfaces: the gateway MAC the pods send to (reference §1.2). */
-    public static final long GATEWAY_MAC = 0x00005e000100L;
     private final Map<Integer, VrfName> vrfNames = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import io.vrouter.agent.api.NodeRequests;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.VrfName;
 import io.vrouter.agent.control.StatsRequests;
@@ -286,7 +287,7 @@ public final class IntrospectModel
         }
         m.put("drops_per_worker", perWorker);
         final List<Map<String, Object>> vrfs = new ArrayList<>();
-        for (final SandeshObject o : StatsRequests.execute(vr, new SandeshObject(StatsRequests.VRF_STATS)
+        for (final SandeshObject o : StatsRequests.execute(vr, new SandeshObject(NodeRequests.VRF_STATS)
             .put("h_op", 3L)).objects())
         {
             final Map<String, Object> v = new LinkedHashMap<>();

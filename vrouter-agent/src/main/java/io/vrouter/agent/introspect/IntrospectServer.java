@@ -51,9 +51,6 @@ import io.vrouter.core.control.SandeshObject;
  */
 public final class IntrospectServer implements AutoCloseable
 {
-    /** The agent introspect's port. */
-    public static final int DEFAULT_PORT = 8085;
-
     private static final Logger LOG = LoggerFactory.getLogger(IntrospectServer.class);
     private static final List<String> ENDPOINTS = List.of("/vrfs", "/routes?vrf=N&family=inet|inet6|bridge",
         "/interfaces", "/nexthops", "/labels", "/vxlan", "/mirrors", "/flows", "/counters", "/ports");

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.control.RequestException;
 import io.vrouter.core.flow.FlowKey;
 import io.vrouter.core.flow.FlowStage;
@@ -26,7 +27,7 @@ import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.flow.FlowTableConfig;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.status.DropReason;
-import io.vrouter.core.test.Frames;
+import io.vrouter.core.testing.Frames;
 
 /**
  * In-line flow setup on one core: a packet from network A to network B misses the table, the
@@ -71,7 +72,7 @@ public class FlowSetupBenchmark
             new PolicyTable.Network(1, "A", new int[] {1}, List.of(PolicyTable.Cidr.parse("10.1.0.0/16"))),
             new PolicyTable.Network(2, "B", new int[] {2}, List.of(PolicyTable.Cidr.parse("10.2.0.0/16")))), rules);
         stage = new FlowStage(table, policy, System::nanoTime);
-        final byte[] frame = Frames.udp4(Frames.GATEWAY_MAC, 0x02000000000aL, Frames.ip("10.1.0.5"),
+        final byte[] frame = Frames.udp4(BridgeTable.GATEWAY_MAC, 0x02000000000aL, Frames.ip("10.1.0.5"),
             Frames.ip("10.2.0.5"), 64, 1, 53, 64, false);
         packet = new UnsafeBuffer(ByteBuffer.allocateDirect(frame.length));
         packet.putBytes(0, frame);

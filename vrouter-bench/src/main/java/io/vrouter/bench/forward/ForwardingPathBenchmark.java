@@ -1,7 +1,7 @@
 package io.vrouter.bench.forward;
 
-import static io.vrouter.core.test.Frames.GATEWAY_MAC;
-import static io.vrouter.core.test.Frames.ip;
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
+import static io.vrouter.core.testing.Frames.ip;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +28,8 @@ import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
-import io.vrouter.core.test.Frames;
-import io.vrouter.core.test.TestTopology;
+import io.vrouter.core.testing.Frames;
+import io.vrouter.core.testing.TestTopology;
 
 /**
  * The whole forwarding path on one core, per packet, in batches of 64:

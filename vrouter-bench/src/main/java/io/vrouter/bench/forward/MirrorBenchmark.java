@@ -1,7 +1,7 @@
 package io.vrouter.bench.forward;
 
-import static io.vrouter.core.test.Frames.GATEWAY_MAC;
-import static io.vrouter.core.test.Frames.ip;
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
+import static io.vrouter.core.testing.Frames.ip;
 
 import java.util.concurrent.TimeUnit;
 
@@ -27,8 +27,8 @@ import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
-import io.vrouter.core.test.Frames;
-import io.vrouter.core.test.TestTopology;
+import io.vrouter.core.testing.Frames;
+import io.vrouter.core.testing.TestTopology;
 
 /**
  * The cost of mirroring on the pod to fabric path (64-byte-payload UDP, MPLSoUDP to a remote pod, batches of

@@ -15,7 +15,7 @@ import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
 import io.vrouter.core.fib.FibLeaf;
 import io.vrouter.core.iface.VifFlags;
-import io.vrouter.core.test.TestTopology;
+import io.vrouter.core.testing.TestTopology;
 
 /**
  * Programming requests: Contrail's return codes, and a refused request changes nothing.

@@ -2,6 +2,8 @@ package io.vrouter.core.fib;
 
 import org.junit.jupiter.api.Test;
 
+import static io.vrouter.core.fib.RouteFlags.ARP_PROXY;
+import static io.vrouter.core.fib.RouteFlags.LABEL_VALID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,9 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FibEntriesTest
 {
-    private static final int LABEL_VALID = 0x1;
-    private static final int ARP_PROXY = 0x2;
-
     @Test
     void shouldUseDirectLeafWithoutLabelFlagsOrMac()
     {

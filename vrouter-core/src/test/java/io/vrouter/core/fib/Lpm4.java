@@ -13,6 +13,32 @@ interface Lpm4
 
     void forEachRoute(RouteVisitor visitor);
 
+    static Lpm4 of(final ReferenceLpm reference)
+    {
+        return new Lpm4()
+        {
+            public int lookup(final int address)
+            {
+                return reference.lookup(address);
+            }
+
+            public int add(final int prefix, final int prefixLength, final int leaf)
+            {
+                return reference.add(prefix, prefixLength, leaf);
+            }
+
+            public int delete(final int prefix, final int prefixLength, final int replacementLeaf)
+            {
+                return reference.delete(prefix, prefixLength, replacementLeaf);
+            }
+
+            public void forEachRoute(final RouteVisitor visitor)
+            {
+                reference.forEachRoute(visitor);
+            }
+        };
+    }
+
     static Lpm4 of(final Ip4Fib fib)
     {
         return new Lpm4()

@@ -4,6 +4,6 @@ class ReferenceLpmContractTest extends LongestPrefixMatchContractTests
 {
     Lpm4 newLpm()
     {
-        return new ReferenceLpm();
+        return Lpm4.of(new ReferenceLpm());
     }
 }

@@ -146,7 +146,7 @@ class FlowLifecycleTest
     {
         final FlowNode n = node(FlowTableConfig.sized(1024));
         assertEquals(POD_B, n.send(udp(A, B, 1, 2), A));
-        n.t.vif(POD_A, io.vrouter.core.iface.VifType.VIRTUAL, 1, io.vrouter.core.test.Frames.GATEWAY_MAC, 9000,
+        n.t.vif(POD_A, io.vrouter.core.iface.VifType.VIRTUAL, 1, io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC, 9000,
             io.vrouter.core.iface.VifFlags.POLICY_ENABLED | io.vrouter.core.iface.VifFlags.DROP_NEW_FLOWS);
         assertEquals(POD_B, n.send(udp(A, B, 1, 2), A), "existing flow");
         assertEquals(-1, n.send(udp(A, B, 3, 2), A));

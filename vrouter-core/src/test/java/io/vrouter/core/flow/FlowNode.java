@@ -1,7 +1,7 @@
 package io.vrouter.core.flow;
 
-import static io.vrouter.core.test.Frames.GATEWAY_MAC;
-import static io.vrouter.core.test.Frames.ip;
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
+import static io.vrouter.core.testing.Frames.ip;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -14,9 +14,9 @@ import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
 import io.vrouter.core.status.DropReason;
-import io.vrouter.core.test.Frames;
-import io.vrouter.core.test.TestTopology;
-import io.vrouter.core.test.TestTopology.Output;
+import io.vrouter.core.testing.Frames;
+import io.vrouter.core.testing.TestTopology;
+import io.vrouter.core.testing.TestTopology.Output;
 
 /**
  * A node with three networks A, B, C, one pod each in its own VRF (1, 2, 3), routes leaked so every

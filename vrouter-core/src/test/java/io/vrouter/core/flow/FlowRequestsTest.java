@@ -15,8 +15,8 @@ import io.vrouter.core.control.Errno;
 import io.vrouter.core.control.Response;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.status.DropReason;
-import io.vrouter.core.test.Frames;
-import io.vrouter.core.test.TestTopology;
+import io.vrouter.core.testing.Frames;
+import io.vrouter.core.testing.TestTopology;
 
 /**
  * {@code vr_flow_req}: add with index -1, change, delete, list, table get; bad requests refused whole

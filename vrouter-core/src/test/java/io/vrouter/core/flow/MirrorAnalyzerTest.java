@@ -26,9 +26,9 @@ import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.status.DropReason;
-import io.vrouter.core.test.Frames;
-import io.vrouter.core.test.TestTopology;
-import io.vrouter.core.test.TestTopology.Output;
+import io.vrouter.core.testing.Frames;
+import io.vrouter.core.testing.TestTopology;
+import io.vrouter.core.testing.TestTopology.Output;
 import io.vrouter.wire.Checksums;
 import io.vrouter.wire.IpProtocol;
 

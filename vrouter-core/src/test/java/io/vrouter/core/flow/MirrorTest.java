@@ -15,6 +15,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.flow.PolicyTable.Endpoint;
 import io.vrouter.core.flow.PolicyTable.Rule;
@@ -22,8 +23,8 @@ import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.status.DropReason;
-import io.vrouter.core.test.Frames;
-import io.vrouter.core.test.TestTopology.Output;
+import io.vrouter.core.testing.Frames;
+import io.vrouter.core.testing.TestTopology.Output;
 
 /**
  * Interface mirror flags (Mr, Mt) copy frames to the mirror's next hop in a spare batch slot; a
@@ -35,7 +36,7 @@ class MirrorTest
     {
         final FlowNode n = new FlowNode(FlowTableConfig.sized(1024));
         n.policy(Rule.of(Endpoint.network(NET_A), Endpoint.network(NET_B), PolicyTable.ANY_PROTOCOL, true, true));
-        n.t.encapNh(30, 7, POD_C, FlowNode.MAC_C, Frames.GATEWAY_MAC, NextHopFlags.VALID);
+        n.t.encapNh(30, 7, POD_C, FlowNode.MAC_C, BridgeTable.GATEWAY_MAC, NextHopFlags.VALID);
         n.t.program(new SandeshObject("vr_mirror_req").put("h_op", 0L).put("mirr_index", 1L).put("mirr_nhid", 30L));
         return n;
     }

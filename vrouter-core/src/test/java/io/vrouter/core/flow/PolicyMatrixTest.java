@@ -176,7 +176,7 @@ class PolicyMatrixTest
             FlowRequestsTest.flow(A, B, 1, 2, FlowAction.FORWARD, 1).put("fr_index", entry.get("fr_index")));
         assertEquals(0, set.code(), set.message());
         assertEquals(0, n.table.holdEntries());
-        final List<io.vrouter.core.test.TestTopology.Output> out = n.t.send(POD_A);
+        final List<io.vrouter.core.testing.TestTopology.Output> out = n.t.send(POD_A);
         assertEquals(3, out.size(), "the held packets are released at the next batch");
         for (int i = 0; i < 3; i++)
         {

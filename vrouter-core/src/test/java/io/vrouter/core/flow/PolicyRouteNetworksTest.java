@@ -11,7 +11,7 @@ import static io.vrouter.core.flow.FlowNode.POD_A2;
 import static io.vrouter.core.flow.FlowNode.POD_B;
 import static io.vrouter.core.flow.FlowNode.POD_C;
 import static io.vrouter.core.flow.FlowNode.udp;
-import static io.vrouter.core.test.Frames.ip;
+import static io.vrouter.core.testing.Frames.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -1,6 +1,6 @@
 package io.vrouter.core.flow;
 
-import static io.vrouter.core.test.Frames.ip;
+import static io.vrouter.core.testing.Frames.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

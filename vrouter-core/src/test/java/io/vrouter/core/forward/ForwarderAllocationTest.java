@@ -15,13 +15,14 @@ import java.nio.ByteBuffer;
 
 import org.junit.jupiter.api.Test;
 
+import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
-import io.vrouter.core.test.Frames;
-import io.vrouter.core.test.TestTopology;
+import io.vrouter.core.testing.Frames;
+import io.vrouter.core.testing.TestTopology;
 
 /**
  * The forwarding path allocates nothing per packet: after warm-up, forwarding a large number of
@@ -89,12 +90,12 @@ class ForwarderAllocationTest
             .program(new SandeshObject("vr_mirror_req").put("mirr_index", 2L).put("mirr_nhid", 31L)
                 .put("mirr_vni", 7L))
             .program(new SandeshObject("vr_interface_req").put("vifr_idx", POD_A).put("vifr_type", VifType.VIRTUAL)
-                .put("vifr_vrf", ForwarderTest.VRF).put("vifr_mac", TestTopology.macBytes(Frames.GATEWAY_MAC))
+                .put("vifr_vrf", ForwarderTest.VRF).put("vifr_mac", TestTopology.macBytes(BridgeTable.GATEWAY_MAC))
                 .put("vifr_mtu", 9000).put("vifr_flags", VifFlags.MIRROR_RX).put("vifr_mir_id", 1L)
                 .put("vifr_in_mirror_md", Frames.hex("0a0b0c0d")))
             .program(new SandeshObject("vr_interface_req").put("vifr_idx", ForwarderTest.POD_B)
                 .put("vifr_type", VifType.VIRTUAL).put("vifr_vrf", ForwarderTest.VRF)
-                .put("vifr_mac", TestTopology.macBytes(Frames.GATEWAY_MAC)).put("vifr_mtu", 9000)
+                .put("vifr_mac", TestTopology.macBytes(BridgeTable.GATEWAY_MAC)).put("vifr_mtu", 9000)
                 .put("vifr_flags", VifFlags.MIRROR_TX).put("vifr_mir_id", 2L));
         final Forwarder forwarder = fixture.t.forwarder();
         final byte[] podToPod = ForwarderTest.podToGateway(A, B, 64);

@@ -1,7 +1,7 @@
 package io.vrouter.core.forward;
 
-import static io.vrouter.core.test.Frames.GATEWAY_MAC;
-import static io.vrouter.core.test.Frames.ip;
+import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
+import static io.vrouter.core.testing.Frames.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,9 +21,9 @@ import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
-import io.vrouter.core.test.Frames;
-import io.vrouter.core.test.TestTopology;
-import io.vrouter.core.test.TestTopology.Output;
+import io.vrouter.core.testing.Frames;
+import io.vrouter.core.testing.TestTopology;
+import io.vrouter.core.testing.TestTopology.Output;
 
 /**
  * Packets in, bytes and counters out, for each path of the pipeline, on a node programmed as

@@ -1,0 +1,23 @@
+package io.vrouter.agent.api;
+
+import java.nio.file.Path;
+
+/**
+ * Where a node is reached by default: the daemon serves and the operator CLI dials these, so both read them here
+ * and neither needs the other's classes. The daemon's configuration file can move each of them.
+ */
+public final class NodeEndpoints
+{
+    /** The control socket (ADR 0001): {@code paths.socket} in the daemon's configuration. */
+    public static final Path CONTROL_SOCKET = Path.of("/var/run/vrouter/vrouterd.sock");
+    /** The shared-memory counter file: {@code paths.counters}. */
+    public static final Path COUNTERS = Path.of("/var/run/vrouter/counters");
+    /** The introspect's address: {@code introspect.host} (localhost only, like Contrail's agent). */
+    public static final String INTROSPECT_HOST = "127.0.0.1";
+    /** The introspect's port, the Contrail agent's Sandesh introspect port: {@code introspect.port}. */
+    public static final int INTROSPECT_PORT = 8085;
+
+    private NodeEndpoints()
+    {
+    }
+}

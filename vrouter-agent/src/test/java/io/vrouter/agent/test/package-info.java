@@ -1,4 +1,0 @@
-/**
- * Test support shared with other modules through the test jar.
- */
-package io.vrouter.agent.test;

@@ -1,4 +1,0 @@
-/**
- * Tests of the XMPP framer, parser and Contrail message codec.
- */
-package io.vrouter.agent.xmpp;

@@ -1,0 +1,4 @@
+/**
+ * Fixture: the "agent" layer.
+ */
+package io.vrouter.bench.archfixture.agent;

@@ -1,0 +1,4 @@
+/**
+ * Fixture: the "core" layer.
+ */
+package io.vrouter.bench.archfixture.core;

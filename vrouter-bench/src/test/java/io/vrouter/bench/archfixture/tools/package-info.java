@@ -1,0 +1,4 @@
+/**
+ * Fixture: the "tools" layer.
+ */
+package io.vrouter.bench.archfixture.tools;
