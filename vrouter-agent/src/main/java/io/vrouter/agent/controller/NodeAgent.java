@@ -13,6 +13,7 @@ import io.vrouter.xmpp.NodeSession;
 import io.vrouter.xmpp.RouteEntry;
 import io.vrouter.xmpp.RouteNextHop;
 import io.vrouter.xmpp.XmlElement;
+import io.vrouter.core.control.Errno;
 import io.vrouter.core.control.Programmer;
 import io.vrouter.core.control.Requests;
 import io.vrouter.core.control.Response;
@@ -48,7 +49,9 @@ import java.util.function.Supplier;
  * forwarder, so forwarding continues headless (reference §4.6); after the next session's end-of-RIB
  * whatever was not refreshed is removed. Every route installed carries the ARP-proxy flag, so a pod
  * resolving an on-link address gets the gateway MAC for destinations that have a route and no
- * answer for the others, which is how an isolated network stays unreachable.
+ * answer for the others, which is how an isolated network stays unreachable. Every route programmed is
+ * kept in a per-VRF {@link Rib}, so that a route's delete carries its covering route (Contrail's delete is
+ * a replacement: the range falls back to the cover, or to discard when there is none).
  */
 public final class NodeAgent implements ControllerListener
 {
@@ -82,6 +85,7 @@ public final class NodeAgent implements ControllerListener
     private final Map<String, Integer> tunnels = new HashMap<>();
     private final Map<String, Integer> composites = new HashMap<>();
     private final Map<Integer, Map<String, Boolean>> learned = new HashMap<>();
+    private final Rib rib = new Rib();
     private int nextVrf = 1;
     private int nextNh;
     private int receiveNh = -1;
@@ -384,6 +388,8 @@ public final class NodeAgent implements ControllerListener
                             cleared.message());
                     }
                 }
+                // The whole VRF goes: its routes are deleted without reprogramming covers that go too.
+                rib.removeVrf(net.vrf());
                 final Map<String, Boolean> routes = learned.remove(net.vrf());
                 if (routes != null)
                 {
@@ -536,6 +542,7 @@ public final class NodeAgent implements ControllerListener
             else
             {
                 routes.put(prefixes.get(i), false);
+                rib.put(net.vrf(), prefixes.get(i), programmed(batch.get(i)));
                 nets.add(routeNetwork(prefixes.get(i), networkId(origins.get(i))));
             }
         }
@@ -668,7 +675,18 @@ public final class NodeAgent implements ControllerListener
 
     private void addRoute(final int vrf, final String prefix, final int nh, final int flags, final int label)
     {
-        program(routeAdd(vrf, prefix, nh, flags, label));
+        final SandeshObject add = routeAdd(vrf, prefix, nh, flags, label);
+        program(add);
+        rib.put(vrf, prefix, programmed(add));
+    }
+
+    /** What a route add programs, as the RIB keeps it: next hop, label, label flags, stitched MAC. */
+    private static Rib.Route programmed(final SandeshObject add)
+    {
+        final Object label = add.get("rtr_label");
+        final Object mac = add.get("rtr_mac");
+        return new Rib.Route((int)(long)(Long)add.get("rtr_nh_id"), label == null ? -1 : (int)(long)(Long)label,
+            (int)(long)(Long)add.get("rtr_label_flags"), mac == null ? 0 : Programmer.mac((byte[])mac, 0));
     }
 
     private static SandeshObject routeAdd(final int vrf, final String prefix, final int nh, final int flags,
@@ -677,13 +695,54 @@ public final class NodeAgent implements ControllerListener
         return Requests.route4(vrf, prefix, nh, (flags & LABEL_VALID) != 0 ? label : -1, flags);
     }
 
+    /**
+     * Deletes a route, its range falling back to the covering route in the RIB (Contrail's agent sends the
+     * cover's length and data with the delete), or to discard when nothing covers it.
+     */
     private void deleteRoute(final int vrf, final String prefix)
     {
-        final Response r = node.program(List.of(Requests.route4Key(vrf, prefix).put("h_op", 2))).get(0);
-        if (r.code() < 0 && r.code() != -2)
+        rib.remove(vrf, prefix);
+        final Rib.Cover cover = rib.cover(vrf, prefix);
+        final Response covered = node.program(List.of(withCover(Requests.route4Key(vrf, prefix).put("h_op", 2),
+            cover))).get(0);
+        Response r = covered;
+        if (covered.code() < 0 && cover != null)
+        {
+            // The forwarder refused the cover (its next hop has gone since it was programmed, say): the
+            // route still goes, and its range is discard until the cover is programmed again.
+            r = node.program(List.of(Requests.route4Key(vrf, prefix).put("h_op", 2))).get(0);
+            if (r.code() == 0)
+            {
+                LOG.warn("route delete {} in VRF {}: covering /{} via next hop {} refused ({} {}), the range is "
+                    + "discard", prefix, vrf, cover.prefixLength(), cover.route().nh(), covered.code(),
+                    covered.message());
+            }
+        }
+        if (r.code() < 0 && r.code() != Errno.ENOENT)
         {
             LOG.warn("route delete {} in VRF {}: {} {}", prefix, vrf, r.code(), r.message());
         }
+    }
+
+    /** A route delete with the replacement fields of its cover ({@code rtr_replace_plen} and the cover's data). */
+    private static SandeshObject withCover(final SandeshObject delete, final Rib.Cover cover)
+    {
+        if (cover == null)
+        {
+            return delete;
+        }
+        final Rib.Route route = cover.route();
+        delete.put("rtr_replace_plen", cover.prefixLength()).put("rtr_nh_id", route.nh())
+            .put("rtr_label_flags", route.labelFlags());
+        if (route.label() >= 0)
+        {
+            delete.put("rtr_label", route.label());
+        }
+        if (route.mac() != 0)
+        {
+            delete.put("rtr_mac", Programmer.macBytes(route.mac()));
+        }
+        return delete;
     }
 
     private void program(final SandeshObject... requests)

@@ -110,7 +110,7 @@ public final class FabricPort implements AutoCloseable
             .group(group)
             .channel(EpollDatagramChannel.class)
             .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ))
+            .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ))
             .option(ChannelOption.SO_RCVBUF, 8 << 20)
             .option(ChannelOption.SO_SNDBUF, 8 << 20)
             .handler(new Receiver());

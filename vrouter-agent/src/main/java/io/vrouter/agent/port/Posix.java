@@ -58,20 +58,28 @@ public final class Posix
     private static final MethodHandle SENDMMSG = downcall("sendmmsg",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT));
-    private static final MethodHandle STRERROR = Linker.nativeLinker().downcallHandle(
-        LINKER.defaultLookup().find("strerror").orElseThrow(),
+    private static final MethodHandle STRERROR = downcallWithoutErrno("strerror",
         FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle GETEUID = Linker.nativeLinker().downcallHandle(
-        LINKER.defaultLookup().find("geteuid").orElseThrow(),
+    private static final MethodHandle GETEUID = downcallWithoutErrno("geteuid",
         FunctionDescriptor.of(ValueLayout.JAVA_INT));
 
     private Posix()
     {
     }
 
+    // Calling libc is what this class is for; the daemon's JVM allows native access
+    // (--enable-native-access in jvm.options).
+    @SuppressWarnings("restricted")
     private static MethodHandle downcall(final String name, final FunctionDescriptor descriptor)
     {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor, CAPTURE_ERRNO);
+    }
+
+    // As downcall, for the calls that do not set errno.
+    @SuppressWarnings("restricted")
+    private static MethodHandle downcallWithoutErrno(final String name, final FunctionDescriptor descriptor)
+    {
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor);
     }
 
     /**
@@ -102,10 +110,13 @@ public final class Posix
      * @param errno the error number.
      * @return the message.
      */
+    @SuppressWarnings("restricted")
     public static String strerror(final int errno)
     {
         try
         {
+            // strerror returns a zero-length segment; its messages are short NUL-terminated strings, which
+            // getString reads up to the NUL within the 256 bytes made readable here.
             return ((MemorySegment)STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
         }
         catch (final Throwable t)

@@ -41,6 +41,9 @@ public final class PodIoExperiment
     {
     }
 
+    // The experiment measures libc packet I/O, so it calls libc; it runs with native access allowed
+    // (--enable-native-access in jvm.options).
+    @SuppressWarnings("restricted")
     private static MethodHandle fn(final String name, final FunctionDescriptor d)
     {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), d);
@@ -168,6 +171,8 @@ public final class PodIoExperiment
         req.set(ValueLayout.JAVA_INT, 12, frames);
         check((int)setsockopt.invokeExact(fd, 263, 5, req, 16), "PACKET_RX_RING");
         final long size = (long)frames * frameSize;
+        // The size is the one mmap has just mapped: the RX ring the kernel fills.
+        @SuppressWarnings("restricted")
         final MemorySegment ring = ((MemorySegment)mmap.invokeExact(MemorySegment.NULL, size, 3, 1, fd, 0L))
             .reinterpret(size);
         final MemorySegment sll = arena.allocate(20);

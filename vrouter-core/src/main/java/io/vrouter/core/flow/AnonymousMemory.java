@@ -31,15 +31,13 @@ final class AnonymousMemory
         MethodHandle munmap = null;
         try
         {
-            final Linker linker = Linker.nativeLinker();
-            mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-            madvise = linker.downcallHandle(linker.defaultLookup().find("madvise").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT));
-            munmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+            mmap = downcall("mmap", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_LONG));
+            madvise = downcall("madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+            munmap = downcall("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG));
         }
         catch (final RuntimeException | LinkageError e)
         {
@@ -52,6 +50,15 @@ final class AnonymousMemory
 
     private AnonymousMemory()
     {
+    }
+
+    // Calling libc is what this class is for; the JVMs that run it allow native access
+    // (--enable-native-access in jvm.options).
+    @SuppressWarnings("restricted")
+    private static MethodHandle downcall(final String name, final FunctionDescriptor descriptor)
+    {
+        final Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor);
     }
 
     /**
@@ -71,6 +78,7 @@ final class AnonymousMemory
      * @param arena arena whose closing (or, for an automatic arena, collection) unmaps it.
      * @return the segment, or null if mmap is not available here (the caller falls back).
      */
+    @SuppressWarnings("restricted")
     static MemorySegment map(final long size, final Arena arena)
     {
         if (MMAP == null)
@@ -92,6 +100,7 @@ final class AnonymousMemory
                 assert true;
             }
             final long address = addr.address();
+            // Restricted, and safe here: the size is the one mmap has just mapped at this address.
             return addr.reinterpret(size, arena, segment -> unmap(address, size));
         }
         catch (final Throwable e)

@@ -11,21 +11,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Random IPv6 add/delete/lookup sequences, mtrie vs {@link ReferenceLpm6}; seed printed on failure
- * ({@code -Dfib.seed=...} replays).
+ * Random IPv6 add/delete/lookup sequences, mtrie vs {@link ReferenceLpm6}. Each sequence grows the table to a
+ * number of routes: a short sweep by default, the full one under {@code mvn verify -Pfull-sweep}
+ * ({@link Sweep}). The route count and the seed are printed when a sequence starts and the seed again on
+ * failure ({@code -Dfib.seed=...} replays).
  */
 class Ip6FibDifferentialTest
 {
     @Test
     void shouldMatchReferenceWhilePromoting()
     {
-        run(new Ip6Fib(300, Ip6Fib.DEFAULT_MAX_PLIES, 0), 8_000, true);
+        run("shouldMatchReferenceWhilePromoting", new Ip6Fib(300, Ip6Fib.DEFAULT_MAX_PLIES, 0), 2_000, 8_000, true);
     }
 
     @Test
     void shouldMatchReferenceWhenSmall()
     {
-        run(new Ip6Fib(Integer.MAX_VALUE, Ip6Fib.DEFAULT_MAX_PLIES, 0), 5_000, false);
+        run("shouldMatchReferenceWhenSmall", new Ip6Fib(Integer.MAX_VALUE, Ip6Fib.DEFAULT_MAX_PLIES, 0), 1_000,
+            5_000, false);
     }
 
     @Test
@@ -50,17 +53,17 @@ class Ip6FibDifferentialTest
         assertEquals(List.of("0:0/0", "20010db800000000:0/32"), routes);
     }
 
-    private static void run(final Ip6Fib fib, final int routes, final boolean expectPromoted)
+    private static void run(
+        final String name, final Ip6Fib fib, final int shortRoutes, final int fullRoutes, final boolean expectPromoted)
     {
-        final String s = System.getProperty("fib.seed");
-        final long seed = null != s ? Long.parseLong(s) : System.nanoTime();
+        final Sweep sweep = Sweep.of("Ip6FibDifferentialTest." + name, shortRoutes, fullRoutes, "fib.seed");
         try
         {
-            exercise(fib, routes, new SplittableRandom(seed), expectPromoted);
+            exercise(fib, sweep.rounds(), new SplittableRandom(sweep.seed()), expectPromoted);
         }
         catch (final Throwable t)
         {
-            fail("seed " + seed + ": " + t.getMessage(), t);
+            fail("seed " + sweep.seed() + ": " + t.getMessage(), t);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.vrouter.core.fib;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,15 +14,14 @@ public final class ReferenceLpm6
     {
     }
 
-    @SuppressWarnings("unchecked")
-    private final Map<Key, Integer>[] byLength = new Map[129];
+    private final List<Map<Key, Integer>> byLength = new ArrayList<>(129);
 
     /** An empty table. */
     public ReferenceLpm6()
     {
         for (int i = 0; i <= 128; i++)
         {
-            byLength[i] = new HashMap<>();
+            byLength.add(new HashMap<>());
         }
     }
 
@@ -57,7 +58,7 @@ public final class ReferenceLpm6
         {
             return Ip6Fib.EINVAL;
         }
-        byLength[prefixLength].put(new Key(maskHi(hi, prefixLength), maskLo(lo, prefixLength)),
+        byLength.get(prefixLength).put(new Key(maskHi(hi, prefixLength), maskLo(lo, prefixLength)),
             Fib6Leaf.withPrefixLength(leaf, prefixLength));
         return 0;
     }
@@ -70,7 +71,7 @@ public final class ReferenceLpm6
      */
     public int delete(final long hi, final long lo, final int prefixLength)
     {
-        return null == byLength[prefixLength].remove(new Key(maskHi(hi, prefixLength), maskLo(lo, prefixLength))) ?
+        return null == byLength.get(prefixLength).remove(new Key(maskHi(hi, prefixLength), maskLo(lo, prefixLength))) ?
             Ip6Fib.ENOENT : 0;
     }
 
@@ -84,7 +85,7 @@ public final class ReferenceLpm6
     {
         for (int plen = prefixLength - 1; plen >= 0; plen--)
         {
-            final Integer leaf = byLength[plen].get(new Key(maskHi(hi, plen), maskLo(lo, plen)));
+            final Integer leaf = byLength.get(plen).get(new Key(maskHi(hi, plen), maskLo(lo, plen)));
             if (null != leaf)
             {
                 return leaf;
@@ -101,7 +102,8 @@ public final class ReferenceLpm6
      */
     public int get(final long hi, final long lo, final int prefixLength)
     {
-        final Integer leaf = byLength[prefixLength].get(new Key(maskHi(hi, prefixLength), maskLo(lo, prefixLength)));
+        final Integer leaf = byLength.get(prefixLength)
+            .get(new Key(maskHi(hi, prefixLength), maskLo(lo, prefixLength)));
         return null == leaf ? -1 : leaf;
     }
 }
