@@ -5,8 +5,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
 import io.vrouter.core.control.Programmer;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.flow.FlowAger;
 import io.vrouter.core.flow.FlowRequests;
 import io.vrouter.core.flow.FlowStage;

@@ -2,7 +2,7 @@ package io.vrouter.tools.cli;
 
 import java.util.List;
 
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;

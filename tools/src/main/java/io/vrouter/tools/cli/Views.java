@@ -3,8 +3,8 @@ package io.vrouter.tools.cli;
 import java.util.List;
 
 import io.vrouter.core.VRouter;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
 

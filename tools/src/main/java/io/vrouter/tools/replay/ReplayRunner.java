@@ -10,10 +10,10 @@ import java.util.TreeMap;
 
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.FieldKind;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.FieldKind;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
 
@@ -140,7 +140,7 @@ public final class ReplayRunner
         final Object op = request.get("h_op");
         if (op instanceof Long)
         {
-            for (final io.vrouter.core.control.Op o : io.vrouter.core.control.Op.values())
+            for (final io.vrouter.core.request.Op o : io.vrouter.core.request.Op.values())
             {
                 if (o.code() == (Long)op)
                 {

@@ -3,7 +3,7 @@ package io.vrouter.tools.replay;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.SandeshObject;
 
 /**
  * One Contrail vtest XML case: its name and its steps in file order.

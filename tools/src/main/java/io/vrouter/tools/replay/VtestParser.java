@@ -17,9 +17,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
 
-import io.vrouter.core.control.FieldKind;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.FieldKind;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.SandeshObject;
 
 /**
  * Reads Contrail's XML vtest cases as they are: {@code <test>} with {@code <test_name>}, then

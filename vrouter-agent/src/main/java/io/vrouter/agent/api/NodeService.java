@@ -1,9 +1,9 @@
 package io.vrouter.agent.api;
 
 import io.vrouter.core.VRouter;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.flow.PolicyTable;
 
 import java.util.List;

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 
 /**
  * A blocking control-socket client (the CLI, the tests, the benchmarks). One call sends one request

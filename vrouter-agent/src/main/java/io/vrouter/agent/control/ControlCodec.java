@@ -10,15 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 
 /**
  * The control socket's frames (docs/control.md, "Control socket"): a big-endian {@code u32} length,
  * a 14-byte header (magic {@code 0x5652}, version, frame type, flags, request id) and a body.
  * <p>
  * A request frame carries a list of {@link SandeshObject}s (type name, then fields each with a kind
- * tag: 1 integer, 2 byte list, 3 integer list, 4 string, as {@link io.vrouter.core.control.FieldKind}).
+ * tag: 1 integer, 2 byte list, 3 integer list, 4 string, as {@link io.vrouter.core.request.FieldKind}).
  * A response frame carries entries (request index, Contrail return code, message, objects); a large
  * answer is split over several frames with the same request id, all but the last flagged
  * {@link #FLAG_MORE}, and entries of one request index are concatenated. An error frame

@@ -39,9 +39,9 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vrouter.agent.api.NodeRequests;
 import io.vrouter.agent.api.NodeService;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 
 /**
  * The daemon's control socket: a UNIX-domain stream socket served by a netty epoll event loop

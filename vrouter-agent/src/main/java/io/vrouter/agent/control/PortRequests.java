@@ -6,11 +6,11 @@ import java.util.List;
 import io.vrouter.agent.api.NodeRequests;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Op;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 
 /**
  * {@code vr_port_req}: pod port add, delete and dump on the control socket, mapped to

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vrouter.core.VRouter;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Op;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.ForwardingCounters;

@@ -40,11 +40,11 @@ import io.vrouter.core.flow.FlowAger;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.flow.FlowTableConfig;
-import io.vrouter.core.control.Errno;
+import io.vrouter.core.request.Errno;
 import io.vrouter.core.control.Programmer;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.iface.VifType;
 
 /**

@@ -39,7 +39,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vrouter.agent.api.NodeService;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.SandeshObject;
 
 /**
  * The introspect: JSON over HTTP (netty codec-http on the epoll transport), by default on

@@ -14,12 +14,12 @@ import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.Errno;
+import io.vrouter.core.request.Errno;
 import io.vrouter.core.control.Programmer;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.Requests;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Requests;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.wire.MacAddress;
 

@@ -13,8 +13,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 
 class ControlCodecTest
 {

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 
 class ControlServerTest
 {

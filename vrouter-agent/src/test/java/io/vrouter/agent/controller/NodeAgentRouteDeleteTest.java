@@ -2,9 +2,9 @@ package io.vrouter.agent.controller;
 
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.bridge.BridgeTable;
-import io.vrouter.core.control.Requests;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Requests;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.nh.NextHopType;

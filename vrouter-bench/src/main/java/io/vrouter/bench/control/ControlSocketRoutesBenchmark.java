@@ -26,8 +26,8 @@ import io.vrouter.agent.control.ControlServer;
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 
 /**
  * Programming 100 k IPv4 routes through the control socket: a {@link ControlClient} sends

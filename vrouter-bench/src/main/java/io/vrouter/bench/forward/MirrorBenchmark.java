@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.iface.VifFlags;

@@ -1,5 +1,10 @@
 package io.vrouter.core.control;
 
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 import io.vrouter.core.Tables;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.nh.MirrorTable;
 import io.vrouter.encap.EntropyHash;
 

@@ -6,8 +6,8 @@ import java.util.List;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
 import io.vrouter.core.control.Programmer;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
 

@@ -1,5 +1,7 @@
 package io.vrouter.core.control;
 
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.Requests;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
 import org.junit.jupiter.api.Test;

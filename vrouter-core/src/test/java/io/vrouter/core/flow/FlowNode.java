@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.vrouter.core.VRouter;
-import io.vrouter.core.control.RequestException;
+import io.vrouter.core.request.RequestException;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
@@ -79,7 +79,7 @@ final class FlowNode
         final int[][] pods = {{POD_A, 1, 11}, {POD_B, 2, 12}, {POD_C, 3, 13}, {POD_A2, 1, 14}};
         for (final int[] p : pods)
         {
-            t.program(new io.vrouter.core.control.SandeshObject("vr_interface_req").put("h_op", 0L)
+            t.program(new io.vrouter.core.request.SandeshObject("vr_interface_req").put("h_op", 0L)
                 .put("vifr_idx", p[0]).put("vifr_type", VifType.VIRTUAL).put("vifr_name", "vif" + p[0])
                 .put("vifr_vrf", p[1]).put("vifr_mac", TestTopology.macBytes(GATEWAY_MAC)).put("vifr_mtu", 9000)
                 .put("vifr_flags", VifFlags.POLICY_ENABLED).put("vifr_transport", 0).put("vifr_nh_id", p[2]));

@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.vrouter.core.bridge.BridgeTable;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.flow.PolicyTable.Endpoint;
 import io.vrouter.core.flow.PolicyTable.Rule;
 import io.vrouter.core.iface.VifFlags;

@@ -20,9 +20,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.Response;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
 import io.vrouter.core.flow.PolicyTable.Cidr;
 import io.vrouter.core.flow.PolicyTable.Endpoint;
 import io.vrouter.core.flow.PolicyTable.Network;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.graph.PacketBatch;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;

@@ -1,4 +1,6 @@
-package io.vrouter.core.control;
+package io.vrouter.core.request;
+
+import io.vrouter.core.control.Programmer;
 
 /**
  * Builders for the requests every programming front end sends (the node agent, the control-socket
