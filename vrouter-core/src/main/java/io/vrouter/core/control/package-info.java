@@ -1,4 +1,4 @@
 /**
- * Applying programming requests to the tables: validation and the writes.
+ * Applying typed programming requests to the tables: validation against the tables and the writes.
  */
 package io.vrouter.core.control;

@@ -1,5 +1,6 @@
 package io.vrouter.core.request;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
  * @param message human-readable reason for a refusal, empty on success.
  * @param objects objects returned by GET/DUMP.
  */
-public record Response(int code, String message, List<SandeshObject> objects)
+public record Response(int code, String message, List<SandeshRecord> objects)
 {
     /**
      * Success without objects.
@@ -29,7 +30,7 @@ public record Response(int code, String message, List<SandeshObject> objects)
      * @param objects the objects.
      * @return the response.
      */
-    public static Response of(final int code, final List<SandeshObject> objects)
+    public static Response of(final int code, final List<? extends SandeshRecord> objects)
     {
         return new Response(code, "", List.copyOf(objects));
     }
@@ -43,5 +44,37 @@ public record Response(int code, String message, List<SandeshObject> objects)
     public static Response error(final RequestException e)
     {
         return new Response(e.code(), e.getMessage(), List.of());
+    }
+
+    /**
+     * The objects, each of a type the caller knows the request answers with.
+     *
+     * @param type the record type.
+     * @param <T>  the record type.
+     * @return the objects.
+     * @throws ClassCastException if one is of another type.
+     */
+    public <T extends SandeshRecord> List<T> objects(final Class<T> type)
+    {
+        final List<T> out = new ArrayList<>(objects.size());
+        for (final SandeshRecord o : objects)
+        {
+            out.add(type.cast(o));
+        }
+        return out;
+    }
+
+    /**
+     * The first object (the answer of a GET), of a type the caller knows.
+     *
+     * @param type the record type.
+     * @param <T>  the record type.
+     * @return the object.
+     * @throws IndexOutOfBoundsException if there is none.
+     * @throws ClassCastException        if it is of another type.
+     */
+    public <T extends SandeshRecord> T first(final Class<T> type)
+    {
+        return type.cast(objects.get(0));
     }
 }

@@ -70,6 +70,30 @@ public final class SandeshObject
     }
 
     /**
+     * Sets a field by its descriptor.
+     *
+     * @param field the field.
+     * @param value Long, byte[], long[] or String.
+     * @return this.
+     */
+    public SandeshObject put(final SandeshField field, final Object value)
+    {
+        return put(field.fieldName(), value);
+    }
+
+    /**
+     * Sets an integer field by its descriptor.
+     *
+     * @param field the field.
+     * @param value value.
+     * @return this.
+     */
+    public SandeshObject put(final SandeshField field, final long value)
+    {
+        return put(field.fieldName(), value);
+    }
+
+    /**
      * Whether the field is present.
      *
      * @param name field.

@@ -169,11 +169,11 @@ class PolicyMatrixTest
         assertEquals(1, n.table.holdEntries());
         assertEquals(0, n.t.send(POD_A).size(), "still held while undecided");
         final io.vrouter.core.request.Response list = n.vrouter.program(
-            new io.vrouter.core.request.SandeshObject("vr_flow_req").put("fr_op", 1L));
-        final io.vrouter.core.request.SandeshObject entry = list.objects().get(0);
-        assertEquals(FlowAction.HOLD, ((Long)entry.get("fr_action")).intValue());
+            io.vrouter.core.request.FlowRequest.list(-1));
+        final io.vrouter.core.request.FlowRequest entry = list.first(io.vrouter.core.request.FlowRequest.class);
+        assertEquals(FlowAction.HOLD, entry.action());
         final io.vrouter.core.request.Response set = n.vrouter.program(
-            FlowRequestsTest.flow(A, B, 1, 2, FlowAction.FORWARD, 1).put("fr_index", entry.get("fr_index")));
+            FlowRequestsTest.flow(A, B, 1, 2, FlowAction.FORWARD, 1).index(entry.index()).build());
         assertEquals(0, set.code(), set.message());
         assertEquals(0, n.table.holdEntries());
         final List<io.vrouter.core.testing.TestTopology.Output> out = n.t.send(POD_A);
