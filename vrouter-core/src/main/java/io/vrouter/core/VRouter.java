@@ -79,7 +79,8 @@ public final class VRouter implements CounterSource
         this.flowTable = flowTable;
         this.policy = new PolicyTable(flowTable);
         this.clock = clock;
-        this.programmer.flowRequests(new FlowRequests(flowTable, tables, clock));
+        this.programmer.flowRequests(new FlowRequests(flowTable, tables.nextHops(), tables.mirrors(),
+            tables.config().vrfs(), clock));
     }
 
     /**

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
-import io.vrouter.core.Tables;
 import io.vrouter.core.nh.MirrorTable;
+import io.vrouter.core.nh.NextHopTable;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.FlowRequest;
 import io.vrouter.core.request.FlowTableData;
@@ -32,7 +32,9 @@ public final class FlowRequests
     public static final int LIST_BATCH = 100;
 
     private final FlowTable table;
-    private final Tables tables;
+    private final NextHopTable nextHops;
+    private final MirrorTable mirrors;
+    private final int vrfs;
     private final LongSupplier clock;
     private final FlowKey key = new FlowKey();
     private final FlowKey existingKey = new FlowKey();
@@ -40,14 +42,19 @@ public final class FlowRequests
     /**
      * Request handling over a table.
      *
-     * @param table  the flow table.
-     * @param tables the forwarding tables (sizes, mirror table).
-     * @param clock  the table clock.
+     * @param table    the flow table.
+     * @param nextHops the next-hop table (its size bounds the key's and the RPF next hop).
+     * @param mirrors  the mirror table (a mirrored flow's entry must be set).
+     * @param vrfs     the number of VRFs.
+     * @param clock    the table clock.
      */
-    public FlowRequests(final FlowTable table, final Tables tables, final LongSupplier clock)
+    public FlowRequests(final FlowTable table, final NextHopTable nextHops, final MirrorTable mirrors,
+        final int vrfs, final LongSupplier clock)
     {
         this.table = table;
-        this.tables = tables;
+        this.nextHops = nextHops;
+        this.mirrors = mirrors;
+        this.vrfs = vrfs;
         this.clock = clock;
     }
 
@@ -128,19 +135,19 @@ public final class FlowRequests
         final int sport = Short.reverseBytes((short)r.sport()) & 0xFFFF;
         final int dport = Short.reverseBytes((short)r.dport()) & 0xFFFF;
         final int nh = r.nhId();
-        range(FlowRequest.Field.FR_FLOW_NH_ID, nh, 0, tables.nextHops().size() - 1);
+        range(FlowRequest.Field.FR_FLOW_NH_ID, nh, 0, nextHops.size() - 1);
         final int vrf = r.vrf();
-        range(FlowRequest.Field.FR_FLOW_VRF, vrf, 0, tables.config().vrfs() - 1);
+        range(FlowRequest.Field.FR_FLOW_VRF, vrf, 0, vrfs - 1);
         final int dvrf = r.dvrf() == SandeshRecord.UNSET ? vrf : r.dvrf();
-        range(FlowRequest.Field.FR_FLOW_DVRF, dvrf, 0, tables.config().vrfs() - 1);
+        range(FlowRequest.Field.FR_FLOW_DVRF, dvrf, 0, vrfs - 1);
         final int mirror = r.mirId();
-        range(FlowRequest.Field.FR_MIR_ID, mirror, -1, tables.mirrors().size() - 1);
+        range(FlowRequest.Field.FR_MIR_ID, mirror, -1, mirrors.size() - 1);
         final int rindex = r.rindex();
         range(FlowRequest.Field.FR_RINDEX, rindex, -1, total - 1);
         final int ecmp = r.ecmpNhIndex();
         range(FlowRequest.Field.FR_ECMP_NH_INDEX, ecmp, -1, Integer.MAX_VALUE);
         final int srcNh = r.srcNhIndex();
-        range(FlowRequest.Field.FR_SRC_NH_INDEX, srcNh, -1, tables.nextHops().size() - 1);
+        range(FlowRequest.Field.FR_SRC_NH_INDEX, srcNh, -1, nextHops.size() - 1);
         final int dropReason = r.dropReason();
         range(FlowRequest.Field.FR_DROP_REASON, dropReason, 0, 255);
         final long gen = r.genId();
@@ -170,7 +177,7 @@ public final class FlowRequests
             key.dstLo = Long.reverseBytes(dipL);
         }
         if ((flags & FlowAction.FLAG_MIRROR) != 0
-            && (mirror < 0 || tables.mirrors().nhId(mirror) == MirrorTable.NO_NH))
+            && (mirror < 0 || mirrors.nhId(mirror) == MirrorTable.NO_NH))
         {
             throw new RequestException(Errno.ENOENT, FlowRequest.Field.FR_MIR_ID.path() + ": mirror " + mirror
                 + " is not configured");
