@@ -63,12 +63,7 @@ final class Architecture
      */
     static ArchRule packageCycles(final String root)
     {
-        return slices().matching(root + ".(*).(**)").namingSlices("$1.$2").should().beFreeOfCycles()
-            // TEMPORARY, the only exception: the core.control <-> core.flow cycle, here its flow -> control side
-            // (FlowRequests and PolicyTable answer with core.control's Response, Errno, RequestException and read
-            // SandeshObject; Programmer holds the flow table's FlowRequests). The typed-requests branch removes
-            // this cycle: delete this line when it is merged.
-            .ignoreDependency(resideInAPackage(root + ".core.flow"), resideInAPackage(root + ".core.control"));
+        return slices().matching(root + ".(*).(**)").namingSlices("$1.$2").should().beFreeOfCycles();
     }
 
     /**

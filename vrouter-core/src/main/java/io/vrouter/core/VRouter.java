@@ -5,8 +5,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
 import io.vrouter.core.control.Programmer;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.flow.FlowAger;
 import io.vrouter.core.flow.FlowRequests;
 import io.vrouter.core.flow.FlowStage;
@@ -15,6 +13,8 @@ import io.vrouter.core.flow.FlowTableConfig;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.forward.FlowHook;
 import io.vrouter.core.forward.Forwarder;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshRecord;
 import io.vrouter.core.status.CounterSource;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.ForwardingCounters;
@@ -23,7 +23,7 @@ import io.vrouter.core.status.VrfStat;
 /**
  * One forwarder instance: its tables, the programming entry point and its workers.
  * <p>
- * {@link #program(SandeshObject)} must be called from one thread at a time (the conductor); it is
+ * {@link #program(SandeshRecord)} must be called from one thread at a time (the conductor); it is
  * the tables' only writer. {@link #newForwarder()} creates a worker's pipeline with its own
  * counters; counter reads here sum over every worker.
  * <p>
@@ -79,7 +79,8 @@ public final class VRouter implements CounterSource
         this.flowTable = flowTable;
         this.policy = new PolicyTable(flowTable);
         this.clock = clock;
-        this.programmer.flowRequests(new FlowRequests(flowTable, tables, clock));
+        this.programmer.flowRequests(new FlowRequests(flowTable, tables.nextHops(), tables.mirrors(),
+            tables.config().vrfs(), clock));
     }
 
     /**
@@ -140,7 +141,7 @@ public final class VRouter implements CounterSource
      * @param request the request.
      * @return the answer with Contrail's return code.
      */
-    public Response program(final SandeshObject request)
+    public Response program(final SandeshRecord request)
     {
         return programmer.apply(request);
     }

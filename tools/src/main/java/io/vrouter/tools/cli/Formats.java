@@ -2,17 +2,27 @@ package io.vrouter.tools.cli;
 
 import java.util.List;
 
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.fib.RouteFlags;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
+import io.vrouter.core.nh.MirrorTable;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MirrorRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.PortRequest;
+import io.vrouter.core.request.Requests;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.VxlanRequest;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.wire.AddressFamily;
 
 /**
- * Renders forwarder objects ({@code vr_interface_req}, {@code vr_nexthop_req}, {@code vr_route_req},
- * {@code vr_mpls_req} answers) and counters in the layouts of Contrail's {@code vif --list},
+ * Renders forwarder objects (the typed answers to {@code vr_interface_req}, {@code vr_nexthop_req},
+ * {@code vr_route_req}, {@code vr_mpls_req}, ...) and counters in the layouts of Contrail's {@code vif --list},
  * {@code nh --list}, {@code rt --dump}, {@code mpls --dump}, {@code dropstats} and {@code vrfstats}
  * (reference §5), so an operator reads what they already know. Two deliberate differences:
  * {@code rt --dump} prints each route once as its prefix (Contrail prints mtrie leaves), and fields
@@ -38,10 +48,10 @@ public final class Formats
      * @param vifs interface objects in index order.
      * @return the text.
      */
-    public static String vifList(final List<SandeshObject> vifs)
+    public static String vifList(final List<InterfaceRequest> vifs)
     {
         final StringBuilder sb = new StringBuilder("Vrouter Interface Table\n\n").append(VIF_LEGEND).append("\n\n");
-        for (final SandeshObject v : vifs)
+        for (final InterfaceRequest v : vifs)
         {
             sb.append(vif(v)).append('\n');
         }
@@ -51,30 +61,26 @@ public final class Formats
     /**
      * One interface block of {@code vif --list} / {@code vif --get}.
      *
-     * @param v a {@code vr_interface_req} answer.
+     * @param v an interface as GET or DUMP answers it.
      * @return the block, ending with a newline.
      */
-    public static String vif(final SandeshObject v)
+    public static String vif(final InterfaceRequest v)
     {
-        final int type = (int)num(v, "vifr_type");
-        final String name = v.getString("vifr_name", "");
-        final String os = type == VifType.PHYSICAL && (num(v, "vifr_flags") & VifFlags.MOCK_DEVICE) != 0
-            ? "PCI: Mock" : "OS: " + name;
+        final int type = v.type();
+        final String os = type == VifType.PHYSICAL && (v.flags() & VifFlags.MOCK_DEVICE) != 0
+            ? "PCI: Mock" : "OS: " + v.name();
         final StringBuilder sb = new StringBuilder();
-        sb.append(pad("vif0/" + num(v, "vifr_idx"), 12)).append(os).append(" NH: ").append(num(v, "vifr_nh_id"))
-            .append('\n');
+        sb.append(pad("vif0/" + v.idx(), 12)).append(os).append(" NH: ").append(v.nhId()).append('\n');
         sb.append(indent()).append("Type:").append(VifType.name(type)).append(" HWaddr:")
-            .append(mac((byte[])v.get("vifr_mac"), true)).append(" IPaddr:")
-            .append(ip(Integer.reverseBytes((int)num(v, "vifr_ip"))))
+            .append(mac(Requests.macBytes(v.mac()), true)).append(" IPaddr:").append(ip(Integer.reverseBytes(v.ip())))
             .append('\n');
-        sb.append(indent()).append("Vrf:").append(num(v, "vifr_vrf")).append(" Mcast Vrf:")
-            .append(num(v, "vifr_mcast_vrf")).append(" Flags:").append(VifFlags.symbols((int)num(v, "vifr_flags")))
-            .append(" MTU:").append(num(v, "vifr_mtu")).append('\n');
-        sb.append(indent()).append("RX packets:").append(num(v, "vifr_ipackets")).append("  bytes:")
-            .append(num(v, "vifr_ibytes")).append(" errors:0\n");
-        sb.append(indent()).append("TX packets:").append(num(v, "vifr_opackets")).append("  bytes:")
-            .append(num(v, "vifr_obytes")).append(" errors:0\n");
-        sb.append(indent()).append("Drops:").append(num(v, "vifr_dpackets")).append('\n');
+        sb.append(indent()).append("Vrf:").append(v.vrf()).append(" Mcast Vrf:").append(v.mcastVrf())
+            .append(" Flags:").append(VifFlags.symbols(v.flags())).append(" MTU:").append(v.mtu()).append('\n');
+        sb.append(indent()).append("RX packets:").append(v.ipackets()).append("  bytes:").append(v.ibytes())
+            .append(" errors:0\n");
+        sb.append(indent()).append("TX packets:").append(v.opackets()).append("  bytes:").append(v.obytes())
+            .append(" errors:0\n");
+        sb.append(indent()).append("Drops:").append(v.dpackets()).append('\n');
         return sb.toString();
     }
 
@@ -84,10 +90,10 @@ public final class Formats
      * @param nhs next-hop objects in id order.
      * @return the text.
      */
-    public static String nhList(final List<SandeshObject> nhs)
+    public static String nhList(final List<NextHopRequest> nhs)
     {
         final StringBuilder sb = new StringBuilder();
-        for (final SandeshObject nh : nhs)
+        for (final NextHopRequest nh : nhs)
         {
             sb.append(nh(nh)).append('\n');
         }
@@ -97,60 +103,58 @@ public final class Formats
     /**
      * One next-hop block of {@code nh --list} / {@code nh --get}.
      *
-     * @param nh a {@code vr_nexthop_req} answer.
+     * @param nh a next hop as GET or DUMP answers it.
      * @return the block, ending with a newline.
      */
-    public static String nh(final SandeshObject nh)
+    public static String nh(final NextHopRequest nh)
     {
-        final int type = (int)num(nh, "nhr_type");
-        final int flags = (int)num(nh, "nhr_flags");
+        final int type = nh.type();
+        final int flags = nh.flags();
         final StringBuilder sb = new StringBuilder();
-        sb.append(String.format("Id:%-9d  Type:%-13s  Fmly:%8s  Rid:0  Vrf:%d%n", num(nh, "nhr_id"),
-            NextHopType.name(type), family((int)num(nh, "nhr_family")), num(nh, "nhr_vrf")));
+        sb.append(String.format("Id:%-9d  Type:%-13s  Fmly:%8s  Rid:0  Vrf:%d%n", nh.id(), NextHopType.name(type),
+            AddressFamily.name(nh.family()), nh.vrf()));
         final String words = NextHopFlags.words(flags);
         sb.append(NH_INDENT).append("Flags:").append(words.isEmpty() ? "None" : words).append('\n');
-        final long[] oif = (long[])nh.get("nhr_encap_oif_id");
-        final byte[] encap = (byte[])nh.get("nhr_encap");
+        final byte[] encap = nh.encap();
         if (type == NextHopType.ENCAP)
         {
-            sb.append(NH_INDENT).append("EncapFmly:0000 Oif:").append(oif == null ? -1 : oif[0]).append(" Len:")
-                .append(encap == null ? 0 : encap.length).append('\n');
-            if (encap != null && encap.length > 0)
+            sb.append(NH_INDENT).append("EncapFmly:0000 Oif:").append(nh.oif()).append(" Len:").append(encap.length)
+                .append('\n');
+            if (encap.length > 0)
             {
                 sb.append(NH_INDENT).append("Encap Data: ").append(hexBytes(encap)).append('\n');
             }
         }
         else if (type == NextHopType.TUNNEL)
         {
-            sb.append(NH_INDENT).append("Oif:").append(oif == null ? -1 : oif[0]).append(" Len:")
-                .append(encap == null ? 0 : encap.length).append(" Data:").append(hexBytes(encap)).append('\n');
-            sb.append(NH_INDENT).append("Sip:").append(ip(Integer.reverseBytes((int)num(nh, "nhr_tun_sip"))))
-                .append(" Dip:").append(ip(Integer.reverseBytes((int)num(nh, "nhr_tun_dip")))).append('\n');
-            if ((num(nh, "nhr_flags") & NextHopFlags.TUNNEL_UDP) != 0)
+            sb.append(NH_INDENT).append("Oif:").append(nh.oif()).append(" Len:").append(encap.length).append(" Data:")
+                .append(hexBytes(encap)).append('\n');
+            sb.append(NH_INDENT).append("Sip:").append(ip(Integer.reverseBytes(nh.tunSip()))).append(" Dip:")
+                .append(ip(Integer.reverseBytes(nh.tunDip()))).append('\n');
+            if ((flags & NextHopFlags.TUNNEL_UDP) != 0)
             {
-                sb.append(NH_INDENT).append("Sport:")
-                    .append(Short.reverseBytes((short)num(nh, "nhr_tun_sport")) & 0xFFFF).append(" Dport:")
-                    .append(Short.reverseBytes((short)num(nh, "nhr_tun_dport")) & 0xFFFF).append('\n');
+                sb.append(NH_INDENT).append("Sport:").append(Short.reverseBytes((short)nh.tunSport()) & 0xFFFF)
+                    .append(" Dport:").append(Short.reverseBytes((short)nh.tunDport()) & 0xFFFF).append('\n');
             }
         }
         else if (type == NextHopType.COMPOSITE)
         {
-            final long[] members = (long[])nh.get("nhr_nh_list");
-            final long[] labels = (long[])nh.get("nhr_label_list");
+            final int[] members = nh.nhList();
+            final int[] labels = nh.labelList();
             sb.append(NH_INDENT).append("Sub NH(label):");
-            for (int i = 0; members != null && i < members.length; i++)
+            for (int i = 0; i < members.length; i++)
             {
-                sb.append(' ').append(members[i]).append('(').append(labels[i]).append(')');
+                sb.append(' ').append(members[i]).append('(').append(i < labels.length ? labels[i] : -1).append(')');
             }
             sb.append('\n');
         }
         else if (type == NextHopType.VRF_TRANSLATE)
         {
-            sb.append(NH_INDENT).append("Vrf:").append(num(nh, "nhr_vrf")).append('\n');
+            sb.append(NH_INDENT).append("Vrf:").append(nh.vrf()).append('\n');
         }
-        else if (oif != null)
+        else if (nh.oif() >= 0)
         {
-            sb.append(NH_INDENT).append("Oif:").append(oif[0]).append('\n');
+            sb.append(NH_INDENT).append("Oif:").append(nh.oif()).append('\n');
         }
         return sb.toString();
     }
@@ -159,27 +163,23 @@ public final class Formats
      * {@code rt --dump VRF} for inet or inet6: one line per route, its prefix and prefix length.
      *
      * @param vrf    the VRF.
-     * @param family 2 or 10.
-     * @param routes route objects from a dump.
+     * @param family {@link AddressFamily#INET} or {@link AddressFamily#INET6}.
+     * @param routes routes from a dump.
      * @return the text.
      */
-    public static String rtDump(final int vrf, final int family, final List<SandeshObject> routes)
+    public static String rtDump(final int vrf, final int family, final List<RouteRequest> routes)
     {
         final StringBuilder sb = new StringBuilder(
             "Flags: L=Label Valid, P=Proxy ARP, T=Trap ARP, F=Flood ARP, Ml=MAC-IP learnt route\n");
-        sb.append("vRouter ").append(family == 10 ? "inet6" : "inet4").append(" routing table 0/").append(vrf)
-            .append("/unicast\n");
+        sb.append("vRouter ").append(family == AddressFamily.INET6 ? "inet6" : "inet4").append(" routing table 0/")
+            .append(vrf).append("/unicast\n");
         sb.append("Destination           PPL        Flags        Label         Nexthop    Stitched MAC(Index)\n");
-        for (final SandeshObject r : routes)
+        for (final RouteRequest r : routes)
         {
-            final byte[] p = (byte[])r.get("rtr_prefix");
-            final int plen = (int)num(r, "rtr_prefix_len");
-            final int flags = (int)num(r, "rtr_label_flags");
-            final long label = num(r, "rtr_label");
-            final String dest = (p.length == 4 ? ip(p) : ip6(p)) + "/" + plen;
-            sb.append(String.format("%-21s %4d        %5s      %5s        %7d        %s%n", dest, plen,
-                routeFlags(flags), (flags & 0x1) != 0 ? String.valueOf(label) : "-", num(r, "rtr_nh_id"),
-                r.get("rtr_mac") == null ? "-" : mac((byte[])r.get("rtr_mac"), false)));
+            final int plen = r.prefixLen();
+            sb.append(String.format("%-21s %4d        %5s      %5s        %7d        %s%n", prefix(r), plen,
+                routeFlags(r.labelFlags()), r.labelled() ? String.valueOf(r.label()) : "-", r.nhId(),
+                r.mac() == RouteRequest.NO_MAC ? "-" : mac(Requests.macBytes(r.mac()), false)));
         }
         return sb.toString();
     }
@@ -190,13 +190,13 @@ public final class Formats
      * @param labels label objects.
      * @return the text.
      */
-    public static String mplsDump(final List<SandeshObject> labels)
+    public static String mplsDump(final List<MplsRequest> labels)
     {
         final StringBuilder sb = new StringBuilder(
             "MPLS Input Label Map\n\n   Label    NextHop\n-------------------\n");
-        for (final SandeshObject l : labels)
+        for (final MplsRequest l : labels)
         {
-            sb.append(String.format("%8d    %6d%n", num(l, "mr_label"), num(l, "mr_nhid")));
+            sb.append(String.format("%8d    %6d%n", l.label(), l.nhId()));
         }
         return sb.toString();
     }
@@ -207,22 +207,21 @@ public final class Formats
      * not count per entry, is {@code -}.
      *
      * @param vrf     the VRF.
-     * @param entries bridge route objects from a dump.
+     * @param entries bridge routes from a dump.
      * @return the text.
      */
-    public static String rtBridgeDump(final int vrf, final List<SandeshObject> entries)
+    public static String rtBridgeDump(final int vrf, final List<RouteRequest> entries)
     {
         final StringBuilder sb = new StringBuilder("Flags: L=Label Valid, Df=DHCP flood, Mm=Mac Moved, "
             + "L2c=L2 Evpn Control Word, N=New Entry, Ec=EvpnControlProcessing\n");
         sb.append("vRouter bridge table 0/").append(vrf).append('\n');
         sb.append("Index       DestMac                  Flags           Label/VNID      Nexthop           Stats\n");
         int index = 0;
-        for (final SandeshObject e : entries)
+        for (final RouteRequest e : entries)
         {
-            final int flags = (int)num(e, "rtr_label_flags");
-            final String label = (flags & 0x1) != 0 ? String.valueOf(num(e, "rtr_label")) : "-";
-            sb.append(bridgeRow(String.valueOf(index++), mac((byte[])e.get("rtr_mac"), false),
-                (flags & 0x1) != 0 ? "L" : "", label, num(e, "rtr_nh_id"), "-"));
+            final String label = e.labelled() ? String.valueOf(e.label()) : "-";
+            sb.append(bridgeRow(String.valueOf(index++), mac(Requests.macBytes(e.mac()), false),
+                e.labelled() ? "L" : "", label, e.nhId(), "-"));
         }
         return sb.toString();
     }
@@ -240,12 +239,12 @@ public final class Formats
      * @param vnis VNI objects.
      * @return the text.
      */
-    public static String vxlanDump(final List<SandeshObject> vnis)
+    public static String vxlanDump(final List<VxlanRequest> vnis)
     {
         final StringBuilder sb = new StringBuilder("VXLAN Table\n\n VNID    NextHop\n----------------\n");
-        for (final SandeshObject v : vnis)
+        for (final VxlanRequest v : vnis)
         {
-            sb.append(String.format("%7d    %d%n", num(v, "vxlanr_vnid"), num(v, "vxlanr_nhid")));
+            sb.append(String.format("%7d    %d%n", v.vnid(), v.nhId()));
         }
         return sb.toString();
     }
@@ -253,27 +252,27 @@ public final class Formats
     /**
      * {@code mirror --dump} and {@code mirror --get N} in Contrail's layout (utils/mirror.c): flags {@code D}
      * (dynamic) and {@code Hw}; the VNI column of a row is omitted when the entry has no VNI (-1), as Contrail
-     * omits it.
+     * omits it; the VLAN is 0 (this forwarder does not tag mirror copies).
      *
-     * @param mirrors mirror objects.
+     * @param mirrors mirror entries.
      * @return the text.
      */
-    public static String mirrorDump(final List<SandeshObject> mirrors)
+    public static String mirrorDump(final List<MirrorRequest> mirrors)
     {
         final StringBuilder sb = new StringBuilder("Mirror Table\n\n"
             + "Flags:D=Dynamic Mirroring, Hw=NIC Assisted Mirroring\n\n"
             + "Index    NextHop    Flags       VNI    Vlan\n------------------------------------------------\n");
-        for (final SandeshObject m : mirrors)
+        for (final MirrorRequest m : mirrors)
         {
-            final long flags = m.has("mirr_flags") ? num(m, "mirr_flags") : 0;
-            final String f = ((flags & 0x1) != 0 ? "D" : "") + ((flags & 0x4) != 0 ? "Hw" : "");
-            final long vni = m.has("mirr_vni") ? num(m, "mirr_vni") : -1;
-            sb.append(String.format("%5d    %7d    %4s", num(m, "mirr_index"), num(m, "mirr_nhid"), f));
-            if (vni != -1)
+            final int flags = m.flags();
+            final String f = ((flags & MirrorTable.FLAG_DYNAMIC) != 0 ? "D" : "")
+                + ((flags & MirrorTable.FLAG_HW_ASSISTED) != 0 ? "Hw" : "");
+            sb.append(String.format("%5d    %7d    %4s", m.index(), m.nhId(), f));
+            if (m.vni() != MirrorRequest.NO_VNI)
             {
-                sb.append(String.format("    %7d", vni));
+                sb.append(String.format("    %7d", m.vni()));
             }
-            sb.append(String.format("    %4d%n", m.has("mirr_vlan") ? num(m, "mirr_vlan") : 0));
+            sb.append(String.format("    %4d%n", 0));
         }
         return sb.toString();
     }
@@ -281,31 +280,30 @@ public final class Formats
     /**
      * A route's prefix as {@code address/plen}.
      *
-     * @param r an inet or inet6 {@code vr_route_req}.
+     * @param r an inet or inet6 route.
      * @return e.g. {@code 10.1.0.0/24}.
      */
-    public static String prefix(final SandeshObject r)
+    public static String prefix(final RouteRequest r)
     {
-        final byte[] p = (byte[])r.get("rtr_prefix");
-        return (p.length == 4 ? ip(p) : ip6(p)) + "/" + num(r, "rtr_prefix_len");
+        final byte[] p = r.prefix();
+        return (p.length == 4 ? ip(p) : ip6(p)) + "/" + r.prefixLen();
     }
 
     /**
      * {@code vrouterctl port list}: one row per pod port.
      *
-     * @param ports {@code vr_port_req} objects.
+     * @param ports the ports.
      * @return the text.
      */
-    public static String portList(final List<SandeshObject> ports)
+    public static String portList(final List<PortRequest> ports)
     {
         final StringBuilder sb = new StringBuilder(String.format("%-16s %-20s %-8s %-17s %5s %5s %5s  %s%n",
             "Name", "Netns", "Ifname", "MAC", "Vrf", "MTU", "Vif", "Addresses (gateway)"));
-        for (final SandeshObject p : ports)
+        for (final PortRequest p : ports)
         {
-            final String gw = p.getString("port_gw", "");
-            sb.append(String.format("%-16s %-20s %-8s %-17s %5d %5d %5d  %s%s%n", p.getString("port_name", ""),
-                p.getString("port_netns", ""), p.getString("port_ifname", ""), p.getString("port_mac", ""),
-                num(p, "port_vrf"), num(p, "port_mtu"), num(p, "port_vif_idx"), p.getString("port_ip", ""),
+            final String gw = p.gateway();
+            sb.append(String.format("%-16s %-20s %-8s %-17s %5d %5d %5d  %s%s%n", p.name(), p.netns(), p.ifname(),
+                p.mac(), p.vrf(), p.mtu(), p.vifIdx(), String.join(",", p.addresses()),
                 gw.isEmpty() ? "" : " (" + gw + ")"));
         }
         return sb.toString();
@@ -391,6 +389,7 @@ public final class Formats
         return sb.append('\n').toString();
     }
 
+    /** Contrail's letters for {@code rtr_label_flags}: L, P, T, F ({@link RouteFlags}) and Ml (0x10). */
     private static String routeFlags(final int flags)
     {
         final StringBuilder sb = new StringBuilder();
@@ -405,20 +404,6 @@ public final class Formats
         return sb.toString();
     }
 
-    private static long num(final SandeshObject o, final String field)
-    {
-        final Object v = o.get(field);
-        if (v instanceof Long)
-        {
-            return (Long)v;
-        }
-        if (v instanceof long[] && ((long[])v).length > 0)
-        {
-            return ((long[])v)[0];
-        }
-        return 0;
-    }
-
     private static final String NH_INDENT = "              ";
 
     private static String indent()
@@ -429,21 +414,6 @@ public final class Formats
     private static String pad(final String s, final int width)
     {
         return s.length() >= width ? s + " " : s + " ".repeat(width - s.length());
-    }
-
-    private static String family(final int family)
-    {
-        switch (family)
-        {
-            case 2:
-                return "AF_INET";
-            case 7:
-                return "AF_BRIDGE";
-            case 10:
-                return "AF_INET6";
-            default:
-                return "AF_UNSPEC";
-        }
     }
 
     /** MAC as {@code ether_ntoa} prints it (no leading zeros), or zero-padded. */

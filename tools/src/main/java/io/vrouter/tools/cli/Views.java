@@ -3,10 +3,15 @@ package io.vrouter.tools.cli;
 import java.util.List;
 
 import io.vrouter.core.VRouter;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshRecord;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * The operator's view of one forwarder instance: interfaces, next hops, the routes of every VRF
@@ -29,23 +34,23 @@ public final class Views
     public static String all(final VRouter vrouter)
     {
         final StringBuilder sb = new StringBuilder();
-        sb.append(Formats.vifList(dump(vrouter, new SandeshObject("vr_interface_req")))).append('\n');
-        sb.append(Formats.nhList(dump(vrouter, new SandeshObject("vr_nexthop_req"))));
+        sb.append(Formats.vifList(dump(vrouter, InterfaceRequest.dump(), InterfaceRequest.class))).append('\n');
+        sb.append(Formats.nhList(dump(vrouter, NextHopRequest.dump(), NextHopRequest.class)));
         for (int vrf = 0; vrf < vrouter.tables().config().vrfs(); vrf++)
         {
-            for (final int family : new int[] {2, 10})
+            for (final int family : new int[] {AddressFamily.INET, AddressFamily.INET6})
             {
-                final boolean present = family == 2
+                final boolean present = family == AddressFamily.INET
                     ? vrouter.tables().fibs().ip4(vrf) != null
                     : vrouter.tables().fibs().ip6(vrf) != null;
                 if (present)
                 {
-                    sb.append(Formats.rtDump(vrf, family, dump(vrouter, new SandeshObject("vr_route_req")
-                        .put("rtr_family", family).put("rtr_vrf_id", vrf)))).append('\n');
+                    sb.append(Formats.rtDump(vrf, family, dump(vrouter, RouteRequest.dump(family, vrf),
+                        RouteRequest.class))).append('\n');
                 }
             }
         }
-        sb.append(Formats.mplsDump(dump(vrouter, new SandeshObject("vr_mpls_req")))).append('\n');
+        sb.append(Formats.mplsDump(dump(vrouter, MplsRequest.dump(), MplsRequest.class))).append('\n');
         if (vrouter.flows().activeEntries() > 0)
         {
             sb.append(FlowListing.format(vrouter.flows()));
@@ -74,14 +79,14 @@ public final class Views
         return sb.toString();
     }
 
-    private static List<SandeshObject> dump(final VRouter vrouter, final SandeshObject request)
+    private static <T extends SandeshRecord> List<T> dump(final VRouter vrouter, final SandeshRecord request,
+        final Class<T> type)
     {
-        request.put("h_op", 3L);
         final Response r = vrouter.program(request);
         if (r.code() < 0)
         {
-            throw new IllegalStateException(request.type() + " dump refused: " + r.message());
+            throw new IllegalStateException(request.struct() + " dump refused: " + r.message());
         }
-        return r.objects();
+        return r.objects(type);
     }
 }

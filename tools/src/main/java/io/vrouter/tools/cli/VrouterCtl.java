@@ -13,16 +13,28 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import io.vrouter.agent.api.NodeEndpoints;
-import io.vrouter.agent.api.NodeRequests;
 import io.vrouter.agent.control.ControlClient;
 import io.vrouter.agent.control.ControlException;
 import io.vrouter.agent.counters.CounterFile;
 import io.vrouter.agent.introspect.SandeshJson;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.nh.MirrorTable;
+import io.vrouter.core.request.DropStatsRequest;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.FlowRequest;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MirrorRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.PortRequest;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.core.request.VrfStatsRequest;
+import io.vrouter.core.request.VxlanRequest;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.wire.AddressFamily;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -134,7 +146,7 @@ public final class VrouterCtl implements Runnable
         @Option(names = "--json", description = "print JSON instead of Contrail's layout")
         boolean json;
 
-        List<Response> call(final SandeshObject... requests)
+        List<Response> call(final SandeshRecord... requests)
         {
             try (ControlClient c = ControlClient.connect(socket))
             {
@@ -143,20 +155,21 @@ public final class VrouterCtl implements Runnable
         }
 
         /** One request whose refusal is an error. */
-        Response one(final SandeshObject request)
+        Response one(final SandeshRecord request)
         {
             final Response r = call(request).get(0);
             if (r.code() < 0)
             {
-                throw new CliException(request.type() + " " + opName(request) + " refused: " + Errno.name(r.code())
-                    + " (" + r.code() + ")" + (r.message().isEmpty() ? "" : ": " + r.message()));
+                throw new CliException(request.struct() + " " + request.op().xmlName() + " refused: "
+                    + Errno.name(r.code()) + " (" + r.code() + ")" + (r.message().isEmpty() ? "" : ": " + r.message()));
             }
             return r;
         }
 
-        List<SandeshObject> dump(final SandeshObject request)
+        /** The answers to a DUMP (or a GET), of the type the request answers with. */
+        <T extends SandeshRecord> List<T> dump(final SandeshRecord request, final Class<T> type)
         {
-            return one(request.put("h_op", 3L)).objects();
+            return one(request).objects(type);
         }
 
         void print(final CommandSpec spec, final String text)
@@ -172,8 +185,8 @@ public final class VrouterCtl implements Runnable
         }
 
         /** Objects as JSON with {@code --json}, else as the text Contrail's tool prints for them. */
-        int show(final CommandSpec spec, final List<SandeshObject> objects,
-            final Function<List<SandeshObject>, String> text)
+        <T extends SandeshRecord> int show(final CommandSpec spec, final List<T> objects,
+            final Function<List<T>, String> text)
         {
             if (json)
             {
@@ -187,7 +200,7 @@ public final class VrouterCtl implements Runnable
         }
 
         /** One object as JSON with {@code --json}, else as the text Contrail's tool prints for it. */
-        int showOne(final CommandSpec spec, final SandeshObject object, final Function<SandeshObject, String> text)
+        <T extends SandeshRecord> int showOne(final CommandSpec spec, final T object, final Function<T, String> text)
         {
             if (json)
             {
@@ -198,23 +211,6 @@ public final class VrouterCtl implements Runnable
                 print(spec, text.apply(object));
             }
             return 0;
-        }
-
-        private static String opName(final SandeshObject r)
-        {
-            final Object op = r.get("h_op");
-            final long code = op instanceof Long ? (Long)op : 0;
-            switch ((int)code)
-            {
-                case 1:
-                    return "Get";
-                case 2:
-                    return "Delete";
-                case 3:
-                    return "Dump";
-                default:
-                    return "Add";
-            }
         }
     }
 
@@ -265,28 +261,35 @@ public final class VrouterCtl implements Runnable
         return labels;
     }
 
-    static List<SandeshObject> vrfStatsFromFile(final CounterFile file, final Integer vrf)
+    static List<VrfStatsRequest> vrfStatsFromFile(final CounterFile file, final Integer vrf)
     {
-        final List<SandeshObject> out = new ArrayList<>();
+        final List<VrfStatsRequest> out = new ArrayList<>();
         final int from = vrf == null ? 0 : vrf;
         final int to = vrf == null ? file.vrfs() : vrf + 1;
         if (vrf != null && (vrf < 0 || vrf >= file.vrfs()))
         {
-            throw new CliException("vr_vrf_stats_req.vsr_vrf: " + vrf + " not in [0, " + (file.vrfs() - 1) + "]");
+            throw new CliException(VrfStatsRequest.Field.VSR_VRF.path() + ": " + vrf + " not in [0, "
+                + (file.vrfs() - 1) + "]");
         }
         for (int v = from; v < to; v++)
         {
-            final SandeshObject o = new SandeshObject(NodeRequests.VRF_STATS).put("vsr_vrf", (long)v);
+            final long[] stats = new long[VrfStat.COUNT];
             long total = 0;
             for (int s = 0; s < file.vrfStatNames().size(); s++)
             {
                 final long n = file.vrfStat(-1, v, s);
                 total += n;
-                o.put("vsr_" + file.vrfStatNames().get(s), n);
+                for (final VrfStat stat : VrfStat.BY_ID)
+                {
+                    if (stat.fieldName().equals(file.vrfStatNames().get(s)))
+                    {
+                        stats[stat.ordinal()] = n;
+                    }
+                }
             }
             if (vrf != null || total != 0)
             {
-                out.add(o);
+                out.add(new VrfStatsRequest(Op.ADD, v, stats));
             }
         }
         return out;
@@ -320,10 +323,10 @@ public final class VrouterCtl implements Runnable
         {
             if (which.get != null)
             {
-                return common.showOne(spec, common.one(new SandeshObject("vr_interface_req").put("h_op", 1L)
-                    .put("vifr_idx", (long)which.get)).objects().get(0), Formats::vif);
+                return common.showOne(spec, common.one(InterfaceRequest.get(which.get)).first(InterfaceRequest.class),
+                    Formats::vif);
             }
-            return common.show(spec, common.dump(new SandeshObject("vr_interface_req")), Formats::vifList);
+            return common.show(spec, common.dump(InterfaceRequest.dump(), InterfaceRequest.class), Formats::vifList);
         }
     }
 
@@ -345,10 +348,10 @@ public final class VrouterCtl implements Runnable
         {
             if (which.get != null)
             {
-                return common.showOne(spec, common.one(new SandeshObject("vr_nexthop_req").put("h_op", 1L)
-                    .put("nhr_id", (long)which.get)).objects().get(0), Formats::nh);
+                return common.showOne(spec, common.one(NextHopRequest.get(which.get)).first(NextHopRequest.class),
+                    Formats::nh);
             }
-            return common.show(spec, common.dump(new SandeshObject("vr_nexthop_req")), Formats::nhList);
+            return common.show(spec, common.dump(NextHopRequest.dump(), NextHopRequest.class), Formats::nhList);
         }
     }
 
@@ -376,33 +379,32 @@ public final class VrouterCtl implements Runnable
             switch (family.toLowerCase(Locale.ROOT))
             {
                 case "inet":
-                    af = 2;
+                    af = AddressFamily.INET;
                     break;
                 case "inet6":
-                    af = 10;
+                    af = AddressFamily.INET6;
                     break;
                 case "bridge":
-                    af = 7;
+                    af = AddressFamily.BRIDGE;
                     break;
                 default:
                     throw new CommandLine.ParameterException(spec.commandLine(),
                         "--family must be inet, inet6 or bridge, not '" + family + "'");
             }
-            final List<SandeshObject> routes = common.dump(new SandeshObject("vr_route_req")
-                .put("rtr_family", (long)af).put("rtr_vrf_id", (long)vrf));
+            final List<RouteRequest> routes = common.dump(RouteRequest.dump(af, vrf), RouteRequest.class);
             if (common.json)
             {
                 final List<Map<String, Object>> maps = SandeshJson.toMaps(routes);
-                for (int i = 0; i < maps.size() && af != 7; i++)
+                for (int i = 0; i < maps.size() && af != AddressFamily.BRIDGE; i++)
                 {
-                    final SandeshObject r = routes.get(i);
-                    maps.get(i).put("prefix", Formats.prefix(r));
+                    maps.get(i).put("prefix", Formats.prefix(routes.get(i)));
                 }
                 common.printJson(spec, maps);
             }
             else
             {
-                common.print(spec, af == 7 ? Formats.rtBridgeDump(vrf, routes) : Formats.rtDump(vrf, af, routes));
+                common.print(spec, af == AddressFamily.BRIDGE ? Formats.rtBridgeDump(vrf, routes)
+                    : Formats.rtDump(vrf, af, routes));
             }
             return 0;
         }
@@ -424,7 +426,7 @@ public final class VrouterCtl implements Runnable
         @Override
         public Integer call()
         {
-            return common.show(spec, common.dump(new SandeshObject("vr_mpls_req")), Formats::mplsDump);
+            return common.show(spec, common.dump(MplsRequest.dump(), MplsRequest.class), Formats::mplsDump);
         }
     }
 
@@ -444,7 +446,7 @@ public final class VrouterCtl implements Runnable
         @Override
         public Integer call()
         {
-            return common.show(spec, common.dump(new SandeshObject("vr_vxlan_req")), Formats::vxlanDump);
+            return common.show(spec, common.dump(VxlanRequest.dump(), VxlanRequest.class), Formats::vxlanDump);
         }
     }
 
@@ -480,20 +482,20 @@ public final class VrouterCtl implements Runnable
                 {
                     throw new CliException("mirror --create needs --nh");
                 }
-                common.one(new SandeshObject("vr_mirror_req").put("h_op", 0L).put("mirr_index", (long)which.create)
-                    .put("mirr_nhid", (long)nh).put("mirr_flags", dynamic ? 1L : 0L)
-                    .put("mirr_vni", vni == null ? -1L : vni));
+                // A VNI beyond 32 bits is not sent cut short: clamped, it is refused as the out-of-range VNI it is.
+                final int requested = vni == null ? MirrorRequest.NO_VNI
+                    : (int)Math.max(Integer.MIN_VALUE + 1L, Math.min(Integer.MAX_VALUE, vni));
+                common.one(MirrorRequest.add(which.create, nh, dynamic ? MirrorTable.FLAG_DYNAMIC : 0, requested));
                 return 0;
             }
             if (which.delete != null)
             {
-                common.one(new SandeshObject("vr_mirror_req").put("h_op", 2L).put("mirr_index", (long)which.delete));
+                common.one(MirrorRequest.delete(which.delete));
                 return 0;
             }
-            final List<SandeshObject> mirrors = which.get != null
-                ? common.one(new SandeshObject("vr_mirror_req").put("h_op", 1L).put("mirr_index", (long)which.get))
-                    .objects()
-                : common.dump(new SandeshObject("vr_mirror_req"));
+            final List<MirrorRequest> mirrors = which.get != null
+                ? common.dump(MirrorRequest.get(which.get), MirrorRequest.class)
+                : common.dump(MirrorRequest.dump(), MirrorRequest.class);
             return common.show(spec, mirrors, Formats::mirrorDump);
         }
     }
@@ -558,16 +560,11 @@ public final class VrouterCtl implements Runnable
             }
             else
             {
-                final SandeshObject req = new SandeshObject(NodeRequests.DROP_STATS).put("h_op", 1L);
-                if (core != null)
-                {
-                    req.put("vds_core", (long)core);
-                }
-                final SandeshObject o = common.one(req).objects().get(0);
+                final DropStatsRequest o = common.one(DropStatsRequest.get(core == null ? DropStatsRequest.ALL_CORES
+                    : core)).first(DropStatsRequest.class);
                 for (final DropReason r : DropReason.BY_ID)
                 {
-                    final Object v = o.get(NodeRequests.dropField(r));
-                    drops[r.ordinal()] = v instanceof Long ? (Long)v : 0;
+                    drops[r.ordinal()] = o.drops(r);
                     byReason.put(r.label(), drops[r.ordinal()]);
                 }
                 json.put("source", common.socket.toString());
@@ -615,7 +612,7 @@ public final class VrouterCtl implements Runnable
         @Override
         public Integer call()
         {
-            final List<SandeshObject> objects;
+            final List<VrfStatsRequest> objects;
             final CounterFile file = counterFile(counters);
             if (file != null)
             {
@@ -626,10 +623,9 @@ public final class VrouterCtl implements Runnable
             }
             else
             {
-                final SandeshObject req = new SandeshObject(NodeRequests.VRF_STATS);
                 objects = which.get != null
-                    ? common.one(req.put("h_op", 1L).put("vsr_vrf", (long)which.get)).objects()
-                    : common.dump(req);
+                    ? common.dump(VrfStatsRequest.get(which.get), VrfStatsRequest.class)
+                    : common.dump(VrfStatsRequest.dump(), VrfStatsRequest.class);
             }
             if (common.json)
             {
@@ -637,15 +633,14 @@ public final class VrouterCtl implements Runnable
                 return 0;
             }
             final StringBuilder sb = new StringBuilder();
-            for (final SandeshObject o : objects)
+            for (final VrfStatsRequest o : objects)
             {
                 final long[] counts = new long[VrfStat.COUNT];
                 for (final VrfStat s : VrfStat.BY_ID)
                 {
-                    final Object v = o.get("vsr_" + s.fieldName());
-                    counts[s.ordinal()] = v instanceof Long ? (Long)v : 0;
+                    counts[s.ordinal()] = o.stat(s);
                 }
-                sb.append(Formats.vrfstats((int)(long)(Long)o.get("vsr_vrf"), counts));
+                sb.append(Formats.vrfstats(o.vrf(), counts));
             }
             common.print(spec, sb.toString());
             return 0;
@@ -683,7 +678,7 @@ public final class VrouterCtl implements Runnable
                 common.print(spec, FlowListing.listFile(table));
                 return 0;
             }
-            final List<SandeshObject> flows = FlowSource.socket(common).flows();
+            final List<FlowRequest> flows = FlowSource.socket(common).flows();
             if (common.json)
             {
                 common.printJson(spec, SandeshJson.toMaps(flows));
@@ -692,7 +687,7 @@ public final class VrouterCtl implements Runnable
             {
                 final StringBuilder sb = new StringBuilder("Flow table (" + flows.size() + " entries, from the "
                     + "control socket: no table file at " + table + ")\n\n");
-                for (final SandeshObject f : flows)
+                for (final FlowRequest f : flows)
                 {
                     sb.append(f).append('\n');
                 }
@@ -708,9 +703,9 @@ public final class VrouterCtl implements Runnable
         /**
          * The flows.
          *
-         * @return flow objects ({@code vr_flow_req} fields).
+         * @return the flow entries.
          */
-        List<SandeshObject> flows();
+        List<FlowRequest> flows();
 
         /**
          * Flows through a {@code vr_flow_req} dump on the control socket.
@@ -720,7 +715,7 @@ public final class VrouterCtl implements Runnable
          */
         static FlowSource socket(final Common common)
         {
-            return () -> common.one(new SandeshObject("vr_flow_req").put("h_op", 3L).put("fr_op", 1L)).objects();
+            return () -> common.dump(FlowRequest.list(-1), FlowRequest.class);
         }
     }
 
@@ -783,10 +778,13 @@ public final class VrouterCtl implements Runnable
         @Override
         public Integer call()
         {
-            final Response r = common.one(new SandeshObject("vr_port_req").put("h_op", 0L).put("port_name", name)
-                .put("port_netns", netns).put("port_ifname", ifname).put("port_mac", mac)
-                .put("port_ip", String.join(",", ips)).put("port_gw", gw).put("port_vrf", (long)vrf)
-                .put("port_mtu", (long)mtu).put("port_vif_idx", (long)vif).put("port_vif_flags", vifFlags));
+            if (vifFlags < 0 || vifFlags > 0xFFFFFFFFL)
+            {
+                throw new CliException(PortRequest.Field.PORT_VIF_FLAGS.path() + ": " + vifFlags
+                    + " not in [0, 4294967295]");
+            }
+            final Response r = common.one(PortRequest.add(name, netns, ifname, mac, ips, gw, vrf, mtu, vif,
+                (int)vifFlags));
             if (common.json)
             {
                 common.printJson(spec, SandeshJson.toMaps(r.objects()));
@@ -815,7 +813,7 @@ public final class VrouterCtl implements Runnable
         @Override
         public Integer call()
         {
-            common.one(new SandeshObject("vr_port_req").put("h_op", 2L).put("port_name", name));
+            common.one(PortRequest.named(Op.DELETE, name));
             common.print(spec,
                 common.json ? SandeshJson.write(Map.of("deleted", name)) : "port " + name + " deleted\n");
             return 0;
@@ -835,7 +833,7 @@ public final class VrouterCtl implements Runnable
         @Override
         public Integer call()
         {
-            final List<SandeshObject> ports = common.dump(new SandeshObject("vr_port_req"));
+            final List<PortRequest> ports = common.dump(PortRequest.named(Op.DUMP, ""), PortRequest.class);
             common.print(spec, common.json ? SandeshJson.write(SandeshJson.toMaps(ports)) : Formats.portList(ports));
             return 0;
         }

@@ -9,13 +9,18 @@ import java.util.concurrent.Callable;
 
 import io.vrouter.agent.control.ControlClient;
 import io.vrouter.agent.control.ControlException;
-import io.vrouter.core.control.Programmer;
-import io.vrouter.core.control.Requests;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.fib.RouteFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.PortRequest;
+import io.vrouter.core.request.Requests;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.wire.AddressFamily;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,7 +81,7 @@ public final class NodeSetup implements Callable<Integer>
     {
         try (ControlClient c = ControlClient.connect(socket))
         {
-            final List<SandeshObject> r = new ArrayList<>();
+            final List<SandeshRecord> r = new ArrayList<>();
             for (final String p : pods)
             {
                 final String[] f = p.split(":", -1);
@@ -88,51 +93,44 @@ public final class NodeSetup implements Callable<Integer>
                 }
 
                 final String mac = String.join(":", java.util.Arrays.copyOfRange(f, 2, 8));
-                r.add(new SandeshObject("vr_port_req").put("h_op", 0L).put("port_name", f[0]).put("port_netns", f[1])
-                    .put("port_ifname", "eth0").put("port_mac", mac).put("port_ip", f[8]).put("port_gw", gateway)
-                    .put("port_vrf", (long)vrf).put("port_mtu", (long)mtu).put("port_vif_idx", Long.parseLong(f[9])));
+                r.add(PortRequest.add(f[0], f[1], PortRequest.DEFAULT_IFNAME, mac, List.of(f[8]), gateway, vrf, mtu,
+                    Integer.parseInt(f[9]), 0));
             }
-            r.add(new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", 0L)
-                .put("vifr_type", (long)VifType.PHYSICAL).put("vifr_name", fabricIf).put("vifr_vrf", 0L)
-                .put("vifr_mac", Programmer.macBytes(0x02000000fa00L)).put("vifr_mtu", 1500L)
-                .put("vifr_transport", 0L));
-            r.add(Requests.nextHop(1, NextHopType.L2_RECEIVE, vrf).put("nhr_flags", (long)NextHopFlags.VALID));
-            r.add(new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 7L).put("rtr_vrf_id", (long)vrf)
-                .put("rtr_mac", Programmer.macBytes(GATEWAY_MAC)).put("rtr_nh_id", 1L));
-            r.add(Requests.nextHop(2, NextHopType.RECEIVE, 0).put("nhr_flags", (long)NextHopFlags.VALID));
+            r.add(InterfaceRequest.builder().idx(0).type(VifType.PHYSICAL).name(fabricIf).vrf(0).mac(0x02000000fa00L)
+                .mtu(1500).transport(0).build());
+            r.add(Requests.nextHop(1, NextHopType.L2_RECEIVE, vrf).flags(NextHopFlags.VALID).build());
+            r.add(RouteRequest.builder().family(AddressFamily.BRIDGE).vrfId(vrf).mac(GATEWAY_MAC).nhId(1).build());
+            r.add(Requests.nextHop(2, NextHopType.RECEIVE, 0).flags(NextHopFlags.VALID).build());
             r.add(Requests.route4(0, local, 2, -1, 0));
-            r.add(Requests.route4(vrf, gateway, 2, -1, 0x2));
+            r.add(Requests.route4(vrf, gateway, 2, -1, RouteFlags.ARP_PROXY));
             int nhId = 10;
             for (final String p : pods)
             {
                 final String[] f = p.split(":", -1);
                 final long mac = Long.parseLong(String.join("", java.util.Arrays.copyOfRange(f, 2, 8)), 16);
-                r.add(Requests.nextHop(nhId, NextHopType.ENCAP, vrf).put("nhr_family", 2L)
-                    .put("nhr_flags", (long)NextHopFlags.VALID)
-                    .put("nhr_encap_oif_id", new long[] {Long.parseLong(f[9])})
-                    .put("nhr_encap", Requests.l2Rewrite(mac, GATEWAY_MAC)));
-                r.add(Requests.route4(vrf, f[8].split("/")[0], nhId, -1, 0x2));
-                r.add(new SandeshObject("vr_mpls_req").put("h_op", 0L).put("mr_label", Long.parseLong(f[10]))
-                    .put("mr_nhid", (long)nhId));
+                r.add(Requests.nextHop(nhId, NextHopType.ENCAP, vrf).family(AddressFamily.INET)
+                    .flags(NextHopFlags.VALID).oif(Integer.parseInt(f[9])).encap(Requests.l2Rewrite(mac, GATEWAY_MAC))
+                    .build());
+                r.add(Requests.route4(vrf, f[8].split("/")[0], nhId, -1, RouteFlags.ARP_PROXY));
+                r.add(MplsRequest.add(Integer.parseInt(f[10]), nhId));
                 nhId++;
             }
-            r.add(Requests.nextHop(1000, NextHopType.TUNNEL, 0).put("nhr_family", 2L)
-                .put("nhr_flags", (long)(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS))
-                .put("nhr_encap_oif_id", new long[] {0})
-                .put("nhr_encap", Requests.l2Rewrite(0x02000000fb00L, 0x02000000fa00L))
-                .put("nhr_tun_sip", Requests.ipv4LittleEndian(local))
-                .put("nhr_tun_dip", Requests.ipv4LittleEndian(remote)));
+            r.add(Requests.nextHop(1000, NextHopType.TUNNEL, 0).family(AddressFamily.INET)
+                .flags(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS).oif(0)
+                .encap(Requests.l2Rewrite(0x02000000fb00L, 0x02000000fa00L))
+                .tunnel(Requests.ipv4LittleEndian(local), Requests.ipv4LittleEndian(remote)).build());
             for (final String p : remotePods)
             {
                 final String[] f = p.split(":");
-                r.add(Requests.route4(vrf, f[0], 1000, Integer.parseInt(f[1]), 0x3));
+                r.add(Requests.route4(vrf, f[0], 1000, Integer.parseInt(f[1]),
+                    RouteFlags.LABEL_VALID | RouteFlags.ARP_PROXY));
             }
             final List<Response> answers = c.call(r);
             for (int i = 0; i < answers.size(); i++)
             {
                 if (answers.get(i).code() < 0)
                 {
-                    System.err.println("node-setup: " + r.get(i).type() + " refused: " + answers.get(i));
+                    System.err.println("node-setup: " + r.get(i).struct() + " refused: " + answers.get(i));
                     return 1;
                 }
             }

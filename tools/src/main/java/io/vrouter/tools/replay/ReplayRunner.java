@@ -10,10 +10,10 @@ import java.util.TreeMap;
 
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.FieldKind;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.FieldKind;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
 
@@ -115,8 +115,9 @@ public final class ReplayRunner
                 final String failure = checkMessage(vrouter, m);
                 if (failure != null)
                 {
-                    return new CaseResult(file, c.name(), false, "step " + index + " (" + m.request().type() + " "
-                        + opName(m.request()) + "): " + failure, messages, packets);
+                    return new CaseResult(file, c.name(), false, "step " + index + " ("
+                        + m.request().source().type() + " " + opName(m.request().source()) + "): " + failure,
+                        messages, packets);
                 }
             }
             else if (step instanceof VtestCase.PacketStep p)
@@ -140,7 +141,7 @@ public final class ReplayRunner
         final Object op = request.get("h_op");
         if (op instanceof Long)
         {
-            for (final io.vrouter.core.control.Op o : io.vrouter.core.control.Op.values())
+            for (final io.vrouter.core.request.Op o : io.vrouter.core.request.Op.values())
             {
                 if (o.code() == (Long)op)
                 {
@@ -153,7 +154,7 @@ public final class ReplayRunner
 
     private static String checkMessage(final VRouter vrouter, final VtestCase.Message m)
     {
-        final Response r = vrouter.program(m.request());
+        final Response r = m.request().answer(vrouter::program);
         if (m.expectedReturn() != null && r.code() != m.expectedReturn())
         {
             return "expected return " + m.expectedReturn() + " (" + Errno.name(m.expectedReturn().intValue())
@@ -166,7 +167,7 @@ public final class ReplayRunner
             {
                 return "expected a " + m.expect().type() + " in the answer, got none";
             }
-            final SandeshObject got = r.objects().get(0);
+            final SandeshObject got = r.objects().get(0).toSandesh();
             for (final Map.Entry<String, Object> f : m.expect().fields().entrySet())
             {
                 final Object actual = got.get(f.getKey());
@@ -175,7 +176,7 @@ public final class ReplayRunner
                     return "expected field " + f.getKey() + " = " + SandeshObject.format(f.getValue())
                         + ", absent in the answer";
                 }
-                if (!sameValue(f.getKey(), f.getValue(), actual))
+                if (!sameValue(got.type(), f.getKey(), f.getValue(), actual))
                 {
                     return "field " + f.getKey() + ": expected " + SandeshObject.format(f.getValue()) + ", got "
                         + SandeshObject.format(actual);
@@ -185,9 +186,10 @@ public final class ReplayRunner
         return null;
     }
 
-    private static boolean sameValue(final String field, final Object expected, final Object actual)
+    private static boolean sameValue(final String type, final String field, final Object expected,
+        final Object actual)
     {
-        if (FieldKind.of(field) == FieldKind.STRING)
+        if (FieldKind.of(type, field) == FieldKind.STRING)
         {
             return String.valueOf(expected).equals(String.valueOf(actual));
         }

@@ -3,7 +3,8 @@ package io.vrouter.tools.replay;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Parsed;
+import io.vrouter.core.request.SandeshObject;
 
 /**
  * One Contrail vtest XML case: its name and its steps in file order.
@@ -22,11 +23,12 @@ public record VtestCase(Path file, String name, List<Step> steps)
     /**
      * A {@code <message>}: a request, the expected return code and optional expected fields.
      *
-     * @param request        the request object.
+     * @param request        the request: its typed record, or the refusal reading it met (which the
+     *                       case may expect, as a return code).
      * @param expectedReturn expected {@code resp_code}, or null when the case gives none.
-     * @param expect         expected fields of the GET answer, or null.
+     * @param expect         expected fields of the GET answer (only those the case lists), or null.
      */
-    public record Message(SandeshObject request, Long expectedReturn, SandeshObject expect) implements Step
+    public record Message(Parsed request, Long expectedReturn, SandeshObject expect) implements Step
     {
     }
 

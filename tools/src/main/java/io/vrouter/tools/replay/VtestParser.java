@@ -17,15 +17,21 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
 
-import io.vrouter.core.control.FieldKind;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.FieldKind;
+import io.vrouter.core.request.Parsed;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.SandeshObject;
 
 /**
  * Reads Contrail's XML vtest cases as they are: {@code <test>} with {@code <test_name>}, then
  * {@code <message>} elements (a {@code vr_*_req} element whose children are sandesh fields,
  * {@code <return>}, optional {@code <expect>}) and {@code <packet>} elements. Pcap paths are
  * relative to the case file. DTDs and external entities are refused.
+ * <p>
+ * A message's object is read from XML into a {@link SandeshObject} (each field's text by its kind,
+ * {@link FieldKind}), then into its typed record ({@link Parsed}): a request the records refuse is
+ * kept with its refusal, since a case may expect exactly that return code. Text that is not a value
+ * of its field's kind makes the case unreadable.
  */
 public final class VtestParser
 {
@@ -94,7 +100,7 @@ public final class VtestParser
 
     private static VtestCase.Message message(final Path file, final Element e) throws IOException
     {
-        SandeshObject request = null;
+        Parsed request = null;
         Long expectedReturn = null;
         SandeshObject expect = null;
         for (final Element c : children(e))
@@ -122,7 +128,7 @@ public final class VtestParser
             }
             else if (tag.startsWith("vr") || tag.startsWith("vrouter"))
             {
-                request = object(file, c, false);
+                request = Parsed.of(object(file, c, false));
             }
             else
             {
@@ -149,7 +155,7 @@ public final class VtestParser
         {
             try
             {
-                obj.put(f.getTagName(), FieldKind.parse(f.getTagName(), f.getTextContent()));
+                obj.put(f.getTagName(), FieldKind.parse(type, f.getTagName(), f.getTextContent()));
             }
             catch (final RequestException ex)
             {

@@ -7,9 +7,15 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MirrorRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.VxlanRequest;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * Golden text: the rows of reference §5's examples, rebuilt from objects, must come out column for
@@ -17,20 +23,19 @@ import io.vrouter.core.status.VrfStat;
  */
 class FormatsTest
 {
-    static SandeshObject route(final int a, final int b, final int c, final int d, final int plen, final int nh,
-        final int label, final int flags)
+    static RouteRequest.Builder route(final int a, final int b, final int c, final int d, final int plen,
+        final int nh, final int label, final int flags)
     {
-        return new SandeshObject("vr_route_req").put("rtr_family", 2L).put("rtr_vrf_id", 2L)
-            .put("rtr_prefix", new byte[] {(byte)a, (byte)b, (byte)c, (byte)d}).put("rtr_prefix_len", plen)
-            .put("rtr_nh_id", nh).put("rtr_label", label).put("rtr_label_flags", flags);
+        return RouteRequest.builder().family(AddressFamily.INET).vrfId(2)
+            .prefix(new byte[] {(byte)a, (byte)b, (byte)c, (byte)d}, plen).nhId(nh).label(label).labelFlags(flags);
     }
 
     @Test
     void shouldPrintRouteRowsInContrailColumns()
     {
-        final SandeshObject stitched = route(10, 47, 255, 252, 32, 27, 0xFFFFFF, 0x2)
-            .put("rtr_mac", new byte[] {2, (byte)0xe7, 3, (byte)0xea, 0x67, (byte)0xf1});
-        final String text = Formats.rtDump(2, 2, List.of(route(10, 47, 255, 250, 32, 41, 25, 0x3), stitched));
+        final RouteRequest stitched = route(10, 47, 255, 252, 32, 27, 0xFFFFFF, 0x2).mac(0x02e703ea67f1L).build();
+        final String text = Formats.rtDump(2, AddressFamily.INET, List.of(route(10, 47, 255, 250, 32, 41, 25, 0x3)
+            .build(), stitched));
         final String[] lines = text.split("\n");
         assertEquals("Flags: L=Label Valid, P=Proxy ARP, T=Trap ARP, F=Flood ARP, Ml=MAC-IP learnt route", lines[0]);
         assertEquals("vRouter inet4 routing table 0/2/unicast", lines[1]);
@@ -44,8 +49,7 @@ class FormatsTest
     @Test
     void shouldPrintMplsMapAsContrail()
     {
-        final String text = Formats.mplsDump(List.of(new SandeshObject("vr_mpls_req").put("mr_label", 42L)
-            .put("mr_nhid", 44L)));
+        final String text = Formats.mplsDump(List.of(MplsRequest.add(42, 44)));
         assertEquals("MPLS Input Label Map\n\n   Label    NextHop\n-------------------\n      42        44\n",
             text.replace(System.lineSeparator(), "\n"));
     }
@@ -53,9 +57,8 @@ class FormatsTest
     @Test
     void shouldPrintNextHopHeaderAndEncapData()
     {
-        final SandeshObject nh = new SandeshObject("vr_nexthop_req").put("nhr_id", 38L).put("nhr_type", 2L)
-            .put("nhr_family", 2L).put("nhr_vrf", 5L).put("nhr_flags", 3L).put("nhr_encap_oif_id", new long[] {5})
-            .put("nhr_encap", new byte[] {2, (byte)0xc2, 0x23, 0x4c, (byte)0xd0, 0x55, 0, 0, 0x5e, 0, 1, 0, 8, 0});
+        final NextHopRequest nh = NextHopRequest.builder().id(38).type(2).family(AddressFamily.INET).vrf(5).flags(3)
+            .oif(5).encap(new byte[] {2, (byte)0xc2, 0x23, 0x4c, (byte)0xd0, 0x55, 0, 0, 0x5e, 0, 1, 0, 8, 0}).build();
         final String[] lines = Formats.nh(nh).split("\\R");
         assertTrue(lines[0].startsWith("Id:38         Type:Encap          Fmly: AF_INET  Rid:0"), lines[0]);
         assertEquals("              Flags:Valid, Policy", lines[1]);
@@ -66,9 +69,8 @@ class FormatsTest
     @Test
     void shouldPrintTunnelEndpointsAsDottedQuads()
     {
-        final SandeshObject nh = new SandeshObject("vr_nexthop_req").put("nhr_id", 21L).put("nhr_type", 3L)
-            .put("nhr_family", 2L).put("nhr_flags", 0x41L).put("nhr_encap_oif_id", new long[] {0})
-            .put("nhr_encap", new byte[14]).put("nhr_tun_sip", 33554440L).put("nhr_tun_dip", 50331656L);
+        final NextHopRequest nh = NextHopRequest.builder().id(21).type(3).family(AddressFamily.INET).flags(0x41)
+            .oif(0).encap(new byte[14]).tunnel(33554440, 50331656).build();
         final String[] lines = Formats.nh(nh).split("\\R");
         assertEquals("              Flags:Valid, MPLSoUDP", lines[1]);
         assertEquals("              Sip:8.0.0.2 Dip:8.0.0.3", lines[3]);
@@ -77,11 +79,9 @@ class FormatsTest
     @Test
     void shouldPrintInterfaceBlock()
     {
-        final SandeshObject v = new SandeshObject("vr_interface_req").put("vifr_idx", 5L).put("vifr_type", 3L)
-            .put("vifr_name", "tapc2234cd0-55").put("vifr_nh_id", 38L)
-            .put("vifr_mac", new byte[] {0, 0, 0x5e, 0, 1, 0}).put("vifr_ip", 50397441L).put("vifr_vrf", 5L)
-            .put("vifr_mcast_vrf", 5L).put("vifr_flags", 0x1C1L).put("vifr_mtu", 9160L).put("vifr_opackets", 1L)
-            .put("vifr_obytes", 42L);
+        final InterfaceRequest v = InterfaceRequest.builder().idx(5).type(3).name("tapc2234cd0-55").nhId(38)
+            .mac(0x00005e000100L).ip(50397441).vrf(5).mcastVrf(5).flags(0x1C1).mtu(9160).counters(0, 0, 1, 42, 0)
+            .build();
         final String[] lines = Formats.vif(v).split("\\R");
         assertEquals("vif0/5      OS: tapc2234cd0-55 NH: 38", lines[0]);
         assertEquals("            Type:Virtual HWaddr:00:00:5e:00:01:00 IPaddr:1.1.1.3", lines[1]);
@@ -120,9 +120,8 @@ class FormatsTest
     {
         assertEquals("92304       2:e7:3:ea:67:f1            LDf             27           21            1\n",
             Formats.bridgeRow("92304", "2:e7:3:ea:67:f1", "LDf", "27", 21, "1"));
-        final String text = Formats.rtBridgeDump(3, List.of(new SandeshObject("vr_route_req")
-            .put("rtr_mac", new byte[] {2, 0, 0, 0, 0, 1}).put("rtr_nh_id", 21L).put("rtr_label", 27L)
-            .put("rtr_label_flags", 1L)));
+        final String text = Formats.rtBridgeDump(3, List.of(RouteRequest.builder().family(AddressFamily.BRIDGE)
+            .mac(0x020000000001L).nhId(21).label(27).labelFlags(1).build()));
         final String[] lines = text.split("\n");
         assertEquals("vRouter bridge table 0/3", lines[1]);
         assertEquals("Index       DestMac                  Flags           Label/VNID      Nexthop           Stats",
@@ -134,16 +133,14 @@ class FormatsTest
     void shouldPrintVxlanAndMirrorTables()
     {
         assertEquals("VXLAN Table\n\n VNID    NextHop\n----------------\n      5    12\n",
-            Formats.vxlanDump(List.of(new SandeshObject("vr_vxlan_req").put("vxlanr_vnid", 5L)
-                .put("vxlanr_nhid", 12L))));
-        final String[] lines = Formats.mirrorDump(List.of(new SandeshObject("vr_mirror_req").put("mirr_index", 1L)
-            .put("mirr_nhid", 8L))).split("\n");
+            Formats.vxlanDump(List.of(VxlanRequest.add(5, 12))));
+        final String[] lines = Formats.mirrorDump(List.of(MirrorRequest.add(1, 8, 0, MirrorRequest.NO_VNI)))
+            .split("\n");
         assertEquals("Mirror Table", lines[0]);
         assertEquals("Flags:D=Dynamic Mirroring, Hw=NIC Assisted Mirroring", lines[2]);
         assertEquals("Index    NextHop    Flags       VNI    Vlan", lines[4]);
         assertEquals("    1          8               0", lines[6]);
-        final String[] vxlan = Formats.mirrorDump(List.of(new SandeshObject("vr_mirror_req").put("mirr_index", 2L)
-            .put("mirr_nhid", 9L).put("mirr_flags", 1L).put("mirr_vni", 4096L))).split("\n");
+        final String[] vxlan = Formats.mirrorDump(List.of(MirrorRequest.add(2, 9, 1, 4096))).split("\n");
         assertEquals("    2          9       D       4096       0", vxlan[6]);
     }
 }

@@ -23,8 +23,13 @@ import io.vrouter.agent.introspect.SandeshJson;
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.wire.AddressFamily;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
@@ -62,21 +67,17 @@ class VrouterCtlTest
         server.start();
         introspect = new IntrospectServer(node, "127.0.0.1", 0);
         introspect.start();
-        program(new SandeshObject("vr_interface_req").put("vifr_idx", 1L).put("vifr_type", 3L)
-            .put("vifr_name", "tap1").put("vifr_transport", 2L).put("vifr_vrf", 1L)
-            .put("vifr_mac", new byte[] {2, 0, 0, 0, 0, 1}));
-        program(new SandeshObject("vr_interface_req").put("vifr_idx", 2L).put("vifr_type", 2L)
-            .put("vifr_name", "eth0").put("vifr_transport", 2L).put("vifr_mac", new byte[] {2, 0, 0, 0, 0, 9}));
-        program(new SandeshObject("vr_nexthop_req").put("nhr_id", 5L).put("nhr_type", 2L).put("nhr_family", 2L)
-            .put("nhr_vrf", 1L).put("nhr_encap_oif_id", new long[] {1}).put("nhr_flags", 1L)
-            .put("nhr_encap", new byte[] {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0}));
-        program(new SandeshObject("vr_nexthop_req").put("nhr_id", 6L).put("nhr_type", 3L).put("nhr_family", 2L)
-            .put("nhr_encap_oif_id", new long[] {2}).put("nhr_flags", 0x41L)
-            .put("nhr_encap", new byte[] {0x52, 0x54, 0, 0x12, 0x34, 0x56, 2, 0, 0, 0, 0, 9, 8, 0})
-            .put("nhr_tun_sip", 184658112L).put("nhr_tun_dip", 201435328L));
-        program(route(new byte[] {10, 1, 0, 3}, 32, 5).put("rtr_label_flags", 0L));
-        program(route(new byte[] {10, 2, 0, 0}, 24, 6).put("rtr_label", 17L).put("rtr_label_flags", 1L));
-        program(new SandeshObject("vr_mpls_req").put("mr_label", 20L).put("mr_nhid", 5L));
+        program(InterfaceRequest.builder().idx(1).type(3).name("tap1").transport(2).vrf(1).mac(0x020000000001L)
+            .build());
+        program(InterfaceRequest.builder().idx(2).type(2).name("eth0").transport(2).mac(0x020000000009L).build());
+        program(NextHopRequest.builder().id(5).type(2).family(AddressFamily.INET).vrf(1).oif(1).flags(1)
+            .encap(new byte[] {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0}).build());
+        program(NextHopRequest.builder().id(6).type(3).family(AddressFamily.INET).oif(2).flags(0x41)
+            .encap(new byte[] {0x52, 0x54, 0, 0x12, 0x34, 0x56, 2, 0, 0, 0, 0, 9, 8, 0}).tunnel(184658112, 201435328)
+            .build());
+        program(route(new byte[] {10, 1, 0, 3}, 32, 5).labelFlags(0).build());
+        program(route(new byte[] {10, 2, 0, 0}, 24, 6).label(17).labelFlags(1).build());
+        program(MplsRequest.add(20, 5));
         worker.counters().drop(DropReason.INVALID_LABEL, 2);
         worker.counters().drop(DropReason.INVALID_LABEL, 2);
         worker.counters().countVrf(1, VrfStat.ENCAPS);
@@ -90,21 +91,20 @@ class VrouterCtlTest
         node.close();
     }
 
-    static SandeshObject route(final byte[] prefix, final int plen, final int nh)
+    static RouteRequest.Builder route(final byte[] prefix, final int plen, final int nh)
     {
-        return new SandeshObject("vr_route_req").put("rtr_family", 2L).put("rtr_vrf_id", 1L)
-            .put("rtr_prefix", prefix).put("rtr_prefix_len", (long)plen).put("rtr_nh_id", (long)nh);
+        return RouteRequest.builder().family(AddressFamily.INET).vrfId(1).prefix(prefix, plen).nhId(nh);
     }
 
-    void program(final SandeshObject o)
+    void program(final SandeshRecord o)
     {
         final Response r = vr.program(o);
         assertEquals(0, r.code(), o + " -> " + r);
     }
 
-    List<SandeshObject> dump(final SandeshObject o)
+    <T extends SandeshRecord> List<T> dump(final SandeshRecord o, final Class<T> type)
     {
-        return vr.program(o.put("h_op", 3L)).objects();
+        return vr.program(o).objects(type);
     }
 
     Run run(final String prog, final String... args)
@@ -131,16 +131,17 @@ class VrouterCtlTest
     @Test
     void shouldPrintTablesAsFormatsRendersThem()
     {
-        assertEquals(Formats.vifList(dump(new SandeshObject("vr_interface_req"))),
+        assertEquals(Formats.vifList(dump(InterfaceRequest.dump(), InterfaceRequest.class)),
             run("vrouterctl", "vif", "--list").out);
-        assertEquals(Formats.nhList(dump(new SandeshObject("vr_nexthop_req"))), run("vrouterctl", "nh", "--list").out);
+        assertEquals(Formats.nhList(dump(NextHopRequest.dump(), NextHopRequest.class)),
+            run("vrouterctl", "nh", "--list").out);
         final Run rt = run("vrouterctl", "rt", "--dump", "1");
         assertEquals(0, rt.code, rt.err);
-        assertEquals(Formats.rtDump(1, 2, dump(new SandeshObject("vr_route_req").put("rtr_family", 2L)
-            .put("rtr_vrf_id", 1L))), rt.out);
+        assertEquals(Formats.rtDump(1, AddressFamily.INET, dump(RouteRequest.dump(AddressFamily.INET, 1),
+            RouteRequest.class)), rt.out);
         assertTrue(rt.out.contains("10.2.0.0/24             24            L         17              6        -"),
             rt.out);
-        assertEquals(Formats.mplsDump(dump(new SandeshObject("vr_mpls_req"))),
+        assertEquals(Formats.mplsDump(dump(MplsRequest.dump(), MplsRequest.class)),
             run("vrouterctl", "mpls", "--dump").out);
         assertTrue(run("vrouterctl", "nh", "--get", "6").out.contains("Sip:192.168.1.11 Dip:192.168.1.12"));
         assertTrue(run("vrouterctl", "vif", "--get", "1").out.startsWith("vif0/1      OS: tap1 NH: 0"));
@@ -152,11 +153,9 @@ class VrouterCtlTest
     void shouldCreateGetDumpAndDeleteMirrorsAndShowUdpTunnelPorts()
     {
         // UDP tunnel to an analyzer, ports 8099 (network order on the request, as Contrail's nh tool sends them)
-        program(new SandeshObject("vr_nexthop_req").put("nhr_id", 7L).put("nhr_type", 3L).put("nhr_family", 2L)
-            .put("nhr_encap_oif_id", new long[] {2}).put("nhr_flags", 0x11L)
-            .put("nhr_encap", new byte[] {0x52, 0x54, 0, 0x12, 0x34, 0x56, 2, 0, 0, 0, 0, 9, 8, 0})
-            .put("nhr_tun_sip", 184658112L).put("nhr_tun_dip", 201435328L)
-            .put("nhr_tun_sport", 0xA31FL).put("nhr_tun_dport", 0xA31FL));
+        program(NextHopRequest.builder().id(7).type(3).family(AddressFamily.INET).oif(2).flags(0x11)
+            .encap(new byte[] {0x52, 0x54, 0, 0x12, 0x34, 0x56, 2, 0, 0, 0, 0, 9, 8, 0}).tunnel(184658112, 201435328)
+            .tunnelPorts(0xA31F, 0xA31F).build());
         assertTrue(run("vrouterctl", "nh", "--get", "7").out.contains("Sport:8099 Dport:8099\n"));
 
         final Run created = run("vrouterctl", "mirror", "--create", "3", "--nh", "7", "--dyn");

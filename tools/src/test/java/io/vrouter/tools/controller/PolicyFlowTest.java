@@ -21,8 +21,8 @@ import io.vrouter.xmpp.testing.XmppPipe;
 import io.vrouter.xmpp.ControllerSession;
 import io.vrouter.xmpp.NodeSession;
 import io.vrouter.core.bridge.BridgeTable;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.flow.FlowAction;
 import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.forward.Forwarder;
@@ -109,16 +109,15 @@ class PolicyFlowTest
                 .findFirst().orElseThrow();
         }
 
-        SandeshObject vif(final String ip)
+        InterfaceRequest vif(final String ip)
         {
             final String ifName = port(ip).name();
             for (int i = 0; i < 64; i++)
             {
-                final Response r = forwarder.program(List.of(new SandeshObject("vr_interface_req").put("h_op", 1)
-                    .put("vifr_idx", i))).get(0);
-                if (r.code() == 0 && ifName.equals(r.objects().get(0).get("vifr_name")))
+                final Response r = forwarder.program(List.of(InterfaceRequest.get(i))).get(0);
+                if (r.code() == 0 && ifName.equals(r.first(InterfaceRequest.class).name()))
                 {
-                    return r.objects().get(0);
+                    return r.first(InterfaceRequest.class);
                 }
             }
             throw new AssertionError("no vif for " + ip);
@@ -126,7 +125,7 @@ class PolicyFlowTest
 
         int vifIndex(final String ip)
         {
-            return (int)(long)(Long)vif(ip).get("vifr_idx");
+            return vif(ip).idx();
         }
 
         FlowTable flows()
@@ -207,9 +206,9 @@ class PolicyFlowTest
             controller.apply(seed("pod-ubuntuapp2-blue.yaml"), "default");
             settle(n1, n2);
 
-            final SandeshObject redVif = n2.vif(RED_IP);
-            assertTrue((Long)redVif.get("vifr_nh_id") > 0, "the pod interface names its interface next hop");
-            assertTrue(((Long)redVif.get("vifr_flags") & 0x1) != 0, "policy flag on by default: " + redVif);
+            final InterfaceRequest redVif = n2.vif(RED_IP);
+            assertTrue(redVif.nhId() > 0, "the pod interface names its interface next hop");
+            assertTrue((redVif.flags() & 0x1) != 0, "policy flag on by default: " + redVif);
             assertTrue(exchange(n2, RED_IP, n1, BLUE_IP, 40000, 53).isEmpty(), "RED -> blue without a policy");
             assertEquals(0, n1.flows().activeEntries(), "nothing reached node-1");
 

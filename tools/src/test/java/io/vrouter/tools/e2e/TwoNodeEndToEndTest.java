@@ -25,13 +25,19 @@ import org.junit.jupiter.api.Test;
 
 import io.vrouter.agent.control.ControlClient;
 import io.vrouter.agent.port.Posix;
-import io.vrouter.core.control.Programmer;
-import io.vrouter.core.control.Requests;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MirrorRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.PortRequest;
+import io.vrouter.core.request.Requests;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * End to end, as root: two node namespaces joined by a veth underlay, one {@code vrouterd} process in
@@ -65,7 +71,7 @@ class TwoNodeEndToEndTest
     static final String ANALYZER = "172.31.250.9";
     static final int ANALYZER_PORT = 8099;
     /** 8099 as Contrail's nhr_tun_sport/dport carry it (network order read little-endian). */
-    static final long ANALYZER_PORT_NETWORK_ORDER = 0xA31FL;
+    static final int ANALYZER_PORT_NETWORK_ORDER = 0xA31F;
     static final String MIRROR_MD = "c0ffee0102";
 
     final String id = String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
@@ -155,60 +161,57 @@ class TwoNodeEndToEndTest
             mirrorPodAToAnalyzer(c1);
             operatorViews(sock1);
 
-            final long aOut1 = vifCounter(c1, 3, "vifr_ipackets");
+            final long aOut1 = vifCounter(c1, 3, InterfaceRequest::ipackets);
             assertTrue(aOut1 > 100, "vif 3 on node 1 received " + aOut1 + " packets");
-            assertTrue(vifCounter(c2, 0, "vifr_ipackets") > 100, "fabric vif on node 2 counted the tunnel");
-            assertTrue(vifCounter(c1, 0, "vifr_opackets") > 100, "fabric vif on node 1 counted the tunnel");
+            assertTrue(vifCounter(c2, 0, InterfaceRequest::ipackets) > 100, "fabric vif on node 2 counted the tunnel");
+            assertTrue(vifCounter(c1, 0, InterfaceRequest::opackets) > 100, "fabric vif on node 1 counted the tunnel");
 
             deletePortMidStream(c2);
             assertTrue(d1.isAlive() && d2.isAlive(), "a daemon died");
-            ok(c1, new SandeshObject("vr_interface_req").put("h_op", 3L));
-            ok(c2, new SandeshObject("vr_interface_req").put("h_op", 3L));
+            ok(c1, InterfaceRequest.dump());
+            ok(c2, InterfaceRequest.dump());
             ping(pa, B);
         }
     }
 
     // ------------------------------------------------------------------------------------ programming
 
-    private static SandeshObject port(final String ns, final String ifname, final String mac, final String ip,
+    private static PortRequest port(final String ns, final String ifname, final String mac, final String ip,
         final int vif)
     {
-        return new SandeshObject("vr_port_req").put("h_op", 0L).put("port_name", ns).put("port_netns", ns)
-            .put("port_ifname", ifname).put("port_mac", mac).put("port_ip", ip + "/24").put("port_gw", POD_NET_GW)
-            .put("port_vrf", (long)VRF).put("port_mtu", 1400L).put("port_vif_idx", (long)vif);
+        return port(ns, ns, ifname, mac, ip, vif);
+    }
+
+    private static PortRequest port(final String name, final String ns, final String ifname, final String mac,
+        final String ip, final int vif)
+    {
+        return PortRequest.add(name, ns, ifname, mac, List.of(ip + "/24"), POD_NET_GW, VRF, 1400, vif, 0);
     }
 
     private static void programNode(final ControlClient c, final String fabricIf, final String local,
         final String remote, final String[] localPods, final long[] localMacs, final int[] localLabels,
         final String[] remotePods, final int[] remoteLabels)
     {
-        final List<SandeshObject> r = new ArrayList<>();
-        r.add(new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", 0L)
-            .put("vifr_type", (long)VifType.PHYSICAL).put("vifr_name", fabricIf).put("vifr_vrf", 0L)
-            .put("vifr_mac", Programmer.macBytes(0x02000000fa00L)).put("vifr_mtu", 1500L).put("vifr_transport", 0L));
-        r.add(Requests.nextHop(1, NextHopType.L2_RECEIVE, VRF).put("nhr_flags", (long)NextHopFlags.VALID));
-        r.add(new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 7L).put("rtr_vrf_id", (long)VRF)
-            .put("rtr_mac", Programmer.macBytes(GATEWAY_MAC)).put("rtr_nh_id", 1L));
-        r.add(Requests.nextHop(2, NextHopType.RECEIVE, 0).put("nhr_flags", (long)NextHopFlags.VALID));
+        final List<SandeshRecord> r = new ArrayList<>();
+        r.add(InterfaceRequest.builder().idx(0).type(VifType.PHYSICAL).name(fabricIf).vrf(0).mac(0x02000000fa00L)
+            .mtu(1500).transport(0).build());
+        r.add(Requests.nextHop(1, NextHopType.L2_RECEIVE, VRF).flags(NextHopFlags.VALID).build());
+        r.add(RouteRequest.builder().family(AddressFamily.BRIDGE).vrfId(VRF).mac(GATEWAY_MAC).nhId(1).build());
+        r.add(Requests.nextHop(2, NextHopType.RECEIVE, 0).flags(NextHopFlags.VALID).build());
         r.add(Requests.route4(0, local, 2, -1, 0));
         r.add(Requests.route4(VRF, POD_NET_GW, 2, -1, 0x2));
         for (int i = 0; i < localPods.length; i++)
         {
             final int nhId = 10 + i;
-            r.add(Requests.nextHop(nhId, NextHopType.ENCAP, VRF).put("nhr_family", 2L)
-                .put("nhr_flags", (long)NextHopFlags.VALID)
-                .put("nhr_encap_oif_id", new long[] {3 + i})
-                .put("nhr_encap", Requests.l2Rewrite(localMacs[i], GATEWAY_MAC)));
+            r.add(Requests.nextHop(nhId, NextHopType.ENCAP, VRF).family(AddressFamily.INET).flags(NextHopFlags.VALID)
+                .oif(3 + i).encap(Requests.l2Rewrite(localMacs[i], GATEWAY_MAC)).build());
             r.add(Requests.route4(VRF, localPods[i], nhId, -1, 0x2));
-            r.add(new SandeshObject("vr_mpls_req").put("h_op", 0L).put("mr_label", (long)localLabels[i])
-                .put("mr_nhid", (long)nhId));
+            r.add(MplsRequest.add(localLabels[i], nhId));
         }
-        r.add(Requests.nextHop(20, NextHopType.TUNNEL, 0).put("nhr_family", 2L)
-            .put("nhr_flags", (long)(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS))
-            .put("nhr_encap_oif_id", new long[] {0})
-            .put("nhr_encap", Requests.l2Rewrite(0x02000000fb00L, 0x02000000fa00L))
-            .put("nhr_tun_sip", Requests.ipv4LittleEndian(local))
-            .put("nhr_tun_dip", Requests.ipv4LittleEndian(remote)));
+        r.add(Requests.nextHop(20, NextHopType.TUNNEL, 0).family(AddressFamily.INET)
+            .flags(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS).oif(0)
+            .encap(Requests.l2Rewrite(0x02000000fb00L, 0x02000000fa00L))
+            .tunnel(Requests.ipv4LittleEndian(local), Requests.ipv4LittleEndian(remote)).build());
         for (int i = 0; i < remotePods.length; i++)
         {
             r.add(Requests.route4(VRF, remotePods[i], 20, remoteLabels[i], 0x1 | 0x2));
@@ -219,18 +222,18 @@ class TwoNodeEndToEndTest
         }
     }
 
-    private static void ok(final ControlClient c, final SandeshObject request)
+    private static void ok(final ControlClient c, final SandeshRecord request)
     {
         final Response r = c.call(List.of(request)).get(0);
-        assertTrue(r.code() >= 0, request.type() + " failed: " + r);
+        assertTrue(r.code() >= 0, request.struct() + " failed: " + r);
     }
 
-    private static long vifCounter(final ControlClient c, final int vif, final String field)
+    private static long vifCounter(final ControlClient c, final int vif,
+        final java.util.function.ToLongFunction<InterfaceRequest> counter)
     {
-        final Response r = c.call(List.of(new SandeshObject("vr_interface_req").put("h_op", 1L)
-            .put("vifr_idx", (long)vif))).get(0);
+        final Response r = c.call(List.of(InterfaceRequest.get(vif))).get(0);
         assertTrue(r.code() >= 0 && r.objects().size() == 1, "vif get " + vif + ": " + r);
-        return ((Number)r.objects().get(0).get(field)).longValue();
+        return counter.applyAsLong(r.first(InterfaceRequest.class));
     }
 
     private void badPortAdds(final ControlClient c) throws Exception
@@ -241,21 +244,20 @@ class TwoNodeEndToEndTest
         assertEquals(-2, missingNs.code(), "port add into a missing namespace: " + missingNs);
         final Response duplicate = c.call(List.of(port(pa, "eth1", "02:00:00:00:01:0a", "10.1.1.10", 10))).get(0);
         assertEquals(-17, duplicate.code(), "duplicate port name: " + duplicate);
-        final Response podIfTaken = c.call(List.of(port(pb, "eth0", "02:00:00:00:01:0b", "10.1.1.11", 11)
-            .put("port_name", "vre" + id + "x1").put("port_netns", pa))).get(0);
+        final Response podIfTaken = c.call(List.of(port("vre" + id + "x1", pa, "eth0", "02:00:00:00:01:0b",
+            "10.1.1.11", 11))).get(0);
         assertTrue(podIfTaken.code() < 0, "a second eth0 in the same pod: " + podIfTaken);
-        final Response badMac = c.call(List.of(port(pb, "eth0", "02:00:00:00:01", "10.1.1.12", 12)
-            .put("port_name", "vre" + id + "x2"))).get(0);
+        final Response badMac = c.call(List.of(port("vre" + id + "x2", pb, "eth0", "02:00:00:00:01", "10.1.1.12",
+            12))).get(0);
         assertEquals(-22, badMac.code(), "malformed MAC: " + badMac);
         assertEquals(links, sh("ip", "-n", n1, "link").out, "a failed port add left a link on the node");
         assertEquals(1, sh("ip", "-n", pa, "-o", "link").out.lines().filter(l -> l.contains("eth")).count(),
             "a failed port add left an interface in the pod");
-        final Response dump = c.call(List.of(new SandeshObject("vr_port_req").put("h_op", 3L))).get(0);
+        final Response dump = c.call(List.of(PortRequest.named(Op.DUMP, ""))).get(0);
         assertEquals(2, dump.objects().size(), "ports after failed adds: " + dump);
         for (final int vif : new int[] {9, 10, 11, 12})
         {
-            final Response r = c.call(List.of(new SandeshObject("vr_interface_req").put("h_op", 1L)
-                .put("vifr_idx", (long)vif))).get(0);
+            final Response r = c.call(List.of(InterfaceRequest.get(vif))).get(0);
             assertTrue(r.code() < 0, "a failed port add left vif " + vif + ": " + r);
         }
     }
@@ -288,13 +290,13 @@ class TwoNodeEndToEndTest
 
     private void deletePortMidStream(final ControlClient c2) throws Exception
     {
-        final long dropsBefore = vifCounter(c2, 0, "vifr_dpackets");
+        final long dropsBefore = vifCounter(c2, 0, InterfaceRequest::dpackets);
         final Process flood = startProcess(dir.resolve("flood.log"), dir.resolve("flood.out"), "ip", "netns",
             "exec", pa, "ping", "-i", "0.01", "-c", "400", "-W", "1", C);
         Thread.sleep(1500);
-        ok(c2, new SandeshObject("vr_port_req").put("h_op", 2L).put("port_name", pc));
+        ok(c2, PortRequest.named(Op.DELETE, pc));
         assertTrue(flood.waitFor(30, TimeUnit.SECONDS), "ping flood did not end");
-        final long dropsAfter = vifCounter(c2, 0, "vifr_dpackets");
+        final long dropsAfter = vifCounter(c2, 0, InterfaceRequest::dpackets);
         assertTrue(dropsAfter > dropsBefore + 10,
             "packets to the deleted port were not counted as drops on the fabric vif: " + dropsBefore + " -> "
                 + dropsAfter);
@@ -304,8 +306,7 @@ class TwoNodeEndToEndTest
             "dropstats on node 2 after the delete:\n" + dropstats);
         assertTrue(!sh("ip", "netns", "exec", pc, "ip", "link").out.contains("eth0"),
             "the deleted port's interface is still in the pod");
-        final Response gone = c2.call(List.of(new SandeshObject("vr_port_req").put("h_op", 1L)
-            .put("port_name", pc))).get(0);
+        final Response gone = c2.call(List.of(PortRequest.named(Op.GET, pc))).get(0);
         assertTrue(gone.code() < 0, "port still listed after delete: " + gone);
     }
 
@@ -376,29 +377,17 @@ class TwoNodeEndToEndTest
 
     private void mirrorPodAToAnalyzer(final ControlClient c1) throws Exception
     {
-        final long port = ANALYZER_PORT_NETWORK_ORDER;
-        ok(c1, Requests.nextHop(30, NextHopType.TUNNEL, 0).put("nhr_family", 2L)
-            .put("nhr_flags", (long)(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP))
-            .put("nhr_encap_oif_id", new long[] {0})
-            .put("nhr_encap", Requests.l2Rewrite(0x02000000fb00L, 0x02000000fa00L))
-            .put("nhr_tun_sip", Requests.ipv4LittleEndian(U1)).put("nhr_tun_dip", Requests.ipv4LittleEndian(ANALYZER))
-            .put("nhr_tun_sport", port).put("nhr_tun_dport", port));
-        ok(c1, new SandeshObject("vr_mirror_req").put("h_op", 0L).put("mirr_index", 1L).put("mirr_nhid", 30L)
-            .put("mirr_flags", 1L));
-        final SandeshObject current = c1.call(List.of(new SandeshObject("vr_interface_req").put("h_op", 1L)
-            .put("vifr_idx", 3L))).get(0).objects().get(0);
-        final SandeshObject mirrored = new SandeshObject("vr_interface_req");
-        for (final String f : List.of("vifr_idx", "vifr_type", "vifr_name", "vifr_transport", "vifr_vrf",
-            "vifr_mcast_vrf", "vifr_mac", "vifr_ip", "vifr_mtu", "vifr_nh_id", "vifr_os_idx"))
-        {
-            if (current.has(f))
-            {
-                mirrored.put(f, current.get(f));
-            }
-        }
-        mirrored.put("h_op", 0L).put("vifr_flags", ((Number)current.get("vifr_flags")).longValue() | 0x8L)
-            .put("vifr_mir_id", 1L).put("vifr_in_mirror_md", java.util.HexFormat.of().parseHex(MIRROR_MD));
-        ok(c1, mirrored);
+        final int port = ANALYZER_PORT_NETWORK_ORDER;
+        ok(c1, Requests.nextHop(30, NextHopType.TUNNEL, 0).family(AddressFamily.INET)
+            .flags(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP).oif(0)
+            .encap(Requests.l2Rewrite(0x02000000fb00L, 0x02000000fa00L))
+            .tunnel(Requests.ipv4LittleEndian(U1), Requests.ipv4LittleEndian(ANALYZER)).tunnelPorts(port, port)
+            .build());
+        ok(c1, MirrorRequest.add(1, 30, 1, MirrorRequest.NO_VNI));
+        final InterfaceRequest current = c1.call(List.of(InterfaceRequest.get(3))).get(0)
+            .first(InterfaceRequest.class);
+        ok(c1, current.toBuilder().op(Op.ADD).flags(current.flags() | 0x8).mirId(1)
+            .inMirrorMd(java.util.HexFormat.of().parseHex(MIRROR_MD)).build());
 
         // The analyzer is an address on the underlay; vrouterd's fabric is a kernel UDP socket, so the
         // kernel needs a neighbour for it (the datagram then leaves with the socket's source port, 6635).

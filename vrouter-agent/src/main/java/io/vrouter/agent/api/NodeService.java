@@ -1,10 +1,10 @@
 package io.vrouter.agent.api;
 
 import io.vrouter.core.VRouter;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.flow.PolicyTable;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshRecord;
 
 import java.util.List;
 import java.util.Map;
@@ -23,14 +23,14 @@ public interface NodeService
      * @param requests the requests, any of the types {@code VRouter.program} accepts.
      * @return one response per request, in order.
      */
-    List<Response> program(List<SandeshObject> requests);
+    List<Response> program(List<? extends SandeshRecord> requests);
 
     /**
      * Creates a pod port: the interface pair, the pod end configured inside the pod's namespace, and
      * the vif. On any failure nothing is left behind.
      *
      * @param spec the port.
-     * @return code 0 and the created {@code vr_interface_req} as the one object, or a negative errno
+     * @return code 0 and the created interface ({@code InterfaceRequest}) as the one object, or a negative errno
      *         with a message (-EEXIST duplicate name, -ENOENT missing namespace, -EINVAL bad field).
      */
     Response addPort(PortSpec spec);

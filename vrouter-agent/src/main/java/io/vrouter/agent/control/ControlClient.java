@@ -10,15 +10,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
+import io.vrouter.core.request.SandeshRecord;
 
 /**
  * A blocking control-socket client (the CLI, the tests, the benchmarks). One call sends one request
  * frame and reads the answer frames until the last; requests that would not fit one frame are sent
  * as several frames, each applied on its own (every request is still applied whole or not at all).
- * Not thread-safe.
+ * Typed requests go out as their objects and the answers' objects come back as records
+ * ({@link #call}); {@link #callObjects} sends and returns the untyped objects as they travel. Not
+ * thread-safe.
  */
 public final class ControlClient implements AutoCloseable
 {
@@ -80,11 +84,24 @@ public final class ControlClient implements AutoCloseable
      *
      * @param requests the requests, in order.
      * @return one response per request, in order (DUMP answers assembled from every chunk).
+     * @throws ControlException if the daemon refused a frame whole, the connection broke or an answer's
+     *                          object is not one the records read.
+     */
+    public List<Response> call(final List<? extends SandeshRecord> requests)
+    {
+        return typed(callObjects(ControlCodec.objects(requests)));
+    }
+
+    /**
+     * Sends objects as they are and waits for the answers as they travel (see {@link #call}).
+     *
+     * @param requests the objects, in order.
+     * @return one answer per object, in order (DUMP answers assembled from every chunk).
      * @throws ControlException if the daemon refused a frame whole or the connection broke.
      */
-    public List<Response> call(final List<SandeshObject> requests)
+    public List<ControlCodec.Answer> callObjects(final List<SandeshObject> requests)
     {
-        final List<Response> out = new ArrayList<>(requests.size());
+        final List<ControlCodec.Answer> out = new ArrayList<>(requests.size());
         final java.util.ArrayDeque<long[]> inFlight = new java.util.ArrayDeque<>();
         int from = 0;
         boolean first = true;
@@ -132,7 +149,24 @@ public final class ControlClient implements AutoCloseable
     public List<Response> roundTrip(final long id, final byte[] frame, final int expected)
     {
         send(frame);
-        return receive(id, expected);
+        return typed(receive(id, expected));
+    }
+
+    private static List<Response> typed(final List<ControlCodec.Answer> answers)
+    {
+        final List<Response> out = new ArrayList<>(answers.size());
+        for (final ControlCodec.Answer a : answers)
+        {
+            try
+            {
+                out.add(a.toResponse());
+            }
+            catch (final RequestException e)
+            {
+                throw new ControlException(Errno.EINVAL, "malformed answer from vrouterd: " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     private void send(final byte[] frame)
@@ -152,12 +186,12 @@ public final class ControlClient implements AutoCloseable
         }
     }
 
-    private List<Response> receive(final long id, final int expected)
+    private List<ControlCodec.Answer> receive(final long id, final int expected)
     {
         try
         {
             final List<List<SandeshObject>> objects = new ArrayList<>(expected);
-            final Response[] heads = new Response[expected];
+            final ControlCodec.Answer[] heads = new ControlCodec.Answer[expected];
             for (int i = 0; i < expected; i++)
             {
                 objects.add(new ArrayList<>());
@@ -182,23 +216,23 @@ public final class ControlClient implements AutoCloseable
                     }
                     if (heads[e.index()] == null)
                     {
-                        heads[e.index()] = e.response();
+                        heads[e.index()] = e.answer();
                     }
-                    objects.get(e.index()).addAll(e.response().objects());
+                    objects.get(e.index()).addAll(e.answer().objects());
                 }
                 if (!f.more())
                 {
                     break;
                 }
             }
-            final List<Response> out = new ArrayList<>(expected);
+            final List<ControlCodec.Answer> out = new ArrayList<>(expected);
             for (int i = 0; i < expected; i++)
             {
                 if (heads[i] == null)
                 {
                     throw new ControlException(Errno.EINVAL, "no answer for request " + i);
                 }
-                out.add(new Response(heads[i].code(), heads[i].message(), objects.get(i)));
+                out.add(new ControlCodec.Answer(heads[i].code(), heads[i].message(), objects.get(i)));
             }
             return out;
         }

@@ -10,15 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Parsed;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
+import io.vrouter.core.request.SandeshRecord;
 
 /**
  * The control socket's frames (docs/control.md, "Control socket"): a big-endian {@code u32} length,
  * a 14-byte header (magic {@code 0x5652}, version, frame type, flags, request id) and a body.
  * <p>
+ * Two layers: wire bytes to and from {@link SandeshObject}s, the untyped form, and those to and from
+ * the typed records ({@link SandeshRecord}) the node applies and answers with
+ * ({@link RequestFrame#requests()}, {@link #answer(Response)}, {@link Answer#toResponse()}).
+ * <p>
  * A request frame carries a list of {@link SandeshObject}s (type name, then fields each with a kind
- * tag: 1 integer, 2 byte list, 3 integer list, 4 string, as {@link io.vrouter.core.control.FieldKind}).
+ * tag: 1 integer, 2 byte list, 3 integer list, 4 string, as {@link io.vrouter.core.request.FieldKind}).
  * A response frame carries entries (request index, Contrail return code, message, objects); a large
  * answer is split over several frames with the same request id, all but the last flagged
  * {@link #FLAG_MORE}, and entries of one request index are concatenated. An error frame
@@ -76,15 +83,58 @@ public final class ControlCodec
      */
     public record RequestFrame(long id, List<SandeshObject> objects)
     {
+        /**
+         * The requests as typed records, each read and validated on its own: an object that does not
+         * read (an unknown struct, a field of the wrong kind, a rule broken) carries its refusal, to be
+         * answered in its place.
+         *
+         * @return one per object, in order.
+         */
+        public List<Parsed> requests()
+        {
+            final List<Parsed> out = new ArrayList<>(objects.size());
+            for (final SandeshObject o : objects)
+            {
+                out.add(Parsed.of(o));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The answer to one request as it travels: Contrail's return code, the message of a refusal, the
+     * objects (untyped).
+     *
+     * @param code    0, a DUMP count, or a negative errno.
+     * @param message the reason of a refusal, empty otherwise.
+     * @param objects the objects of a GET or DUMP.
+     */
+    public record Answer(int code, String message, List<SandeshObject> objects)
+    {
+        /**
+         * The answer with typed objects.
+         *
+         * @return the response.
+         * @throws RequestException if an object is not one the records read (naming it).
+         */
+        public Response toResponse() throws RequestException
+        {
+            final List<SandeshRecord> records = new ArrayList<>(objects.size());
+            for (final SandeshObject o : objects)
+            {
+                records.add(SandeshRecord.parse(o));
+            }
+            return new Response(code, message, records);
+        }
     }
 
     /**
      * One entry of a response frame: part (or all) of the answer to one request.
      *
-     * @param index    the request's position in its frame.
-     * @param response the code, message and (a slice of) the objects.
+     * @param index  the request's position in its frame.
+     * @param answer the code, message and (a slice of) the objects.
      */
-    public record Entry(int index, Response response)
+    public record Entry(int index, Answer answer)
     {
     }
 
@@ -96,7 +146,7 @@ public final class ControlCodec
      * @param entries the entries (empty for an error frame).
      * @param error   for an error frame, the refusal (code and message); otherwise null.
      */
-    public record ResponseFrame(long id, int flags, List<Entry> entries, Response error)
+    public record ResponseFrame(long id, int flags, List<Entry> entries, Answer error)
     {
         /**
          * Whether more frames follow for this id.
@@ -107,6 +157,38 @@ public final class ControlCodec
         {
             return (flags & FLAG_MORE) != 0;
         }
+    }
+
+    /**
+     * A typed answer as it travels.
+     *
+     * @param r the response.
+     * @return the answer with each record as its object.
+     */
+    public static Answer answer(final Response r)
+    {
+        final List<SandeshObject> objects = new ArrayList<>(r.objects().size());
+        for (final SandeshRecord o : r.objects())
+        {
+            objects.add(o.toSandesh());
+        }
+        return new Answer(r.code(), r.message(), objects);
+    }
+
+    /**
+     * Typed requests as they travel.
+     *
+     * @param records the requests.
+     * @return each as its object.
+     */
+    public static List<SandeshObject> objects(final List<? extends SandeshRecord> records)
+    {
+        final List<SandeshObject> out = new ArrayList<>(records.size());
+        for (final SandeshRecord r : records)
+        {
+            out.add(r.toSandesh());
+        }
+        return out;
     }
 
     /**
@@ -151,18 +233,18 @@ public final class ControlCodec
      * {@code chunkBytes} body bytes each; all but the last carry {@link #FLAG_MORE}.
      *
      * @param id         the request id.
-     * @param responses  one response per request, in order.
+     * @param responses  one answer per request, in order.
      * @param chunkBytes body bytes after which a frame is cut (at object boundaries).
      * @return the frames, length prefixes included.
      */
-    public static List<byte[]> encodeResponses(final long id, final List<Response> responses, final int chunkBytes)
+    public static List<byte[]> encodeResponses(final long id, final List<Answer> responses, final int chunkBytes)
     {
         final List<byte[]> frames = new ArrayList<>();
         final List<Entry> pending = new ArrayList<>();
         int pendingBytes = 0;
         for (int i = 0; i < responses.size(); i++)
         {
-            final Response r = responses.get(i);
+            final Answer r = responses.get(i);
             final List<SandeshObject> objects = r.objects();
             int from = 0;
             int sliceBytes = 0;
@@ -171,7 +253,7 @@ public final class ControlCodec
                 sliceBytes += objectSize(objects.get(k));
                 if (pendingBytes + sliceBytes >= chunkBytes)
                 {
-                    pending.add(new Entry(i, new Response(r.code(), r.message(), objects.subList(from, k + 1))));
+                    pending.add(new Entry(i, new Answer(r.code(), r.message(), objects.subList(from, k + 1))));
                     frames.add(responseFrame(id, FLAG_MORE, pending));
                     pending.clear();
                     pendingBytes = 0;
@@ -181,7 +263,7 @@ public final class ControlCodec
             }
             if (from < objects.size() || objects.isEmpty() || from == 0)
             {
-                pending.add(new Entry(i, new Response(r.code(), r.message(), objects.subList(from, objects.size()))));
+                pending.add(new Entry(i, new Answer(r.code(), r.message(), objects.subList(from, objects.size()))));
                 pendingBytes += sliceBytes + 16 + r.message().length();
             }
         }
@@ -197,10 +279,10 @@ public final class ControlCodec
         for (final Entry e : entries)
         {
             out.u32(e.index());
-            out.i32(e.response().code());
-            out.longString(e.response().message());
-            out.u32(e.response().objects().size());
-            for (final SandeshObject o : e.response().objects())
+            out.i32(e.answer().code());
+            out.longString(e.answer().message());
+            out.u32(e.answer().objects().size());
+            for (final SandeshObject o : e.answer().objects())
             {
                 out.object(o);
             }
@@ -288,7 +370,7 @@ public final class ControlCodec
                 final int code = body.getInt();
                 final String message = in.longString();
                 in.end();
-                return new ResponseFrame(id, flags, List.of(), new Response(code, message, List.of()));
+                return new ResponseFrame(id, flags, List.of(), new Answer(code, message, List.of()));
             }
             final int n = in.count(4 + 4 + 4 + 4);
             final List<Entry> entries = new ArrayList<>(n);
@@ -303,7 +385,7 @@ public final class ControlCodec
                 {
                     objects.add(in.object());
                 }
-                entries.add(new Entry(index, new Response(code, message, objects)));
+                entries.add(new Entry(index, new Answer(code, message, objects)));
             }
             in.end();
             return new ResponseFrame(id, flags, entries, null);

@@ -37,11 +37,14 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.vrouter.agent.api.NodeRequests;
 import io.vrouter.agent.api.NodeService;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.DropStatsRequest;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Parsed;
+import io.vrouter.core.request.PortRequest;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.core.request.VrfStatsRequest;
 
 /**
  * The daemon's control socket: a UNIX-domain stream socket served by a netty epoll event loop
@@ -52,9 +55,11 @@ import io.vrouter.core.control.SandeshObject;
  * all clients are applied in arrival order): a frame that does not decode is refused whole with
  * {@code EINVAL}; an oversized frame is refused with {@code EMSGSIZE} and the connection closed
  * (its framing is lost); a client that disconnects before its frame is complete changes nothing.
- * {@code vr_port_req} objects go to {@link NodeService#addPort}/{@link NodeService#deletePort}/
- * {@link NodeService#ports}; {@code vr_drop_stats_req}/{@code vr_vrf_stats_req} are read from the
- * workers' counters ({@link StatsRequests}); every other object goes to {@link NodeService#program}.
+ * Each object of a decoded frame is read into its typed record ({@link ControlCodec.RequestFrame#requests()});
+ * one that does not read is answered with its refusal in its place. {@link PortRequest}s go to
+ * {@link NodeService#addPort}/{@link NodeService#deletePort}/{@link NodeService#ports};
+ * {@link DropStatsRequest}s and {@link VrfStatsRequest}s are read from the workers' counters
+ * ({@link StatsRequests}); every other record goes to {@link NodeService#program}.
  */
 public final class ControlServer implements AutoCloseable
 {
@@ -228,42 +233,60 @@ public final class ControlServer implements AutoCloseable
     }
 
     /**
-     * Executes a decoded request frame: consecutive forwarder objects go to {@link NodeService#program}
-     * together, {@code vr_port_req} objects one by one to the port methods.
+     * Executes a decoded request frame: consecutive forwarder records go to {@link NodeService#program}
+     * together, port and counter requests one by one to the port methods and {@link StatsRequests}, and
+     * an object that did not read is answered with its refusal.
      *
-     * @param node    the node.
-     * @param objects the frame's requests.
+     * @param node     the node.
+     * @param requests the frame's requests, read.
      * @return one response per request.
      */
-    static List<Response> execute(final NodeService node, final List<SandeshObject> objects)
+    static List<Response> execute(final NodeService node, final List<Parsed> requests)
     {
-        final List<Response> out = new ArrayList<>(objects.size());
+        final List<Response> out = new ArrayList<>(requests.size());
         int i = 0;
-        while (i < objects.size())
+        while (i < requests.size())
         {
-            final String type = objects.get(i).type();
-            if (NodeRequests.PORT.equals(type))
+            if (forwarder(requests.get(i)))
             {
-                out.add(PortRequests.execute(node, objects.get(i)));
+                final List<SandeshRecord> run = new ArrayList<>();
+                while (i < requests.size() && forwarder(requests.get(i)))
+                {
+                    run.add(requests.get(i).record());
+                    i++;
+                }
+                out.addAll(node.program(run));
+            }
+            else
+            {
+                out.add(answerAlone(node, requests.get(i)));
                 i++;
-                continue;
             }
-            if (StatsRequests.handles(type))
-            {
-                out.add(StatsRequests.execute(node.vrouter(), objects.get(i)));
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < objects.size() && !NodeRequests.PORT.equals(objects.get(j).type())
-                && !StatsRequests.handles(objects.get(j).type()))
-            {
-                j++;
-            }
-            out.addAll(node.program(objects.subList(i, j)));
-            i = j;
         }
         return out;
+    }
+
+    /** The answer to a request that does not go to the forwarder: a refusal, a port or a counter read. */
+    private static Response answerAlone(final NodeService node, final Parsed p)
+    {
+        if (!p.ok())
+        {
+            return Response.error(p.refusal());
+        }
+        return switch (p.record())
+        {
+            case PortRequest port -> PortRequests.execute(node, port);
+            case DropStatsRequest drops -> StatsRequests.execute(node.vrouter(), drops);
+            case VrfStatsRequest vrfs -> StatsRequests.execute(node.vrouter(), vrfs);
+            default -> throw new IllegalStateException(p.record().struct() + " is the forwarder's");
+        };
+    }
+
+    /** Whether a request goes to the forwarder ({@link NodeService#program}). */
+    private static boolean forwarder(final Parsed p)
+    {
+        return p.ok() && !(p.record() instanceof PortRequest || p.record() instanceof DropStatsRequest
+            || p.record() instanceof VrfStatsRequest);
     }
 
     private void handle(final Channel ch, final byte[] body)
@@ -284,8 +307,12 @@ public final class ControlServer implements AutoCloseable
         List<byte[]> frames;
         try
         {
-            final List<Response> responses = execute(node, frame.objects());
-            frames = ControlCodec.encodeResponses(frame.id(), responses, chunkBytes);
+            final List<ControlCodec.Answer> answers = new ArrayList<>();
+            for (final Response r : execute(node, frame.requests()))
+            {
+                answers.add(ControlCodec.answer(r));
+            }
+            frames = ControlCodec.encodeResponses(frame.id(), answers, chunkBytes);
         }
         catch (final RuntimeException e)
         {

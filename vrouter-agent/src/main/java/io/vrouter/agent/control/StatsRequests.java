@@ -1,19 +1,16 @@
 package io.vrouter.agent.control;
 
-import static io.vrouter.agent.api.NodeRequests.DROP_STATS;
-import static io.vrouter.agent.api.NodeRequests.VRF_STATS;
-import static io.vrouter.agent.api.NodeRequests.dropField;
-
 import java.util.ArrayList;
 import java.util.List;
 
 import io.vrouter.core.VRouter;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Op;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
+import io.vrouter.core.request.DropStatsRequest;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.VrfStatsRequest;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.ForwardingCounters;
 import io.vrouter.core.status.VrfStat;
@@ -23,11 +20,10 @@ import io.vrouter.core.status.VrfStat;
  * {@code vr_vrf_stats_req}: answered from the workers' counters without going through the conductor
  * (reads only; a value may be one batch old).
  * <ul>
- * <li>{@code vr_drop_stats_req} Get, optional {@code vds_core} (worker index, -1 or absent for the sum
- * of all workers): one object with {@code vds_core} and {@code vds_<reason>} for every
- * {@link DropReason} (lower-case enum name, e.g. {@code vds_invalid_label}).</li>
- * <li>{@code vr_vrf_stats_req} Get with {@code vsr_vrf}: one object with {@code vsr_vrf} and
- * {@code vsr_<stat>} for every {@link VrfStat}; Dump: one per VRF with a non-zero counter.</li>
+ * <li>{@link DropStatsRequest} Get, {@code vds_core} the worker index or -1 (the default) for the sum of
+ * all workers: one answer with the number of workers and a count for every {@link DropReason}.</li>
+ * <li>{@link VrfStatsRequest} Get with {@code vsr_vrf}: one answer with a count for every
+ * {@link VrfStat}; Dump: one per VRF with a non-zero counter.</li>
  * </ul>
  */
 public final class StatsRequests
@@ -37,58 +33,67 @@ public final class StatsRequests
     }
 
     /**
-     * Whether a type is answered here.
-     *
-     * @param type the object type.
-     * @return true for the two statistics objects.
-     */
-    public static boolean handles(final String type)
-    {
-        return DROP_STATS.equals(type) || VRF_STATS.equals(type);
-    }
-
-    /**
-     * Answers a statistics request.
+     * Answers a drop statistics request.
      *
      * @param vrouter the forwarder whose workers are read.
      * @param request the request.
      * @return the answer.
      */
-    public static Response execute(final VRouter vrouter, final SandeshObject request)
+    public static Response execute(final VRouter vrouter, final DropStatsRequest request)
     {
         try
         {
-            final Op op = request.op();
-            if (DROP_STATS.equals(request.type()))
+            if (request.op() != Op.GET && request.op() != Op.DUMP)
             {
-                if (op != Op.GET && op != Op.DUMP)
-                {
-                    throw new RequestException(Errno.EOPNOTSUPP, DROP_STATS + ": only Get");
-                }
-                final List<Forwarder> workers = vrouter.forwarders();
-                final int core = (int)request.getLong("vds_core", -1, -1, Integer.MAX_VALUE);
-                if (core >= workers.size())
-                {
-                    throw new RequestException(Errno.ENOENT,
-                        DROP_STATS + ".vds_core: no worker " + core + " (" + workers.size() + " workers)");
-                }
-                final SandeshObject o = new SandeshObject(DROP_STATS).put("vds_core", (long)core)
-                    .put("vds_workers", (long)workers.size());
-                for (final DropReason r : DropReason.BY_ID)
-                {
-                    o.put(dropField(r), core < 0 ? vrouter.drops(r) : workers.get(core).counters().drops(r));
-                }
-                return Response.of(0, List.of(o));
+                throw new RequestException(Errno.EOPNOTSUPP, DropStatsRequest.TYPE + ": only Get");
             }
-            final int vrfs = vrouter.tables().config().vrfs();
-            if (op == Op.GET)
+            request.validate();
+            final List<Forwarder> workers = vrouter.forwarders();
+            final int core = request.core();
+            if (core >= workers.size())
             {
-                final int vrf = (int)request.getLong("vsr_vrf", 0, 0, vrfs - 1);
+                throw new RequestException(Errno.ENOENT, DropStatsRequest.Field.VDS_CORE.path() + ": no worker " + core
+                    + " (" + workers.size() + " workers)");
+            }
+            final long[] drops = new long[DropReason.COUNT];
+            for (final DropReason r : DropReason.BY_ID)
+            {
+                drops[r.ordinal()] = core < 0 ? vrouter.drops(r) : workers.get(core).counters().drops(r);
+            }
+            return Response.of(0, List.of(new DropStatsRequest(Op.ADD, core, workers.size(), drops)));
+        }
+        catch (final RequestException e)
+        {
+            return Response.error(e);
+        }
+    }
+
+    /**
+     * Answers a VRF statistics request.
+     *
+     * @param vrouter the forwarder whose workers are read.
+     * @param request the request.
+     * @return the answer.
+     */
+    public static Response execute(final VRouter vrouter, final VrfStatsRequest request)
+    {
+        try
+        {
+            request.validate();
+            final int vrfs = vrouter.tables().config().vrfs();
+            if (request.op() == Op.GET)
+            {
+                final int vrf = request.vrf();
+                if (vrf >= vrfs)
+                {
+                    throw new RequestException(Errno.EINVAL, VrfStatsRequest.Field.VSR_VRF.path() + ": " + vrf
+                        + " not in [0, " + (vrfs - 1) + "]");
+                }
                 return Response.of(0, List.of(vrfStats(vrouter, vrf)));
             }
-            if (op == Op.DUMP)
+            if (request.op() == Op.DUMP)
             {
-                final List<SandeshObject> out = new ArrayList<>();
+                final List<VrfStatsRequest> out = new ArrayList<>();
                 for (int vrf = 0; vrf < vrfs; vrf++)
                 {
                     if (anyVrfStat(vrouter, vrf))
@@ -98,7 +103,7 @@ public final class StatsRequests
                 }
                 return Response.of(out.size(), out);
             }
-            throw new RequestException(Errno.EOPNOTSUPP, VRF_STATS + ": only Get and Dump");
+            throw new RequestException(Errno.EOPNOTSUPP, VrfStatsRequest.TYPE + ": only Get and Dump");
         }
         catch (final RequestException e)
         {
@@ -122,13 +127,13 @@ public final class StatsRequests
         return false;
     }
 
-    private static SandeshObject vrfStats(final VRouter vrouter, final int vrf)
+    private static VrfStatsRequest vrfStats(final VRouter vrouter, final int vrf)
     {
-        final SandeshObject o = new SandeshObject(VRF_STATS).put("vsr_vrf", (long)vrf);
+        final long[] stats = new long[VrfStat.COUNT];
         for (final VrfStat s : VrfStat.BY_ID)
         {
-            o.put("vsr_" + s.fieldName(), vrouter.vrfStat(vrf, s));
+            stats[s.ordinal()] = vrouter.vrfStat(vrf, s);
         }
-        return o;
+        return new VrfStatsRequest(Op.ADD, vrf, stats);
     }
 }

@@ -7,24 +7,29 @@ import static io.vrouter.core.fib.RouteFlags.LABEL_VALID;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.api.VrfName;
-import io.vrouter.xmpp.ChannelMessage;
-import io.vrouter.xmpp.ControllerListener;
-import io.vrouter.xmpp.NodeSession;
-import io.vrouter.xmpp.RouteEntry;
-import io.vrouter.xmpp.RouteNextHop;
-import io.vrouter.xmpp.XmlElement;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Programmer;
-import io.vrouter.core.control.Requests;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.RouteNetworks;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.Requests;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.wire.AddressFamily;
 import io.vrouter.wire.MacAddress;
+import io.vrouter.xmpp.ChannelMessage;
+import io.vrouter.xmpp.ControllerListener;
+import io.vrouter.xmpp.NodeSession;
+import io.vrouter.xmpp.RouteEntry;
+import io.vrouter.xmpp.RouteNextHop;
+import io.vrouter.xmpp.XmlElement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,12 +156,10 @@ public final class NodeAgent implements ControllerListener
         // unless enforcement is turned off (controller.enforce-policy=false).
         flowPolicy = node.programPolicy(List.of(), List.of()).code() == 0;
         policyFlags = flowPolicy && enforcePolicy;
-        program(new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx", fabricVif)
-            .put("vifr_type", VifType.PHYSICAL).put("vifr_name", fabricName).put("vifr_vrf", 0)
-            .put("vifr_mac", Programmer.macBytes(FABRIC_MAC)).put("vifr_mtu", 1500).put("vifr_transport", 0));
+        program(InterfaceRequest.builder().idx(fabricVif).type(VifType.PHYSICAL).name(fabricName).vrf(0)
+            .mac(FABRIC_MAC).mtu(1500).transport(0).build());
         receiveNh = nextNh++;
-        program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", receiveNh)
-            .put("nhr_type", NextHopType.RECEIVE).put("nhr_vrf", 0).put("nhr_flags", NextHopFlags.VALID));
+        program(Requests.nextHop(receiveNh, NextHopType.RECEIVE, 0).flags(NextHopFlags.VALID).build());
         addRoute(0, routerId + "/32", receiveNh, 0, 0);
     }
 
@@ -327,11 +330,8 @@ public final class NodeAgent implements ControllerListener
                 }
                 final int vrf = nextVrf++;
                 final int l2 = nextNh++;
-                program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", l2)
-                        .put("nhr_type", NextHopType.L2_RECEIVE).put("nhr_vrf", vrf).put("nhr_flags",
-                            NextHopFlags.VALID),
-                    new SandeshObject("vr_route_req").put("h_op", 0).put("rtr_family", 7).put("rtr_vrf_id", vrf)
-                        .put("rtr_mac", Programmer.macBytes(GATEWAY_MAC)).put("rtr_nh_id", l2));
+                program(Requests.nextHop(l2, NextHopType.L2_RECEIVE, vrf).flags(NextHopFlags.VALID).build(),
+                    RouteRequest.builder().family(AddressFamily.BRIDGE).vrfId(vrf).mac(GATEWAY_MAC).nhId(l2).build());
                 final Network net = new Network(name, required(n, "routing-instance"), vrf,
                     required(n, "gateway"), required(n, "dns"), l2, Integer.parseInt(required(n, "network-id")),
                     required(n, "subnet"));
@@ -397,9 +397,9 @@ public final class NodeAgent implements ControllerListener
                 }
                 deleteRoute(net.vrf(), net.gateway() + "/32");
                 deleteRoute(net.vrf(), net.dns() + "/32");
-                node.program(List.of(new SandeshObject("vr_route_req").put("h_op", 2).put("rtr_family", 7)
-                        .put("rtr_vrf_id", net.vrf()).put("rtr_mac", Programmer.macBytes(GATEWAY_MAC)),
-                    new SandeshObject("vr_nexthop_req").put("h_op", 2).put("nhr_id", net.l2Receive())));
+                node.program(List.of(RouteRequest.builder().op(Op.DELETE).family(AddressFamily.BRIDGE)
+                        .vrfId(net.vrf()).mac(GATEWAY_MAC).build(),
+                    NextHopRequest.delete(net.l2Receive())));
                 final NodeSession s = session.get();
                 if (s != null)
                 {
@@ -440,24 +440,22 @@ public final class NodeAgent implements ControllerListener
             namespaces.remove(netns);
             throw new IllegalStateException("port add refused: " + added.code() + " " + added.message());
         }
-        final int vif = (int)(long)(Long)added.objects().get(0).get("vifr_idx");
+        final int vif = added.first(InterfaceRequest.class).idx();
         final int nh = nextNh++;
         final byte[] encap = Requests.l2Rewrite(MacAddress.parse(mac), GATEWAY_MAC);
-        program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", nh)
-                .put("nhr_type", NextHopType.ENCAP).put("nhr_family", 2).put("nhr_vrf", net.vrf())
-                .put("nhr_flags", NextHopFlags.VALID | (policyFlags ? NextHopFlags.POLICY_ENABLED : 0))
-                .put("nhr_encap_oif_id", new long[] {vif}).put("nhr_encap", encap),
-            new SandeshObject("vr_mpls_req").put("h_op", 0).put("mr_label", label).put("mr_nhid", nh));
+        program(Requests.nextHop(nh, NextHopType.ENCAP, net.vrf()).family(AddressFamily.INET)
+                .flags(NextHopFlags.VALID | (policyFlags ? NextHopFlags.POLICY_ENABLED : 0)).oif(vif).encap(encap)
+                .build(),
+            MplsRequest.add(label, nh));
         // Contrail keys a flow by the ingress interface's next hop (in place of the VRF), and a packet
         // from the fabric to this pod by the label's next hop: the same one, so that replies coming back
         // hit the reverse entry. The interface was created before its next hop existed; set it now.
-        final Response got = node.program(List.of(new SandeshObject("vr_interface_req").put("h_op", 1)
-            .put("vifr_idx", vif))).get(0);
+        final Response got = node.program(List.of(InterfaceRequest.get(vif))).get(0);
         if (got.code() < 0 || got.objects().isEmpty())
         {
             throw new IllegalStateException("interface " + vif + " not readable: " + got.code() + " " + got.message());
         }
-        program(got.objects().get(0).put("h_op", 0).put("vifr_nh_id", nh));
+        program(got.first(InterfaceRequest.class).toBuilder().op(Op.ADD).nhId(nh).build());
         addRoute(net.vrf(), ip + "/32", nh, ARP_PROXY, 0);
         routeNetworks(net.vrf(), List.of(routeNetwork(ip + "/32", net.id())));
         final Port port = new Port(name, n, net.instance(), vnName, net.vrf(), ip, label, vif, nh);
@@ -480,13 +478,13 @@ public final class NodeAgent implements ControllerListener
         ports.remove(p.name());
         deleteRoute(p.vrf(), p.ip() + "/32");
         routeNetworks(p.vrf(), List.of(routeNetwork(p.ip() + "/32", RouteNetworks.NONE)));
-        program(new SandeshObject("vr_mpls_req").put("h_op", 2).put("mr_label", p.label()));
+        program(MplsRequest.delete(p.label()));
         final Response r = node.deletePort(required(p.config(), "host-ifname"));
         if (r.code() < 0)
         {
             LOG.warn("port delete of {}: {} {}", p.name(), r.code(), r.message());
         }
-        program(new SandeshObject("vr_nexthop_req").put("h_op", 2).put("nhr_id", p.nh()));
+        program(NextHopRequest.delete(p.nh()));
         namespaces.remove(required(p.config(), "netns"));
     }
 
@@ -509,7 +507,7 @@ public final class NodeAgent implements ControllerListener
             return;
         }
         final Map<String, Boolean> routes = learned.computeIfAbsent(net.vrf(), k -> new HashMap<>());
-        final List<SandeshObject> batch = new ArrayList<>(update.items().size());
+        final List<RouteRequest> batch = new ArrayList<>(update.items().size());
         final List<String> prefixes = new ArrayList<>(update.items().size());
         final List<String> origins = new ArrayList<>(update.items().size());
         final Set<String> own = ownPrefixes(net);
@@ -605,7 +603,7 @@ public final class NodeAgent implements ControllerListener
         return out;
     }
 
-    private SandeshObject install(final int vrf, final RouteEntry e)
+    private RouteRequest install(final int vrf, final RouteEntry e)
     {
         final List<RouteNextHop> hops = e.nextHops();
         if (hops.size() == 1)
@@ -617,8 +615,8 @@ public final class NodeAgent implements ControllerListener
             }
             return routeAdd(vrf, e.prefix(), tunnel(hop.address()), LABEL_VALID | ARP_PROXY, hop.label());
         }
-        final long[] members = new long[hops.size()];
-        final long[] labels = new long[hops.size()];
+        final int[] members = new int[hops.size()];
+        final int[] labels = new int[hops.size()];
         final StringBuilder key = new StringBuilder();
         for (int i = 0; i < hops.size(); i++)
         {
@@ -636,10 +634,8 @@ public final class NodeAgent implements ControllerListener
         else
         {
             nh = nextNh++;
-            program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", nh)
-                .put("nhr_type", NextHopType.COMPOSITE).put("nhr_family", 2).put("nhr_vrf", vrf)
-                .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.COMPOSITE_ECMP)
-                .put("nhr_nh_list", members).put("nhr_label_list", labels));
+            program(Requests.nextHop(nh, NextHopType.COMPOSITE, vrf).family(AddressFamily.INET)
+                .flags(NextHopFlags.VALID | NextHopFlags.COMPOSITE_ECMP).members(members, labels).build());
             composites.put(vrf + ":" + key, nh);
         }
         return routeAdd(vrf, e.prefix(), nh, ARP_PROXY, 0);
@@ -662,12 +658,9 @@ public final class NodeAgent implements ControllerListener
         }
         final int nh = nextNh++;
         final byte[] outer = Requests.l2Rewrite(UNDERLAY_PEER_MAC, FABRIC_MAC);
-        program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id", nh)
-            .put("nhr_type", NextHopType.TUNNEL).put("nhr_family", 2).put("nhr_vrf", 0)
-            .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS)
-            .put("nhr_encap_oif_id", new long[] {fabricVif}).put("nhr_encap", outer)
-            .put("nhr_tun_sip", Requests.ipv4LittleEndian(routerId)).put("nhr_tun_dip", Requests.ipv4LittleEndian(
-                remote)));
+        program(Requests.nextHop(nh, NextHopType.TUNNEL, 0).family(AddressFamily.INET)
+            .flags(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS).oif(fabricVif).encap(outer)
+            .tunnel(Requests.ipv4LittleEndian(routerId), Requests.ipv4LittleEndian(remote)).build());
         tunnels.put(remote, nh);
         LOG.info("tunnel next hop {} to {}", nh, remote);
         return nh;
@@ -675,21 +668,19 @@ public final class NodeAgent implements ControllerListener
 
     private void addRoute(final int vrf, final String prefix, final int nh, final int flags, final int label)
     {
-        final SandeshObject add = routeAdd(vrf, prefix, nh, flags, label);
+        final RouteRequest add = routeAdd(vrf, prefix, nh, flags, label);
         program(add);
         rib.put(vrf, prefix, programmed(add));
     }
 
     /** What a route add programs, as the RIB keeps it: next hop, label, label flags, stitched MAC. */
-    private static Rib.Route programmed(final SandeshObject add)
+    private static Rib.Route programmed(final RouteRequest add)
     {
-        final Object label = add.get("rtr_label");
-        final Object mac = add.get("rtr_mac");
-        return new Rib.Route((int)(long)(Long)add.get("rtr_nh_id"), label == null ? -1 : (int)(long)(Long)label,
-            (int)(long)(Long)add.get("rtr_label_flags"), mac == null ? 0 : Programmer.mac((byte[])mac, 0));
+        return new Rib.Route(add.nhId(), add.label() == SandeshRecord.UNSET ? -1 : add.label(), add.labelFlags(),
+            add.mac() == RouteRequest.NO_MAC ? 0 : add.mac());
     }
 
-    private static SandeshObject routeAdd(final int vrf, final String prefix, final int nh, final int flags,
+    private static RouteRequest routeAdd(final int vrf, final String prefix, final int nh, final int flags,
         final int label)
     {
         return Requests.route4(vrf, prefix, nh, (flags & LABEL_VALID) != 0 ? label : -1, flags);
@@ -703,14 +694,14 @@ public final class NodeAgent implements ControllerListener
     {
         rib.remove(vrf, prefix);
         final Rib.Cover cover = rib.cover(vrf, prefix);
-        final Response covered = node.program(List.of(withCover(Requests.route4Key(vrf, prefix).put("h_op", 2),
+        final Response covered = node.program(List.of(withCover(Requests.route4Key(vrf, prefix).op(Op.DELETE),
             cover))).get(0);
         Response r = covered;
         if (covered.code() < 0 && cover != null)
         {
             // The forwarder refused the cover (its next hop has gone since it was programmed, say): the
             // route still goes, and its range is discard until the cover is programmed again.
-            r = node.program(List.of(Requests.route4Key(vrf, prefix).put("h_op", 2))).get(0);
+            r = node.program(List.of(Requests.route4Key(vrf, prefix).op(Op.DELETE).build())).get(0);
             if (r.code() == 0)
             {
                 LOG.warn("route delete {} in VRF {}: covering /{} via next hop {} refused ({} {}), the range is "
@@ -725,34 +716,33 @@ public final class NodeAgent implements ControllerListener
     }
 
     /** A route delete with the replacement fields of its cover ({@code rtr_replace_plen} and the cover's data). */
-    private static SandeshObject withCover(final SandeshObject delete, final Rib.Cover cover)
+    private static RouteRequest withCover(final RouteRequest.Builder delete, final Rib.Cover cover)
     {
         if (cover == null)
         {
-            return delete;
+            return delete.build();
         }
         final Rib.Route route = cover.route();
-        delete.put("rtr_replace_plen", cover.prefixLength()).put("rtr_nh_id", route.nh())
-            .put("rtr_label_flags", route.labelFlags());
+        delete.replacePlen(cover.prefixLength()).nhId(route.nh()).labelFlags(route.labelFlags());
         if (route.label() >= 0)
         {
-            delete.put("rtr_label", route.label());
+            delete.label(route.label());
         }
         if (route.mac() != 0)
         {
-            delete.put("rtr_mac", Programmer.macBytes(route.mac()));
+            delete.mac(route.mac());
         }
-        return delete;
+        return delete.build();
     }
 
-    private void program(final SandeshObject... requests)
+    private void program(final SandeshRecord... requests)
     {
         final List<Response> responses = node.program(List.of(requests));
         for (int i = 0; i < responses.size(); i++)
         {
             if (responses.get(i).code() < 0)
             {
-                throw new IllegalStateException(requests[i].type() + " refused: " + responses.get(i).code() + " " +
+                throw new IllegalStateException(requests[i].struct() + " refused: " + responses.get(i).code() + " " +
                     responses.get(i).message());
             }
         }

@@ -1,6 +1,6 @@
 package io.vrouter.agent.controller;
 
-import io.vrouter.core.control.Requests;
+import io.vrouter.core.request.Requests;
 import io.vrouter.wire.AddressFamily;
 
 import java.net.Inet4Address;

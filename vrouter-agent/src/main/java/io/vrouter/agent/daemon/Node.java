@@ -40,11 +40,11 @@ import io.vrouter.core.flow.FlowAger;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.flow.FlowTableConfig;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Programmer;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.SandeshRecord;
 import io.vrouter.core.iface.VifType;
 
 /**
@@ -195,12 +195,12 @@ public final class Node implements NodeService, AutoCloseable
     }
 
     @Override
-    public List<Response> program(final List<SandeshObject> requests)
+    public List<Response> program(final List<? extends SandeshRecord> requests)
     {
         return onConductor(() ->
         {
             final List<Response> out = new ArrayList<>(requests.size());
-            for (final SandeshObject r : requests)
+            for (final SandeshRecord r : requests)
             {
                 out.add(vrouter.program(r));
             }
@@ -315,16 +315,15 @@ public final class Node implements NodeService, AutoCloseable
                 {
                     return new Response(Errno.EEXIST, "vif " + vif[0] + " is in use", List.of());
                 }
-                final Response r = vrouter.program(new SandeshObject("vr_interface_req").put("h_op", 0L)
-                    .put("vifr_idx", vif[0]).put("vifr_type", VifType.VIRTUAL).put("vifr_name", spec.name())
-                    .put("vifr_vrf", spec.vrf()).put("vifr_mac", Programmer.macBytes(GATEWAY_MAC))
-                    .put("vifr_mtu", mtu).put("vifr_flags", spec.vifFlags() & 0xFFFFFFFFL)
-                    .put("vifr_transport", 0));
+                // Contrail's vif MAC for pod interfaces: the gateway MAC the pods send to (reference §1.2).
+                final Response r = vrouter.program(InterfaceRequest.builder().idx(vif[0]).type(VifType.VIRTUAL)
+                    .name(spec.name()).vrf(spec.vrf()).mac(GATEWAY_MAC).mtu(mtu).flags(spec.vifFlags())
+                    .transport(0).build());
                 if (r.code() < 0)
                 {
                     return r;
                 }
-                return vrouter.program(new SandeshObject("vr_interface_req").put("h_op", 1L).put("vifr_idx", vif[0]));
+                return vrouter.program(InterfaceRequest.get(vif[0]));
             });
             if (added.code() < 0)
             {
@@ -443,8 +442,7 @@ public final class Node implements NodeService, AutoCloseable
                 return new Response(Errno.ENOENT, "no port " + name, List.of());
             }
             final int vif = p.spec().vifIndex();
-            final Response r = onConductor(() -> vrouter.program(
-                new SandeshObject("vr_interface_req").put("h_op", 2L).put("vifr_idx", vif)));
+            final Response r = onConductor(() -> vrouter.program(InterfaceRequest.delete(vif)));
             if (r.code() < 0 && r.code() != Errno.ENOENT)
             {
                 LOG.warn("port delete {}: vif {} delete answered {} {}", name, vif, r.code(), r.message());

@@ -7,19 +7,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-import io.vrouter.agent.api.NodeRequests;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.VrfName;
 import io.vrouter.agent.control.StatsRequests;
 import io.vrouter.core.VRouter;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Requests;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.core.request.VrfStatsRequest;
 import io.vrouter.core.status.CounterSource;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * What the introspect serves, as JSON-ready maps and lists, built from DUMP requests through
@@ -47,19 +52,28 @@ public final class IntrospectModel
     /**
      * The forwarder's objects of one type.
      *
-     * @param request a DUMP request (h_op is set here).
+     * @param request a DUMP request.
      * @return the objects.
      * @throws IllegalStateException with the refusal if the dump is refused.
      */
-    public List<SandeshObject> dump(final SandeshObject request)
+    public List<SandeshRecord> dump(final SandeshRecord request)
     {
-        request.put("h_op", 3L);
         final Response r = node.program(List.of(request)).get(0);
         if (r.code() < 0)
         {
             throw new IllegalStateException(r.message().isEmpty() ? "refused: " + r.code() : r.message());
         }
         return r.objects();
+    }
+
+    private <T extends SandeshRecord> List<T> dump(final SandeshRecord request, final Class<T> type)
+    {
+        final List<T> out = new ArrayList<>();
+        for (final SandeshRecord o : dump(request))
+        {
+            out.add(type.cast(o));
+        }
+        return out;
     }
 
     /**
@@ -82,9 +96,9 @@ public final class IntrospectModel
                 ids.add(vrf);
             }
         }
-        for (final SandeshObject v : dump(new SandeshObject("vr_interface_req")))
+        for (final InterfaceRequest v : dump(InterfaceRequest.dump(), InterfaceRequest.class))
         {
-            ids.add((int)longField(v, "vifr_vrf"));
+            ids.add(v.vrf());
         }
         final Map<Integer, VrfName> names = node.vrfNames();
         ids.addAll(names.keySet());
@@ -122,37 +136,36 @@ public final class IntrospectModel
      * {@code nh} describes the next hop as the agent's {@code NhSandeshData} does.
      *
      * @param vrf    the VRF.
-     * @param family 2, 10 or 7.
+     * @param family an {@link AddressFamily}: inet, inet6 or bridge.
      * @param prefix only this {@code address/len}, or null.
      * @return the routes.
      */
     public List<Map<String, Object>> routes(final int vrf, final int family, final String prefix)
     {
-        final Map<Long, SandeshObject> nhs = new HashMap<>();
-        for (final SandeshObject nh : dump(new SandeshObject("vr_nexthop_req")))
+        final Map<Integer, NextHopRequest> nhs = new HashMap<>();
+        for (final NextHopRequest nh : dump(NextHopRequest.dump(), NextHopRequest.class))
         {
-            nhs.put(longField(nh, "nhr_id"), nh);
+            nhs.put(nh.id(), nh);
         }
-        final Map<Long, String> vifNames = new HashMap<>();
-        for (final SandeshObject v : dump(new SandeshObject("vr_interface_req")))
+        final Map<Integer, String> vifNames = new HashMap<>();
+        for (final InterfaceRequest v : dump(InterfaceRequest.dump(), InterfaceRequest.class))
         {
-            vifNames.put(longField(v, "vifr_idx"), v.getString("vifr_name", ""));
+            vifNames.put(v.idx(), v.name());
         }
         final List<Map<String, Object>> out = new ArrayList<>();
-        for (final SandeshObject r : dump(new SandeshObject("vr_route_req").put("rtr_family", (long)family)
-            .put("rtr_vrf_id", (long)vrf)))
+        for (final RouteRequest r : dump(RouteRequest.dump(family, vrf), RouteRequest.class))
         {
             final Map<String, Object> m = new LinkedHashMap<>();
             final int plen;
-            if (family == 7)
+            if (family == AddressFamily.BRIDGE)
             {
-                m.put("src_ip", mac((byte[])r.get("rtr_mac"), 0));
+                m.put("src_ip", mac(r.mac()));
                 plen = 0;
             }
             else
             {
-                m.put("src_ip", address((byte[])r.get("rtr_prefix")));
-                plen = (int)longField(r, "rtr_prefix_len");
+                m.put("src_ip", address(r.prefix()));
+                plen = r.prefixLen();
             }
             if (prefix != null && !prefix.equals(m.get("src_ip") + "/" + plen))
             {
@@ -160,23 +173,22 @@ public final class IntrospectModel
             }
             m.put("src_plen", plen);
             m.put("src_vrf", vrf);
-            final boolean labelled = (longField(r, "rtr_label_flags") & 0x1) != 0;
-            final long label = labelled ? longField(r, "rtr_label") : -1;
+            final long label = r.labelled() ? r.label() : -1;
             final Map<String, Object> path = new LinkedHashMap<>();
             path.put("peer", "Local");
             path.put("preference", 100);
             path.put("label", label);
             path.put("active_label", label);
             path.put("vxlan_id", 0);
-            path.put("nh", nh(nhs.get(longField(r, "rtr_nh_id")), longField(r, "rtr_nh_id"), nhs, vifNames));
+            path.put("nh", nh(nhs.get(r.nhId()), r.nhId(), nhs, vifNames));
             m.put("path_list", List.of(path));
             out.add(m);
         }
         return out;
     }
 
-    private static Map<String, Object> nh(final SandeshObject nh, final long id, final Map<Long, SandeshObject> nhs,
-        final Map<Long, String> vifNames)
+    private static Map<String, Object> nh(final NextHopRequest nh, final long id,
+        final Map<Integer, NextHopRequest> nhs, final Map<Integer, String> vifNames)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("nh_index", id);
@@ -186,13 +198,13 @@ public final class IntrospectModel
             m.put("policy", "");
             return m;
         }
-        final int type = (int)longField(nh, "nhr_type");
-        final int flags = (int)longField(nh, "nhr_flags");
+        final int type = nh.type();
+        final int flags = nh.flags();
         m.put("type", typeName(type));
         m.put("policy", (flags & NextHopFlags.POLICY_ENABLED) != 0 ? "enabled" : "");
-        m.put("vrf", longField(nh, "nhr_vrf"));
-        final long oif = firstOf(nh.get("nhr_encap_oif_id"));
-        final byte[] encap = (byte[])nh.get("nhr_encap");
+        m.put("vrf", (long)nh.vrf());
+        final int oif = nh.oif();
+        final byte[] encap = nh.encap();
         switch (type)
         {
             case NextHopType.ENCAP:
@@ -206,21 +218,16 @@ public final class IntrospectModel
                 m.put("mac", mac(encap, 0));
                 m.put("tunnel_type", (flags & NextHopFlags.TUNNEL_VXLAN) != 0 ? "VXLAN"
                     : (flags & NextHopFlags.TUNNEL_GRE) != 0 ? "MPLSoGRE" : "MPLSoUDP");
-                m.put("sip", ip(Integer.reverseBytes((int)longField(nh, "nhr_tun_sip"))));
-                m.put("dip", ip(Integer.reverseBytes((int)longField(nh, "nhr_tun_dip"))));
+                m.put("sip", ip(Integer.reverseBytes(nh.tunSip())));
+                m.put("dip", ip(Integer.reverseBytes(nh.tunDip())));
                 break;
             case NextHopType.COMPOSITE:
             {
                 final List<String> itfs = new ArrayList<>();
-                final Object members = nh.get("nhr_nh_list");
-                if (members instanceof long[])
+                for (final int member : nh.nhList())
                 {
-                    for (final long member : (long[])members)
-                    {
-                        final SandeshObject sub = nhs.get(member);
-                        final long subOif = sub == null ? -1 : firstOf(sub.get("nhr_encap_oif_id"));
-                        itfs.add(sub == null ? "nh" + member : vifNames.getOrDefault(subOif, "nh" + member));
-                    }
+                    final NextHopRequest sub = nhs.get(member);
+                    itfs.add(sub == null ? "nh" + member : vifNames.getOrDefault(sub.oif(), "nh" + member));
                 }
                 m.put("itfs", itfs);
                 break;
@@ -287,25 +294,25 @@ public final class IntrospectModel
         }
         m.put("drops_per_worker", perWorker);
         final List<Map<String, Object>> vrfs = new ArrayList<>();
-        for (final SandeshObject o : StatsRequests.execute(vr, new SandeshObject(NodeRequests.VRF_STATS)
-            .put("h_op", 3L)).objects())
+        for (final VrfStatsRequest o : StatsRequests.execute(vr, VrfStatsRequest.dump())
+            .objects(VrfStatsRequest.class))
         {
             final Map<String, Object> v = new LinkedHashMap<>();
-            v.put("vrf", o.get("vsr_vrf"));
+            v.put("vrf", (long)o.vrf());
             for (final VrfStat s : VrfStat.BY_ID)
             {
-                v.put(s.fieldName(), o.get("vsr_" + s.fieldName()));
+                v.put(s.fieldName(), o.stat(s));
             }
             vrfs.add(v);
         }
         m.put("vrfs", vrfs);
         final List<Map<String, Object>> ifs = new ArrayList<>();
-        for (final SandeshObject v : dump(new SandeshObject("vr_interface_req")))
+        for (final InterfaceRequest v : dump(InterfaceRequest.dump(), InterfaceRequest.class))
         {
-            final int idx = (int)longField(v, "vifr_idx");
+            final int idx = v.idx();
             final Map<String, Object> i = new LinkedHashMap<>();
             i.put("vif", idx);
-            i.put("name", v.getString("vifr_name", ""));
+            i.put("name", v.name());
             i.put("ipackets", vr.interfaceCounter(idx, CounterSource.IF_IPACKETS));
             i.put("ibytes", vr.interfaceCounter(idx, CounterSource.IF_IBYTES));
             i.put("opackets", vr.interfaceCounter(idx, CounterSource.IF_OPACKETS));
@@ -315,21 +322,6 @@ public final class IntrospectModel
         }
         m.put("interfaces", ifs);
         return m;
-    }
-
-    private static long longField(final SandeshObject o, final String f)
-    {
-        final Object v = o.get(f);
-        return v instanceof Long ? (Long)v : firstOf(v);
-    }
-
-    private static long firstOf(final Object v)
-    {
-        if (v instanceof Long)
-        {
-            return (Long)v;
-        }
-        return v instanceof long[] && ((long[])v).length > 0 ? ((long[])v)[0] : -1;
     }
 
     private static String ip(final int a)
@@ -354,6 +346,12 @@ public final class IntrospectModel
     }
 
     /** A MAC without leading zeros, as the agent prints it; 0:0:0:0:0:0 when absent. */
+    private static String mac(final long mac)
+    {
+        return mac == RouteRequest.NO_MAC ? mac(null, 0) : mac(Requests.macBytes(mac), 0);
+    }
+
+    /** The MAC at the start of a rewrite, as {@link #mac(long)}. */
     private static String mac(final byte[] b, final int offset)
     {
         if (b == null || b.length < offset + 6)

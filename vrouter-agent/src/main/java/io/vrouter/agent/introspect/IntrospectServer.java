@@ -39,7 +39,13 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vrouter.agent.api.NodeService;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.FlowRequest;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MirrorRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.VxlanRequest;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * The introspect: JSON over HTTP (netty codec-http on the epoll transport), by default on
@@ -186,13 +192,13 @@ public final class IntrospectServer implements AutoCloseable
                     switch (family)
                     {
                         case "inet":
-                            af = 2;
+                            af = AddressFamily.INET;
                             break;
                         case "inet6":
-                            af = 10;
+                            af = AddressFamily.INET6;
                             break;
                         case "bridge":
-                            af = 7;
+                            af = AddressFamily.BRIDGE;
                             break;
                         default:
                             return error(HttpResponseStatus.BAD_REQUEST, "family must be inet, inet6 or bridge");
@@ -204,18 +210,17 @@ public final class IntrospectServer implements AutoCloseable
                     return new Answer(HttpResponseStatus.OK, m);
                 }
                 case "/interfaces":
-                    return ok("interfaces", SandeshJson.toMaps(model.dump(new SandeshObject("vr_interface_req"))));
+                    return ok("interfaces", SandeshJson.toMaps(model.dump(InterfaceRequest.dump())));
                 case "/nexthops":
-                    return ok("nexthops", SandeshJson.toMaps(model.dump(new SandeshObject("vr_nexthop_req"))));
+                    return ok("nexthops", SandeshJson.toMaps(model.dump(NextHopRequest.dump())));
                 case "/labels":
-                    return ok("labels", SandeshJson.toMaps(model.dump(new SandeshObject("vr_mpls_req"))));
+                    return ok("labels", SandeshJson.toMaps(model.dump(MplsRequest.dump())));
                 case "/vxlan":
-                    return ok("vxlan", SandeshJson.toMaps(model.dump(new SandeshObject("vr_vxlan_req"))));
+                    return ok("vxlan", SandeshJson.toMaps(model.dump(VxlanRequest.dump())));
                 case "/mirrors":
-                    return ok("mirrors", SandeshJson.toMaps(model.dump(new SandeshObject("vr_mirror_req"))));
+                    return ok("mirrors", SandeshJson.toMaps(model.dump(MirrorRequest.dump())));
                 case "/flows":
-                    return ok("flows", SandeshJson.toMaps(model.dump(new SandeshObject("vr_flow_req")
-                        .put("fr_op", 1L))));
+                    return ok("flows", SandeshJson.toMaps(model.dump(FlowRequest.list(-1))));
                 case "/counters":
                     return new Answer(HttpResponseStatus.OK, model.counters());
                 case "/ports":
@@ -223,7 +228,7 @@ public final class IntrospectServer implements AutoCloseable
                     final List<Map<String, Object>> ports = new java.util.ArrayList<>();
                     for (final io.vrouter.agent.api.PortSpec p : node.ports())
                     {
-                        ports.add(SandeshJson.toMap(io.vrouter.agent.control.PortRequests.toObject(p)));
+                        ports.add(SandeshJson.toMap(io.vrouter.agent.control.PortRequests.toRequest(p)));
                     }
                     return ok("ports", ports);
                 }

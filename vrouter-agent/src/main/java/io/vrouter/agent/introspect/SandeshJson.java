@@ -9,13 +9,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.SandeshObject;
+import io.vrouter.core.request.SandeshRecord;
 
 /**
- * JSON for {@link SandeshObject}s, the same for the introspect and {@code vrouterctl --json}: one JSON
+ * JSON for sandesh objects, the same for the introspect and {@code vrouterctl --json}: one JSON
  * object per sandesh object with {@code "type"} and every field by its sandesh name; integers as
  * numbers, integer lists as arrays, strings as strings and byte lists as colon-separated hex
- * (as vtest XML writes them, e.g. {@code "rtr_prefix": "0a:00:00:00"}).
+ * (as vtest XML writes them, e.g. {@code "rtr_prefix": "0a:00:00:00"}). A typed record is written as
+ * its {@link SandeshObject} ({@link SandeshRecord#toSandesh()}).
  */
 public final class SandeshJson
 {
@@ -54,17 +56,28 @@ public final class SandeshJson
     }
 
     /**
-     * Objects as JSON-ready maps.
+     * One record as a JSON-ready map.
      *
-     * @param objects the objects.
+     * @param r the record.
+     * @return {@code type} then the fields.
+     */
+    public static Map<String, Object> toMap(final SandeshRecord r)
+    {
+        return toMap(r.toSandesh());
+    }
+
+    /**
+     * Records as JSON-ready maps.
+     *
+     * @param records the records.
      * @return the maps.
      */
-    public static List<Map<String, Object>> toMaps(final List<SandeshObject> objects)
+    public static List<Map<String, Object>> toMaps(final List<? extends SandeshRecord> records)
     {
-        final List<Map<String, Object>> out = new ArrayList<>(objects.size());
-        for (final SandeshObject o : objects)
+        final List<Map<String, Object>> out = new ArrayList<>(records.size());
+        for (final SandeshRecord r : records)
         {
-            out.add(toMap(o));
+            out.add(toMap(r));
         }
         return out;
     }

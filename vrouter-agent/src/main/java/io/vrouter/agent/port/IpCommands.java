@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.vrouter.core.control.Errno;
+import io.vrouter.core.request.Errno;
 
 /**
  * Namespace and link configuration through iproute2 ({@code ip}), run with {@link ProcessBuilder};

@@ -65,7 +65,7 @@ public final class TapPort implements AutoCloseable
         final byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         if (nameBytes.length == 0 || nameBytes.length > MAX_NAME)
         {
-            throw new PortException(io.vrouter.core.control.Errno.EINVAL,
+            throw new PortException(io.vrouter.core.request.Errno.EINVAL,
                 "interface name must have 1 to 15 characters");
         }
         try (Arena arena = Arena.ofConfined())
@@ -74,7 +74,7 @@ public final class TapPort implements AutoCloseable
             final int fd = Posix.open(errno, "/dev/net/tun", Posix.O_RDWR | Posix.O_NONBLOCK | Posix.O_CLOEXEC);
             if (fd < 0)
             {
-                throw new PortException(io.vrouter.core.control.Errno.ENODEV,
+                throw new PortException(io.vrouter.core.request.Errno.ENODEV,
                     "open /dev/net/tun: " + Posix.strerror(Posix.errno(errno)));
             }
             final MemorySegment ifreq = arena.allocate(40);
@@ -84,7 +84,7 @@ public final class TapPort implements AutoCloseable
             {
                 final int e = Posix.errno(errno);
                 Posix.close(fd);
-                throw new PortException(e == 16 ? io.vrouter.core.control.Errno.EEXIST : -e,
+                throw new PortException(e == 16 ? io.vrouter.core.request.Errno.EEXIST : -e,
                     "TUNSETIFF " + name + ": " + Posix.strerror(e));
             }
             if (Posix.ioctl(errno, fd, TUNSETOFFLOAD, 0L) < 0)

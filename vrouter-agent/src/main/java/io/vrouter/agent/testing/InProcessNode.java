@@ -14,13 +14,17 @@ import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Programmer;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.Requests;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.flow.PolicyTable;
+import io.vrouter.core.iface.VifType;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Requests;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshRecord;
 import io.vrouter.wire.MacAddress;
 
 /**
@@ -62,13 +66,13 @@ public final class InProcessNode implements NodeService, AutoCloseable
     }
 
     @Override
-    public List<Response> program(final List<SandeshObject> requests)
+    public List<Response> program(final List<? extends SandeshRecord> requests)
     {
-        final List<SandeshObject> copy = List.copyOf(requests);
+        final List<SandeshRecord> copy = List.copyOf(requests);
         return onConductor(() ->
         {
             final List<Response> out = new ArrayList<>(copy.size());
-            for (final SandeshObject r : copy)
+            for (final SandeshRecord r : copy)
             {
                 out.add(vrouter.program(r));
             }
@@ -119,11 +123,9 @@ public final class InProcessNode implements NodeService, AutoCloseable
                 return new Response(Errno.ENOENT, "no namespace " + spec.netns(), List.of());
             }
             final int vif = spec.vifIndex() >= 0 ? spec.vifIndex() : nextVif++;
-            final SandeshObject request = new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx", vif)
-                .put("vifr_type", 3).put("vifr_name", spec.name()).put("vifr_vrf", spec.vrf())
-                .put("vifr_mac", Programmer.macBytes(MacAddress.parse(spec.mac()))).put("vifr_mtu", spec.mtu())
-                .put("vifr_flags", spec.vifFlags());
-            final Response r = vrouter.program(request);
+            final Response r = vrouter.program(InterfaceRequest.builder().idx(vif).type(VifType.VIRTUAL)
+                .name(spec.name()).vrf(spec.vrf()).mac(MacAddress.parse(spec.mac())).mtu(spec.mtu())
+                .flags(spec.vifFlags()).build());
             if (r.code() < 0)
             {
                 return r;
@@ -131,7 +133,7 @@ public final class InProcessNode implements NodeService, AutoCloseable
             ports.put(spec.name(), spec);
             vifs.put(spec.name(), vif);
             // As the daemon answers: the vif as the forwarder now holds it.
-            return vrouter.program(new SandeshObject("vr_interface_req").put("h_op", 1L).put("vifr_idx", vif));
+            return vrouter.program(InterfaceRequest.get(vif));
         });
     }
 
@@ -146,7 +148,7 @@ public final class InProcessNode implements NodeService, AutoCloseable
                 return new Response(Errno.ENOENT, "no port " + name, List.of());
             }
             ports.remove(name);
-            return vrouter.program(new SandeshObject("vr_interface_req").put("h_op", 2).put("vifr_idx", (long)vif));
+            return vrouter.program(InterfaceRequest.delete(vif));
         });
     }
 
@@ -171,20 +173,18 @@ public final class InProcessNode implements NodeService, AutoCloseable
      */
     public String route(final int vrf, final String ip)
     {
-        final Response r = program(List.of(new SandeshObject("vr_route_req").put("h_op", 1).put("rtr_family", 2)
-            .put("rtr_vrf_id", vrf).put("rtr_prefix", Requests.ipv4(ip)).put("rtr_prefix_len", 32))).get(0);
+        final Response r = program(List.of(Requests.route4Key(vrf, ip).op(Op.GET).build())).get(0);
         if (r.code() < 0 || r.objects().isEmpty())
         {
             return "none";
         }
-        final SandeshObject o = r.objects().get(0);
-        final long nh = (Long)o.get("rtr_nh_id");
-        if (nh == 0 || (Long)o.get("rtr_prefix_len") != 32)
+        final RouteRequest o = r.first(RouteRequest.class);
+        final long nh = o.nhId();
+        if (nh == 0 || o.prefixLen() != 32)
         {
             return "none";
         }
-        final Object label = o.get("rtr_label");
-        return "nh=" + nh + " label=" + ((((Long)o.get("rtr_label_flags")) & 1) != 0 ? label : "-");
+        return "nh=" + nh + " label=" + (o.labelled() ? String.valueOf(o.label()) : "-");
     }
 
     /**
@@ -195,9 +195,8 @@ public final class InProcessNode implements NodeService, AutoCloseable
      */
     public long nextHopType(final int id)
     {
-        final Response r = program(List.of(new SandeshObject("vr_nexthop_req").put("h_op", 1).put("nhr_id", id)))
-            .get(0);
-        return r.code() < 0 ? -1 : (Long)r.objects().get(0).get("nhr_type");
+        final Response r = program(List.of(NextHopRequest.get(id))).get(0);
+        return r.code() < 0 ? -1 : r.first(NextHopRequest.class).type();
     }
 
     /**

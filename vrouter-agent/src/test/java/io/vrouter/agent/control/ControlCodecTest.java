@@ -13,8 +13,13 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.Parsed;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshObject;
 
 class ControlCodecTest
 {
@@ -49,7 +54,8 @@ class ControlCodecTest
         assertEquals("00000019" + "5652" + "01" + "02" + "0002" + "0000000000000007" + "ffffffea" + "00000003"
             + "626164", HEX.formatHex(ControlCodec.encodeError(7, -22, "bad")));
         final List<byte[]> frames = ControlCodec.encodeResponses(9,
-            List.of(new Response(-2, "no", List.of()), Response.of(1, List.of(new SandeshObject("t").put("f", 5L)))),
+            List.of(new ControlCodec.Answer(-2, "no", List.of()),
+                new ControlCodec.Answer(1, "", List.of(new SandeshObject("t").put("f", 5L)))),
             1 << 20);
         assertEquals(1, frames.size());
         assertEquals("00000045" + "5652" + "01" + "02" + "0000" + "0000000000000009" + "00000002"
@@ -57,6 +63,28 @@ class ControlCodecTest
             + "00000001" + "00000001" + "00000000" + "00000001"
             + "0001" + "74" + "0001" + "0001" + "66" + "01" + "0000000000000005",
             HEX.formatHex(frames.get(0)));
+    }
+
+    @Test
+    void shouldReadTypedRequestsAndAnswersThroughTheObjects() throws DecodeException, RequestException
+    {
+        final InterfaceRequest vif = InterfaceRequest.builder().idx(3).type(3).name("tap3").mac(0x020000000003L)
+            .build();
+        final List<SandeshObject> objects = new ArrayList<>(ControlCodec.objects(List.of(vif, MplsRequest.get(7))));
+        objects.add(1, sample());
+        final List<Parsed> parsed = ControlCodec.decodeRequest(body(ControlCodec.encodeRequest(1, objects)))
+            .requests();
+        assertEquals(3, parsed.size());
+        assertEquals(vif, parsed.get(0).record());
+        assertEquals(Errno.EOPNOTSUPP, parsed.get(1).refusal().code(), "an unknown struct, refused in its place");
+        assertEquals(MplsRequest.get(7), parsed.get(2).record());
+
+        final Response answer = Response.of(1, List.of(vif));
+        final byte[] frame = ControlCodec.encodeResponses(2, List.of(ControlCodec.answer(answer)), 1 << 20).get(0);
+        final ControlCodec.Entry entry = ControlCodec.decodeResponse(body(frame)).entries().get(0);
+        assertEquals(answer, entry.answer().toResponse());
+        final ControlCodec.Answer foreign = new ControlCodec.Answer(0, "", List.of(sample()));
+        assertEquals(Errno.EOPNOTSUPP, assertThrows(RequestException.class, foreign::toResponse).code());
     }
 
     @Test
@@ -75,7 +103,8 @@ class ControlCodecTest
             many.add(new SandeshObject("vr_route_req").put("rtr_nh_id", (long)i).put("rtr_prefix", new byte[4]));
         }
         final List<byte[]> frames = ControlCodec.encodeResponses(11,
-            List.of(Response.ok(), Response.of(1000, many), new Response(-22, "bad", List.of())), 4096);
+            List.of(new ControlCodec.Answer(0, "", List.of()), new ControlCodec.Answer(1000, "", many),
+                new ControlCodec.Answer(-22, "bad", List.of())), 4096);
         assertTrue(frames.size() > 5, "chunked: " + frames.size());
         final List<SandeshObject> got = new ArrayList<>();
         int lastCode = 1;
@@ -88,12 +117,12 @@ class ControlCodecTest
             {
                 if (e.index() == 1)
                 {
-                    assertEquals(1000, e.response().code());
-                    got.addAll(e.response().objects());
+                    assertEquals(1000, e.answer().code());
+                    got.addAll(e.answer().objects());
                 }
                 if (e.index() == 2)
                 {
-                    lastCode = e.response().code();
+                    lastCode = e.answer().code();
                 }
             }
         }
@@ -155,7 +184,8 @@ class ControlCodecTest
         final List<SandeshObject> objects = List.of(sample(), sample().put("e", new long[] {1, 2, 3}),
             new SandeshObject("vr_interface_req").put("vifr_name", "tap0").put("vifr_mac", new byte[6]));
         final byte[] request = ControlCodec.encodeRequest(3, objects);
-        final byte[] response = ControlCodec.encodeResponses(3, List.of(Response.of(3, objects)), 1 << 20).get(0);
+        final byte[] response = ControlCodec.encodeResponses(3, List.of(new ControlCodec.Answer(3, "", objects)),
+            1 << 20).get(0);
         int refused = 0;
         for (int round = 0; round < 20_000; round++)
         {

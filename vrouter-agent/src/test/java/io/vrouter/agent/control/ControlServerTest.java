@@ -28,9 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.iface.VifType;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.PortRequest;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshObject;
+import io.vrouter.wire.AddressFamily;
 
 class ControlServerTest
 {
@@ -58,28 +64,30 @@ class ControlServerTest
         node.close();
     }
 
-    static SandeshObject vif(final int idx)
+    static InterfaceRequest vif(final int idx)
     {
-        return new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", (long)idx)
-            .put("vifr_type", 3L).put("vifr_name", "tap" + idx).put("vifr_transport", 2L)
-            .put("vifr_mac", new byte[6]);
+        return InterfaceRequest.builder().idx(idx).type(VifType.VIRTUAL).name("tap" + idx).transport(2).build();
     }
 
-    static SandeshObject get(final int idx)
+    static InterfaceRequest get(final int idx)
     {
-        return new SandeshObject("vr_interface_req").put("h_op", 1L).put("vifr_idx", (long)idx);
+        return InterfaceRequest.get(idx);
     }
 
-    static SandeshObject route(final int i)
+    static RouteRequest route(final int i, final int plen)
     {
-        return new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 2L).put("rtr_vrf_id", 1L)
-            .put("rtr_prefix", new byte[] {10, (byte)(i >> 8), (byte)i, 0}).put("rtr_prefix_len", 24L)
-            .put("rtr_nh_id", 0L);
+        return RouteRequest.builder().family(AddressFamily.INET).vrfId(1)
+            .prefix(new byte[] {10, (byte)(i >> 8), (byte)i, 0}, plen).nhId(0).build();
     }
 
-    static SandeshObject routeDump()
+    static RouteRequest route(final int i)
     {
-        return new SandeshObject("vr_route_req").put("h_op", 3L).put("rtr_family", 2L).put("rtr_vrf_id", 1L);
+        return route(i, 24);
+    }
+
+    static RouteRequest routeDump()
+    {
+        return RouteRequest.dump(AddressFamily.INET, 1);
     }
 
     private boolean vifPresent()
@@ -133,10 +141,10 @@ class ControlServerTest
             assertEquals(3, r.size());
             assertEquals(0, r.get(0).code(), r.get(0).message());
             assertEquals(0, r.get(1).code());
-            assertEquals("tap1", r.get(1).objects().get(0).getString("vifr_name", ""));
+            assertEquals("tap1", r.get(1).first(InterfaceRequest.class).name());
             assertEquals(Errno.ENOENT, r.get(2).code());
 
-            final List<SandeshObject> routes = new ArrayList<>();
+            final List<RouteRequest> routes = new ArrayList<>();
             for (int i = 0; i < 300; i++)
             {
                 routes.add(route(i));
@@ -156,10 +164,10 @@ class ControlServerTest
     void shouldPipelineLongCallsOverSeveralFramesInOrder()
     {
         final int n = ControlClient.FRAME_OBJECTS * 3 + 7;
-        final List<SandeshObject> requests = new ArrayList<>();
+        final List<RouteRequest> requests = new ArrayList<>();
         for (int i = 0; i < n; i++)
         {
-            requests.add(i == 2000 ? route(i).put("rtr_prefix_len", 99L) : route(i));
+            requests.add(i == 2000 ? route(i, 99) : route(i));
         }
         try (ControlClient c = ControlClient.connect(socket))
         {
@@ -179,12 +187,11 @@ class ControlServerTest
         server.close();
         server = new ControlServer(node, socket);
         server.start();
-        final List<SandeshObject> requests = new ArrayList<>();
+        final List<RouteRequest> requests = new ArrayList<>();
         for (int i = 0; i < 100_000; i++)
         {
-            requests.add(new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 2L)
-                .put("rtr_vrf_id", 2L).put("rtr_prefix", new byte[] {10, (byte)(i >> 16), (byte)(i >> 8), (byte)i})
-                .put("rtr_prefix_len", 32L).put("rtr_nh_id", 0L));
+            requests.add(RouteRequest.builder().family(AddressFamily.INET).vrfId(2)
+                .prefix(new byte[] {10, (byte)(i >> 16), (byte)(i >> 8), (byte)i}, 32).nhId(0).build());
         }
         try (ControlClient c = ControlClient.connect(socket))
         {
@@ -192,13 +199,12 @@ class ControlServerTest
             {
                 assertEquals(0, r.code(), r.message());
             }
-            final Response dump = c.call(List.of(new SandeshObject("vr_route_req").put("h_op", 3L)
-                .put("rtr_family", 2L).put("rtr_vrf_id", 2L))).get(0);
+            final Response dump = c.call(List.of(RouteRequest.dump(AddressFamily.INET, 2))).get(0);
             assertEquals(100_000, dump.objects().size());
             assertEquals(100_000, dump.code());
             // the answer (about 8 MB) needed several 1 MiB frames: the client stitched them back in order
             assertEquals(List.of(10L, 1L, (long)(byte)0x86, (long)(byte)0x9f), toList(
-                (byte[])dump.objects().get(99_999).get("rtr_prefix")));
+                dump.objects(RouteRequest.class).get(99_999).prefix()));
         }
     }
 
@@ -215,7 +221,7 @@ class ControlServerTest
     @Test
     void shouldRefuseGarbageWholeAndKeepServing() throws IOException
     {
-        final byte[] good = ControlCodec.encodeRequest(5, List.of(vif(1), vif(2)));
+        final byte[] good = ControlCodec.encodeRequest(5, ControlCodec.objects(List.of(vif(1), vif(2))));
         // the second object's field kind tag is broken: nothing from the frame may be applied
         final byte[] bad = good.clone();
         final int secondTag = indexOf(bad, "vifr_idx".getBytes(StandardCharsets.US_ASCII), good.length / 2)
@@ -256,7 +262,7 @@ class ControlServerTest
     @Test
     void shouldApplyNothingWhenClientDisconnectsMidFrame() throws Exception
     {
-        final byte[] frame = ControlCodec.encodeRequest(1, List.of(vif(1)));
+        final byte[] frame = ControlCodec.encodeRequest(1, ControlCodec.objects(List.of(vif(1))));
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX))
         {
             ch.connect(UnixDomainSocketAddress.of(socket));
@@ -269,31 +275,53 @@ class ControlServerTest
     @Test
     void shouldMapPortRequests()
     {
-        final SandeshObject add = new SandeshObject("vr_port_req").put("h_op", 0L).put("port_name", "tapa")
-            .put("port_netns", "pod1").put("port_ifname", "eth0").put("port_mac", "02:00:00:00:00:01")
-            .put("port_ip", "10.0.0.2/24,fd00::2/64").put("port_gw", "10.0.0.1").put("port_vrf", 1L)
-            .put("port_mtu", 1400L);
+        final PortRequest add = PortRequest.add("tapa", "pod1", "eth0", "02:00:00:00:00:01",
+            List.of("10.0.0.2/24", "fd00::2/64"), "10.0.0.1", 1, 1400, -1, 0);
         try (ControlClient c = ControlClient.connect(socket))
         {
             final List<Response> r = c.call(List.of(add, vif(1), add,
-                new SandeshObject("vr_port_req").put("h_op", 0L).put("port_name", "tapb").put("port_netns", "x"),
-                new SandeshObject("vr_port_req").put("h_op", 3L)));
+                PortRequest.add("tapb", "x", "eth0", "", List.of(), "", 0, 1500, -1, 0),
+                PortRequest.named(Op.DUMP, "")));
             assertEquals(0, r.get(0).code(), r.get(0).message());
             assertEquals(0, r.get(1).code());
             assertEquals(Errno.EEXIST, r.get(2).code());
             assertEquals(Errno.EINVAL, r.get(3).code(), "no MAC");
             assertTrue(r.get(3).message().contains("port_mac"), r.get(3).message());
             assertEquals(1, r.get(4).objects().size());
-            final SandeshObject p = r.get(4).objects().get(0);
-            assertEquals("10.0.0.2/24,fd00::2/64", p.getString("port_ip", ""));
-            assertEquals(1400L, p.get("port_mtu"));
+            final PortRequest p = r.get(4).first(PortRequest.class);
+            assertEquals("10.0.0.2/24,fd00::2/64", String.join(",", p.addresses()));
+            assertEquals(1400, p.mtu());
             assertEquals(1, node.ports().size());
             assertEquals(List.of("10.0.0.2/24", "fd00::2/64"), node.ports().get(0).addresses());
-            final List<Response> d = c.call(List.of(
-                new SandeshObject("vr_port_req").put("h_op", 2L).put("port_name", "tapa"),
-                new SandeshObject("vr_port_req").put("h_op", 2L).put("port_name", "tapa")));
+            final List<Response> d = c.call(List.of(PortRequest.named(Op.DELETE, "tapa"),
+                PortRequest.named(Op.DELETE, "tapa")));
             assertEquals(0, d.get(0).code());
             assertEquals(Errno.ENOENT, d.get(1).code());
+        }
+    }
+
+    @Test
+    void shouldAnswerAnObjectThatDoesNotReadInItsPlaceAndApplyTheOthers()
+    {
+        try (ControlClient c = ControlClient.connect(socket))
+        {
+            final List<ControlCodec.Answer> r = c.callObjects(List.of(vif(1).toSandesh(),
+                new SandeshObject("vr_bogus_req"),
+                new SandeshObject(InterfaceRequest.TYPE).put("vifr_idx", 2L).put("vifr_type", 3L)
+                    .put("vifr_mac", new byte[5]),
+                new SandeshObject(InterfaceRequest.TYPE).put("vifr_idx", 4L).put("vifr_type", 3L)
+                    .put("vifr_name", 7L).put("vifr_vrf", "one"),
+                vif(3).toSandesh(), get(3).toSandesh()));
+            assertEquals(0, r.get(0).code(), r.get(0).message());
+            assertEquals(Errno.EOPNOTSUPP, r.get(1).code());
+            assertEquals(Errno.EINVAL, r.get(2).code());
+            assertTrue(r.get(2).message().contains("vr_interface_req.vifr_mac"), r.get(2).message());
+            assertEquals(Errno.EINVAL, r.get(3).code(), "a string is not a VRF");
+            assertTrue(r.get(3).message().contains("vr_interface_req.vifr_vrf"), r.get(3).message());
+            assertEquals(0, r.get(4).code(), "the requests after the refused ones are applied");
+            assertEquals("tap3", r.get(5).objects().get(0).getString("vifr_name", ""));
+            assertEquals(Errno.ENOENT, c.call(List.of(get(2))).get(0).code());
+            assertEquals(Errno.ENOENT, c.call(List.of(get(4))).get(0).code());
         }
     }
 
@@ -322,7 +350,8 @@ class ControlServerTest
             "    System.out.println(\"ANSWER \" + HexFormat.of().formatHex(out));",
             "  } } }", ""));
         Files.setPosixFilePermissions(probe, PosixFilePermissions.fromString("rw-r--r--"));
-        final String frame = HexFormat.of().formatHex(ControlCodec.encodeRequest(1, List.of(vif(1))));
+        final String frame = HexFormat.of().formatHex(ControlCodec.encodeRequest(1,
+            ControlCodec.objects(List.of(vif(1)))));
 
         // mode 0600: the kernel refuses the connect
         assertTrue(runAsNobody(probe, socket, frame).startsWith("CONNECT-FAILED"));

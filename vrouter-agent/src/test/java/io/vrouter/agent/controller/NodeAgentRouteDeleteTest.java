@@ -2,9 +2,12 @@ package io.vrouter.agent.controller;
 
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.bridge.BridgeTable;
-import io.vrouter.core.control.Requests;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.Requests;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.nh.NextHopType;
@@ -148,23 +151,18 @@ class NodeAgentRouteDeleteTest
 
     private Lookup lookup(final String ip)
     {
-        final Response r = node.program(List.of(new SandeshObject("vr_route_req").put("h_op", 1)
-            .put("rtr_family", 2).put("rtr_vrf_id", vrf).put("rtr_prefix", Requests.ipv4(ip))
-            .put("rtr_prefix_len", 32))).get(0);
+        final Response r = node.program(List.of(Requests.route4Key(vrf, ip).op(Op.GET).build())).get(0);
         assertEquals(0, r.code(), r.message());
-        final SandeshObject o = r.objects().get(0);
-        final boolean labelled = ((Long)o.get("rtr_label_flags") & 1) != 0;
-        return new Lookup((Long)o.get("rtr_nh_id"), labelled ? (Long)o.get("rtr_label") : -1,
-            (Long)o.get("rtr_prefix_len"));
+        final RouteRequest o = r.first(RouteRequest.class);
+        return new Lookup(o.nhId(), o.labelled() ? o.label() : -1, o.prefixLen());
     }
 
     private void assertTunnelTo(final long nh, final String remote)
     {
-        final Response r = node.program(List.of(new SandeshObject("vr_nexthop_req").put("h_op", 1)
-            .put("nhr_id", nh))).get(0);
+        final Response r = node.program(List.of(NextHopRequest.get((int)nh))).get(0);
         assertEquals(0, r.code(), r.message());
-        assertEquals((long)NextHopType.TUNNEL, r.objects().get(0).get("nhr_type"));
-        assertEquals(Requests.ipv4LittleEndian(remote), r.objects().get(0).get("nhr_tun_dip"));
+        assertEquals(NextHopType.TUNNEL, r.first(NextHopRequest.class).type());
+        assertEquals(Requests.ipv4LittleEndian(remote), r.first(NextHopRequest.class).tunDip());
     }
 
     /** A UDP packet from the pod; where it went: {@code <outer destination> label <label>}, or {@code dropped}. */
@@ -199,9 +197,8 @@ class NodeAgentRouteDeleteTest
         final String name = node.ports().get(0).name();
         for (int i = 0; i < 64; i++)
         {
-            final Response r = node.program(List.of(new SandeshObject("vr_interface_req").put("h_op", 1)
-                .put("vifr_idx", i))).get(0);
-            if (r.code() == 0 && name.equals(r.objects().get(0).get("vifr_name")))
+            final Response r = node.program(List.of(InterfaceRequest.get(i))).get(0);
+            if (r.code() == 0 && name.equals(r.first(InterfaceRequest.class).name()))
             {
                 return i;
             }

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vrouter.agent.api.PortSpec;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.Response;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Response;
 
 /**
  * Port adds refused before anything is created: every malformed field is -EINVAL naming it, a missing

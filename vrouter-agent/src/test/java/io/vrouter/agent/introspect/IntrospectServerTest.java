@@ -19,8 +19,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
+import io.vrouter.core.iface.VifType;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.Requests;
 import io.vrouter.core.status.DropReason;
 
 class IntrospectServerTest
@@ -36,11 +38,9 @@ class IntrospectServerTest
         vr = new VRouter(new VRouterConfig(16, 64, 8, 32, 64, 16, 4, 64, 8, 2048, true, true));
         final Forwarder w = vr.newForwarder();
         w.counters().drop(DropReason.INVALID_NH, 1);
-        assertEquals(0, vr.program(new SandeshObject("vr_interface_req").put("vifr_idx", 1L).put("vifr_type", 3L)
-            .put("vifr_name", "tap1").put("vifr_transport", 2L).put("vifr_vrf", 2L)
-            .put("vifr_mac", new byte[6])).code());
-        assertEquals(0, vr.program(new SandeshObject("vr_route_req").put("rtr_family", 2L).put("rtr_vrf_id", 2L)
-            .put("rtr_prefix", new byte[] {10, 0, 0, 0}).put("rtr_prefix_len", 8L).put("rtr_nh_id", 0L)).code());
+        assertEquals(0, vr.program(InterfaceRequest.builder().idx(1).type(VifType.VIRTUAL).name("tap1").transport(2)
+            .vrf(2).build()).code());
+        assertEquals(0, vr.program(Requests.route4(2, "10.0.0.0/8", 0, -1, 0)).code());
         node = new InProcessNode(vr);
         server = new IntrospectServer(node, "127.0.0.1", 0);
         server.start();

@@ -26,8 +26,12 @@ import io.vrouter.agent.control.ControlServer;
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * Programming 100 k IPv4 routes through the control socket: a {@link ControlClient} sends
@@ -56,7 +60,7 @@ public class ControlSocketRoutesBenchmark
     private InProcessNode node;
     private ControlServer server;
     private ControlClient client;
-    private List<List<SandeshObject>> requests;
+    private List<List<RouteRequest>> requests;
 
     /**
      * The requests, built once.
@@ -65,13 +69,12 @@ public class ControlSocketRoutesBenchmark
     public void buildRequests()
     {
         requests = new ArrayList<>();
-        List<SandeshObject> cur = new ArrayList<>(batch);
+        List<RouteRequest> cur = new ArrayList<>(batch);
         for (int i = 0; i < ROUTES; i++)
         {
-            cur.add(new SandeshObject("vr_route_req").put("h_op", 0L).put("rtr_family", 2L).put("rtr_vrf_id", 1L)
-                .put("rtr_prefix", new byte[] {10, (byte)(i >> 16), (byte)(i >> 8), (byte)i})
-                .put("rtr_prefix_len", 32L).put("rtr_nh_id", 5L).put("rtr_label", (long)(16 + (i & 1023)))
-                .put("rtr_label_flags", 1L));
+            cur.add(RouteRequest.builder().family(AddressFamily.INET).vrfId(1)
+                .prefix(new byte[] {10, (byte)(i >> 16), (byte)(i >> 8), (byte)i}, 32).nhId(5).label(16 + (i & 1023))
+                .labelFlags(1).build());
             if (cur.size() == batch)
             {
                 requests.add(cur);
@@ -94,11 +97,9 @@ public class ControlSocketRoutesBenchmark
     {
         dir = Files.createTempDirectory("vrouter-ctl-bench");
         final VRouter vr = new VRouter(VRouterConfig.defaults());
-        check(vr.program(new SandeshObject("vr_interface_req").put("vifr_idx", 1L).put("vifr_type", 3L)
-            .put("vifr_name", "tap1").put("vifr_transport", 2L).put("vifr_vrf", 1L).put("vifr_mac", new byte[6])));
-        check(vr.program(new SandeshObject("vr_nexthop_req").put("nhr_id", 5L).put("nhr_type", 2L)
-            .put("nhr_family", 2L).put("nhr_vrf", 1L).put("nhr_encap_oif_id", new long[] {1}).put("nhr_flags", 1L)
-            .put("nhr_encap", new byte[14])));
+        check(vr.program(InterfaceRequest.builder().idx(1).type(3).name("tap1").transport(2).vrf(1).build()));
+        check(vr.program(NextHopRequest.builder().id(5).type(NextHopType.ENCAP).family(AddressFamily.INET).vrf(1)
+            .oif(1).flags(1).encap(new byte[14]).build()));
         node = new InProcessNode(vr);
         server = new ControlServer(node, dir.resolve("vrouterd.sock"));
         server.start();
@@ -129,7 +130,7 @@ public class ControlSocketRoutesBenchmark
     public int program100kRoutes()
     {
         int ok = 0;
-        for (final List<SandeshObject> r : requests)
+        for (final List<RouteRequest> r : requests)
         {
             for (final Response resp : client.call(r))
             {

@@ -12,12 +12,17 @@ import io.vrouter.xmpp.RouteEntry;
 import io.vrouter.xmpp.RouteNextHop;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshRecord;
 import io.vrouter.tools.controller.Cluster;
 import io.vrouter.tools.controller.Controller;
 import io.vrouter.tools.controller.ControllerServer;
 import io.vrouter.tools.controller.Resource;
+import io.vrouter.wire.AddressFamily;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -79,13 +84,13 @@ public class RouteFanoutBenchmark
             private int nextVif = 1;
 
             @Override
-            public synchronized List<Response> program(final List<SandeshObject> requests)
+            public synchronized List<Response> program(final List<? extends SandeshRecord> requests)
             {
                 final List<Response> out = new ArrayList<>(requests.size());
-                for (final SandeshObject r : requests)
+                for (final SandeshRecord r : requests)
                 {
                     final Response response = vrouter.program(r);
-                    if (response.code() == 0 && r.type().equals("vr_route_req") && r.get("h_op").equals(0L))
+                    if (response.code() == 0 && r instanceof RouteRequest && r.op() == Op.ADD)
                     {
                         routeAdds.incrementAndGet();
                     }
@@ -97,10 +102,8 @@ public class RouteFanoutBenchmark
             @Override
             public synchronized Response addPort(final PortSpec spec)
             {
-                final SandeshObject vif = new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx",
-                    nextVif++)
-                    .put("vifr_type", 3).put("vifr_name", spec.name()).put("vifr_vrf", spec.vrf())
-                    .put("vifr_mac", new byte[] {0, 0, 0x5e, 0, 1, 0});
+                final InterfaceRequest vif = InterfaceRequest.builder().idx(nextVif++).type(3).name(spec.name())
+                    .vrf(spec.vrf()).mac(0x00005e000100L).build();
                 final Response r = vrouter.program(vif);
                 return r.code() < 0 ? r : new Response(0, "", List.of(vif));
             }
@@ -260,19 +263,16 @@ public class RouteFanoutBenchmark
     public static class Direct
     {
         VRouter vrouter;
-        List<SandeshObject> requests;
+        List<RouteRequest> requests;
 
         @Setup(Level.Iteration)
         public void setUp()
         {
             vrouter = new VRouter(VRouterConfig.defaults());
-            final Response vif = vrouter.program(new SandeshObject("vr_interface_req").put("h_op", 0).put("vifr_idx", 0)
-                .put("vifr_type", 2).put("vifr_name", "eth0").put("vifr_mac", new byte[] {2, 0, 0, 0, 0, 1}));
-            final Response nh = vrouter.program(new SandeshObject("vr_nexthop_req").put("h_op", 0).put("nhr_id",
-                10).put("nhr_type", 3)
-                .put("nhr_family", 2).put("nhr_flags", 0x41).put("nhr_encap_oif_id", new long[] {0})
-                .put("nhr_encap", new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0}).put("nhr_tun_sip", 1)
-                .put("nhr_tun_dip", 2));
+            final Response vif = vrouter.program(InterfaceRequest.builder().idx(0).type(2).name("eth0")
+                .mac(0x020000000001L).build());
+            final Response nh = vrouter.program(NextHopRequest.builder().id(10).type(3).family(AddressFamily.INET)
+                .flags(0x41).oif(0).encap(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0}).tunnel(1, 2).build());
             if (vif.code() != 0 || nh.code() != 0)
             {
                 throw new IllegalStateException("setup refused: " + vif + " " + nh);
@@ -281,11 +281,9 @@ public class RouteFanoutBenchmark
             for (int i = 0; i < 100_000; i++)
             {
                 final int a = 0x0B000000 + i;
-                requests.add(new SandeshObject("vr_route_req").put("h_op", 0).put("rtr_family", 2).put(
-                    "rtr_vrf_id", 1)
-                    .put("rtr_prefix", new byte[] {(byte)(a >>> 24), (byte)(a >>> 16), (byte)(a >>> 8), (byte)a})
-                    .put("rtr_prefix_len", 32).put("rtr_nh_id", 10).put("rtr_label_flags", 3)
-                    .put("rtr_label", 16 + (i & 1023)));
+                requests.add(RouteRequest.builder().family(AddressFamily.INET).vrfId(1)
+                    .prefix(new byte[] {(byte)(a >>> 24), (byte)(a >>> 16), (byte)(a >>> 8), (byte)a}, 32).nhId(10)
+                    .labelFlags(3).label(16 + (i & 1023)).build());
             }
         }
     }
@@ -331,7 +329,7 @@ public class RouteFanoutBenchmark
     {
         int failed = 0;
         String first = "";
-        for (final SandeshObject r : d.requests)
+        for (final RouteRequest r : d.requests)
         {
             final Response response = d.vrouter.program(r);
             if (response.code() != 0)

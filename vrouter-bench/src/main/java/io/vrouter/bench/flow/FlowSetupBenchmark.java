@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.vrouter.core.bridge.BridgeTable;
-import io.vrouter.core.control.RequestException;
+import io.vrouter.core.request.RequestException;
 import io.vrouter.core.flow.FlowKey;
 import io.vrouter.core.flow.FlowStage;
 import io.vrouter.core.flow.FlowTable;

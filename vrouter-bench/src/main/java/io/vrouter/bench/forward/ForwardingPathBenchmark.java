@@ -78,7 +78,7 @@ public class ForwardingPathBenchmark
     private byte[] fabricFrame;
 
     @Setup(Level.Trial)
-    public void setUp() throws io.vrouter.core.control.RequestException
+    public void setUp() throws io.vrouter.core.request.RequestException
     {
         final TestTopology t = topology(0);
         final TestTopology p = topology(io.vrouter.core.iface.VifFlags.POLICY_ENABLED);

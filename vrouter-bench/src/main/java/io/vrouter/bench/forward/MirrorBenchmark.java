@@ -20,7 +20,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MirrorRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.wire.AddressFamily;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.iface.VifFlags;
@@ -73,19 +76,14 @@ public class MirrorBenchmark
             .bridge(VRF, GATEWAY_MAC, 1)
             .tunnelNh(20, FABRIC, LOCAL, REMOTE, NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS, PEER_MAC,
                 FABRIC_MAC)
-            .program(new SandeshObject("vr_nexthop_req").put("nhr_id", 30L).put("nhr_type", 3L).put("nhr_family", 2L)
-                .put("nhr_encap_oif_id", new long[] {FABRIC}).put("nhr_encap", TestTopology.l2(PEER_MAC, FABRIC_MAC))
-                .put("nhr_tun_sip", Integer.reverseBytes(LOCAL) & 0xFFFFFFFFL)
-                .put("nhr_tun_dip", Integer.reverseBytes(ANALYZER) & 0xFFFFFFFFL)
-                .put("nhr_tun_sport", (long)(Short.reverseBytes((short)8099) & 0xFFFF))
-                .put("nhr_tun_dport", (long)(Short.reverseBytes((short)8099) & 0xFFFF))
-                .put("nhr_flags", (long)(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP)))
-            .program(new SandeshObject("vr_mirror_req").put("mirr_index", 1L).put("mirr_nhid", 30L)
-                .put("mirr_flags", "dynamic".equals(mirror) ? 1L : 0L))
-            .program(new SandeshObject("vr_interface_req").put("vifr_idx", (long)POD).put("vifr_type", 3L)
-                .put("vifr_vrf", (long)VRF).put("vifr_mac", TestTopology.macBytes(GATEWAY_MAC)).put("vifr_mtu", 9000L)
-                .put("vifr_flags", mirrored ? (long)VifFlags.MIRROR_RX : 0L).put("vifr_mir_id", 1L)
-                .put("vifr_in_mirror_md", Frames.hex("0102030405060708")))
+            .program(NextHopRequest.builder().id(30).type(NextHopType.TUNNEL).family(AddressFamily.INET).oif(FABRIC)
+                .encap(TestTopology.l2(PEER_MAC, FABRIC_MAC))
+                .tunnel(Integer.reverseBytes(LOCAL), Integer.reverseBytes(ANALYZER))
+                .tunnelPorts(Short.reverseBytes((short)8099), Short.reverseBytes((short)8099))
+                .flags(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP).build())
+            .program(MirrorRequest.add(1, 30, "dynamic".equals(mirror) ? 1 : 0, MirrorRequest.NO_VNI))
+            .program(InterfaceRequest.builder().idx(POD).type(VifType.VIRTUAL).vrf(VRF).mac(GATEWAY_MAC).mtu(9000)
+                .flags(mirrored ? VifFlags.MIRROR_RX : 0).mirId(1).inMirrorMd(Frames.hex("0102030405060708")).build())
             .route4(VRF, ip("10.64.0.1"), 32, 20, 100, 0x1 | 0x2);
         forwarder = t.forwarder();
         podFrame = Frames.udp4(GATEWAY_MAC, POD_MAC, ip("10.1.1.3"), ip("10.64.0.1"), 64, 1000, 2000, 64, false);

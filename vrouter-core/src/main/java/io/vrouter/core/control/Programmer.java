@@ -8,6 +8,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.vrouter.core.Tables;
 import io.vrouter.core.bridge.BridgeEntry;
 import io.vrouter.core.fib.FibLeaf;
+import io.vrouter.core.fib.RouteFlags;
+import io.vrouter.core.flow.FlowRequests;
 import io.vrouter.core.iface.Vif;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
@@ -18,49 +20,56 @@ import io.vrouter.core.nh.NextHopMap;
 import io.vrouter.core.nh.NextHopType;
 import io.vrouter.core.nh.kind.NextHopKind;
 import io.vrouter.core.nh.kind.NextHopKinds;
+import io.vrouter.core.request.DropStatsRequest;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.FlowRequest;
+import io.vrouter.core.request.FlowTableData;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MirrorRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.PortRequest;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshField;
+import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.core.request.VrfStatsRequest;
+import io.vrouter.core.request.VxlanRequest;
+import io.vrouter.core.status.CounterSource;
 import io.vrouter.encap.EncapRewrite;
 import io.vrouter.encap.TunnelType;
-import io.vrouter.wire.MacAddress;
-import io.vrouter.core.status.CounterSource;
+import io.vrouter.wire.AddressFamily;
 
 /**
- * Applies programming requests ({@code vr_interface_req}, {@code vr_nexthop_req},
- * {@code vr_route_req}, {@code vr_mpls_req}, {@code vr_vxlan_req}, {@code vr_mirror_req}) to the
- * tables, answering with Contrail's return codes.
+ * Applies programming requests ({@link InterfaceRequest}, {@link NextHopRequest}, {@link RouteRequest},
+ * {@link MplsRequest}, {@link VxlanRequest}, {@link MirrorRequest}, and {@link FlowRequest} through the
+ * flow table's {@link FlowRequests}) to the tables, answering with Contrail's return codes; GET and
+ * DUMP answer with records of the request's type.
  * <p>
  * Overview: this is the conductor's logic and runs on one thread, the tables' only writer. Every
- * request is validated whole (ranges, references to other tables, type rules) before anything is
- * written, so a refused request changes nothing. Field names, defaults and return codes follow
- * Contrail's {@code vr.sandesh} and dp-core; where Contrail's choice of errno is undocumented the
- * choice made here is listed in {@code docs/control.md}.
+ * request is validated whole before anything is written: first the record's own rules
+ * ({@link SandeshRecord#validate()}), then its references to the tables (indices within the tables,
+ * next hops and interfaces that exist, type rules of next hops), so a refused request changes
+ * nothing. Field names, defaults and return codes follow Contrail's {@code vr.sandesh} and dp-core;
+ * where Contrail's choice of errno is undocumented the choice made here is listed in
+ * {@code docs/control.md}.
  */
 public final class Programmer
 {
-    /** Address family inet. */
-    public static final int AF_INET = 2;
-    /** Address family bridge. */
-    public static final int AF_BRIDGE = 7;
-    /** Address family inet6. */
-    public static final int AF_INET6 = 10;
-
     /** Transport PMD ({@code vifr_transport}). */
     public static final int TRANSPORT_PMD = 2;
     /** Default MTU of a virtual interface (Contrail). */
     public static final int DEFAULT_VIRTUAL_MTU = 9160;
     /** Default MTU of other interfaces (Contrail). */
     public static final int DEFAULT_MTU = 1514;
-    /** "No multicast VRF". */
-    public static final int NO_VRF = 65535;
-    /** Label value meaning "none" in route answers. */
-    public static final int NO_LABEL = 0xFFFFFF;
-    /** Route label flag: label valid. */
-    public static final int LABEL_VALID = 0x1;
-    /** Largest MPLS label. */
-    public static final int MAX_MPLS_LABEL = (1 << 20) - 1;
+    /** Bytes of an L2 rewrite and of a tunnel's outer Ethernet header. */
+    private static final int L2_REWRITE = 14;
 
     private final Tables tables;
     private final CounterSource counters;
-    private io.vrouter.core.flow.FlowRequests flowRequests;
+    private FlowRequests flowRequests;
 
     /**
      * A programmer over a set of tables.
@@ -80,34 +89,27 @@ public final class Programmer
      * @param request the request.
      * @return the answer: 0 (or a count for DUMP) and objects, or a negative errno and a message.
      */
-    public Response apply(final SandeshObject request)
+    public Response apply(final SandeshRecord request)
     {
         try
         {
-            final Op op = request.op();
-            switch (request.type())
+            request.validate();
+            return switch (request)
             {
-                case "vr_interface_req":
-                    return interfaceRequest(op, request);
-                case "vr_nexthop_req":
-                    return nextHopRequest(op, request);
-                case "vr_route_req":
-                    return routeRequest(op, request);
-                case "vr_mpls_req":
-                    return mapRequest(op, request, tables.labels(), "mr_label", "mr_nhid");
-                case "vr_vxlan_req":
-                    return mapRequest(op, request, tables.vxlan(), "vxlanr_vnid", "vxlanr_nhid");
-                case "vr_mirror_req":
-                    return mirrorRequest(op, request);
-                case "vr_flow_req":
-                    if (flowRequests == null)
-                    {
-                        throw new RequestException(Errno.EOPNOTSUPP, "vr_flow_req: no flow table");
-                    }
-                    return flowRequests.apply(request);
-                default:
-                    throw new RequestException(Errno.EOPNOTSUPP, "unsupported object " + request.type());
-            }
+                case InterfaceRequest r -> interfaceRequest(r);
+                case NextHopRequest r -> nextHopRequest(r);
+                case RouteRequest r -> routeRequest(r);
+                case MplsRequest r -> mapRequest(r.op(), r.label(), r.nhId(), tables.labels(),
+                    MplsRequest.Field.MR_LABEL, MplsRequest.Field.MR_NHID, MplsRequest::add);
+                case VxlanRequest r -> mapRequest(r.op(), r.vnid(), r.nhId(), tables.vxlan(),
+                    VxlanRequest.Field.VXLANR_VNID, VxlanRequest.Field.VXLANR_NHID, VxlanRequest::add);
+                case MirrorRequest r -> mirrorRequest(r);
+                case FlowRequest r -> flowRequest(r);
+                case FlowTableData r -> unsupported(r);
+                case DropStatsRequest r -> unsupported(r);
+                case VrfStatsRequest r -> unsupported(r);
+                case PortRequest r -> unsupported(r);
+            };
         }
         catch (final RequestException e)
         {
@@ -120,34 +122,68 @@ public final class Programmer
      *
      * @param requests flow request handling.
      */
-    public void flowRequests(final io.vrouter.core.flow.FlowRequests requests)
+    public void flowRequests(final FlowRequests requests)
     {
         this.flowRequests = requests;
     }
 
+    private Response flowRequest(final FlowRequest r) throws RequestException
+    {
+        if (flowRequests == null)
+        {
+            throw new RequestException(Errno.EOPNOTSUPP, FlowRequest.TYPE + ": no flow table");
+        }
+        return flowRequests.apply(r);
+    }
+
+    /** Objects the node answers elsewhere (ports, counters) or that are answers only. */
+    private static Response unsupported(final SandeshRecord r) throws RequestException
+    {
+        throw new RequestException(Errno.EOPNOTSUPP, "unsupported object " + r.struct());
+    }
+
+    private static RequestException refuse(final int code, final SandeshField f, final String why)
+    {
+        return new RequestException(code, f.path() + ": " + why);
+    }
+
+    /** Refuses an index or id beyond a table of {@code size} entries (the lower bound is the record's rule). */
+    private static void within(final SandeshField f, final int value, final int min, final int size)
+        throws RequestException
+    {
+        if (value < min || value >= size)
+        {
+            throw refuse(Errno.EINVAL, f, value + " not in [" + min + ", " + (size - 1) + "]");
+        }
+    }
+
+    private static Response unsupportedOp(final String type, final Op op) throws RequestException
+    {
+        throw new RequestException(Errno.EOPNOTSUPP, type + ": op " + op + " not supported");
+    }
+
     // ---------------------------------------------------------------------------------- interfaces
 
-    private Response interfaceRequest(final Op op, final SandeshObject r) throws RequestException
+    private Response interfaceRequest(final InterfaceRequest r) throws RequestException
     {
-        switch (op)
+        switch (r.op())
         {
             case ADD:
                 tables.interfaces().put(validateInterface(r));
                 return Response.ok();
             case DELETE:
             {
-                final int idx = existingVif(r);
+                final int idx = existingVif(r.idx());
                 tables.interfaces().remove(idx);
                 counters.clearInterface(idx);
                 return Response.ok();
             }
             case GET:
-                return Response.of(0, List.of(describe(tables.interfaces().get(existingVif(r)))));
+                return Response.of(0, List.of(describe(tables.interfaces().get(existingVif(r.idx())))));
             case DUMP:
             {
-                final int marker = (int)r.getLong("vifr_marker", -1);
-                final List<SandeshObject> out = new ArrayList<>();
-                for (int i = Math.max(marker + 1, 0); i < tables.interfaces().size(); i++)
+                final List<InterfaceRequest> out = new ArrayList<>();
+                for (int i = Math.max(r.marker() + 1, 0); i < tables.interfaces().size(); i++)
                 {
                     final Vif v = tables.interfaces().get(i);
                     if (v != null)
@@ -158,137 +194,100 @@ public final class Programmer
                 return Response.of(out.size(), out);
             }
             default:
-                throw new RequestException(Errno.EOPNOTSUPP, "vr_interface_req: op " + op + " not supported");
+                return unsupportedOp(InterfaceRequest.TYPE, r.op());
         }
     }
 
-    private int existingVif(final SandeshObject r) throws RequestException
+    private int existingVif(final int idx) throws RequestException
     {
-        final int idx = (int)r.require("vifr_idx");
         if (tables.interfaces().get(idx) == null)
         {
-            throw new RequestException(Errno.ENOENT, "vr_interface_req.vifr_idx: no interface " + idx);
+            throw refuse(Errno.ENOENT, InterfaceRequest.Field.VIFR_IDX, "no interface " + idx);
         }
         return idx;
     }
 
-    private Vif validateInterface(final SandeshObject r) throws RequestException
+    private Vif validateInterface(final InterfaceRequest r) throws RequestException
     {
-        final int idx = (int)r.getLong("vifr_idx", -1, 0, tables.interfaces().size() - 1);
-        final int type = (int)r.require("vifr_type");
-        if (type < 0 || type >= VifType.MAX)
+        final int idx = r.idx();
+        final int type = r.type();
+        within(InterfaceRequest.Field.VIFR_IDX, idx, 0, tables.interfaces().size());
+        within(InterfaceRequest.Field.VIFR_VRF, r.vrf(), 0, tables.config().vrfs());
+        within(InterfaceRequest.Field.VIFR_NH_ID, r.nhId(), 0, tables.nextHops().size());
+        within(InterfaceRequest.Field.VIFR_MIR_ID, r.mirId(), -1, tables.mirrors().size());
+        final Vif existing = tables.interfaces().get(idx);
+        if (existing != null && existing.type() != type)
         {
-            throw new RequestException(Errno.EINVAL, "vr_interface_req.vifr_type: invalid type " + type);
+            throw refuse(Errno.EEXIST, InterfaceRequest.Field.VIFR_IDX, "interface " + idx + " exists with type "
+                + VifType.name(existing.type()) + ", cannot change it to " + VifType.name(type));
         }
-        final byte[] macBytes = r.getBytes("vifr_mac");
-        if (macBytes != null && macBytes.length != 6)
-        {
-            throw new RequestException(
-                Errno.EINVAL, "vr_interface_req.vifr_mac: a MAC has 6 bytes, got " + macBytes.length);
-        }
-        final int vrf = (int)r.getLong("vifr_vrf", 0, 0, tables.config().vrfs() - 1);
-        final int mcastVrf = (int)r.getLong("vifr_mcast_vrf", NO_VRF, 0, NO_VRF);
-        final int transport = (int)r.getLong("vifr_transport", 0, 0, 3);
-        final int defaultMtu = type == VifType.VIRTUAL ? DEFAULT_VIRTUAL_MTU : DEFAULT_MTU;
-        int mtu = (int)r.getLong("vifr_mtu", 0, 0, 65535);
-        if (mtu == 0)
-        {
-            mtu = defaultMtu;
-        }
-        int flags = (int)r.getLong("vifr_flags", 0, Integer.MIN_VALUE, 0xFFFFFFFFL);
+        final int mtu = r.mtu() != 0 ? r.mtu() : type == VifType.VIRTUAL ? DEFAULT_VIRTUAL_MTU : DEFAULT_MTU;
+        int flags = r.flags();
         if ((flags & (VifFlags.L3_ENABLED | VifFlags.L2_ENABLED)) == 0)
         {
             flags |= VifFlags.L3_ENABLED | VifFlags.L2_ENABLED;
         }
-        if (tables.config().mockPmdPorts() && transport == TRANSPORT_PMD
+        if (tables.config().mockPmdPorts() && r.transport() == TRANSPORT_PMD
             && (type == VifType.PHYSICAL || type == VifType.HOST))
         {
             flags |= VifFlags.MOCK_DEVICE;
         }
-        final int nhId = (int)r.getLong("vifr_nh_id", 0, 0, tables.nextHops().size() - 1);
-        final int mirrorId = (int)r.getLong("vifr_mir_id", -1, -1, tables.mirrors().size() - 1);
-        final byte[] inMd = mirrorMetadata(r, "vifr_in_mirror_md");
-        final byte[] outMd = mirrorMetadata(r, "vifr_out_mirror_md");
-        final Vif existing = tables.interfaces().get(idx);
-        if (existing != null && existing.type() != type)
-        {
-            throw new RequestException(Errno.EEXIST, "vr_interface_req.vifr_idx: interface " + idx
-                + " exists with type "
-                + VifType.name(existing.type()) + ", cannot change it to " + VifType.name(type));
-        }
-        return new Vif(idx, type, r.getString("vifr_name", ""), transport, vrf, mcastVrf,
-            macBytes == null ? 0 : mac(macBytes, 0), (int)r.getLong("vifr_ip", 0), mtu, flags, nhId,
-            (int)r.getLong("vifr_os_idx", 0), mirrorId, inMd, outMd);
+        return new Vif(idx, type, r.name(), r.transport(), r.vrf(), r.mcastVrf(), r.mac(), r.ip(), mtu, flags,
+            r.nhId(), r.osIdx(), r.mirId(), r.inMirrorMd().clone(), r.outMirrorMd().clone());
     }
 
-    private static byte[] mirrorMetadata(final SandeshObject r, final String field) throws RequestException
-    {
-        final byte[] md = r.getBytes(field);
-        if (md == null)
-        {
-            return new byte[0];
-        }
-        if (md.length > Vif.MAX_MIRROR_MD)
-        {
-            throw new RequestException(Errno.EINVAL, "vr_interface_req." + field + ": " + md.length
-                + " bytes of mirror metadata, at most " + Vif.MAX_MIRROR_MD);
-        }
-        return md.clone();
-    }
-
-    private SandeshObject describe(final Vif v)
+    private InterfaceRequest describe(final Vif v)
     {
         final int idx = v.index();
-        return new SandeshObject("vr_interface_req")
-            .put("vifr_idx", idx)
-            .put("vifr_type", v.type())
-            .put("vifr_name", v.name())
-            .put("vifr_transport", v.transport())
-            .put("vifr_vrf", v.vrf())
-            .put("vifr_mcast_vrf", v.mcastVrf())
-            .put("vifr_mac", macBytes(v.mac()))
-            .put("vifr_ip", v.ip())
-            .put("vifr_mtu", v.mtu())
-            .put("vifr_flags", v.flags() & 0xFFFFFFFFL)
-            .put("vifr_nh_id", v.nhId())
-            .put("vifr_os_idx", v.osIndex())
-            .put("vifr_mir_id", v.mirrorId())
-            .put("vifr_in_mirror_md", v.inMirrorMd().clone())
-            .put("vifr_out_mirror_md", v.outMirrorMd().clone())
-            .put("vifr_ipackets", counters.interfaceCounter(idx, CounterSource.IF_IPACKETS))
-            .put("vifr_ibytes", counters.interfaceCounter(idx, CounterSource.IF_IBYTES))
-            .put("vifr_opackets", counters.interfaceCounter(idx, CounterSource.IF_OPACKETS))
-            .put("vifr_obytes", counters.interfaceCounter(idx, CounterSource.IF_OBYTES))
-            .put("vifr_dpackets", counters.interfaceCounter(idx, CounterSource.IF_DROPS));
+        return InterfaceRequest.builder()
+            .idx(idx)
+            .type(v.type())
+            .name(v.name())
+            .transport(v.transport())
+            .vrf(v.vrf())
+            .mcastVrf(v.mcastVrf())
+            .mac(v.mac())
+            .ip(v.ip())
+            .mtu(v.mtu())
+            .flags(v.flags())
+            .nhId(v.nhId())
+            .osIdx(v.osIndex())
+            .mirId(v.mirrorId())
+            .inMirrorMd(v.inMirrorMd().clone())
+            .outMirrorMd(v.outMirrorMd().clone())
+            .counters(counters.interfaceCounter(idx, CounterSource.IF_IPACKETS),
+                counters.interfaceCounter(idx, CounterSource.IF_IBYTES),
+                counters.interfaceCounter(idx, CounterSource.IF_OPACKETS),
+                counters.interfaceCounter(idx, CounterSource.IF_OBYTES),
+                counters.interfaceCounter(idx, CounterSource.IF_DROPS))
+            .build();
     }
 
     // ---------------------------------------------------------------------------------- next hops
 
-    private Response nextHopRequest(final Op op, final SandeshObject r) throws RequestException
+    private Response nextHopRequest(final NextHopRequest r) throws RequestException
     {
-        switch (op)
+        switch (r.op())
         {
             case ADD:
                 tables.nextHops().put(validateNextHop(r));
                 return Response.ok();
             case DELETE:
             {
-                final int id = existingNextHop(r);
+                final int id = existingNextHop(r.id());
                 if (id == 0)
                 {
-                    throw new RequestException(Errno.EINVAL,
-                        "vr_nexthop_req.nhr_id: next hop 0 is the discard next hop");
+                    throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_ID, "next hop 0 is the discard next hop");
                 }
                 tables.nextHops().remove(id);
                 return Response.ok();
             }
             case GET:
-                return Response.of(0, List.of(describe(tables.nextHops().get(existingNextHop(r)))));
+                return Response.of(0, List.of(describe(tables.nextHops().get(existingNextHop(r.id())))));
             case DUMP:
             {
-                final int marker = (int)r.getLong("nhr_marker", -1);
-                final List<SandeshObject> out = new ArrayList<>();
-                for (int i = Math.max(marker + 1, 0); i < tables.nextHops().size(); i++)
+                final List<NextHopRequest> out = new ArrayList<>();
+                for (int i = Math.max(r.marker() + 1, 0); i < tables.nextHops().size(); i++)
                 {
                     final NextHop nh = tables.nextHops().get(i);
                     if (nh != null)
@@ -299,53 +298,48 @@ public final class Programmer
                 return Response.of(out.size(), out);
             }
             default:
-                throw new RequestException(Errno.EOPNOTSUPP, "vr_nexthop_req: op " + op + " not supported");
+                return unsupportedOp(NextHopRequest.TYPE, r.op());
         }
     }
 
-    private int existingNextHop(final SandeshObject r) throws RequestException
+    private int existingNextHop(final int id) throws RequestException
     {
-        final int id = (int)r.require("nhr_id");
         if (tables.nextHops().get(id) == null)
         {
-            throw new RequestException(Errno.ENOENT, "vr_nexthop_req.nhr_id: no next hop " + id);
+            throw refuse(Errno.ENOENT, NextHopRequest.Field.NHR_ID, "no next hop " + id);
         }
         return id;
     }
 
-    private NextHop validateNextHop(final SandeshObject r) throws RequestException
+    /**
+     * The next hop an ADD programs, after the rules of its type and its references to the tables: an
+     * interface next hop needs its interface and, for inet, a 14-byte rewrite; a tunnel its interface,
+     * exactly one tunnel type, the 14-byte outer Ethernet header and, for a UDP tunnel, a destination
+     * port; a composite existing members that are not composites, and a label per member or none; a
+     * receive next hop with an interface, that interface. Fields the record checks itself
+     * ({@link NextHopRequest#validate()}) are not checked again.
+     */
+    private NextHop validateNextHop(final NextHopRequest r) throws RequestException
     {
-        final int id = (int)r.getLong("nhr_id", -1, 1, tables.nextHops().size() - 1);
-        final int type = (int)r.require("nhr_type");
-        if (type < 0 || type >= NextHopType.MAX || type == NextHopType.DEAD)
-        {
-            throw new RequestException(Errno.EINVAL, "vr_nexthop_req.nhr_type: invalid type " + type);
-        }
+        final int id = r.id();
+        final int type = r.type();
+        within(NextHopRequest.Field.NHR_ID, id, 1, tables.nextHops().size());
         final NextHop existing = tables.nextHops().get(id);
         if (existing != null && existing.type() != type)
         {
-            throw new RequestException(Errno.EINVAL, "vr_nexthop_req: next hop " + id + " is "
+            throw new RequestException(Errno.EINVAL, NextHopRequest.TYPE + ": next hop " + id + " is "
                 + NextHopType.name(existing.type()) + ", a change cannot make it " + NextHopType.name(type));
         }
-        final int family = (int)r.getLong("nhr_family", 0);
-        if (family != 0 && family != AF_INET && family != AF_BRIDGE && family != AF_INET6)
-        {
-            throw new RequestException(Errno.EINVAL, "vr_nexthop_req.nhr_family: invalid family " + family);
-        }
-        final int flags = (int)r.getLong("nhr_flags", 0, Integer.MIN_VALUE, 0xFFFFFFFFL);
-        final int vrf = (int)r.getLong("nhr_vrf", 0, 0, tables.config().vrfs() - 1);
-        final long[] oifs = r.getList("nhr_encap_oif_id");
-        final int oif = oifs.length > 0 ? (int)oifs[0] : -1;
-        byte[] encap = r.getBytes("nhr_encap");
-        if (encap == null)
-        {
-            encap = new byte[0];
-        }
-        final int tunnelSrc = Integer.reverseBytes((int)r.getLong("nhr_tun_sip", 0));
-        final int tunnelDst = Integer.reverseBytes((int)r.getLong("nhr_tun_dip", 0));
+        within(NextHopRequest.Field.NHR_VRF, r.vrf(), 0, tables.config().vrfs());
+        final int family = r.family();
+        final int flags = r.flags();
+        final int oif = r.oif();
+        final byte[] encap = r.encap().clone();
+        final int tunnelSrc = Integer.reverseBytes(r.tunSip());
+        final int tunnelDst = Integer.reverseBytes(r.tunDip());
         // Contrail carries the UDP tunnel ports in network byte order, like the addresses.
-        final int sport = Short.reverseBytes((short)r.getLong("nhr_tun_sport", 0, Short.MIN_VALUE, 0xFFFF)) & 0xFFFF;
-        final int dport = Short.reverseBytes((short)r.getLong("nhr_tun_dport", 0, Short.MIN_VALUE, 0xFFFF)) & 0xFFFF;
+        final int sport = Short.reverseBytes((short)r.tunSport()) & 0xFFFF;
+        final int dport = Short.reverseBytes((short)r.tunDport()) & 0xFFFF;
         int[] members = new int[0];
         int[] labels = new int[0];
         EncapRewrite outer = null;
@@ -354,26 +348,26 @@ public final class Programmer
         {
             case NextHopType.ENCAP:
                 requireInterface(oif);
-                if ((encap.length != 0 || family == AF_INET || family == AF_INET6) && encap.length < 14)
+                if ((encap.length != 0 || family == AddressFamily.INET || family == AddressFamily.INET6)
+                    && encap.length < L2_REWRITE)
                 {
-                    throw new RequestException(Errno.EINVAL,
-                        "vr_nexthop_req.nhr_encap: an L2 rewrite needs 14 bytes, got " + encap.length);
+                    throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_ENCAP, "an L2 rewrite needs 14 bytes, got "
+                        + encap.length);
                 }
                 break;
             case NextHopType.TUNNEL:
             {
                 requireInterface(oif);
                 kind = tunnelKind(flags);
-                if (encap.length != 14)
+                if (encap.length != L2_REWRITE)
                 {
-                    throw new RequestException(Errno.EINVAL,
-                        "vr_nexthop_req.nhr_encap: a tunnel needs the 14-byte outer Ethernet header, got "
-                        + encap.length);
+                    throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_ENCAP,
+                        "a tunnel needs the 14-byte outer Ethernet header, got " + encap.length);
                 }
                 if (kind == TunnelType.UDP && dport == 0)
                 {
-                    throw new RequestException(Errno.EINVAL,
-                        "vr_nexthop_req.nhr_tun_dport: a UDP tunnel needs the analyzer's destination port");
+                    throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_TUN_DPORT,
+                        "a UDP tunnel needs the analyzer's destination port");
                 }
                 try
                 {
@@ -383,36 +377,36 @@ public final class Programmer
                 }
                 catch (final IllegalArgumentException e)
                 {
-                    throw new RequestException(Errno.EINVAL, "vr_nexthop_req.nhr_encap: " + e.getMessage());
+                    throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_ENCAP, e.getMessage());
                 }
                 break;
             }
             case NextHopType.COMPOSITE:
             {
-                final long[] list = r.getList("nhr_nh_list");
-                final long[] labelList = r.getList("nhr_label_list");
+                final int[] list = r.nhList();
+                final int[] labelList = r.labelList();
                 if (labelList.length != 0 && labelList.length != list.length)
                 {
-                    throw new RequestException(Errno.EINVAL, "vr_nexthop_req.nhr_label_list: " + labelList.length
+                    throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_LABEL_LIST, labelList.length
                         + " labels for " + list.length + " members");
                 }
                 members = new int[list.length];
                 labels = new int[list.length];
                 for (int i = 0; i < list.length; i++)
                 {
-                    final NextHop m = tables.nextHops().get((int)list[i]);
+                    final NextHop m = tables.nextHops().get(list[i]);
                     if (m == null || list[i] == id)
                     {
-                        throw new RequestException(Errno.EINVAL,
-                            "vr_nexthop_req.nhr_nh_list: member " + list[i] + " does not exist");
+                        throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_NH_LIST,
+                            "member " + list[i] + " does not exist");
                     }
                     if (m.type() == NextHopType.COMPOSITE)
                     {
-                        throw new RequestException(Errno.EINVAL,
-                            "vr_nexthop_req.nhr_nh_list: member " + list[i] + " is itself a composite");
+                        throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_NH_LIST,
+                            "member " + list[i] + " is itself a composite");
                     }
-                    members[i] = (int)list[i];
-                    labels[i] = labelList.length == 0 ? -1 : (int)labelList[i];
+                    members[i] = list[i];
+                    labels[i] = labelList.length == 0 ? -1 : labelList[i];
                 }
                 break;
             }
@@ -428,11 +422,11 @@ public final class Programmer
         final NextHopKind nhKind = NextHopKinds.of(type);
         if (nhKind == null)
         {
-            throw new RequestException(Errno.EINVAL, "vr_nexthop_req.nhr_type: type " + type + " is not supported");
+            throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_TYPE, "type " + type + " is not supported");
         }
-        return new NextHop(id, type, family, flags, vrf, oif, encap, tunnelSrc, tunnelDst, sport, dport, members,
-            labels, (int)r.getLong("nhr_ecmp_config_hash", 0), outer, kind, nhKind.l3Node(flags),
-            nhKind.l2Node(flags), nhKind.mirrorNode(flags));
+        return new NextHop(id, type, family, flags, r.vrf(), oif, encap, tunnelSrc, tunnelDst, sport, dport, members,
+            labels, r.ecmpConfigHash(), outer, kind, nhKind.l3Node(flags), nhKind.l2Node(flags),
+            nhKind.mirrorNode(flags));
     }
 
     private static int tunnelKind(final int flags) throws RequestException
@@ -448,8 +442,8 @@ public final class Programmer
             case NextHopFlags.TUNNEL_UDP:
                 return TunnelType.UDP;
             default:
-                throw new RequestException(Errno.EINVAL,
-                    "vr_nexthop_req.nhr_flags: a tunnel needs exactly one of MPLSoUDP, MPLSoGRE, Vxlan, Udp");
+                throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_FLAGS,
+                    "a tunnel needs exactly one of MPLSoUDP, MPLSoGRE, Vxlan, Udp");
         }
     }
 
@@ -457,109 +451,87 @@ public final class Programmer
     {
         if (tables.interfaces().get(oif) == null)
         {
-            throw new RequestException(Errno.ENODEV, "vr_nexthop_req.nhr_encap_oif_id: no interface " + oif);
+            throw refuse(Errno.ENODEV, NextHopRequest.Field.NHR_ENCAP_OIF_ID, "no interface " + oif);
         }
     }
 
-    private static SandeshObject describe(final NextHop nh)
+    /**
+     * A next hop as GET and DUMP answer it: the fields it was programmed with, addresses and ports in
+     * Contrail's encodings; a tunnel's addresses (and a UDP tunnel's ports), a composite's members and
+     * labels (-1 for none) only where the type has them.
+     */
+    private static NextHopRequest describe(final NextHop nh)
     {
-        final SandeshObject o = new SandeshObject("vr_nexthop_req")
-            .put("nhr_id", nh.id())
-            .put("nhr_type", nh.type())
-            .put("nhr_family", nh.family())
-            .put("nhr_vrf", nh.vrf())
-            .put("nhr_flags", nh.flags() & 0xFFFFFFFFL);
+        final NextHopRequest.Builder b = NextHopRequest.builder()
+            .id(nh.id())
+            .type(nh.type())
+            .family(nh.family())
+            .vrf(nh.vrf())
+            .flags(nh.flags())
+            .encap(nh.encap().clone())
+            .ecmpConfigHash(nh.ecmpConfigHash());
         if (nh.oif() >= 0)
         {
-            o.put("nhr_encap_oif_id", new long[] {nh.oif()});
-        }
-        if (nh.encap().length > 0)
-        {
-            o.put("nhr_encap", nh.encap().clone());
+            b.oif(nh.oif());
         }
         if (nh.type() == NextHopType.TUNNEL)
         {
-            o.put("nhr_tun_sip", Integer.reverseBytes(nh.tunnelSrc()) & 0xFFFFFFFFL);
-            o.put("nhr_tun_dip", Integer.reverseBytes(nh.tunnelDst()) & 0xFFFFFFFFL);
+            b.tunnel(Integer.reverseBytes(nh.tunnelSrc()), Integer.reverseBytes(nh.tunnelDst()));
             if (nh.tunnelKind() == TunnelType.UDP)
             {
-                o.put("nhr_tun_sport", Short.reverseBytes((short)nh.tunnelSport()) & 0xFFFF);
-                o.put("nhr_tun_dport", Short.reverseBytes((short)nh.tunnelDport()) & 0xFFFF);
+                b.tunnelPorts(Short.reverseBytes((short)nh.tunnelSport()), Short.reverseBytes((short)nh.tunnelDport()));
             }
         }
         if (nh.members().length > 0)
         {
-            final long[] m = new long[nh.members().length];
-            final long[] l = new long[m.length];
-            for (int i = 0; i < m.length; i++)
-            {
-                m[i] = nh.members()[i];
-                l[i] = nh.labels()[i];
-            }
-            o.put("nhr_nh_list", m).put("nhr_label_list", l);
+            b.members(nh.members().clone(), nh.labels().clone());
         }
-        return o;
+        return b.build();
     }
 
     // ---------------------------------------------------------------------------------- routes
 
-    private Response routeRequest(final Op op, final SandeshObject r) throws RequestException
+    private Response routeRequest(final RouteRequest r) throws RequestException
     {
-        final int family = (int)r.require("rtr_family");
-        switch (family)
-        {
-            case AF_INET:
-            case AF_INET6:
-                return RouteRequests.inet(tables, op, r, family);
-            case AF_BRIDGE:
-                return bridgeRequest(op, r);
-            default:
-                throw new RequestException(Errno.EINVAL, "vr_route_req.rtr_family: invalid family " + family);
-        }
+        within(RouteRequest.Field.RTR_VRF_ID, r.vrfId(), 0, tables.config().vrfs());
+        return r.family() == AddressFamily.BRIDGE ? bridgeRequest(r) : RouteRequests.inet(tables, r);
     }
 
-    private Response bridgeRequest(final Op op, final SandeshObject r) throws RequestException
+    private Response bridgeRequest(final RouteRequest r) throws RequestException
     {
-        final int vrf = (int)r.getLong("rtr_vrf_id", 0, 0, tables.config().vrfs() - 1);
-        if (op == Op.DUMP)
+        final int vrf = r.vrfId();
+        if (r.op() == Op.DUMP)
         {
-            final List<SandeshObject> out = new ArrayList<>();
+            final List<RouteRequest> out = new ArrayList<>();
             for (final BridgeEntry e : tables.bridge().entries(vrf))
             {
                 out.add(describe(e));
             }
             return Response.of(out.size(), out);
         }
-        final byte[] macBytes = r.getBytes("rtr_mac");
-        if (macBytes == null || macBytes.length != 6)
-        {
-            throw new RequestException(Errno.EINVAL, "vr_route_req.rtr_mac: a bridge route needs a 6-byte MAC");
-        }
-        final long mac = mac(macBytes, 0);
-        switch (op)
+        final long mac = r.mac();
+        switch (r.op())
         {
             case ADD:
             {
-                final int nhId = (int)r.require("rtr_nh_id");
+                final int nhId = r.nhId();
                 if (tables.nextHops().get(nhId) == null)
                 {
-                    throw new RequestException(Errno.ENOENT, "vr_route_req.rtr_nh_id: no next hop " + nhId);
+                    throw refuse(Errno.ENOENT, RouteRequest.Field.RTR_NH_ID, "no next hop " + nhId);
                 }
-                final int labelFlags = (int)r.getLong("rtr_label_flags", 0, 0, 0xFF);
-                final int label = (labelFlags & LABEL_VALID) != 0
-                    ? (int)r.getLong("rtr_label", 0, 0, NO_LABEL) : -1;
-                final int flags = (labelFlags & LABEL_VALID) != 0 ? BridgeEntry.FLAG_LABEL_VALID : 0;
+                final int label = !r.labelled() ? -1 : r.label() == SandeshRecord.UNSET ? 0 : r.label();
+                final int flags = r.labelled() ? BridgeEntry.FLAG_LABEL_VALID : 0;
                 if (!tables.bridge().put(new BridgeEntry(vrf, mac, nhId, label, flags)))
                 {
-                    throw new RequestException(Errno.ENOSPC, "vr_route_req: bridge table full");
+                    throw new RequestException(Errno.ENOSPC, RouteRequest.TYPE + ": bridge table full");
                 }
                 return Response.ok();
             }
             case DELETE:
                 if (!tables.bridge().remove(vrf, mac))
                 {
-                    throw new RequestException(Errno.ENOENT, "vr_route_req: no bridge entry for that MAC in VRF "
-                        + vrf);
+                    throw new RequestException(Errno.ENOENT, RouteRequest.TYPE
+                        + ": no bridge entry for that MAC in VRF " + vrf);
                 }
                 return Response.ok();
             case GET:
@@ -567,90 +539,93 @@ public final class Programmer
                 final BridgeEntry e = tables.bridge().lookup(vrf, mac);
                 if (e == null)
                 {
-                    throw new RequestException(Errno.ENOENT, "vr_route_req: no bridge entry for that MAC in VRF "
-                        + vrf);
+                    throw new RequestException(Errno.ENOENT, RouteRequest.TYPE
+                        + ": no bridge entry for that MAC in VRF " + vrf);
                 }
                 return Response.of(0, List.of(describe(e)));
             }
             default:
-                throw new RequestException(Errno.EOPNOTSUPP, "vr_route_req: op " + op + " not supported");
+                return unsupportedOp(RouteRequest.TYPE, r.op());
         }
     }
 
-    private static SandeshObject describe(final BridgeEntry e)
+    private static RouteRequest describe(final BridgeEntry e)
     {
-        return new SandeshObject("vr_route_req")
-            .put("rtr_family", AF_BRIDGE)
-            .put("rtr_vrf_id", e.vrf())
-            .put("rtr_mac", macBytes(e.mac()))
-            .put("rtr_nh_id", e.nhId())
-            .put("rtr_label", e.label() < 0 ? NO_LABEL : e.label())
-            .put("rtr_label_flags", (e.flags() & BridgeEntry.FLAG_LABEL_VALID) != 0 ? LABEL_VALID : 0);
+        final boolean labelled = (e.flags() & BridgeEntry.FLAG_LABEL_VALID) != 0;
+        return RouteRequest.builder()
+            .family(AddressFamily.BRIDGE)
+            .vrfId(e.vrf())
+            .mac(e.mac())
+            .nhId(e.nhId())
+            .label(e.label() < 0 ? RouteFlags.NO_LABEL : e.label())
+            .labelFlags(labelled ? RouteFlags.LABEL_VALID : 0)
+            .build();
     }
 
-    // ---------------------------------------------------------------------------------- labels, VNIs, mirrors
+    // ---------------------------------------------------------------------------------- labels, VNIs
 
-    private Response mapRequest(
-        final Op op, final SandeshObject r, final NextHopMap map, final String keyField, final String nhField)
-        throws RequestException
+    /** A label or VNI map entry as answers carry it. */
+    @FunctionalInterface
+    private interface MapEntry
+    {
+        SandeshRecord of(int key, int nhId);
+    }
+
+    private Response mapRequest(final Op op, final int key, final int nhId, final NextHopMap map,
+        final SandeshField keyField, final SandeshField nhField, final MapEntry entry) throws RequestException
     {
         if (op == Op.DUMP)
         {
-            final List<SandeshObject> out = new ArrayList<>();
+            final List<SandeshRecord> out = new ArrayList<>();
             for (int k = 0; k < map.size(); k++)
             {
                 final int nh = map.nhId(k);
                 if (nh != NextHopMap.NO_NH)
                 {
-                    out.add(new SandeshObject(r.type()).put(keyField, k).put(nhField, nh));
+                    out.add(entry.of(k, nh));
                 }
             }
             return Response.of(out.size(), out);
         }
-        final int key = (int)r.getLong(keyField, -1, 0, map.size() - 1);
+        within(keyField, key, 0, map.size());
         switch (op)
         {
             case ADD:
-            {
-                final int nhId = (int)r.require(nhField);
                 if (tables.nextHops().get(nhId) == null)
                 {
-                    throw new RequestException(Errno.EINVAL, r.type() + "." + nhField + ": no next hop " + nhId);
+                    throw refuse(Errno.EINVAL, nhField, "no next hop " + nhId);
                 }
                 map.set(key, nhId);
                 return Response.ok();
-            }
             case DELETE:
                 if (map.nhId(key) == NextHopMap.NO_NH)
                 {
-                    throw new RequestException(Errno.ENOENT, r.type() + "." + keyField + ": " + key + " is not set");
+                    throw refuse(Errno.ENOENT, keyField, key + " is not set");
                 }
                 map.set(key, NextHopMap.NO_NH);
                 return Response.ok();
             case GET:
                 if (map.nhId(key) == NextHopMap.NO_NH)
                 {
-                    throw new RequestException(Errno.ENOENT, r.type() + "." + keyField + ": " + key + " is not set");
+                    throw refuse(Errno.ENOENT, keyField, key + " is not set");
                 }
-                return Response.of(0, List.of(new SandeshObject(r.type()).put(keyField, key)
-                    .put(nhField, map.nhId(key))));
+                return Response.of(0, List.of(entry.of(key, map.nhId(key))));
             default:
-                throw new RequestException(Errno.EOPNOTSUPP, r.type() + ": op " + op + " not supported");
+                return unsupportedOp(keyField.struct(), op);
         }
     }
 
     // ---------------------------------------------------------------------------------- mirrors
 
-    private Response mirrorRequest(final Op op, final SandeshObject r) throws RequestException
+    private Response mirrorRequest(final MirrorRequest r) throws RequestException
     {
         final MirrorTable mirrors = tables.mirrors();
-        switch (op)
+        switch (r.op())
         {
             case DUMP:
             {
-                final int marker = (int)r.getLong("mirr_marker", -1);
-                final List<SandeshObject> out = new ArrayList<>();
-                for (int i = Math.max(marker + 1, 0); i < mirrors.size(); i++)
+                final List<MirrorRequest> out = new ArrayList<>();
+                for (int i = Math.max(r.marker() + 1, 0); i < mirrors.size(); i++)
                 {
                     final long e = mirrors.entry(i);
                     if (MirrorTable.nhId(e) != MirrorTable.NO_NH)
@@ -662,131 +637,86 @@ public final class Programmer
             }
             case GET:
             {
-                final long index = r.require("mirr_index");
+                final int index = r.index();
                 if (index < 0 || index >= mirrors.size())
                 {
-                    throw new RequestException(Errno.ENODEV, "vr_mirror_req.mirr_index: " + index
-                        + " is out of range 0.." + (mirrors.size() - 1));
+                    throw refuse(Errno.ENODEV, MirrorRequest.Field.MIRR_INDEX, index + " is out of range 0.."
+                        + (mirrors.size() - 1));
                 }
-                final long e = mirrors.entry((int)index);
+                final long e = mirrors.entry(index);
                 if (MirrorTable.nhId(e) == MirrorTable.NO_NH)
                 {
-                    throw new RequestException(Errno.ENOENT, "vr_mirror_req.mirr_index: " + index + " is not set");
+                    throw refuse(Errno.ENOENT, MirrorRequest.Field.MIRR_INDEX, index + " is not set");
                 }
-                return Response.of(0, List.of(describeMirror((int)index, e)));
+                return Response.of(0, List.of(describeMirror(index, e)));
             }
             case ADD:
             {
-                final int index = mirrorIndex(r);
-                final long flags = r.getLong("mirr_flags", 0);
-                if ((flags & MirrorTable.FLAG_HW_ASSISTED) != 0)
-                {
-                    throw new RequestException(Errno.EOPNOTSUPP,
-                        "vr_mirror_req.mirr_flags: hardware-assisted mirroring (Hw, 0x4) needs a NIC; not supported");
-                }
-                if ((flags & ~MirrorTable.FLAG_DYNAMIC) != 0)
-                {
-                    throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_flags: unknown flags 0x"
-                        + Long.toHexString(flags & ~MirrorTable.FLAG_DYNAMIC));
-                }
-                final long requestedVni = r.getLong("mirr_vni", -1);
-                final long vni = requestedVni == -1 ? 0 : requestedVni;
-                if (vni < 0 || vni > MirrorTable.MAX_VNI)
-                {
-                    throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_vni: " + vni + " is not a 24-bit VNI");
-                }
-                final long nhId = r.require("mirr_nhid");
-                final NextHop nh = nhId < 0 || nhId >= tables.nextHops().size() ? null
-                    : tables.nextHops().get((int)nhId);
+                final int index = mirrorIndex(r.index());
+                final int vni = r.vniOrZero();
+                final int nhId = r.nhId();
+                final NextHop nh = tables.nextHops().get(nhId);
                 if (nh == null)
                 {
-                    throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_nhid: no next hop " + nhId);
+                    throw refuse(Errno.EINVAL, MirrorRequest.Field.MIRR_NHID, "no next hop " + nhId);
                 }
                 final boolean usable = nh.type() == NextHopType.ENCAP
                     || nh.type() == NextHopType.TUNNEL && nh.tunnelKind() == TunnelType.UDP
                     || nh.type() == NextHopType.TUNNEL && nh.tunnelKind() == TunnelType.VXLAN && vni != 0;
                 if (!usable)
                 {
-                    throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_nhid: next hop " + nhId + " ("
+                    throw refuse(Errno.EINVAL, MirrorRequest.Field.MIRR_NHID, "next hop " + nhId + " ("
                         + NextHopType.name(nh.type()) + " " + TunnelType.name(nh.tunnelKind())
                         + ") cannot carry mirror copies: an interface, UDP tunnel or VXLAN (with mirr_vni) next hop"
                         + " is needed");
                 }
-                mirrors.set(index, (int)nhId, (int)flags, (int)vni);
+                mirrors.set(index, nhId, r.flags(), vni);
                 return Response.ok();
             }
             case DELETE:
             {
-                final int index = mirrorIndex(r);
+                final int index = mirrorIndex(r.index());
                 if (mirrors.nhId(index) == MirrorTable.NO_NH)
                 {
-                    throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_index: " + index + " is not set");
+                    throw refuse(Errno.EINVAL, MirrorRequest.Field.MIRR_INDEX, index + " is not set");
                 }
                 mirrors.clear(index);
                 return Response.ok();
             }
             default:
-                throw new RequestException(Errno.EOPNOTSUPP, "vr_mirror_req: op " + op + " not supported");
+                return unsupportedOp(MirrorRequest.TYPE, r.op());
         }
     }
 
-    private int mirrorIndex(final SandeshObject r) throws RequestException
+    private int mirrorIndex(final int index) throws RequestException
     {
-        final long index = r.require("mirr_index");
         if (index < 0 || index >= tables.mirrors().size())
         {
-            throw new RequestException(Errno.EINVAL, "vr_mirror_req.mirr_index: " + index
-                + " is out of range 0.." + (tables.mirrors().size() - 1));
+            throw refuse(Errno.EINVAL, MirrorRequest.Field.MIRR_INDEX, index + " is out of range 0.."
+                + (tables.mirrors().size() - 1));
         }
-        return (int)index;
+        return index;
     }
 
-    private static SandeshObject describeMirror(final int index, final long entry)
+    private static MirrorRequest describeMirror(final int index, final long entry)
     {
-        return new SandeshObject("vr_mirror_req")
-            .put("mirr_index", index)
-            .put("mirr_nhid", MirrorTable.nhId(entry))
-            .put("mirr_flags", MirrorTable.flags(entry))
-            .put("mirr_vni", MirrorTable.vni(entry) == 0 ? -1 : MirrorTable.vni(entry));
+        final int vni = MirrorTable.vni(entry);
+        return MirrorRequest.add(index, MirrorTable.nhId(entry), MirrorTable.flags(entry),
+            vni == 0 ? MirrorRequest.NO_VNI : vni);
     }
 
     // ---------------------------------------------------------------------------------- helpers
-
-    /**
-     * Reads a MAC from bytes.
-     *
-     * @param b      bytes.
-     * @param offset first byte.
-     * @return the MAC in the low 48 bits.
-     */
-    public static long mac(final byte[] b, final int offset)
-    {
-        return MacAddress.read(new UnsafeBuffer(b), offset);
-    }
-
-    /**
-     * A MAC as 6 bytes.
-     *
-     * @param mac MAC in the low 48 bits.
-     * @return the bytes.
-     */
-    public static byte[] macBytes(final long mac)
-    {
-        final byte[] b = new byte[MacAddress.LENGTH];
-        MacAddress.write(new UnsafeBuffer(b), 0, mac);
-        return b;
-    }
 
     static int leafFor(final Tables tables, final int family, final int plen, final int nhId, final int label,
         final int labelFlags, final long mac) throws RequestException
     {
         final int l = label < 0 ? FibLeaf.NO_LABEL : label;
-        final int leaf = family == AF_INET
+        final int leaf = family == AddressFamily.INET
             ? tables.fibEntries().leaf4(plen, nhId, l, labelFlags, mac)
             : tables.fibEntries().leaf6(plen, nhId, l, labelFlags, mac);
         if (leaf < 0)
         {
-            throw new RequestException(leaf, "vr_route_req: the route data table refused the route ("
+            throw new RequestException(leaf, RouteRequest.TYPE + ": the route data table refused the route ("
                 + Errno.name(leaf) + ")");
         }
         return leaf;

@@ -11,11 +11,18 @@ import io.vrouter.core.fib.Ip4Fib;
 import io.vrouter.core.fib.Ip6Fib;
 import io.vrouter.core.nh.NextHop;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * {@code vr_route_req} for families inet and inet6: add, delete-by-replacement, get (LPM) and
  * dump, as Contrail's {@code vr_route_add}/{@code vr_route_delete} with the mtrie semantics of
- * reference §1.4.1.
+ * reference §1.4.1. The request's own rules (prefix width and length, the covering length, label
+ * flags and label) are {@link RouteRequest#validate()}'s.
  */
 final class RouteRequests
 {
@@ -23,58 +30,47 @@ final class RouteRequests
     {
     }
 
-    static Response inet(final Tables tables, final Op op, final SandeshObject r, final int family)
-        throws RequestException
+    static Response inet(final Tables tables, final RouteRequest r) throws RequestException
     {
-        final int vrf = (int)r.getLong("rtr_vrf_id", 0, 0, tables.config().vrfs() - 1);
-        final boolean v4 = family == Programmer.AF_INET;
-        final int maxPlen = v4 ? 32 : 128;
-        if (op == Op.DUMP)
+        final int vrf = r.vrfId();
+        final int family = r.family();
+        final boolean v4 = family == AddressFamily.INET;
+        if (r.op() == Op.DUMP)
         {
             return dump(tables, vrf, family);
         }
-        final byte[] prefix = r.getBytes("rtr_prefix");
-        final int width = maxPlen / 8;
-        if (prefix == null || prefix.length != width)
-        {
-            throw new RequestException(Errno.EINVAL, "vr_route_req.rtr_prefix: family " + family + " needs " + width
-                + " bytes, got " + (prefix == null ? 0 : prefix.length));
-        }
-        switch (op)
+        final byte[] prefix = r.prefix();
+        switch (r.op())
         {
             case ADD:
             {
-                final int plen = (int)r.getLong("rtr_prefix_len", -1, 0, maxPlen);
-                final int leaf = validatedLeaf(tables, r, family, vrf, plen);
+                final int plen = r.prefixLen();
+                final int leaf = validatedLeaf(tables, r, plen);
                 final int rc = v4
                     ? tables.fibs().add4(vrf, ip4(prefix), plen, leaf)
                     : tables.fibs().add6(vrf, hi(prefix), lo(prefix), plen, leaf);
                 if (rc < 0)
                 {
                     release(tables, family, leaf);
-                    throw new RequestException(rc, "vr_route_req: the FIB refused the route (" + Errno.name(rc) + ")");
+                    throw new RequestException(rc, RouteRequest.TYPE + ": the FIB refused the route ("
+                        + Errno.name(rc) + ")");
                 }
                 return Response.ok();
             }
             case DELETE:
             {
-                final int plen = (int)r.getLong("rtr_prefix_len", -1, 0, maxPlen);
-                final int replacePlen = (int)r.getLong("rtr_replace_plen", -1, -1, maxPlen);
-                if (replacePlen >= plen)
-                {
-                    throw new RequestException(Errno.EINVAL, "vr_route_req.rtr_replace_plen: " + replacePlen
-                        + " does not cover a /" + plen);
-                }
-                final int replacement = replacePlen < 0
+                final int plen = r.prefixLen();
+                final int replacement = r.replacePlen() < 0
                     ? (v4 ? FibLeaf.DISCARD : Fib6Leaf.DISCARD)
-                    : validatedLeaf(tables, r, family, vrf, replacePlen);
+                    : validatedLeaf(tables, r, r.replacePlen());
                 final int rc = v4
                     ? tables.fibs().delete4(vrf, ip4(prefix), plen, replacement)
                     : tables.fibs().delete6(vrf, hi(prefix), lo(prefix), plen, replacement);
                 if (rc < 0)
                 {
                     release(tables, family, replacement);
-                    throw new RequestException(rc, "vr_route_req: no /" + plen + " route at that prefix in VRF " + vrf);
+                    throw new RequestException(rc, RouteRequest.TYPE + ": no /" + plen
+                        + " route at that prefix in VRF " + vrf);
                 }
                 return Response.ok();
             }
@@ -83,52 +79,45 @@ final class RouteRequests
                 final int leaf = v4
                     ? tables.fibs().lookup4(vrf, ip4(prefix))
                     : tables.fibs().lookup6(vrf, hi(prefix), lo(prefix));
-                return Response.of(0, List.of(describe(tables, vrf, family, prefix, leaf)));
+                return Response.of(0, List.of(describe(tables, vrf, family, prefix.clone(), leaf)));
             }
             default:
-                throw new RequestException(Errno.EOPNOTSUPP, "vr_route_req: op " + op + " not supported");
+                throw new RequestException(Errno.EOPNOTSUPP, RouteRequest.TYPE + ": op " + r.op() + " not supported");
         }
     }
 
-    private static int validatedLeaf(
-        final Tables tables, final SandeshObject r, final int family, final int vrf, final int plen)
+    /**
+     * The leaf of the route a request adds (or puts in a deleted one's place), after its references to
+     * the tables: the next hop exists, a route through a tunnel carries a label, a stitched MAC is in the
+     * VRF's bridge table.
+     */
+    private static int validatedLeaf(final Tables tables, final RouteRequest r, final int plen)
         throws RequestException
     {
-        final int nhId = (int)r.require("rtr_nh_id");
+        final int nhId = r.nhId();
         final NextHop nh = tables.nextHops().get(nhId);
         if (nh == null)
         {
-            throw new RequestException(Errno.ENOENT, "vr_route_req.rtr_nh_id: no next hop " + nhId);
+            throw new RequestException(Errno.ENOENT, RouteRequest.Field.RTR_NH_ID.path() + ": no next hop " + nhId);
         }
-        final int labelFlags = (int)r.getLong("rtr_label_flags", 0, 0, 0x1F);
-        final boolean labelValid = (labelFlags & Programmer.LABEL_VALID) != 0;
-        if (nh.type() == NextHopType.TUNNEL && !labelValid)
+        if (nh.type() == NextHopType.TUNNEL && !r.labelled())
         {
-            throw new RequestException(Errno.EINVAL, "vr_route_req.rtr_label_flags: a route via tunnel next hop "
-                + nhId + " needs a label (flag L)");
+            throw new RequestException(Errno.EINVAL, RouteRequest.Field.RTR_LABEL_FLAGS.path()
+                + ": a route via tunnel next hop " + nhId + " needs a label (flag L)");
         }
-        final int label = labelValid ? (int)r.getLong("rtr_label", -1, 0, Programmer.MAX_MPLS_LABEL) : -1;
-        final byte[] macBytes = r.getBytes("rtr_mac");
-        long mac = 0;
-        if (macBytes != null)
+        final long mac = r.mac() == RouteRequest.NO_MAC ? 0 : r.mac();
+        if (mac != 0 && tables.bridge().lookup(r.vrfId(), mac) == null)
         {
-            if (macBytes.length != 6)
-            {
-                throw new RequestException(Errno.EINVAL, "vr_route_req.rtr_mac: a MAC has 6 bytes");
-            }
-            mac = Programmer.mac(macBytes, 0);
-            if (mac != 0 && tables.bridge().lookup(vrf, mac) == null)
-            {
-                throw new RequestException(Errno.ENOENT, "vr_route_req.rtr_mac: the stitched MAC is not in the "
-                    + "bridge table of VRF " + vrf);
-            }
+            throw new RequestException(Errno.ENOENT, RouteRequest.Field.RTR_MAC.path()
+                + ": the stitched MAC is not in the bridge table of VRF " + r.vrfId());
         }
-        return Programmer.leafFor(tables, family, plen, nhId, label, labelFlags, mac);
+        return Programmer.leafFor(tables, r.family(), plen, nhId, r.labelled() ? r.label() : -1, r.labelFlags(),
+            mac);
     }
 
     private static void release(final Tables tables, final int family, final int leaf)
     {
-        if (family == Programmer.AF_INET)
+        if (family == AddressFamily.INET)
         {
             tables.fibEntries().releaseLeaf4(leaf);
         }
@@ -138,31 +127,27 @@ final class RouteRequests
         }
     }
 
-    private static SandeshObject describe(
+    private static RouteRequest describe(
         final Tables tables, final int vrf, final int family, final byte[] prefix, final int leaf)
     {
         final FibEntries e = tables.fibEntries();
-        final boolean v4 = family == Programmer.AF_INET;
-        final SandeshObject o = new SandeshObject("vr_route_req")
-            .put("rtr_family", family)
-            .put("rtr_vrf_id", vrf)
-            .put("rtr_prefix", prefix)
-            .put("rtr_prefix_len", v4 ? FibLeaf.prefixLength(leaf) : Fib6Leaf.prefixLength(leaf))
-            .put("rtr_nh_id", v4 ? FibLeaf.nhId(leaf, e) : Fib6Leaf.nhId(leaf, e))
-            .put("rtr_label_flags", v4 ? FibLeaf.labelFlags(leaf, e) : Fib6Leaf.labelFlags(leaf, e))
-            .put("rtr_label", v4 ? FibLeaf.label(leaf, e) : Fib6Leaf.label(leaf, e));
+        final boolean v4 = family == AddressFamily.INET;
         final long mac = v4 ? FibLeaf.mac(leaf, e) : Fib6Leaf.mac(leaf, e);
-        if (mac != 0)
-        {
-            o.put("rtr_mac", Programmer.macBytes(mac));
-        }
-        return o;
+        return RouteRequest.builder()
+            .family(family)
+            .vrfId(vrf)
+            .prefix(prefix, v4 ? FibLeaf.prefixLength(leaf) : Fib6Leaf.prefixLength(leaf))
+            .nhId(v4 ? FibLeaf.nhId(leaf, e) : Fib6Leaf.nhId(leaf, e))
+            .labelFlags(v4 ? FibLeaf.labelFlags(leaf, e) : Fib6Leaf.labelFlags(leaf, e))
+            .label(v4 ? FibLeaf.label(leaf, e) : Fib6Leaf.label(leaf, e))
+            .mac(mac == 0 ? RouteRequest.NO_MAC : mac)
+            .build();
     }
 
     private static Response dump(final Tables tables, final int vrf, final int family)
     {
-        final List<SandeshObject> out = new ArrayList<>();
-        if (family == Programmer.AF_INET)
+        final List<RouteRequest> out = new ArrayList<>();
+        if (family == AddressFamily.INET)
         {
             final Ip4Fib fib = tables.fibs().ip4(vrf);
             if (fib != null)

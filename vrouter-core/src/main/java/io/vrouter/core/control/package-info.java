@@ -1,4 +1,4 @@
 /**
- * The programming object model (Contrail's vr_*_req objects), validation and return codes.
+ * Applying typed programming requests to the tables: validation against the tables and the writes.
  */
 package io.vrouter.core.control;

@@ -1,5 +1,7 @@
 package io.vrouter.core.flow;
 
+import io.vrouter.wire.AddressFamily;
+
 /**
  * A mutable flow key (Contrail's {@code vr_inet_flow}/{@code vr_inet6_flow}): family, protocol, ports,
  * key next hop (the VRF's stand-in) and addresses. IPv4 addresses live in the low word with a zero high
@@ -8,10 +10,10 @@ package io.vrouter.core.flow;
  */
 public final class FlowKey
 {
-    /** Address family of an IPv4 key (AF_INET). */
-    public static final int AF_INET = 2;
-    /** Address family of an IPv6 key (AF_INET6). */
-    public static final int AF_INET6 = 10;
+    /** Address family of an IPv4 key ({@link AddressFamily#INET}). */
+    public static final int AF_INET = AddressFamily.INET;
+    /** Address family of an IPv6 key ({@link AddressFamily#INET6}). */
+    public static final int AF_INET6 = AddressFamily.INET6;
 
     /** Key next-hop id. */
     public int nhId;

@@ -4,35 +4,37 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
-import io.vrouter.core.Tables;
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.nh.MirrorTable;
+import io.vrouter.core.nh.NextHopTable;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.FlowRequest;
+import io.vrouter.core.request.FlowTableData;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.SandeshField;
+import io.vrouter.core.request.SandeshRecord;
 import io.vrouter.encap.EntropyHash;
+import io.vrouter.wire.AddressFamily;
 
 /**
- * {@code vr_flow_req}: {@code flow_set} (add with {@code fr_index = -1}, change by index, delete by
- * clearing ACTIVE), {@code flow_list} and {@code flow_table_get}, answering with Contrail's return
- * codes. Every field is validated before the table is touched, so a refused request changes
- * nothing. Field encodings follow vtest: addresses are the wire bytes read little-endian
+ * {@code vr_flow_req} ({@link FlowRequest}): {@code flow_set} (add with {@code fr_index = -1}, change
+ * by index, delete by clearing ACTIVE), {@code flow_list} and {@code flow_table_get}, answering with
+ * Contrail's return codes. Every field is validated before the table is touched, so a refused request
+ * changes nothing: the record's own rules first ({@link FlowRequest#validate()}), then those that
+ * depend on the flags and action (defined here, in {@link FlowAction}) and the references to the
+ * tables. Field encodings follow vtest: addresses are the wire bytes read little-endian
  * ({@code fr_flow_sip_l = 16843009} is 1.1.1.1; IPv6 halves in {@code _u}/{@code _l}), ports are
  * the wire bytes read little-endian ({@code fr_flow_sport = 31} is port 7936).
  */
 public final class FlowRequests
 {
-    /** {@code fr_op} flow_set. */
-    public static final int OP_SET = 0;
-    /** {@code fr_op} flow_list. */
-    public static final int OP_LIST = 1;
-    /** {@code fr_op} flow_table_get. */
-    public static final int OP_TABLE_GET = 2;
     /** Entries answered per flow_list call. */
     public static final int LIST_BATCH = 100;
 
     private final FlowTable table;
-    private final Tables tables;
+    private final NextHopTable nextHops;
+    private final MirrorTable mirrors;
+    private final int vrfs;
     private final LongSupplier clock;
     private final FlowKey key = new FlowKey();
     private final FlowKey existingKey = new FlowKey();
@@ -40,57 +42,77 @@ public final class FlowRequests
     /**
      * Request handling over a table.
      *
-     * @param table  the flow table.
-     * @param tables the forwarding tables (sizes, mirror table).
-     * @param clock  the table clock.
+     * @param table    the flow table.
+     * @param nextHops the next-hop table (its size bounds the key's and the RPF next hop).
+     * @param mirrors  the mirror table (a mirrored flow's entry must be set).
+     * @param vrfs     the number of VRFs.
+     * @param clock    the table clock.
      */
-    public FlowRequests(final FlowTable table, final Tables tables, final LongSupplier clock)
+    public FlowRequests(final FlowTable table, final NextHopTable nextHops, final MirrorTable mirrors,
+        final int vrfs, final LongSupplier clock)
     {
         this.table = table;
-        this.tables = tables;
+        this.nextHops = nextHops;
+        this.mirrors = mirrors;
+        this.vrfs = vrfs;
         this.clock = clock;
     }
 
     /**
      * Applies a {@code vr_flow_req}.
      *
-     * @param r the request.
+     * @param r the request, its own rules checked.
      * @return the answer.
      * @throws RequestException with Contrail's errno when refused.
      */
-    public Response apply(final SandeshObject r) throws RequestException
+    public Response apply(final FlowRequest r) throws RequestException
     {
-        final int op = (int)r.getLong("fr_op", OP_SET);
-        switch (op)
+        switch (r.frOp())
         {
-            case OP_SET:
+            case FlowRequest.OP_SET:
                 return set(r);
-            case OP_LIST:
+            case FlowRequest.OP_LIST:
                 return list(r);
-            case OP_TABLE_GET:
+            case FlowRequest.OP_TABLE_GET:
                 return Response.of(0, List.of(tableInfo()));
             default:
-                throw new RequestException(Errno.EINVAL, "vr_flow_req.fr_op: unknown operation " + op);
+                throw refuse(FlowRequest.Field.FR_OP, "unknown operation " + r.frOp());
         }
     }
 
-    private Response set(final SandeshObject r) throws RequestException
+    private static RequestException refuse(final SandeshField f, final String why)
+    {
+        return new RequestException(Errno.EINVAL, f.path() + ": " + why);
+    }
+
+    private static void range(final SandeshField f, final long value, final long min, final long max)
+        throws RequestException
+    {
+        if (value < min || value > max)
+        {
+            throw refuse(f, value + " not in [" + min + ", " + max + "]");
+        }
+    }
+
+    private Response set(final FlowRequest r) throws RequestException
     {
         final int total = table.totalEntries();
-        final int index = (int)r.getLong("fr_index", -1, -1, total - 1);
-        final int flags = (int)r.getLong("fr_flags", 0, 0, 0xFFFF);
+        final int index = r.index();
+        range(FlowRequest.Field.FR_INDEX, index, -1, total - 1);
+        final int flags = r.flags();
         if ((flags & ~FlowAction.REQUEST_FLAGS) != 0)
         {
-            throw new RequestException(Errno.EINVAL, "vr_flow_req.fr_flags: unknown flags 0x"
+            throw refuse(FlowRequest.Field.FR_FLAGS, "unknown flags 0x"
                 + Integer.toHexString(flags & ~FlowAction.REQUEST_FLAGS));
         }
         if ((flags & FlowAction.FLAG_ACTIVE) == 0)
         {
             if (index < 0)
             {
-                throw new RequestException(Errno.EINVAL, "vr_flow_req: deleting (ACTIVE clear) needs fr_index");
+                throw new RequestException(Errno.EINVAL, FlowRequest.TYPE
+                    + ": deleting (ACTIVE clear) needs fr_index");
             }
-            requireActive(index, r);
+            requireActive(index);
             final int rindex = table.intField(index, FlowTable.E_RFLOW);
             table.delete(index, -1);
             if ((flags & FlowAction.FLAG_RFLOW_VALID) != 0 && rindex >= 0 && table.isActive(rindex))
@@ -99,33 +121,46 @@ public final class FlowRequests
             }
             return Response.ok();
         }
-        final int action = (int)r.getLong("fr_action", FlowAction.DROP, 0, FlowAction.COUNT - 1);
-        final int family = (int)r.getLong("fr_family", FlowKey.AF_INET);
-        if (family != FlowKey.AF_INET && family != FlowKey.AF_INET6)
+        final int action = r.action();
+        range(FlowRequest.Field.FR_ACTION, action, 0, FlowAction.COUNT - 1);
+        final int family = r.family();
+        if (family != AddressFamily.INET && family != AddressFamily.INET6)
         {
-            throw new RequestException(Errno.EINVAL, "vr_flow_req.fr_family: " + family + " is not inet or inet6");
+            throw refuse(FlowRequest.Field.FR_FAMILY, family + " is not inet or inet6");
         }
-        final int proto = (int)r.getLong("fr_flow_proto", 0, 0, 255);
-        final int sport = Short.reverseBytes((short)r.getLong("fr_flow_sport", 0, 0, 65535)) & 0xFFFF;
-        final int dport = Short.reverseBytes((short)r.getLong("fr_flow_dport", 0, 0, 65535)) & 0xFFFF;
-        final int nh = (int)r.getLong("fr_flow_nh_id", 0, 0, tables.nextHops().size() - 1);
-        final int vrf = (int)r.getLong("fr_flow_vrf", 0, 0, tables.config().vrfs() - 1);
-        final int dvrf = (int)r.getLong("fr_flow_dvrf", vrf, 0, tables.config().vrfs() - 1);
-        final int mirror = (int)r.getLong("fr_mir_id", -1, -1, tables.mirrors().size() - 1);
-        final int rindex = (int)r.getLong("fr_rindex", -1, -1, total - 1);
-        final int ecmp = (int)r.getLong("fr_ecmp_nh_index", -1, -1, Integer.MAX_VALUE);
-        final int srcNh = (int)r.getLong("fr_src_nh_index", -1, -1, tables.nextHops().size() - 1);
-        final int dropReason = (int)r.getLong("fr_drop_reason", 0, 0, 255);
-        final long gen = r.getLong("fr_gen_id", -1, -1, 0xFFFFFF);
-        final long sipL = r.getLong("fr_flow_sip_l", 0);
-        final long sipU = r.getLong("fr_flow_sip_u", 0);
-        final long dipL = r.getLong("fr_flow_dip_l", 0);
-        final long dipU = r.getLong("fr_flow_dip_u", 0);
-        if (family == FlowKey.AF_INET)
+        final int proto = r.proto();
+        range(FlowRequest.Field.FR_FLOW_PROTO, proto, 0, 255);
+        range(FlowRequest.Field.FR_FLOW_SPORT, r.sport(), 0, 65535);
+        range(FlowRequest.Field.FR_FLOW_DPORT, r.dport(), 0, 65535);
+        final int sport = Short.reverseBytes((short)r.sport()) & 0xFFFF;
+        final int dport = Short.reverseBytes((short)r.dport()) & 0xFFFF;
+        final int nh = r.nhId();
+        range(FlowRequest.Field.FR_FLOW_NH_ID, nh, 0, nextHops.size() - 1);
+        final int vrf = r.vrf();
+        range(FlowRequest.Field.FR_FLOW_VRF, vrf, 0, vrfs - 1);
+        final int dvrf = r.dvrf() == SandeshRecord.UNSET ? vrf : r.dvrf();
+        range(FlowRequest.Field.FR_FLOW_DVRF, dvrf, 0, vrfs - 1);
+        final int mirror = r.mirId();
+        range(FlowRequest.Field.FR_MIR_ID, mirror, -1, mirrors.size() - 1);
+        final int rindex = r.rindex();
+        range(FlowRequest.Field.FR_RINDEX, rindex, -1, total - 1);
+        final int ecmp = r.ecmpNhIndex();
+        range(FlowRequest.Field.FR_ECMP_NH_INDEX, ecmp, -1, Integer.MAX_VALUE);
+        final int srcNh = r.srcNhIndex();
+        range(FlowRequest.Field.FR_SRC_NH_INDEX, srcNh, -1, nextHops.size() - 1);
+        final int dropReason = r.dropReason();
+        range(FlowRequest.Field.FR_DROP_REASON, dropReason, 0, 255);
+        final long gen = r.genId();
+        range(FlowRequest.Field.FR_GEN_ID, gen, -1, FlowRequest.MAX_GEN_ID);
+        final long sipL = r.sipL();
+        final long sipU = r.sipU();
+        final long dipL = r.dipL();
+        final long dipU = r.dipU();
+        if (family == AddressFamily.INET)
         {
             if (sipU != 0 || dipU != 0 || (sipL >>> 32) != 0 || (dipL >>> 32) != 0)
             {
-                throw new RequestException(Errno.EINVAL, "vr_flow_req: an inet flow has 32-bit addresses");
+                throw new RequestException(Errno.EINVAL, FlowRequest.TYPE + ": an inet flow has 32-bit addresses");
             }
             key.set4(nh, proto, Integer.reverseBytes((int)sipL), Integer.reverseBytes((int)dipL), sport, dport);
         }
@@ -142,32 +177,33 @@ public final class FlowRequests
             key.dstLo = Long.reverseBytes(dipL);
         }
         if ((flags & FlowAction.FLAG_MIRROR) != 0
-            && (mirror < 0 || tables.mirrors().nhId(mirror) == MirrorTable.NO_NH))
+            && (mirror < 0 || mirrors.nhId(mirror) == MirrorTable.NO_NH))
         {
-            throw new RequestException(Errno.ENOENT, "vr_flow_req.fr_mir_id: mirror " + mirror + " is not configured");
+            throw new RequestException(Errno.ENOENT, FlowRequest.Field.FR_MIR_ID.path() + ": mirror " + mirror
+                + " is not configured");
         }
         if ((flags & FlowAction.NAT_MASK) != 0 && action != FlowAction.NAT)
         {
-            throw new RequestException(Errno.EINVAL, "vr_flow_req: NAT flags need fr_action 3 (NAT)");
+            throw new RequestException(Errno.EINVAL, FlowRequest.TYPE + ": NAT flags need fr_action 3 (NAT)");
         }
         if ((flags & FlowAction.FLAG_RFLOW_VALID) != 0 && (rindex < 0 || !table.isActive(rindex)))
         {
-            throw new RequestException(Errno.EINVAL, "vr_flow_req.fr_rindex: reverse flow " + rindex
-                + " is not an active entry");
+            throw refuse(FlowRequest.Field.FR_RINDEX, "reverse flow " + rindex + " is not an active entry");
         }
-        final int udp = (int)r.getLong("fr_udp_src_port", defaultPort(vrf), 0, 65535);
+        final int udp = r.udpSrcPort() == SandeshRecord.UNSET ? defaultPort(vrf) : r.udpSrcPort();
+        range(FlowRequest.Field.FR_UDP_SRC_PORT, udp, 0, 65535);
         if (index >= 0)
         {
-            requireActive(index, r);
+            requireActive(index);
             if (gen >= 0 && table.gen(index) != gen)
             {
-                throw new RequestException(Errno.EEXIST, "vr_flow_req.fr_gen_id: entry " + index + " has generation "
-                    + table.gen(index) + ", not " + gen);
+                throw new RequestException(Errno.EEXIST, FlowRequest.Field.FR_GEN_ID.path() + ": entry " + index
+                    + " has generation " + table.gen(index) + ", not " + gen);
             }
             table.readKey(index, existingKey);
             if (!sameKey(existingKey, key))
             {
-                throw new RequestException(Errno.EINVAL, "vr_flow_req: entry " + index + " holds another key");
+                throw new RequestException(Errno.EINVAL, FlowRequest.TYPE + ": entry " + index + " holds another key");
             }
             applyFields(index, mirror, ecmp, srcNh, dvrf, rindex, flags, dropReason);
             table.update(index, action, flags);
@@ -175,7 +211,7 @@ public final class FlowRequests
         }
         if (table.lookup(key, key.hash()) >= 0)
         {
-            throw new RequestException(Errno.EEXIST, "vr_flow_req: the flow exists (entry "
+            throw new RequestException(Errno.EEXIST, FlowRequest.TYPE + ": the flow exists (entry "
                 + table.lookup(key, key.hash()) + "); change it by fr_index");
         }
         final FlowTable.Setup s = new FlowTable.Setup();
@@ -195,7 +231,7 @@ public final class FlowRequests
         if (created < 0)
         {
             throw new RequestException(created == FlowTable.FULL ? Errno.ENOSPC : Errno.ENOMEM,
-                "vr_flow_req: no room for the flow (" + refusal(created) + ")");
+                FlowRequest.TYPE + ": no room for the flow (" + refusal(created) + ")");
         }
         if (rindex >= 0)
         {
@@ -241,11 +277,12 @@ public final class FlowRequests
         }
     }
 
-    private void requireActive(final int index, final SandeshObject r) throws RequestException
+    private void requireActive(final int index) throws RequestException
     {
         if (!table.isActive(index))
         {
-            throw new RequestException(Errno.ENOENT, "vr_flow_req.fr_index: entry " + index + " is not in use");
+            throw new RequestException(Errno.ENOENT, FlowRequest.Field.FR_INDEX.path() + ": entry " + index
+                + " is not in use");
         }
     }
 
@@ -258,14 +295,15 @@ public final class FlowRequests
 
     private Response answer(final int index)
     {
-        return Response.of(0, List.of(new SandeshObject("vr_flow_req").put("fr_op", OP_SET)
-            .put("fr_index", index).put("fr_gen_id", table.gen(index))));
+        return Response.of(0, List.of(FlowRequest.builder().frOp(FlowRequest.OP_SET).index(index)
+            .genId(table.gen(index)).build()));
     }
 
-    private Response list(final SandeshObject r) throws RequestException
+    private Response list(final FlowRequest r) throws RequestException
     {
-        final int marker = (int)r.getLong("fr_index", -1, -1, table.totalEntries() - 1);
-        final List<SandeshObject> out = new ArrayList<>();
+        final int marker = r.index();
+        range(FlowRequest.Field.FR_INDEX, marker, -1, table.totalEntries() - 1);
+        final List<FlowRequest> out = new ArrayList<>();
         for (int i = marker + 1; i < table.totalEntries() && out.size() < LIST_BATCH; i++)
         {
             if (table.isActive(i))
@@ -276,48 +314,43 @@ public final class FlowRequests
         return Response.of(out.size(), out);
     }
 
-    private SandeshObject describe(final int i)
+    private FlowRequest describe(final int i)
     {
         final FlowKey k = table.readKey(i, new FlowKey());
-        final SandeshObject o = new SandeshObject("vr_flow_req").put("fr_op", OP_LIST).put("fr_index", i)
-            .put("fr_gen_id", table.gen(i)).put("fr_family", k.family).put("fr_flow_proto", k.proto)
-            .put("fr_flow_nh_id", k.nhId)
-            .put("fr_flow_sport", Short.reverseBytes((short)k.sport) & 0xFFFF)
-            .put("fr_flow_dport", Short.reverseBytes((short)k.dport) & 0xFFFF)
-            .put("fr_action", table.intField(i, FlowTable.E_ACTION))
-            .put("fr_flags", table.intField(i, FlowTable.E_FLAGS))
-            .put("fr_rindex", table.intField(i, FlowTable.E_RFLOW))
-            .put("fr_flow_vrf", table.intField(i, FlowTable.E_VRF))
-            .put("fr_flow_dvrf", table.intField(i, FlowTable.E_DVRF))
-            .put("fr_mir_id", table.intField(i, FlowTable.E_MIRROR))
-            .put("fr_ecmp_nh_index", table.intField(i, FlowTable.E_ECMP))
-            .put("fr_src_nh_index", table.intField(i, FlowTable.E_SRC_NH))
-            .put("fr_udp_src_port", table.intField(i, FlowTable.E_UDP_SPORT))
-            .put("fr_drop_reason", table.intField(i, FlowTable.E_DROP_REASON));
-        if (k.family == FlowKey.AF_INET)
+        final FlowRequest.Builder b = FlowRequest.builder()
+            .frOp(FlowRequest.OP_LIST)
+            .index(i)
+            .genId(table.gen(i))
+            .family(k.family)
+            .proto(k.proto)
+            .nhId(k.nhId)
+            .ports(Short.reverseBytes((short)k.sport) & 0xFFFF, Short.reverseBytes((short)k.dport) & 0xFFFF)
+            .action(table.intField(i, FlowTable.E_ACTION))
+            .flags(table.intField(i, FlowTable.E_FLAGS))
+            .rindex(table.intField(i, FlowTable.E_RFLOW))
+            .vrf(table.intField(i, FlowTable.E_VRF))
+            .dvrf(table.intField(i, FlowTable.E_DVRF))
+            .mirId(table.intField(i, FlowTable.E_MIRROR))
+            .ecmpNhIndex(table.intField(i, FlowTable.E_ECMP))
+            .srcNhIndex(table.intField(i, FlowTable.E_SRC_NH))
+            .udpSrcPort(table.intField(i, FlowTable.E_UDP_SPORT))
+            .dropReason(table.intField(i, FlowTable.E_DROP_REASON));
+        if (k.family == AddressFamily.INET)
         {
-            o.put("fr_flow_sip_l", Integer.reverseBytes(k.src4()) & 0xFFFFFFFFL).put("fr_flow_sip_u", 0L)
-                .put("fr_flow_dip_l", Integer.reverseBytes(k.dst4()) & 0xFFFFFFFFL).put("fr_flow_dip_u", 0L);
+            b.source(Integer.reverseBytes(k.src4()) & 0xFFFFFFFFL, 0)
+                .destination(Integer.reverseBytes(k.dst4()) & 0xFFFFFFFFL, 0);
         }
         else
         {
-            o.put("fr_flow_sip_l", Long.reverseBytes(k.srcLo)).put("fr_flow_sip_u", Long.reverseBytes(k.srcHi))
-                .put("fr_flow_dip_l", Long.reverseBytes(k.dstLo)).put("fr_flow_dip_u", Long.reverseBytes(k.dstHi));
+            b.source(Long.reverseBytes(k.srcLo), Long.reverseBytes(k.srcHi))
+                .destination(Long.reverseBytes(k.dstLo), Long.reverseBytes(k.dstHi));
         }
-        return o;
+        return b.build();
     }
 
-    private SandeshObject tableInfo()
+    private FlowTableData tableInfo()
     {
-        return new SandeshObject("vr_flow_table_data")
-            .put("ftable_size", table.byteSize())
-            .put("ftable_entries", table.totalEntries())
-            .put("ftable_used_entries", table.activeEntries())
-            .put("ftable_created", table.created())
-            .put("ftable_added", table.added())
-            .put("ftable_deleted", table.deleted())
-            .put("ftable_changed", table.changed())
-            .put("ftable_hold_entries", table.holdEntries())
-            .put("ftable_oflow_entries", table.overflowUsed());
+        return new FlowTableData(table.byteSize(), table.totalEntries(), table.activeEntries(), table.created(),
+            table.added(), table.deleted(), table.changed(), table.holdEntries(), table.overflowUsed());
     }
 }

@@ -6,8 +6,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.RequestException;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.RequestException;
 
 /**
  * Virtual networks and the rules between them, compiled for evaluation on the forwarding core

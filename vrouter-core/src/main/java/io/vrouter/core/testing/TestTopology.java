@@ -5,11 +5,17 @@ import java.util.List;
 
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
-import io.vrouter.core.control.Programmer;
-import io.vrouter.core.control.Response;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
+import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MplsRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Requests;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * Builds a forwarder topology through the same programming API the agent and the replay harness
@@ -90,7 +96,7 @@ public final class TestTopology
      * @param request the request.
      * @return this.
      */
-    public TestTopology program(final SandeshObject request)
+    public TestTopology program(final SandeshRecord request)
     {
         final Response r = vrouter.program(request);
         if (r.code() < 0)
@@ -114,9 +120,8 @@ public final class TestTopology
     public TestTopology vif(final int idx, final int type, final int vrf, final long mac, final int mtu,
         final int flags)
     {
-        return program(new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", idx)
-            .put("vifr_type", type).put("vifr_name", "vif" + idx).put("vifr_vrf", vrf)
-            .put("vifr_mac", macBytes(mac)).put("vifr_mtu", mtu).put("vifr_flags", flags).put("vifr_transport", 0));
+        return program(InterfaceRequest.builder().idx(idx).type(type).name("vif" + idx).vrf(vrf).mac(mac).mtu(mtu)
+            .flags(flags).transport(0).build());
     }
 
     /**
@@ -133,9 +138,8 @@ public final class TestTopology
     public TestTopology encapNh(final int id, final int family, final int oif, final long dst, final long src,
         final int flags)
     {
-        return program(new SandeshObject("vr_nexthop_req").put("nhr_id", id).put("nhr_type", 2L)
-            .put("nhr_family", family).put("nhr_encap_oif_id", new long[] {oif}).put("nhr_encap", l2(dst, src))
-            .put("nhr_flags", flags));
+        return program(NextHopRequest.builder().id(id).type(NextHopType.ENCAP).family(family).oif(oif)
+            .encap(l2(dst, src)).flags(flags).build());
     }
 
     /**
@@ -153,10 +157,9 @@ public final class TestTopology
     public TestTopology tunnelNh(final int id, final int oif, final int sip, final int dip, final int flags,
         final long dstMac, final long srcMac)
     {
-        return program(new SandeshObject("vr_nexthop_req").put("nhr_id", id).put("nhr_type", 3L)
-            .put("nhr_family", 2L).put("nhr_encap_oif_id", new long[] {oif}).put("nhr_encap", l2(dstMac, srcMac))
-            .put("nhr_tun_sip", Integer.reverseBytes(sip) & 0xFFFFFFFFL)
-            .put("nhr_tun_dip", Integer.reverseBytes(dip) & 0xFFFFFFFFL).put("nhr_flags", flags));
+        return program(NextHopRequest.builder().id(id).type(NextHopType.TUNNEL).family(AddressFamily.INET).oif(oif)
+            .encap(l2(dstMac, srcMac)).tunnel(Integer.reverseBytes(sip), Integer.reverseBytes(dip)).flags(flags)
+            .build());
     }
 
     /**
@@ -170,13 +173,12 @@ public final class TestTopology
      */
     public TestTopology simpleNh(final int id, final int type, final int oif, final int vrf)
     {
-        final SandeshObject o = new SandeshObject("vr_nexthop_req").put("nhr_id", id).put("nhr_type", type)
-            .put("nhr_vrf", vrf).put("nhr_flags", 1L);
+        final NextHopRequest.Builder b = NextHopRequest.builder().id(id).type(type).vrf(vrf).flags(1);
         if (oif >= 0)
         {
-            o.put("nhr_encap_oif_id", new long[] {oif});
+            b.oif(oif);
         }
-        return program(o);
+        return program(b.build());
     }
 
     /**
@@ -193,14 +195,14 @@ public final class TestTopology
     public TestTopology route4(final int vrf, final int prefix, final int plen, final int nh, final int label,
         final int labelFlags)
     {
-        final SandeshObject o = new SandeshObject("vr_route_req").put("rtr_family", 2L).put("rtr_vrf_id", vrf)
-            .put("rtr_prefix", new byte[] {(byte)(prefix >>> 24), (byte)(prefix >>> 16), (byte)(prefix >>> 8),
-                (byte)prefix}).put("rtr_prefix_len", plen).put("rtr_nh_id", nh).put("rtr_label_flags", labelFlags);
+        final RouteRequest.Builder b = RouteRequest.builder().family(AddressFamily.INET).vrfId(vrf)
+            .prefix(new byte[] {(byte)(prefix >>> 24), (byte)(prefix >>> 16), (byte)(prefix >>> 8), (byte)prefix},
+                plen).nhId(nh).labelFlags(labelFlags);
         if (label >= 0)
         {
-            o.put("rtr_label", label);
+            b.label(label);
         }
-        return program(o);
+        return program(b.build());
     }
 
     /**
@@ -215,9 +217,8 @@ public final class TestTopology
      */
     public TestTopology route6(final int vrf, final byte[] prefix, final int plen, final int nh, final int labelFlags)
     {
-        return program(new SandeshObject("vr_route_req").put("rtr_family", 10L).put("rtr_vrf_id", vrf)
-            .put("rtr_prefix", prefix.clone()).put("rtr_prefix_len", plen).put("rtr_nh_id", nh)
-            .put("rtr_label_flags", labelFlags));
+        return program(RouteRequest.builder().family(AddressFamily.INET6).vrfId(vrf).prefix(prefix.clone(), plen)
+            .nhId(nh).labelFlags(labelFlags).build());
     }
 
     /**
@@ -230,8 +231,7 @@ public final class TestTopology
      */
     public TestTopology bridge(final int vrf, final long mac, final int nh)
     {
-        return program(new SandeshObject("vr_route_req").put("rtr_family", 7L).put("rtr_vrf_id", vrf)
-            .put("rtr_mac", macBytes(mac)).put("rtr_nh_id", nh));
+        return program(RouteRequest.builder().family(AddressFamily.BRIDGE).vrfId(vrf).mac(mac).nhId(nh).build());
     }
 
     /**
@@ -243,7 +243,7 @@ public final class TestTopology
      */
     public TestTopology label(final int label, final int nh)
     {
-        return program(new SandeshObject("vr_mpls_req").put("mr_label", label).put("mr_nhid", nh));
+        return program(MplsRequest.add(label, nh));
     }
 
     /**
@@ -311,6 +311,6 @@ public final class TestTopology
      */
     public static byte[] macBytes(final long mac)
     {
-        return Programmer.macBytes(mac);
+        return Requests.macBytes(mac);
     }
 }

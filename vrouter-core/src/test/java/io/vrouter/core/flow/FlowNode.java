@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.vrouter.core.VRouter;
-import io.vrouter.core.control.RequestException;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.RequestException;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.testing.Frames;
 import io.vrouter.core.testing.TestTopology;
@@ -79,10 +80,8 @@ final class FlowNode
         final int[][] pods = {{POD_A, 1, 11}, {POD_B, 2, 12}, {POD_C, 3, 13}, {POD_A2, 1, 14}};
         for (final int[] p : pods)
         {
-            t.program(new io.vrouter.core.control.SandeshObject("vr_interface_req").put("h_op", 0L)
-                .put("vifr_idx", p[0]).put("vifr_type", VifType.VIRTUAL).put("vifr_name", "vif" + p[0])
-                .put("vifr_vrf", p[1]).put("vifr_mac", TestTopology.macBytes(GATEWAY_MAC)).put("vifr_mtu", 9000)
-                .put("vifr_flags", VifFlags.POLICY_ENABLED).put("vifr_transport", 0).put("vifr_nh_id", p[2]));
+            t.program(InterfaceRequest.builder().idx(p[0]).type(VifType.VIRTUAL).name("vif" + p[0]).vrf(p[1])
+                .mac(GATEWAY_MAC).mtu(9000).flags(VifFlags.POLICY_ENABLED).transport(0).nhId(p[2]).build());
         }
         return this;
     }

@@ -18,17 +18,23 @@ import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.SandeshObject;
+import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.flow.PolicyTable.Endpoint;
 import io.vrouter.core.flow.PolicyTable.Rule;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
+import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MirrorRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Op;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.testing.Frames;
 import io.vrouter.core.testing.TestTopology;
 import io.vrouter.core.testing.TestTopology.Output;
+import io.vrouter.wire.AddressFamily;
 import io.vrouter.wire.Checksums;
 import io.vrouter.wire.IpProtocol;
 
@@ -40,7 +46,7 @@ import io.vrouter.wire.IpProtocol;
 class MirrorAnalyzerTest
 {
     /** 8099 in network byte order, as Contrail's nhr_tun_sport/dport carry it. */
-    private static final long PORT_8099_NET = 0xA31FL;
+    private static final int PORT_8099_NET = 0xA31F;
     private static final int FABRIC = 6;
     private static final int UDP_NH = 40;
     private static final int VXLAN_NH = 41;
@@ -57,13 +63,10 @@ class MirrorAnalyzerTest
         final FlowNode n = new FlowNode(FlowTableConfig.sized(1024));
         n.policy(Rule.of(Endpoint.network(NET_A), Endpoint.network(NET_B), PolicyTable.ANY_PROTOCOL, true, true));
         n.t.vif(FABRIC, VifType.PHYSICAL, 0, FABRIC_MAC, 1514, 0);
-        n.t.program(new SandeshObject("vr_nexthop_req").put("nhr_id", UDP_NH).put("nhr_type", 3L)
-            .put("nhr_family", 2L).put("nhr_encap_oif_id", new long[] {FABRIC})
-            .put("nhr_encap", TestTopology.l2(TestTopology.FABRIC_PEER_MAC, FABRIC_MAC))
-            .put("nhr_tun_sip", Integer.reverseBytes(SIP) & 0xFFFFFFFFL)
-            .put("nhr_tun_dip", Integer.reverseBytes(DIP) & 0xFFFFFFFFL)
-            .put("nhr_tun_sport", PORT_8099_NET).put("nhr_tun_dport", PORT_8099_NET)
-            .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP));
+        n.t.program(NextHopRequest.builder().id(UDP_NH).type(NextHopType.TUNNEL).family(AddressFamily.INET)
+            .oif(FABRIC).encap(TestTopology.l2(TestTopology.FABRIC_PEER_MAC, FABRIC_MAC))
+            .tunnel(Integer.reverseBytes(SIP), Integer.reverseBytes(DIP)).tunnelPorts(PORT_8099_NET, PORT_8099_NET)
+            .flags(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP).build());
         n.t.tunnelNh(VXLAN_NH, FABRIC, SIP, DIP, NextHopFlags.VALID | NextHopFlags.TUNNEL_VXLAN,
             TestTopology.FABRIC_PEER_MAC, FABRIC_MAC);
         n.t.tunnelNh(MPLS_NH, FABRIC, SIP, DIP, NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS,
@@ -72,27 +75,24 @@ class MirrorAnalyzerTest
         return n;
     }
 
-    private static SandeshObject mirror(final long index, final long nh, final long flags, final long vni)
+    private static MirrorRequest mirror(final int index, final int nh, final int flags, final int vni)
     {
-        return new SandeshObject("vr_mirror_req").put("h_op", 0L).put("mirr_index", index).put("mirr_nhid", nh)
-            .put("mirr_flags", flags).put("mirr_vni", vni);
+        return MirrorRequest.add(index, nh, flags, vni);
     }
 
-    private static SandeshObject podA(final int flags, final String inMd, final String outMd)
+    private static InterfaceRequest podA(final int flags, final String inMd, final String outMd)
     {
-        final SandeshObject r = new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", POD_A)
-            .put("vifr_type", VifType.VIRTUAL).put("vifr_name", "a").put("vifr_vrf", 1)
-            .put("vifr_mac", Frames.hex("00005e000100")).put("vifr_mtu", 9000)
-            .put("vifr_flags", VifFlags.POLICY_ENABLED | flags).put("vifr_mir_id", 1L);
+        final InterfaceRequest.Builder r = InterfaceRequest.builder().idx(POD_A).type(VifType.VIRTUAL).name("a")
+            .vrf(1).mac(BridgeTable.GATEWAY_MAC).mtu(9000).flags(VifFlags.POLICY_ENABLED | flags).mirId(1);
         if (inMd != null)
         {
-            r.put("vifr_in_mirror_md", Frames.hex(inMd));
+            r.inMirrorMd(Frames.hex(inMd));
         }
         if (outMd != null)
         {
-            r.put("vifr_out_mirror_md", Frames.hex(outMd));
+            r.outMirrorMd(Frames.hex(outMd));
         }
-        return r;
+        return r.build();
     }
 
     private static String hex(final byte[] b, final int from, final int to)
@@ -150,11 +150,9 @@ class MirrorAnalyzerTest
     {
         final FlowNode n = node();
         n.t.program(mirror(1, UDP_NH, 1, 0));
-        n.t.program(new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", POD_B)
-            .put("vifr_type", VifType.VIRTUAL).put("vifr_name", "b").put("vifr_vrf", 2)
-            .put("vifr_mac", Frames.hex("00005e000100")).put("vifr_mtu", 9000)
-            .put("vifr_flags", VifFlags.POLICY_ENABLED | VifFlags.MIRROR_TX).put("vifr_mir_id", 1L)
-            .put("vifr_out_mirror_md", Frames.hex("aabbcc")));
+        n.t.program(InterfaceRequest.builder().idx(POD_B).type(VifType.VIRTUAL).name("b").vrf(2)
+            .mac(BridgeTable.GATEWAY_MAC).mtu(9000).flags(VifFlags.POLICY_ENABLED | VifFlags.MIRROR_TX).mirId(1)
+            .outMirrorMd(Frames.hex("aabbcc")).build());
         List<Output> out = n.t.send(POD_A, udp(A, B, 1, 2));
         assertEquals(2, out.size());
         byte[] copy = out.get(1).bytes();
@@ -164,7 +162,7 @@ class MirrorAnalyzerTest
         final FlowNode f = node();
         f.t.program(mirror(1, UDP_NH, 1, 0));
         assertEquals(0, f.vrouter.program(FlowRequestsTest.flow(A, B, 7, 8, FlowAction.FORWARD,
-            0x1 | FlowAction.FLAG_MIRROR).put("fr_mir_id", 1L)).code());
+            0x1 | FlowAction.FLAG_MIRROR).mirId(1).build()).code());
         final byte[] in = udp(A, B, 7, 8);
         out = f.t.send(POD_A, in);
         assertEquals(2, out.size());
@@ -216,40 +214,32 @@ class MirrorAnalyzerTest
         assertEquals(Errno.EINVAL, n.vrouter.program(mirror(1, MPLS_NH, 0, 0)).code(), "MPLSoUDP next hop");
         assertEquals(Errno.EINVAL, n.vrouter.program(mirror(1, 1, 0, 0)).code(), "L2 receive next hop");
         assertEquals(Errno.EINVAL, n.vrouter.program(mirror(1, VXLAN_NH, 0, 0)).code(), "VXLAN without VNI");
-        assertEquals(Errno.EINVAL, n.vrouter.program(mirror(1, VXLAN_NH, 0, 1L << 24)).code(), "VNI over 24 bits");
-        assertEquals(Errno.EINVAL, n.vrouter.program(mirror(1, UDP_NH, 0, 0).put("h_op", 2L)).code(),
-            "delete of an unset index");
-        assertEquals(Errno.ENODEV, n.vrouter.program(new SandeshObject("vr_mirror_req").put("h_op", 1L)
-            .put("mirr_index", 300L)).code(), "get out of range");
-        assertEquals(Errno.ENOENT, n.vrouter.program(new SandeshObject("vr_mirror_req").put("h_op", 1L)
-            .put("mirr_index", 1L)).code(), "get of an unset index");
-        assertEquals(0, n.vrouter.program(new SandeshObject("vr_mirror_req").put("h_op", 3L)).objects().size(),
-            "nothing was written");
+        assertEquals(Errno.EINVAL, n.vrouter.program(mirror(1, VXLAN_NH, 0, 1 << 24)).code(), "VNI over 24 bits");
+        assertEquals(Errno.EINVAL, n.vrouter.program(MirrorRequest.delete(1)).code(), "delete of an unset index");
+        assertEquals(Errno.ENODEV, n.vrouter.program(MirrorRequest.get(300)).code(), "get out of range");
+        assertEquals(Errno.ENOENT, n.vrouter.program(MirrorRequest.get(1)).code(), "get of an unset index");
+        assertEquals(0, n.vrouter.program(MirrorRequest.dump()).objects().size(), "nothing was written");
 
         n.t.program(mirror(7, VXLAN_NH, 1, 4096));
-        final SandeshObject got = n.vrouter.program(new SandeshObject("vr_mirror_req").put("h_op", 1L)
-            .put("mirr_index", 7L)).objects().get(0);
-        assertEquals((long)VXLAN_NH, ((Number)got.get("mirr_nhid")).longValue());
-        assertEquals(1L, ((Number)got.get("mirr_flags")).longValue());
-        assertEquals(4096L, ((Number)got.get("mirr_vni")).longValue());
-        assertEquals(0, n.vrouter.program(mirror(7, UDP_NH, 0, 0).put("h_op", 2L)).code());
-        assertEquals(0, n.vrouter.program(new SandeshObject("vr_mirror_req").put("h_op", 3L)).objects().size());
+        final MirrorRequest got = n.vrouter.program(MirrorRequest.get(7)).first(MirrorRequest.class);
+        assertEquals(VXLAN_NH, got.nhId());
+        assertEquals(1, got.flags());
+        assertEquals(4096, got.vni());
+        assertEquals(0, n.vrouter.program(new MirrorRequest(Op.DELETE, 7, UDP_NH, 0, 0, -1)).code());
+        assertEquals(0, n.vrouter.program(MirrorRequest.dump()).objects().size());
     }
 
     @Test
     void shouldRefuseUdpTunnelsWithoutPortAndOversizedVifMetadata() throws Exception
     {
         final FlowNode n = node();
-        assertEquals(Errno.EINVAL, n.vrouter.program(new SandeshObject("vr_nexthop_req").put("nhr_id", 50)
-            .put("nhr_type", 3L).put("nhr_family", 2L).put("nhr_encap_oif_id", new long[] {FABRIC})
-            .put("nhr_encap", TestTopology.l2(TestTopology.FABRIC_PEER_MAC, FABRIC_MAC))
-            .put("nhr_tun_sip", 1L).put("nhr_tun_dip", 2L)
-            .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP)).code());
+        assertEquals(Errno.EINVAL, n.vrouter.program(NextHopRequest.builder().id(50).type(NextHopType.TUNNEL)
+            .family(AddressFamily.INET).oif(FABRIC).encap(TestTopology.l2(TestTopology.FABRIC_PEER_MAC, FABRIC_MAC))
+            .tunnel(1, 2).flags(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP).build()).code());
         assertEquals(Errno.EINVAL, n.vrouter.program(podA(0, "22".repeat(65), null)).code());
         assertEquals(Errno.EINVAL, n.vrouter.program(podA(0, null, "22".repeat(65))).code());
-        final SandeshObject nh = n.vrouter.program(new SandeshObject("vr_nexthop_req").put("h_op", 1L)
-            .put("nhr_id", UDP_NH)).objects().get(0);
-        assertEquals(PORT_8099_NET, ((Number)nh.get("nhr_tun_sport")).longValue());
-        assertEquals(PORT_8099_NET, ((Number)nh.get("nhr_tun_dport")).longValue());
+        final NextHopRequest nh = n.vrouter.program(NextHopRequest.get(UDP_NH)).first(NextHopRequest.class);
+        assertEquals(PORT_8099_NET, nh.tunSport());
+        assertEquals(PORT_8099_NET, nh.tunDport());
     }
 }

@@ -16,14 +16,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.vrouter.core.bridge.BridgeTable;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.flow.PolicyTable.Endpoint;
 import io.vrouter.core.flow.PolicyTable.Rule;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MirrorRequest;
 import io.vrouter.core.status.DropReason;
-import io.vrouter.core.testing.Frames;
 import io.vrouter.core.testing.TestTopology.Output;
 
 /**
@@ -37,7 +37,7 @@ class MirrorTest
         final FlowNode n = new FlowNode(FlowTableConfig.sized(1024));
         n.policy(Rule.of(Endpoint.network(NET_A), Endpoint.network(NET_B), PolicyTable.ANY_PROTOCOL, true, true));
         n.t.encapNh(30, 7, POD_C, FlowNode.MAC_C, BridgeTable.GATEWAY_MAC, NextHopFlags.VALID);
-        n.t.program(new SandeshObject("vr_mirror_req").put("h_op", 0L).put("mirr_index", 1L).put("mirr_nhid", 30L));
+        n.t.program(MirrorRequest.add(1, 30, 0, MirrorRequest.NO_VNI));
         return n;
     }
 
@@ -45,10 +45,9 @@ class MirrorTest
     void shouldCopyReceivedFramesOfAnMrInterfaceUnchanged() throws Exception
     {
         final FlowNode n = node();
-        n.t.program(new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", POD_A)
-            .put("vifr_type", VifType.VIRTUAL).put("vifr_name", "a").put("vifr_vrf", 1)
-            .put("vifr_mac", Frames.hex("00005e000100")).put("vifr_mtu", 9000)
-            .put("vifr_flags", VifFlags.POLICY_ENABLED | VifFlags.MIRROR_RX).put("vifr_mir_id", 1L));
+        n.t.program(InterfaceRequest.builder().idx(POD_A).type(VifType.VIRTUAL).name("a").vrf(1)
+            .mac(BridgeTable.GATEWAY_MAC).mtu(9000).flags(VifFlags.POLICY_ENABLED | VifFlags.MIRROR_RX).mirId(1)
+            .build());
         final byte[] in = udp(A, B, 1, 2);
         final List<Output> out = n.t.send(POD_A, in);
         assertEquals(2, out.size());
@@ -61,10 +60,9 @@ class MirrorTest
     void shouldCopyTransmittedFramesOfAnMtInterfaceAsSent() throws Exception
     {
         final FlowNode n = node();
-        n.t.program(new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", POD_B)
-            .put("vifr_type", VifType.VIRTUAL).put("vifr_name", "b").put("vifr_vrf", 2)
-            .put("vifr_mac", Frames.hex("00005e000100")).put("vifr_mtu", 9000)
-            .put("vifr_flags", VifFlags.POLICY_ENABLED | VifFlags.MIRROR_TX).put("vifr_mir_id", 1L));
+        n.t.program(InterfaceRequest.builder().idx(POD_B).type(VifType.VIRTUAL).name("b").vrf(2)
+            .mac(BridgeTable.GATEWAY_MAC).mtu(9000).flags(VifFlags.POLICY_ENABLED | VifFlags.MIRROR_TX).mirId(1)
+            .build());
         final List<Output> out = n.t.send(POD_A, udp(A, B, 1, 2));
         assertEquals(2, out.size());
         assertEquals(POD_C, out.get(1).vif());
@@ -75,10 +73,9 @@ class MirrorTest
     void shouldCountAMirrorWithoutNextHopAndStillForward() throws Exception
     {
         final FlowNode n = node();
-        n.t.program(new SandeshObject("vr_interface_req").put("h_op", 0L).put("vifr_idx", POD_A)
-            .put("vifr_type", VifType.VIRTUAL).put("vifr_name", "a").put("vifr_vrf", 1)
-            .put("vifr_mac", Frames.hex("00005e000100")).put("vifr_mtu", 9000)
-            .put("vifr_flags", VifFlags.POLICY_ENABLED | VifFlags.MIRROR_RX).put("vifr_mir_id", 2L));
+        n.t.program(InterfaceRequest.builder().idx(POD_A).type(VifType.VIRTUAL).name("a").vrf(1)
+            .mac(BridgeTable.GATEWAY_MAC).mtu(9000).flags(VifFlags.POLICY_ENABLED | VifFlags.MIRROR_RX).mirId(2)
+            .build());
         final List<Output> out = n.t.send(POD_A, udp(A, B, 1, 2));
         assertEquals(1, out.size());
         assertEquals(POD_B, out.get(0).vif());

@@ -140,14 +140,14 @@ class PolicyMatrixTest
         final List<PolicyTable.Rule> before = n.vrouter.policy().rules();
         final org.junit.jupiter.api.function.Executable unknownNet = () -> n.vrouter.policy().program(
             n.vrouter.policy().networks(), List.of(Rule.of(Endpoint.network(999), Endpoint.ANYWHERE, 6, true, true)));
-        assertEquals(io.vrouter.core.control.Errno.ENOENT,
-            org.junit.jupiter.api.Assertions.assertThrows(io.vrouter.core.control.RequestException.class, unknownNet)
+        assertEquals(io.vrouter.core.request.Errno.ENOENT,
+            org.junit.jupiter.api.Assertions.assertThrows(io.vrouter.core.request.RequestException.class, unknownNet)
                 .code());
         final org.junit.jupiter.api.function.Executable badPorts = () -> n.vrouter.policy().program(
             n.vrouter.policy().networks(), List.of(new Rule(Endpoint.ANYWHERE, Endpoint.ANYWHERE, 6, 10, 5, 0, 1,
                 true, true)));
-        assertEquals(io.vrouter.core.control.Errno.EINVAL,
-            org.junit.jupiter.api.Assertions.assertThrows(io.vrouter.core.control.RequestException.class, badPorts)
+        assertEquals(io.vrouter.core.request.Errno.EINVAL,
+            org.junit.jupiter.api.Assertions.assertThrows(io.vrouter.core.request.RequestException.class, badPorts)
                 .code());
         assertEquals(before, n.vrouter.policy().rules());
         assertEquals(POD_B, n.send(udp(A, B, 1, 2), A));
@@ -168,12 +168,12 @@ class PolicyMatrixTest
         assertEquals(2, n.drops(DropReason.FLOW_QUEUE_LIMIT_EXCEEDED), "3 packets per held flow, as Contrail");
         assertEquals(1, n.table.holdEntries());
         assertEquals(0, n.t.send(POD_A).size(), "still held while undecided");
-        final io.vrouter.core.control.Response list = n.vrouter.program(
-            new io.vrouter.core.control.SandeshObject("vr_flow_req").put("fr_op", 1L));
-        final io.vrouter.core.control.SandeshObject entry = list.objects().get(0);
-        assertEquals(FlowAction.HOLD, ((Long)entry.get("fr_action")).intValue());
-        final io.vrouter.core.control.Response set = n.vrouter.program(
-            FlowRequestsTest.flow(A, B, 1, 2, FlowAction.FORWARD, 1).put("fr_index", entry.get("fr_index")));
+        final io.vrouter.core.request.Response list = n.vrouter.program(
+            io.vrouter.core.request.FlowRequest.list(-1));
+        final io.vrouter.core.request.FlowRequest entry = list.first(io.vrouter.core.request.FlowRequest.class);
+        assertEquals(FlowAction.HOLD, entry.action());
+        final io.vrouter.core.request.Response set = n.vrouter.program(
+            FlowRequestsTest.flow(A, B, 1, 2, FlowAction.FORWARD, 1).index(entry.index()).build());
         assertEquals(0, set.code(), set.message());
         assertEquals(0, n.table.holdEntries());
         final List<io.vrouter.core.testing.TestTopology.Output> out = n.t.send(POD_A);

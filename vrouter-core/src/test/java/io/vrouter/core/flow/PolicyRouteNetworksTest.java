@@ -20,9 +20,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.vrouter.core.control.Errno;
-import io.vrouter.core.control.RequestException;
-import io.vrouter.core.control.Response;
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.RequestException;
+import io.vrouter.core.request.Response;
 import io.vrouter.core.flow.PolicyTable.Cidr;
 import io.vrouter.core.flow.PolicyTable.Endpoint;
 import io.vrouter.core.flow.PolicyTable.Network;
@@ -120,7 +120,7 @@ class PolicyRouteNetworksTest
         sharedPool(n);
         routes(n);
         final Response add = n.vrouter.program(FlowRequestsTest.flow(A, C, 7, 8, FlowAction.FORWARD, 1)
-            .put("fr_flow_vrf", 1L));
+            .vrf(1).build());
         assertEquals(0, add.code(), add.message());
         assertEquals(1, n.table.activeEntries());
         sharedPool(n, Rule.of(Endpoint.network(NET_A), Endpoint.network(NET_B), PolicyTable.ANY_PROTOCOL, true,

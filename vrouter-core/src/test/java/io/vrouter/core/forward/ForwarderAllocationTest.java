@@ -17,12 +17,16 @@ import org.junit.jupiter.api.Test;
 
 import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.graph.PacketBatch;
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
+import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.MirrorRequest;
+import io.vrouter.core.request.NextHopRequest;
 import io.vrouter.core.testing.Frames;
 import io.vrouter.core.testing.TestTopology;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * The forwarding path allocates nothing per packet: after warm-up, forwarding a large number of
@@ -32,7 +36,7 @@ import io.vrouter.core.testing.TestTopology;
  */
 class ForwarderAllocationTest
 {
-    private static final long PORT_8099_NET = 0xA31FL;
+    private static final int PORT_8099_NET = 0xA31F;
     private static final int WARMUP_ROUNDS = 20_000;
     private static final int MEASURED_ROUNDS = 20_000;
 
@@ -77,26 +81,19 @@ class ForwarderAllocationTest
     {
         final ForwarderTest fixture = new ForwarderTest();
         fixture.node();
-        fixture.t.program(new SandeshObject("vr_nexthop_req").put("nhr_id", 30).put("nhr_type", 3L)
-                .put("nhr_family", 2L).put("nhr_encap_oif_id", new long[] {FABRIC})
-                .put("nhr_encap", TestTopology.l2(ForwarderTest.PEER_MAC, ForwarderTest.FABRIC_MAC))
-                .put("nhr_tun_sip", 1L).put("nhr_tun_dip", 2L).put("nhr_tun_sport", PORT_8099_NET)
-                .put("nhr_tun_dport", PORT_8099_NET)
-                .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP))
+        fixture.t.program(NextHopRequest.builder().id(30).type(NextHopType.TUNNEL).family(AddressFamily.INET)
+                .oif(FABRIC).encap(TestTopology.l2(ForwarderTest.PEER_MAC, ForwarderTest.FABRIC_MAC)).tunnel(1, 2)
+                .tunnelPorts(PORT_8099_NET, PORT_8099_NET).flags(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP)
+                .build())
             .tunnelNh(31, FABRIC, LOCAL, REMOTE, NextHopFlags.VALID | NextHopFlags.TUNNEL_VXLAN, ForwarderTest.PEER_MAC,
                 ForwarderTest.FABRIC_MAC)
-            .program(new SandeshObject("vr_mirror_req").put("mirr_index", 1L).put("mirr_nhid", 30L)
-                .put("mirr_flags", 1L))
-            .program(new SandeshObject("vr_mirror_req").put("mirr_index", 2L).put("mirr_nhid", 31L)
-                .put("mirr_vni", 7L))
-            .program(new SandeshObject("vr_interface_req").put("vifr_idx", POD_A).put("vifr_type", VifType.VIRTUAL)
-                .put("vifr_vrf", ForwarderTest.VRF).put("vifr_mac", TestTopology.macBytes(BridgeTable.GATEWAY_MAC))
-                .put("vifr_mtu", 9000).put("vifr_flags", VifFlags.MIRROR_RX).put("vifr_mir_id", 1L)
-                .put("vifr_in_mirror_md", Frames.hex("0a0b0c0d")))
-            .program(new SandeshObject("vr_interface_req").put("vifr_idx", ForwarderTest.POD_B)
-                .put("vifr_type", VifType.VIRTUAL).put("vifr_vrf", ForwarderTest.VRF)
-                .put("vifr_mac", TestTopology.macBytes(BridgeTable.GATEWAY_MAC)).put("vifr_mtu", 9000)
-                .put("vifr_flags", VifFlags.MIRROR_TX).put("vifr_mir_id", 2L));
+            .program(MirrorRequest.add(1, 30, 1, MirrorRequest.NO_VNI))
+            .program(MirrorRequest.add(2, 31, 0, 7))
+            .program(InterfaceRequest.builder().idx(POD_A).type(VifType.VIRTUAL).vrf(ForwarderTest.VRF)
+                .mac(BridgeTable.GATEWAY_MAC).mtu(9000).flags(VifFlags.MIRROR_RX).mirId(1)
+                .inMirrorMd(Frames.hex("0a0b0c0d")).build())
+            .program(InterfaceRequest.builder().idx(ForwarderTest.POD_B).type(VifType.VIRTUAL).vrf(ForwarderTest.VRF)
+                .mac(BridgeTable.GATEWAY_MAC).mtu(9000).flags(VifFlags.MIRROR_TX).mirId(2).build());
         final Forwarder forwarder = fixture.t.forwarder();
         final byte[] podToPod = ForwarderTest.podToGateway(A, B, 64);
         assertEquals(3, fixture.t.send(POD_A, podToPod).size(), "original, Mr copy (UDP) and Mt copy (VXLAN)");

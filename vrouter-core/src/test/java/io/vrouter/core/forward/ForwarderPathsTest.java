@@ -26,9 +26,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.VxlanRequest;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
 import io.vrouter.core.testing.Frames;
@@ -38,6 +40,7 @@ import io.vrouter.encap.EncapRewrite;
 import io.vrouter.encap.MplsGreEncap;
 import io.vrouter.encap.TunnelType;
 import io.vrouter.encap.VxlanEncap;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * The paths {@link ForwarderTest} leaves out: IPv6 routing and neighbour proxy, VXLAN and GRE
@@ -92,9 +95,8 @@ class ForwarderPathsTest
     void shouldAnswerTooBigIpv6WithPacketTooBig()
     {
         final byte[] c6 = hex("fd000000000000000000000000000005");
-        t.program(new SandeshObject("vr_route_req").put("rtr_family", 10L).put("rtr_vrf_id", VRF)
-            .put("rtr_prefix", c6).put("rtr_prefix_len", 128).put("rtr_nh_id", 20).put("rtr_label_flags", 3L)
-            .put("rtr_label", 40L));
+        t.program(RouteRequest.builder().family(AddressFamily.INET6).vrfId(VRF).prefix(c6, 128).nhId(20)
+            .labelFlags(3).label(40).build());
         final byte[] in = Frames.udp6(GATEWAY_MAC, POD_A_MAC, A6, c6, 64, 1480 - 48);
         final List<Output> out = t.send(POD_A, in);
         assertEquals(1, out.size(), t.forwarder().dropSummary());
@@ -131,7 +133,7 @@ class ForwarderPathsTest
     void shouldDeliverVxlanFromFabricThroughVrfTranslateAndBridge()
     {
         t.simpleNh(40, NextHopType.VRF_TRANSLATE, -1, VRF);
-        t.program(new SandeshObject("vr_vxlan_req").put("vxlanr_vnid", 100L).put("vxlanr_nhid", 40L));
+        t.program(VxlanRequest.add(100, 40));
         final byte[] inner = Frames.udp4(POD_B_MAC, 0x02cccccccccc0L, ip("10.1.1.9"), B, 64, 1, 2, 8, false);
         final List<Output> out = t.send(FABRIC, fromRemote(TunnelType.VXLAN, inner, 100));
         assertEquals(1, out.size(), t.forwarder().dropSummary());
@@ -161,10 +163,9 @@ class ForwarderPathsTest
     void shouldFlowFabricTrafficToAPolicyNextHopAndChargeThePodInterface() throws Exception
     {
         // The label's interface next hop carries the Policy flag (reference §2.2: traffic from the fabric).
-        t.program(new SandeshObject("vr_nexthop_req").put("nhr_id", 10).put("nhr_type", 2L).put("nhr_family", 2)
-            .put("nhr_vrf", VRF).put("nhr_encap_oif_id", new long[] {POD_A})
-            .put("nhr_encap", TestTopology.l2(ForwarderTest.POD_A_MAC, GATEWAY_MAC))
-            .put("nhr_flags", NextHopFlags.VALID | NextHopFlags.POLICY_ENABLED));
+        t.program(NextHopRequest.builder().id(10).type(NextHopType.ENCAP).family(AddressFamily.INET).vrf(VRF)
+            .oif(POD_A).encap(TestTopology.l2(ForwarderTest.POD_A_MAC, GATEWAY_MAC))
+            .flags(NextHopFlags.VALID | NextHopFlags.POLICY_ENABLED).build());
         t.vrouter().policy().program(List.of(new io.vrouter.core.flow.PolicyTable.Network(1, "pods",
             new int[] {VRF}, List.of(io.vrouter.core.flow.PolicyTable.Cidr.parse("10.1.1.0/24")))), List.of());
         final byte[] inner = Arrays.copyOfRange(ForwarderTest.podToGateway(ip("10.1.1.9"), A, 63), 14, 14 + 60);

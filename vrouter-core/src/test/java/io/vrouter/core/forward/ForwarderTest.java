@@ -14,16 +14,17 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.vrouter.core.control.SandeshObject;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.NextHopRequest;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
 import io.vrouter.core.testing.Frames;
 import io.vrouter.core.testing.TestTopology;
 import io.vrouter.core.testing.TestTopology.Output;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * Packets in, bytes and counters out, for each path of the pipeline, on a node programmed as
@@ -309,9 +310,9 @@ class ForwarderTest
     {
         t.tunnelNh(21, FABRIC, LOCAL, ip("192.168.0.3"), NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS, PEER_MAC,
             FABRIC_MAC);
-        t.program(new SandeshObject("vr_nexthop_req").put("nhr_id", 30).put("nhr_type", 6L)
-            .put("nhr_family", 2L).put("nhr_flags", NextHopFlags.VALID | NextHopFlags.COMPOSITE_ECMP)
-            .put("nhr_nh_list", new long[] {20, 21}).put("nhr_label_list", new long[] {40, 41}));
+        t.program(NextHopRequest.builder().id(30).type(NextHopType.COMPOSITE).family(AddressFamily.INET)
+            .flags(NextHopFlags.VALID | NextHopFlags.COMPOSITE_ECMP).members(new int[] {20, 21}, new int[] {40, 41})
+            .build());
         t.route4(VRF, ip("10.2.0.0"), 16, 30, -1, 0x2);
         final Set<Integer> tunnels = new HashSet<>();
         for (int i = 0; i < 64; i++)

@@ -1,4 +1,4 @@
-package io.vrouter.core.control;
+package io.vrouter.core.request;
 
 import io.vrouter.core.VRouter;
 import io.vrouter.core.VRouterConfig;
@@ -28,9 +28,9 @@ class RequestsTest
     {
         final VRouter v = new VRouter(VRouterConfig.defaults());
         assertEquals(0, v.program(Requests.route4(1, "10.0.0.0/8", 0, -1, 0x2)).code());
-        final Response r = v.program(Requests.route4Key(1, "10.1.2.3").put("h_op", 1L));
+        final Response r = v.program(Requests.route4Key(1, "10.1.2.3").op(Op.GET).build());
         assertEquals(0, r.code());
-        assertEquals(8L, r.objects().get(0).get("rtr_prefix_len"));
-        assertEquals(2L, r.objects().get(0).get("rtr_label_flags"));
+        assertEquals(8, r.first(RouteRequest.class).prefixLen());
+        assertEquals(2, r.first(RouteRequest.class).labelFlags());
     }
 }

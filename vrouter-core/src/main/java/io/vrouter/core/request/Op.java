@@ -1,4 +1,4 @@
-package io.vrouter.core.control;
+package io.vrouter.core.request;
 
 /**
  * {@code sandesh_op}: what a request asks for. Values are Contrail's.

@@ -1,11 +1,13 @@
-package io.vrouter.core.control;
+package io.vrouter.core.request;
 
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * How a sandesh field's value is written in text (vtest XML, the CLI): integers, byte lists
  * (colon-separated hex, e.g. MACs and {@code nhr_encap}), integer lists (comma-separated) or
- * strings. Field names are those of Contrail's {@code vr.sandesh}.
+ * strings. Which field has which kind is declared by its record's field enum ({@link SandeshField});
+ * a field no record declares is an integer.
  */
 public enum FieldKind
 {
@@ -18,67 +20,42 @@ public enum FieldKind
     /** A string. */
     STRING;
 
-    private static final Set<String> BYTE_FIELDS = Set.of(
-        "vifr_mac", "vifr_src_mac", "vifr_in_mirror_md", "vifr_out_mirror_md", "vifr_fat_flow_src_prefix_h",
-        "nhr_encap", "nhr_rw_dst_mac", "nhr_tun_sip6", "nhr_tun_dip6", "nhr_pbb_mac",
-        "rtr_prefix", "rtr_mac", "rtr_marker",
-        "fr_pcap_meta_data", "mirr_vni_md", "vifr_ip6");
-    private static final Set<String> LIST_FIELDS = Set.of(
-        "nhr_encap_oif_id", "nhr_nh_list", "nhr_label_list", "nhr_encap_valid", "vifr_fat_flow_protocol_port",
-        "vifr_queue_ierrors_to_lcore");
-    private static final Set<String> STRING_FIELDS = Set.of("vifr_name", "vifr_os_name", "h_op_name");
-
     /**
-     * The kind of a field by its sandesh name.
+     * The declared field of a struct.
      *
+     * @param type  struct name.
      * @param field field name.
-     * @return its kind; unknown fields are integers.
+     * @return the field, or null when no record declares it.
      */
-    public static FieldKind of(final String field)
+    public static SandeshField field(final String type, final String field)
     {
-        if (BYTE_FIELDS.contains(field))
-        {
-            return BYTES;
-        }
-        if (LIST_FIELDS.contains(field))
-        {
-            return LIST;
-        }
-        if (STRING_FIELDS.contains(field))
-        {
-            return STRING;
-        }
-        return INTEGER;
+        final Map<String, SandeshField> fields = Registry.FIELDS.get(type);
+        return fields == null ? null : fields.get(field);
     }
 
     /**
-     * {@code vr_flow_req.fr_op} by Contrail's name ({@code flow_set}, {@code flow_list},
-     * {@code flow_table_get}) or number.
+     * The kind of a field.
+     *
+     * @param type  struct name.
+     * @param field field name.
+     * @return its kind; undeclared fields are integers.
      */
-    private static long flowOp(final String text)
+    public static FieldKind of(final String type, final String field)
     {
-        switch (text.toLowerCase(java.util.Locale.ROOT))
-        {
-            case "flow_set":
-                return 0;
-            case "flow_list":
-                return 1;
-            case "flow_table_get":
-                return 2;
-            default:
-                return Long.decode(text);
-        }
+        final SandeshField f = field(type, field);
+        return f == null ? INTEGER : f.kind();
     }
 
     /**
      * Parses a field's text into a {@link SandeshObject} value.
      *
+     * @param type  struct name.
      * @param field field name.
      * @param text  the text.
      * @return Long, byte[], long[] or String.
      * @throws RequestException with EINVAL naming the field if the text does not parse.
      */
-    public static Object parse(final String field, final String text) throws RequestException
+    public static Object parse(final String type, final String field, final String text) throws RequestException
     {
         final String t = text.trim();
         try
@@ -87,11 +64,12 @@ public enum FieldKind
             {
                 return (long)Op.parse(t).code();
             }
-            if ("fr_op".equals(field))
+            final SandeshField f = field(type, field);
+            if (f == FlowRequest.Field.FR_OP)
             {
-                return flowOp(t);
+                return (long)FlowRequest.parseOp(t);
             }
-            switch (of(field))
+            switch (f == null ? INTEGER : f.kind())
             {
                 case BYTES:
                 {
@@ -135,6 +113,34 @@ public enum FieldKind
         catch (final IllegalArgumentException e)
         {
             throw new RequestException(Errno.EINVAL, field + ": cannot parse '" + text + "': " + e.getMessage());
+        }
+    }
+
+    /**
+     * Every record's fields by struct and name, built on first use (not in this enum's own
+     * initialisation, which the records' field enums need first).
+     */
+    private static final class Registry
+    {
+        static final Map<String, Map<String, SandeshField>> FIELDS = build();
+
+        private Registry()
+        {
+        }
+
+        private static Map<String, Map<String, SandeshField>> build()
+        {
+            final Map<String, Map<String, SandeshField>> out = new HashMap<>();
+            for (final String type : SandeshRecord.TYPES)
+            {
+                final Map<String, SandeshField> byName = new HashMap<>();
+                for (final SandeshField f : SandeshRecord.fields(type))
+                {
+                    byName.put(f.fieldName(), f);
+                }
+                out.put(type, Map.copyOf(byName));
+            }
+            return Map.copyOf(out);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.vrouter.core.control;
+package io.vrouter.core.request;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -67,6 +67,30 @@ public final class SandeshObject
     {
         fields.put(name, value);
         return this;
+    }
+
+    /**
+     * Sets a field by its descriptor.
+     *
+     * @param field the field.
+     * @param value Long, byte[], long[] or String.
+     * @return this.
+     */
+    public SandeshObject put(final SandeshField field, final Object value)
+    {
+        return put(field.fieldName(), value);
+    }
+
+    /**
+     * Sets an integer field by its descriptor.
+     *
+     * @param field the field.
+     * @param value value.
+     * @return this.
+     */
+    public SandeshObject put(final SandeshField field, final long value)
+    {
+        return put(field.fieldName(), value);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.vrouter.core.control;
+package io.vrouter.core.request;
 
 /**
  * A programming request refused during validation: carries Contrail's return code and a message

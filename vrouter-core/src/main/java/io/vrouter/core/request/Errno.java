@@ -1,4 +1,4 @@
-package io.vrouter.core.control;
+package io.vrouter.core.request;
 
 /**
  * The return codes the forwarder answers with: 0 or a negative Linux errno, as Contrail's

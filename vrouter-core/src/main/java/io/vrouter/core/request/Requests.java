@@ -1,9 +1,15 @@
-package io.vrouter.core.control;
+package io.vrouter.core.request;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vrouter.core.fib.RouteFlags;
+import io.vrouter.wire.AddressFamily;
+import io.vrouter.wire.MacAddress;
 
 /**
  * Builders for the requests every programming front end sends (the node agent, the control-socket
- * tools, the end-to-end tests): IPv4 /32 routes, next hops, and the field encodings Contrail uses
- * (addresses as bytes, u32 address fields little-endian, 14-byte L2 rewrites).
+ * tools, the end-to-end tests): IPv4 routes and next hops, and the field encodings Contrail uses
+ * (addresses as bytes, u32 address fields little-endian, MACs as 6 bytes, 14-byte L2 rewrites).
  */
 public final class Requests
 {
@@ -17,12 +23,11 @@ public final class Requests
      * @param id   next-hop id.
      * @param type {@code nhr_type}.
      * @param vrf  {@code nhr_vrf}.
-     * @return the request.
+     * @return the builder.
      */
-    public static SandeshObject nextHop(final int id, final int type, final int vrf)
+    public static NextHopRequest.Builder nextHop(final int id, final int type, final int vrf)
     {
-        return new SandeshObject("vr_nexthop_req").put("h_op", 0L).put("nhr_id", (long)id).put("nhr_type", (long)type)
-            .put("nhr_vrf", (long)vrf);
+        return NextHopRequest.builder().id(id).type(type).vrf(vrf);
     }
 
     /**
@@ -32,35 +37,33 @@ public final class Requests
      * @param prefix     dotted quad, or {@code a.b.c.d/len} (a bare address is a /32).
      * @param nh         next-hop id.
      * @param label      MPLS label, or -1 for none.
-     * @param labelFlags {@code rtr_label_flags}.
+     * @param labelFlags {@code rtr_label_flags} ({@link RouteFlags}).
      * @return the request.
      */
-    public static SandeshObject route4(final int vrf, final String prefix, final int nh, final int label,
+    public static RouteRequest route4(final int vrf, final String prefix, final int nh, final int label,
         final int labelFlags)
     {
-        final SandeshObject o = route4Key(vrf, prefix).put("h_op", 0L).put("rtr_nh_id", (long)nh)
-            .put("rtr_label_flags", (long)labelFlags);
+        final RouteRequest.Builder b = route4Key(vrf, prefix).nhId(nh).labelFlags(labelFlags);
         if (label >= 0)
         {
-            o.put("rtr_label", (long)label);
+            b.label(label);
         }
-        return o;
+        return b.build();
     }
 
     /**
-     * The key fields of an IPv4 route (family, VRF, prefix, length), without an op.
+     * The key of an IPv4 route (family, VRF, prefix, length), op ADD until the caller sets another.
      *
      * @param vrf    VRF.
      * @param prefix dotted quad, or {@code a.b.c.d/len}.
-     * @return the request.
+     * @return the builder.
      */
-    public static SandeshObject route4Key(final int vrf, final String prefix)
+    public static RouteRequest.Builder route4Key(final int vrf, final String prefix)
     {
         final int slash = prefix.indexOf('/');
         final String address = slash < 0 ? prefix : prefix.substring(0, slash);
-        final long plen = slash < 0 ? 32 : Long.parseLong(prefix.substring(slash + 1));
-        return new SandeshObject("vr_route_req").put("rtr_family", 2L).put("rtr_vrf_id", (long)vrf)
-            .put("rtr_prefix", ipv4(address)).put("rtr_prefix_len", plen);
+        final int plen = slash < 0 ? 32 : Integer.parseInt(prefix.substring(slash + 1));
+        return RouteRequest.builder().family(AddressFamily.INET).vrfId(vrf).prefix(ipv4(address), plen);
     }
 
     /**
@@ -105,10 +108,10 @@ public final class Requests
      * @param address dotted quad.
      * @return the field value.
      */
-    public static long ipv4LittleEndian(final String address)
+    public static int ipv4LittleEndian(final String address)
     {
         final byte[] b = ipv4(address);
-        return (b[0] & 0xFFL) | (b[1] & 0xFFL) << 8 | (b[2] & 0xFFL) << 16 | (b[3] & 0xFFL) << 24;
+        return (b[0] & 0xFF) | (b[1] & 0xFF) << 8 | (b[2] & 0xFF) << 16 | (b[3] & 0xFF) << 24;
     }
 
     /**
@@ -121,9 +124,34 @@ public final class Requests
     public static byte[] l2Rewrite(final long dst, final long src)
     {
         final byte[] b = new byte[14];
-        System.arraycopy(Programmer.macBytes(dst), 0, b, 0, 6);
-        System.arraycopy(Programmer.macBytes(src), 0, b, 6, 6);
+        System.arraycopy(macBytes(dst), 0, b, 0, 6);
+        System.arraycopy(macBytes(src), 0, b, 6, 6);
         b[12] = 0x08;
+        return b;
+    }
+
+    /**
+     * Reads a MAC from bytes.
+     *
+     * @param b      bytes.
+     * @param offset first byte.
+     * @return the MAC in the low 48 bits.
+     */
+    public static long mac(final byte[] b, final int offset)
+    {
+        return MacAddress.read(new UnsafeBuffer(b), offset);
+    }
+
+    /**
+     * A MAC as 6 bytes.
+     *
+     * @param mac MAC in the low 48 bits.
+     * @return the bytes.
+     */
+    public static byte[] macBytes(final long mac)
+    {
+        final byte[] b = new byte[MacAddress.LENGTH];
+        MacAddress.write(new UnsafeBuffer(b), 0, mac);
         return b;
     }
 }
