@@ -34,7 +34,8 @@ import io.vrouter.wire.PcapRecordHeader;
  * tables (read lock-free), this worker's counters and flow stage, the outer IPv4 ID sequence, and the
  * terminal actions every node needs in the same form: {@link #drop} (counted under a named reason on
  * the ingress interface, as tf-vrouter's {@code vr_pfree}), {@link #transmit} (the output interface
- * and the frame's new extent in the batch, counted, mirrored if the interface mirrors what it sends),
+ * and the frame's new extent in the batch, mirrored if the interface mirrors what it sends; the
+ * forwarder counts what a batch sends once the batch is done, a run of slots to one interface at a time),
  * {@link #mirror} (a copy into a spare slot of the batch, sent on to the mirror next hop's node), and
  * {@link #toNextHop}, the one place a next hop's node is read to continue a routed packet. One
  * instance per worker thread; nothing here allocates per packet.
@@ -253,7 +254,20 @@ public final class Datapath
      */
     public void toNextHop(final PacketBatch batch, final int slot, final int nhId)
     {
-        final NextHop nh = nextHops.get(nhId);
+        toNextHop(batch, slot, nhId, nextHops.get(nhId));
+    }
+
+    /**
+     * Continues a routed packet at a next hop the caller has read (once for a run of slots through the
+     * same one): as {@link #toNextHop(PacketBatch, int, int)}.
+     *
+     * @param batch the batch.
+     * @param slot  slot index.
+     * @param nhId  the next hop's id.
+     * @param nh    the next hop as read from the table, or null when it has none.
+     */
+    public void toNextHop(final PacketBatch batch, final int slot, final int nhId, final NextHop nh)
+    {
         if (nh == null || !nh.isValid())
         {
             drop(batch, slot, DropReason.INVALID_NH);
@@ -335,7 +349,6 @@ public final class Datapath
     {
         batch.result(slot, outVif, offset, length);
         batch.next(slot, PacketBatch.DONE);
-        counters.sent(outVif, length);
         if (out != null && out.hasFlag(VifFlags.MIRROR_TX) && out.mirrorId() >= 0)
         {
             mirror(batch, slot, out.mirrorId(), offset, length, out.outMirrorMd());
@@ -356,7 +369,6 @@ public final class Datapath
     {
         batch.result(copy, outVif, offset, length);
         batch.next(copy, PacketBatch.DONE);
-        counters.sent(outVif, length);
     }
 
     /**
@@ -425,7 +437,7 @@ public final class Datapath
         batch.vrf(copy, nh.vrf());
         batch.label(copy, MirrorTable.vni(entry));
         batch.l3(copy, inner, innerLength);
-        graph.enqueue(batch, copy, nh.mirrorNode());
+        graph.inject(batch, copy, nh.mirrorNode());
     }
 
     /**

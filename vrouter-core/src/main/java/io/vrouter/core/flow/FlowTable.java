@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.vrouter.core.memory.AnonymousMemory;
+
 /**
  * The flow table: fixed-size entries in one memory segment, mapped from a file so another process
  * can read it ({@code flow -l}) and it survives a daemon restart (docs/adr/0006-flow-table.md).

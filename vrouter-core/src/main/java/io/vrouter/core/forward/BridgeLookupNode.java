@@ -16,7 +16,8 @@ import io.vrouter.wire.MacAddress;
  * {@code bridge-lookup}: (VRF, destination MAC) to a bridge entry and its next hop (reference §2.1 step 4).
  * From a pod, a multicast destination is looked up as broadcast; the gateway MAC's entry is an L2-receive
  * next hop, which turns bridging into routing.
- * <p>Reads: the frame's destination MAC, {@code vrf}, {@code F_FROM_FABRIC}. Writes: {@code nh} = the
+ * <p>Reads: the frame's destination MAC, {@code vrf}, {@code F_FROM_FABRIC}; the entry once per run of slots
+ * with the same (VRF, MAC). Writes: {@code nh} = the
  * entry's next hop, {@code label} = the entry's label when it has a valid one, {@code F_L2}.
  * <p>Next: the next hop's L2 node ({@link NextHop#l2Node()}). Drops: L2 No Route (no entry), Invalid NH.
  */
@@ -40,6 +41,12 @@ final class BridgeLookupNode extends Node
     @Override
     public void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        // The frames of a vector mostly go to one MAC (the gateway's, from a pod): the entry and its next
+        // hop are looked up once per run of slots with the same (VRF, MAC).
+        int lastVrf = -1;
+        long lastMac = -1;
+        BridgeEntry be = null;
+        NextHop nh = null;
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
@@ -48,13 +55,19 @@ final class BridgeLookupNode extends Node
             {
                 dmac = BROADCAST_MAC;
             }
-            final BridgeEntry be = bridge.lookup(batch.vrf(slot), dmac);
+            final int vrf = batch.vrf(slot);
+            if (vrf != lastVrf || dmac != lastMac)
+            {
+                be = bridge.lookup(vrf, dmac);
+                nh = be == null ? null : nextHops.get(be.nhId());
+                lastVrf = vrf;
+                lastMac = dmac;
+            }
             if (be == null)
             {
                 dp.drop(batch, slot, DropReason.L2_NO_ROUTE);
                 continue;
             }
-            final NextHop nh = nextHops.get(be.nhId());
             if (nh == null || !nh.isValid())
             {
                 dp.drop(batch, slot, DropReason.INVALID_NH);

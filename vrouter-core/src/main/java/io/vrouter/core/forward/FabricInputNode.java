@@ -13,6 +13,7 @@ import io.vrouter.core.nh.NextHop;
 import io.vrouter.core.nh.NextHopType;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.core.status.VrfTally;
 import io.vrouter.wire.EtherType;
 import io.vrouter.wire.Ipv4Header;
 
@@ -39,6 +40,13 @@ final class FabricInputNode extends Node
     @Override
     public void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        long tally = VrfTally.NONE;
+        // Tunnel packets from the fabric are addressed to this node: the destination's next hop is looked
+        // up once per run of slots with the same (VRF, destination).
+        int lastVrf = -1;
+        int lastDst = 0;
+        int nhId = -1;
+        NextHop nh = null;
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
@@ -57,8 +65,14 @@ final class FabricInputNode extends Node
                 continue;
             }
             final int vrf = batch.vrf(slot);
-            final int nhId = FibLeaf.nhId(dp.fibs().lookup4(vrf, Ipv4Header.dstAddress(buf, l3)), dp.fibEntries());
-            final NextHop nh = dp.nextHops().get(nhId);
+            final int dst = Ipv4Header.dstAddress(buf, l3);
+            if (vrf != lastVrf || dst != lastDst || nhId < 0)
+            {
+                nhId = FibLeaf.nhId(dp.fibs().lookup4(vrf, dst), dp.fibEntries());
+                nh = dp.nextHops().get(nhId);
+                lastVrf = vrf;
+                lastDst = dst;
+            }
             if (nh == null || !nh.isValid())
             {
                 dp.drop(batch, slot, DropReason.INVALID_NH);
@@ -70,10 +84,11 @@ final class FabricInputNode extends Node
                     nh.type() == NextHopType.DISCARD ? DropReason.DISCARD : DropReason.INVALID_SOURCE);
                 continue;
             }
-            dp.counters().countVrf(vrf, VrfStat.RECEIVES);
+            tally = VrfTally.add(tally, vrf, dp.counters(), VrfStat.RECEIVES);
             batch.nh(slot, nhId);
             batch.l3(slot, l3, available);
             dp.next(batch, slot, NodeIds.TUNNEL_DECAP);
         }
+        VrfTally.flush(tally, dp.counters(), VrfStat.RECEIVES);
     }
 }

@@ -110,14 +110,14 @@ public final class Forwarder
         graph.add(new ArpInputNode(dp));
         graph.add(new NdInputNode(dp));
         graph.add(new BridgeLookupNode(dp));
-        graph.add(new Ip4InputNode(dp));
-        graph.add(new Ip6InputNode(dp));
+        graph.add(new IpInputNode(dp));
         graph.add(new FlowNode(dp, flowHook));
         graph.add(new Ip4LookupNode(dp, batchSize + batchSize));
         graph.add(new Ip6LookupNode(dp, batchSize + batchSize));
         graph.add(new NowhereNode(dp));
         NextHopKinds.addNodes(graph, dp);
         graph.checkComplete();
+        graph.leakHandler((b, slot) -> dp.drop(b, slot, DropReason.PKT_LOOP));
         if (flows != null)
         {
             flows.reverseKeyNh(this::reverseKeyNh);
@@ -209,11 +209,8 @@ public final class Forwarder
         graph.ensureCapacity(batch.slots());
         try
         {
-            for (int slot = 0; slot < n + released; slot++)
-            {
-                graph.enqueue(batch, slot, NodeIds.INTERFACE_INPUT);
-            }
-            graph.run(batch);
+            graph.run(batch, NodeIds.INTERFACE_INPUT, n + released);
+            countSent(batch);
         }
         finally
         {
@@ -225,6 +222,43 @@ public final class Forwarder
             {
                 readerEpochs.exit(readerSlot);
             }
+        }
+    }
+
+    /**
+     * Counts what the batch sends, per output interface: once per run of consecutive slots to one
+     * interface, so that a batch's counters cost a few updates instead of one read-modify-write of the
+     * same counter per packet.
+     */
+    private void countSent(final PacketBatch batch)
+    {
+        final int slots = batch.outputCount();
+        int vif = PacketBatch.DROPPED;
+        long packets = 0;
+        long bytes = 0;
+        for (int slot = 0; slot < slots; slot++)
+        {
+            final int out = batch.outVif(slot);
+            if (out == PacketBatch.DROPPED)
+            {
+                continue;
+            }
+            if (out != vif)
+            {
+                if (packets != 0)
+                {
+                    counters.sent(vif, packets, bytes);
+                }
+                vif = out;
+                packets = 0;
+                bytes = 0;
+            }
+            packets++;
+            bytes += batch.length(slot);
+        }
+        if (packets != 0)
+        {
+            counters.sent(vif, packets, bytes);
         }
     }
 

@@ -9,6 +9,8 @@ import io.vrouter.core.fib.VrfFibs;
 import io.vrouter.core.graph.Node;
 import io.vrouter.core.graph.NodeIds;
 import io.vrouter.core.graph.PacketBatch;
+import io.vrouter.core.nh.NextHop;
+import io.vrouter.core.nh.NextHopTable;
 import io.vrouter.wire.Ipv4Header;
 
 /**
@@ -47,6 +49,9 @@ final class Ip4LookupNode extends Node
             leaves = new int[count];
         }
         final FibEntries entries = this.entries;
+        final NextHopTable nextHops = dp.nextHops();
+        int lastNhId = -1;
+        NextHop lastNh = null;
         int first = 0;
         while (first < count)
         {
@@ -86,7 +91,12 @@ final class Ip4LookupNode extends Node
                     label = RouteFlags.NO_LABEL;
                 }
                 batch.label(slot, label);
-                dp.toNextHop(batch, slot, nhId);
+                if (nhId != lastNhId)
+                {
+                    lastNh = nextHops.get(nhId);
+                    lastNhId = nhId;
+                }
+                dp.toNextHop(batch, slot, nhId, lastNh);
             }
             first += n;
         }

@@ -11,6 +11,8 @@ import io.vrouter.core.fib.VrfFibs;
 import io.vrouter.core.graph.Node;
 import io.vrouter.core.graph.NodeIds;
 import io.vrouter.core.graph.PacketBatch;
+import io.vrouter.core.nh.NextHop;
+import io.vrouter.core.nh.NextHopTable;
 import io.vrouter.wire.Ipv6Header;
 
 /**
@@ -52,6 +54,9 @@ final class Ip6LookupNode extends Node
             leaves = new int[count];
         }
         final FibEntries entries = this.entries;
+        final NextHopTable nextHops = dp.nextHops();
+        int lastNhId = -1;
+        NextHop lastNh = null;
         int first = 0;
         while (first < count)
         {
@@ -83,7 +88,12 @@ final class Ip6LookupNode extends Node
                 final int label = (Fib6Leaf.labelFlags(leaf, entries) & RouteFlags.LABEL_VALID) != 0
                     ? Fib6Leaf.label(leaf, entries) : RouteFlags.NO_LABEL;
                 batch.label(slot, label);
-                dp.toNextHop(batch, slot, nhId);
+                if (nhId != lastNhId)
+                {
+                    lastNh = nextHops.get(nhId);
+                    lastNhId = nhId;
+                }
+                dp.toNextHop(batch, slot, nhId, lastNh);
             }
             first += n;
         }

@@ -40,10 +40,20 @@ final class MplsInputNode extends Node
     @Override
     public void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        // A vector's packets mostly carry one label (one pod's): its next hop is read once per run.
+        int lastLabel = -1;
+        int nhId = NextHopMap.NO_NH;
+        NextHop nh = null;
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
-            final int nhId = labels.nhId(batch.label(slot));
+            final int label = batch.label(slot);
+            if (label != lastLabel)
+            {
+                nhId = labels.nhId(label);
+                nh = nhId == NextHopMap.NO_NH ? null : dp.nextHops().get(nhId);
+                lastLabel = label;
+            }
             if (nhId == NextHopMap.NO_NH)
             {
                 dp.drop(batch, slot, DropReason.INVALID_LABEL);
@@ -54,7 +64,6 @@ final class MplsInputNode extends Node
                 dp.drop(batch, slot, DropReason.TTL_EXCEEDED);
                 continue;
             }
-            final NextHop nh = dp.nextHops().get(nhId);
             if (nh == null || !nh.isValid())
             {
                 dp.drop(batch, slot, DropReason.INVALID_NH);
@@ -101,7 +110,7 @@ final class MplsInputNode extends Node
                 dp.drop(batch, slot, DropReason.INVALID_PROTOCOL);
                 continue;
             }
-            dp.toNextHop(batch, slot, nhId);
+            dp.toNextHop(batch, slot, nhId, nh);
         }
     }
 }

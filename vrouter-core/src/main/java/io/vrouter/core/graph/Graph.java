@@ -3,21 +3,51 @@ package io.vrouter.core.graph;
 /**
  * One worker's graph of nodes and the queues between them (VPP's next frames).
  * <p>
- * Overview. {@link #enqueue} appends a slot to a node's queue; {@link #run} calls every node whose
- * queue holds slots, in index order, and repeats the pass until every queue is empty. A node gets its
- * queue's slots as one vector and the graph swaps in an empty array first, so a node may enqueue
- * slots to itself or to nodes before it (a composite next hop whose member is another composite, a
- * VRF translation back to the lookup): they run in the next pass. Every path through the graph is
- * bounded (next-hop depth, one flow decision per packet), so the passes end. Nothing is allocated
- * per batch; one instance per worker thread.
+ * Overview. A node marks where each slot of its vector goes next ({@link #enqueue}: one store into
+ * the batch's per-slot next-node array); when the node returns, the graph moves the slots to their next
+ * nodes' queues, a run of consecutive slots bound for the same node at a time (VPP's
+ * {@code vlib_buffer_enqueue_to_next}). Marking instead of appending keeps the per-slot cost to one
+ * independent store: appending to a queue from inside the node's loop makes every slot wait for the
+ * previous slot's update of the queue's count. Slots that did not exist when the node started (mirror
+ * copies, packets re-injected from the hold queue) enter a queue directly ({@link #inject}).
+ * <p>
+ * {@link #run} calls every node whose queue holds slots, in index order, and repeats the pass until a
+ * pass finds every queue empty. A node gets its queue as one vector and the graph swaps in an empty
+ * array first, so a node may send slots to itself or to nodes before it (an interface next hop with the
+ * policy flag to the flow node, a VRF translation back to the lookup): they run in the next pass.
+ * Every path through the graph is bounded (next-hop depth, one flow decision per packet), so the passes
+ * end. A node must send on or end every slot of its vector; should one fail to (a bug), the slot would
+ * come back to it pass after pass, so after {@link #MAX_PASSES} passes the graph hands what is left to
+ * its leak handler, which drops and counts it. Nothing is allocated per batch; one instance per worker
+ * thread.
  */
 public final class Graph
 {
+    /**
+     * Passes after which slots still in the graph are taken as lost by a node (a packet needs a few: one
+     * more for each detour to an earlier node, such as the flow node or a VRF translation).
+     */
+    public static final int MAX_PASSES = 64;
+
+    /** What happens to a slot that is still in the graph after {@link #MAX_PASSES} passes. */
+    @FunctionalInterface
+    public interface LeakHandler
+    {
+        /**
+         * Ends a slot the graph gave up on.
+         *
+         * @param batch the batch.
+         * @param slot  the slot.
+         */
+        void onLeak(PacketBatch batch, int slot);
+    }
+
     private final Node[] nodes;
     private int[][] queues;
     private final int[] queued;
     private int[] spare;
-    private int pending;
+    private int[] identity;
+    private LeakHandler leakHandler = (batch, slot) -> batch.drop(slot);
 
     /**
      * An empty graph.
@@ -31,6 +61,17 @@ public final class Graph
         this.queues = new int[nodeCount][slots];
         this.queued = new int[nodeCount];
         this.spare = new int[slots];
+        this.identity = identity(slots);
+    }
+
+    private static int[] identity(final int slots)
+    {
+        final int[] ids = new int[slots];
+        for (int i = 0; i < slots; i++)
+        {
+            ids[i] = i;
+        }
+        return ids;
     }
 
     /**
@@ -102,25 +143,39 @@ public final class Graph
             }
             queues = grown;
             spare = new int[slots];
+            identity = identity(slots);
         }
     }
 
     /**
-     * Sends a slot to a node.
+     * Sends a slot of the running node's vector to a node: marks it, and the graph moves it when the
+     * running node returns.
      *
-     * @param batch the slot's batch (records the slot's next node).
-     * @param slot  slot index.
-     * @param node  the node's index.
+     * @param batch the slot's batch.
+     * @param slot  slot index, one of the running node's vector.
+     * @param node  the next node's index.
      */
     public void enqueue(final PacketBatch batch, final int slot, final int node)
     {
         batch.next(slot, node);
-        queues[node][queued[node]++] = slot;
-        pending++;
     }
 
     /**
-     * Runs the nodes until every queued slot has left the graph.
+     * Puts a new slot (a mirror copy, a re-injected packet) straight into a node's queue.
+     *
+     * @param batch the slot's batch.
+     * @param slot  slot index, in no node's vector.
+     * @param node  the node's index.
+     */
+    public void inject(final PacketBatch batch, final int slot, final int node)
+    {
+        batch.next(slot, PacketBatch.DONE);
+        queues[node][queued[node]++] = slot;
+    }
+
+    /**
+     * Runs the nodes until every queued slot has left the graph: passes over the nodes in index order
+     * until a pass finds every queue empty.
      *
      * @param batch the batch whose slots are queued.
      */
@@ -128,8 +183,16 @@ public final class Graph
     {
         final Node[] nodes = this.nodes;
         final int[] queued = this.queued;
-        while (pending > 0)
+        boolean work = true;
+        int passes = 0;
+        while (work)
         {
+            if (++passes > MAX_PASSES)
+            {
+                abandon(batch);
+                return;
+            }
+            work = false;
             for (int i = 0; i < nodes.length; i++)
             {
                 final int count = queued[i];
@@ -137,13 +200,86 @@ public final class Graph
                 {
                     continue;
                 }
+                work = true;
                 final int[] slots = queues[i];
                 queues[i] = spare;
                 spare = slots;
                 queued[i] = 0;
-                pending -= count;
                 nodes[i].process(batch, slots, count);
+                moveOn(batch, slots, count);
             }
+        }
+    }
+
+    /**
+     * Sets what happens to slots still in the graph after {@link #MAX_PASSES} passes (by default they are
+     * marked dropped, uncounted).
+     *
+     * @param handler the handler; must not allocate.
+     */
+    public void leakHandler(final LeakHandler handler)
+    {
+        this.leakHandler = handler;
+    }
+
+    private void abandon(final PacketBatch batch)
+    {
+        for (int node = 0; node < nodes.length; node++)
+        {
+            final int[] queue = queues[node];
+            for (int i = 0; i < queued[node]; i++)
+            {
+                batch.next(queue[i], PacketBatch.DONE);
+                leakHandler.onLeak(batch, queue[i]);
+            }
+            queued[node] = 0;
+        }
+    }
+
+    /**
+     * Runs the graph on the first {@code count} slots of a batch, all entering at one node: that node gets
+     * them as one vector without a queue, then the graph runs until every slot has left it.
+     *
+     * @param batch the batch.
+     * @param entry the node every slot enters at.
+     * @param count number of slots, from slot 0.
+     */
+    public void run(final PacketBatch batch, final int entry, final int count)
+    {
+        for (int slot = 0; slot < count; slot++)
+        {
+            batch.next(slot, PacketBatch.DONE);
+        }
+        nodes[entry].process(batch, identity, count);
+        moveOn(batch, identity, count);
+        run(batch);
+    }
+
+    /**
+     * Moves the slots a node marked to their next nodes' queues, a run of slots bound for one node at a
+     * time. The mark stays: the next node overwrites it when it sends the slot on, and the actions that
+     * end a slot (sent, dropped, held) set it to {@link PacketBatch#DONE}.
+     */
+    private void moveOn(final PacketBatch batch, final int[] slots, final int count)
+    {
+        int i = 0;
+        while (i < count)
+        {
+            final int node = batch.next(slots[i]);
+            if (node == PacketBatch.DONE)
+            {
+                i++;
+                continue;
+            }
+            final int[] queue = queues[node];
+            int tail = queued[node];
+            do
+            {
+                queue[tail++] = slots[i];
+                i++;
+            }
+            while (i < count && batch.next(slots[i]) == node);
+            queued[node] = tail;
         }
     }
 }

@@ -26,27 +26,28 @@ public final class NodeIds
     public static final int ND_INPUT = 7;
     /** (VRF, destination MAC) to the bridge entry's next hop. */
     public static final int BRIDGE_LOOKUP = 8;
-    /** IPv4 checks of a routed packet from a pod: header, TTL, the flow. */
-    public static final int IP4_INPUT = 9;
-    /** IPv6 checks of a routed packet from a pod: header, hop limit, the flow. */
-    public static final int IP6_INPUT = 10;
+    /**
+     * The L2-receive next hop's node, where bridging becomes routing: IPv4 and IPv6 checks of a packet from a
+     * pod (header, TTL, the flow).
+     */
+    public static final int IP_INPUT = 9;
     /** The flow table and the compiled policy: pass (to the slot's resume node), drop or hold. */
-    public static final int FLOW = 11;
+    public static final int FLOW = 10;
     /** IPv4 longest-prefix match in the slot's VRF. */
-    public static final int IP4_LOOKUP = 12;
+    public static final int IP4_LOOKUP = 11;
     /** IPv6 longest-prefix match in the slot's VRF. */
-    public static final int IP6_LOOKUP = 13;
+    public static final int IP6_LOOKUP = 12;
     /** The discard next hop's node (next hop 0): counts the VRF's discards and drops. */
-    public static final int DISCARD = 14;
+    public static final int DISCARD = 13;
     /** Where a packet goes that has nowhere to go (a next hop of a kind that cannot carry it). */
-    public static final int NOWHERE = 15;
+    public static final int NOWHERE = 14;
     /** Index of the first next-hop kind output node. */
-    public static final int FIRST_KIND_NODE = 16;
+    public static final int FIRST_KIND_NODE = 15;
 
     private static final String[] NAMES =
     {
         "interface-input", "fabric-input", "tunnel-decap", "mpls-input", "vxlan-input", "ethernet-input",
-        "arp-input", "nd-input", "bridge-lookup", "ip4-input", "ip6-input", "flow", "ip4-lookup", "ip6-lookup",
+        "arp-input", "nd-input", "bridge-lookup", "ip-input", "flow", "ip4-lookup", "ip6-lookup",
         "discard", "nowhere-to-go",
     };
 

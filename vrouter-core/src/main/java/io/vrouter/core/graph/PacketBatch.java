@@ -1,10 +1,13 @@
 package io.vrouter.core.graph;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vrouter.core.fib.RouteFlags;
+import io.vrouter.core.memory.AnonymousMemory;
 
 /**
  * A batch of packets, the unit every port and the forwarder exchange (VPP's frame, smaller).
@@ -35,6 +38,8 @@ public final class PacketBatch
     /** Output value of a packet the forwarder dropped. */
     public static final int DROPPED = -1;
 
+    private static final int CACHE_LINE = 64;
+
     /** Slot flag: the L3 packet is IPv6 (else IPv4). */
     public static final int F_IPV6 = 0x1;
     /** Slot flag: the packet came from a pod and is routed: its TTL/hop limit is decremented on output. */
@@ -50,9 +55,11 @@ public final class PacketBatch
     /** Slot flag: the frame is bridged, not routed: a next hop's node sends the whole frame. */
     public static final int F_L2 = 0x40;
 
-    /** {@link #next(int)} of a slot that is done: sent, dropped or held. */
+    /** {@link #next(int)} of a slot that goes to no node (yet): sent, dropped, held, or waiting in a queue. */
     public static final int DONE = -1;
 
+    /** Keeps the slots' memory mapped (or allocated) as long as the batch lives. */
+    private final Object region;
     private final UnsafeBuffer[] buffers;
     private final int[] offsets;
     private final int[] lengths;
@@ -122,10 +129,47 @@ public final class PacketBatch
         this.owner = new int[slots];
         this.aux = new int[slots];
         this.maxFrame = maxFrame;
-        for (int i = 0; i < slots; i++)
+        // One region for every slot, slots one after the other, on huge pages where the kernel gives them:
+        // every node of the graph walks the batch's frames in turn, and frames on separate 4 KiB pages cost
+        // a TLB entry each, per node. The stride is a whole, odd number of cache lines, so that consecutive
+        // slots' headers fall on different cache sets and never share an offset modulo 4 KiB (a store to
+        // one frame would stall loads from the next).
+        final int stride = align(HEADROOM + maxFrame, CACHE_LINE) | CACHE_LINE;
+        final long size = (long)slots * stride;
+        final MemorySegment mapped = AnonymousMemory.mapHugeAligned(size, Arena.ofAuto());
+        if (mapped != null)
         {
-            buffers[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(HEADROOM + maxFrame));
+            this.region = mapped;
+            for (int i = 0; i < slots; i++)
+            {
+                buffers[i] = new UnsafeBuffer(mapped.address() + (long)i * stride, HEADROOM + maxFrame);
+            }
         }
+        else
+        {
+            final ByteBuffer direct = ByteBuffer.allocateDirect((int)size + CACHE_LINE);
+            this.region = direct;
+            final int base = (int)(align(address(direct), CACHE_LINE) - address(direct));
+            for (int i = 0; i < slots; i++)
+            {
+                buffers[i] = new UnsafeBuffer(direct, base + i * stride, HEADROOM + maxFrame);
+            }
+        }
+    }
+
+    private static int align(final int value, final int alignment)
+    {
+        return (value + alignment - 1) & -alignment;
+    }
+
+    private static long align(final long value, final int alignment)
+    {
+        return (value + alignment - 1) & -alignment;
+    }
+
+    private static long address(final ByteBuffer direct)
+    {
+        return new UnsafeBuffer(direct).addressOffset();
     }
 
     /**
@@ -379,23 +423,21 @@ public final class PacketBatch
     // ------------------------------------------------------------------------------------------ per-slot state
 
     /**
-     * Starts a slot's pass through the graph: no flags, no flow, depth 0, no label.
+     * Starts a slot's pass through the graph: no flags, no flow, depth 0. The other fields are written by
+     * the node that first has something to say in them before any node reads them (the label, for one, by
+     * the bridge or route lookup, the decapsulation or the mirror).
      *
      * @param slot index.
      */
     public void resetState(final int slot)
     {
-        next[slot] = DONE;
         flags[slot] = 0;
         flow[slot] = -1;
         depth[slot] = 0;
-        label[slot] = RouteFlags.NO_LABEL;
-        nh[slot] = 0;
-        aux[slot] = 0;
     }
 
     /**
-     * The node the slot was last sent to (trace, diagnostics), or {@link #DONE}.
+     * The node the running node sent the slot to, until the graph moves it there; {@link #DONE} otherwise.
      *
      * @param slot index.
      * @return node index.
@@ -406,7 +448,7 @@ public final class PacketBatch
     }
 
     /**
-     * Records the node a slot goes to (the graph's job when a node enqueues it).
+     * Marks the node a slot goes to next (the graph's job when a node enqueues it).
      *
      * @param slot index.
      * @param node node index or {@link #DONE}.
@@ -566,6 +608,17 @@ public final class PacketBatch
     }
 
     /**
+     * Replaces the slot's flags (a node that computed them in a local).
+     *
+     * @param slot  index.
+     * @param value {@code F_*} flags.
+     */
+    public void flags(final int slot, final int value)
+    {
+        flags[slot] = value;
+    }
+
+    /**
      * Whether a flag is set.
      *
      * @param slot index.
@@ -641,6 +694,17 @@ public final class PacketBatch
     public int sport(final int slot)
     {
         return sport[slot];
+    }
+
+    /**
+     * Sets the tunnel source port alone (a tunnel node's first pass over its vector).
+     *
+     * @param slot     index.
+     * @param udpSport the port.
+     */
+    public void sport(final int slot, final int udpSport)
+    {
+        sport[slot] = udpSport;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.vrouter.core.iface;
 
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The interface table: vif index to {@link Vif}.
@@ -15,7 +16,9 @@ public final class InterfaceTable
     /** Contrail's default: 256 + 4,096 virtual interfaces plus 3 physical. */
     public static final int DEFAULT_SIZE = 4352 + 3;
 
-    private final AtomicReferenceArray<Vif> vifs;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Vif[].class);
+
+    private final Vif[] vifs;
 
     /**
      * A table.
@@ -24,7 +27,7 @@ public final class InterfaceTable
      */
     public InterfaceTable(final int size)
     {
-        this.vifs = new AtomicReferenceArray<>(size);
+        this.vifs = new Vif[size];
     }
 
     /**
@@ -34,7 +37,7 @@ public final class InterfaceTable
      */
     public int size()
     {
-        return vifs.length();
+        return vifs.length;
     }
 
     /**
@@ -45,11 +48,12 @@ public final class InterfaceTable
      */
     public Vif get(final int index)
     {
-        if (index < 0 || index >= vifs.length())
+        final Vif[] table = vifs;
+        if (index < 0 || index >= table.length)
         {
             return null;
         }
-        return vifs.getAcquire(index);
+        return (Vif)SLOT.getAcquire(table, index);
     }
 
     /**
@@ -59,7 +63,7 @@ public final class InterfaceTable
      */
     public void put(final Vif vif)
     {
-        vifs.setRelease(vif.index(), vif);
+        SLOT.setRelease(vifs, vif.index(), vif);
     }
 
     /**
@@ -69,7 +73,7 @@ public final class InterfaceTable
      */
     public void remove(final int index)
     {
-        vifs.setRelease(index, null);
+        SLOT.setRelease(vifs, index, null);
     }
 
     /**
@@ -80,9 +84,9 @@ public final class InterfaceTable
     public int count()
     {
         int n = 0;
-        for (int i = 0; i < vifs.length(); i++)
+        for (int i = 0; i < vifs.length; i++)
         {
-            if (vifs.getAcquire(i) != null)
+            if (SLOT.getAcquire(vifs, i) != null)
             {
                 n++;
             }

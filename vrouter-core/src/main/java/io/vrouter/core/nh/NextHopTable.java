@@ -4,13 +4,15 @@ import io.vrouter.core.graph.NodeIds;
 import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.encap.TunnelType;
 
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The next-hop table: NH id to {@link NextHop}.
  * <p>
  * Overview: ids are chosen by the agent and validated against the table size. One writer
- * publishes immutable records with release stores; workers read with acquire loads. Id 0 is
+ * publishes immutable records with release stores into a plain array; workers read with acquire loads
+ * (one array load on x86, after one range check). Id 0 is
  * always the discard next hop and cannot be changed or deleted.
  */
 public final class NextHopTable
@@ -23,7 +25,9 @@ public final class NextHopTable
         0, NextHopType.DISCARD, 2, NextHopFlags.VALID, 0, -1, new byte[0], 0, 0, 0, 0,
         new int[0], new int[0], 0, null, TunnelType.NONE, NodeIds.DISCARD, NodeIds.DISCARD, PacketBatch.DONE);
 
-    private final AtomicReferenceArray<NextHop> nextHops;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(NextHop[].class);
+
+    private final NextHop[] nextHops;
 
     /**
      * A table holding only the discard next hop.
@@ -32,8 +36,8 @@ public final class NextHopTable
      */
     public NextHopTable(final int size)
     {
-        this.nextHops = new AtomicReferenceArray<>(size);
-        nextHops.set(0, DISCARD);
+        this.nextHops = new NextHop[size];
+        SLOT.setRelease(nextHops, 0, DISCARD);
     }
 
     /**
@@ -43,7 +47,7 @@ public final class NextHopTable
      */
     public int size()
     {
-        return nextHops.length();
+        return nextHops.length;
     }
 
     /**
@@ -54,11 +58,12 @@ public final class NextHopTable
      */
     public NextHop get(final int id)
     {
-        if (id < 0 || id >= nextHops.length())
+        final NextHop[] table = nextHops;
+        if (id < 0 || id >= table.length)
         {
             return null;
         }
-        return nextHops.getAcquire(id);
+        return (NextHop)SLOT.getAcquire(table, id);
     }
 
     /**
@@ -68,7 +73,7 @@ public final class NextHopTable
      */
     public void put(final NextHop nh)
     {
-        nextHops.setRelease(nh.id(), nh);
+        SLOT.setRelease(nextHops, nh.id(), nh);
     }
 
     /**
@@ -78,6 +83,6 @@ public final class NextHopTable
      */
     public void remove(final int id)
     {
-        nextHops.setRelease(id, null);
+        SLOT.setRelease(nextHops, id, null);
     }
 }

@@ -122,6 +122,34 @@ public final class ForwardingCounters implements CounterSource
     }
 
     /**
+     * Counts packets received on one interface, all at once (a node's run of slots from the interface).
+     *
+     * @param vifIndex the interface.
+     * @param packets  packets.
+     * @param bytes    their frames' bytes.
+     */
+    public void received(final int vifIndex, final long packets, final long bytes)
+    {
+        final int base = interfaceCountersOffset + vifIndex * IF_COUNTERS * Long.BYTES;
+        add(base + IF_IPACKETS * Long.BYTES, packets);
+        add(base + IF_IBYTES * Long.BYTES, bytes);
+    }
+
+    /**
+     * Counts packets sent on one interface, all at once (a batch's run of slots to the interface).
+     *
+     * @param vifIndex the interface.
+     * @param packets  packets.
+     * @param bytes    their frames' bytes.
+     */
+    public void sent(final int vifIndex, final long packets, final long bytes)
+    {
+        final int base = interfaceCountersOffset + vifIndex * IF_COUNTERS * Long.BYTES;
+        add(base + IF_OPACKETS * Long.BYTES, packets);
+        add(base + IF_OBYTES * Long.BYTES, bytes);
+    }
+
+    /**
      * Counts a sent packet.
      *
      * @param vifIndex the interface.
@@ -145,6 +173,21 @@ public final class ForwardingCounters implements CounterSource
         if (vrf >= 0 && vrf < vrfs)
         {
             increment(vrfStatsOffset + (vrf * VrfStat.COUNT + stat.ordinal()) * Long.BYTES);
+        }
+    }
+
+    /**
+     * Counts a VRF statistic several times at once (a node's run of slots in one VRF).
+     *
+     * @param vrf   the VRF.
+     * @param stat  the statistic.
+     * @param count how many.
+     */
+    public void countVrf(final int vrf, final VrfStat stat, final long count)
+    {
+        if (vrf >= 0 && vrf < vrfs)
+        {
+            add(vrfStatsOffset + (vrf * VrfStat.COUNT + stat.ordinal()) * Long.BYTES, count);
         }
     }
 

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.vrouter.core.memory.AnonymousMemory;
+
 /**
  * The file-backed table: flows written, table closed and reopened (a daemon restart), flows still
  * there; a reader maps it read-only meanwhile; a mismatching file is refused.

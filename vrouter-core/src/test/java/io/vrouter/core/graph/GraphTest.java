@@ -81,7 +81,7 @@ class GraphTest
         graph.checkComplete();
         for (int slot = 0; slot < 4; slot++)
         {
-            graph.enqueue(batch, slot, 0);
+            graph.inject(batch, slot, 0);
         }
         graph.run(batch);
         assertEquals(2, visits[0]);
@@ -113,10 +113,56 @@ class GraphTest
         graph.ensureCapacity(big.slots());
         for (int slot = 0; slot < big.slots(); slot++)
         {
-            graph.enqueue(big, slot, 0);
+            graph.inject(big, slot, 0);
         }
         graph.run(big);
         assertEquals(big.slots(), seen.size());
+    }
+
+    @Test
+    void shouldRunAWholeBatchFromItsEntryNode()
+    {
+        final PacketBatch batch = new PacketBatch(8, 64);
+        final Graph graph = new Graph(2, batch.slots());
+        final List<String> seen = new ArrayList<>();
+        graph.add(new Recorder(0, graph, seen, new int[batch.slots()], (slot, n) -> slot == 2 ? -1 : 1));
+        graph.add(new Recorder(1, graph, seen, new int[batch.slots()], (slot, n) -> -1));
+        graph.run(batch, 0, 3);
+        assertEquals(List.of("node-0:0", "node-0:1", "node-0:2", "node-1:0", "node-1:1"), seen);
+    }
+
+    @Test
+    void shouldHandASlotANodeForgetsToTheLeakHandlerInsteadOfLoopingForever()
+    {
+        final PacketBatch batch = new PacketBatch(4, 64);
+        final Graph graph = new Graph(2, batch.slots());
+        final List<String> seen = new ArrayList<>();
+        final List<Integer> leaked = new ArrayList<>();
+        graph.add(new Recorder(0, graph, seen, new int[batch.slots()], (slot, n) -> 1));
+        // Node 1 forgets slot 1: neither sends it on nor ends it.
+        graph.add(new Node(1, "forgetful")
+        {
+            @Override
+            public void process(final PacketBatch b, final int[] slots, final int count)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    seen.add(name() + ":" + slots[i]);
+                    if (slots[i] != 1)
+                    {
+                        b.next(slots[i], PacketBatch.DONE);
+                    }
+                }
+            }
+        });
+        graph.leakHandler((b, slot) -> leaked.add(slot));
+        graph.run(batch, 0, 2);
+        assertEquals(List.of(1), leaked);
+        assertEquals(Graph.MAX_PASSES, seen.stream().filter("forgetful:1"::equals).count());
+        assertEquals(PacketBatch.DONE, batch.next(1));
+        seen.clear();
+        graph.run(batch);
+        assertTrue(seen.isEmpty(), "the graph is empty after the leak: " + seen);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.nh.NextHop;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.core.status.VrfTally;
 
 /**
  * {@code composite}: an ECMP composite next hop picks one member per packet (reference §1.3): the member its
@@ -27,6 +28,8 @@ final class CompositeNode extends OutputNode
     @Override
     public void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        newVector();
+        long tally = VrfTally.NONE;
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
@@ -36,7 +39,7 @@ final class CompositeNode extends OutputNode
                 dp.drop(batch, slot, DropReason.INVALID_NH);
                 continue;
             }
-            dp.counters().countVrf(batch.vrf(slot), VrfStat.ECMP_COMPOSITES);
+            tally = VrfTally.add(tally, batch.vrf(slot), dp.counters(), VrfStat.ECMP_COMPOSITES);
             final int members = nh.members().length;
             if (members == 0)
             {
@@ -52,6 +55,7 @@ final class CompositeNode extends OutputNode
             batch.depth(slot, batch.depth(slot) + 1);
             dp.toNextHop(batch, slot, nh.members()[member]);
         }
+        VrfTally.flush(tally, dp.counters(), VrfStat.ECMP_COMPOSITES);
     }
 
     private int member(final PacketBatch batch, final int slot, final int members)

@@ -5,6 +5,7 @@ import io.vrouter.core.graph.NodeIds;
 import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.core.status.VrfTally;
 
 /**
  * {@code discard}: a route or bridge entry through a discard next hop.
@@ -21,6 +22,7 @@ final class DiscardNode extends OutputNode
     @Override
     public void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        long tally = VrfTally.NONE;
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
@@ -29,8 +31,9 @@ final class DiscardNode extends OutputNode
                 dp.drop(batch, slot, DropReason.NOWHERE_TO_GO);
                 continue;
             }
-            dp.counters().countVrf(batch.vrf(slot), VrfStat.DISCARDS);
+            tally = VrfTally.add(tally, batch.vrf(slot), dp.counters(), VrfStat.DISCARDS);
             dp.drop(batch, slot, DropReason.DISCARD);
         }
+        VrfTally.flush(tally, dp.counters(), VrfStat.DISCARDS);
     }
 }

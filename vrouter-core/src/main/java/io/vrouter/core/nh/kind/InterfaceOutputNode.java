@@ -7,10 +7,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.vrouter.core.datapath.Datapath;
 import io.vrouter.core.graph.NodeIds;
 import io.vrouter.core.graph.PacketBatch;
+import io.vrouter.core.iface.Vif;
 import io.vrouter.core.nh.NextHop;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.core.status.VrfTally;
 import io.vrouter.wire.AddressFamily;
 import io.vrouter.wire.EtherType;
 
@@ -35,6 +37,9 @@ final class InterfaceOutputNode extends OutputNode
     @Override
     public void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        newVector();
+        long encaps = VrfTally.NONE;
+        long l2Encaps = VrfTally.NONE;
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
@@ -52,9 +57,9 @@ final class InterfaceOutputNode extends OutputNode
             }
             if ((flags & PacketBatch.F_L2) != 0)
             {
-                dp.counters().countVrf((flags & PacketBatch.F_FROM_FABRIC) != 0 ? nh.vrf() : batch.vrf(slot),
-                    VrfStat.L2_ENCAPS);
-                dp.transmit(batch, slot, nh.oif(), batch.offset(slot), batch.length(slot));
+                l2Encaps = VrfTally.add(l2Encaps, (flags & PacketBatch.F_FROM_FABRIC) != 0 ? nh.vrf() : batch.vrf(slot),
+                    dp.counters(), VrfStat.L2_ENCAPS);
+                transmit(batch, slot, nh.oif(), batch.offset(slot), batch.length(slot));
                 continue;
             }
             if ((flags & PacketBatch.F_FLOWED) == 0
@@ -71,7 +76,7 @@ final class InterfaceOutputNode extends OutputNode
             {
                 Datapath.decrementTtl(buf, l3, ipv6);
             }
-            dp.counters().countVrf(batch.vrf(slot), VrfStat.ENCAPS);
+            encaps = VrfTally.add(encaps, batch.vrf(slot), dp.counters(), VrfStat.ENCAPS);
             final int start = l3 - Datapath.ETH_HLEN;
             final byte[] encap = nh.encap();
             if (encap.length >= Datapath.ETH_HLEN)
@@ -79,8 +84,21 @@ final class InterfaceOutputNode extends OutputNode
                 buf.putBytes(start, encap, 0, 12);
             }
             buf.putShort(start + 12, (short)(ipv6 ? EtherType.IPV6 : EtherType.IPV4), ByteOrder.BIG_ENDIAN);
-            dp.transmit(batch, slot, nh.oif(), start, batch.l3Length(slot) + Datapath.ETH_HLEN);
+            transmit(batch, slot, nh.oif(), start, batch.l3Length(slot) + Datapath.ETH_HLEN);
         }
+        VrfTally.flush(encaps, dp.counters(), VrfStat.ENCAPS);
+        VrfTally.flush(l2Encaps, dp.counters(), VrfStat.L2_ENCAPS);
+    }
+
+    private void transmit(final PacketBatch batch, final int slot, final int oif, final int offset, final int length)
+    {
+        final Vif out = outInterface(oif);
+        if (out == null)
+        {
+            dp.drop(batch, slot, DropReason.INTERFACE_TX_DISCARD);
+            return;
+        }
+        dp.transmit(batch, slot, out, oif, offset, length);
     }
 
     private void mirrorCopy(final PacketBatch batch, final int copy, final NextHop nh)

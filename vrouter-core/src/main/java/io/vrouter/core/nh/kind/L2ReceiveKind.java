@@ -7,7 +7,8 @@ import io.vrouter.core.nh.NextHopType;
 
 /**
  * L2-receive next hops ({@code NH_L2_RCV}): the bridge entry of the gateway MAC, which turns bridging into
- * routing. As a route's next hop it has nowhere to send the packet.
+ * routing: a bridged frame goes to the graph's {@code ip-input}. As a route's next hop it has nowhere to
+ * send the packet.
  */
 final class L2ReceiveKind extends NextHopKind
 {
@@ -25,12 +26,12 @@ final class L2ReceiveKind extends NextHopKind
     @Override
     public int l2Node(final int flags)
     {
-        return NextHopKinds.L2_RECEIVE_NODE;
+        return NodeIds.IP_INPUT;
     }
 
     @Override
     void addNodes(final Graph graph, final Datapath dp)
     {
-        graph.add(new L2ReceiveNode(dp));
+        // Its node is the graph's fixed ip-input, where bridging becomes routing.
     }
 }

@@ -17,14 +17,13 @@ final class MplsGreEncapNode extends TunnelEncapNode
 {
     MplsGreEncapNode(final Datapath dp)
     {
-        super(NextHopKinds.MPLS_GRE_NODE, "mpls-gre-encap", dp);
+        super(NextHopKinds.MPLS_GRE_NODE, "mpls-gre-encap", dp, VrfStat.GRE_MPLS_TUNNELS);
     }
 
     @Override
     int encapPacket(final UnsafeBuffer buf, final int l3, final int length, final NextHop nh, final int label,
         final int ttl, final int sport, final int vrf, final boolean ipv6)
     {
-        dp.counters().countVrf(vrf, VrfStat.GRE_MPLS_TUNNELS);
         return MplsGreEncap.encap(buf, l3, length, nh.outer(), label, ttl,
             ipv6 ? dp.ipId() : Ipv4Header.identification(buf, l3));
     }
@@ -33,7 +32,6 @@ final class MplsGreEncapNode extends TunnelEncapNode
     int encapFrame(final UnsafeBuffer buf, final int frame, final int length, final NextHop nh, final int label,
         final int sport, final int vrf)
     {
-        dp.counters().countVrf(vrf, VrfStat.GRE_MPLS_TUNNELS);
         return MplsGreEncap.encap(buf, frame, length, nh.outer(), label, 64, dp.ipId());
     }
 }

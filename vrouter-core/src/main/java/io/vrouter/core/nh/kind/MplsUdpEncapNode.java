@@ -15,14 +15,13 @@ final class MplsUdpEncapNode extends TunnelEncapNode
 {
     MplsUdpEncapNode(final Datapath dp)
     {
-        super(NextHopKinds.MPLS_UDP_NODE, "mpls-udp-encap", dp);
+        super(NextHopKinds.MPLS_UDP_NODE, "mpls-udp-encap", dp, VrfStat.UDP_MPLS_TUNNELS);
     }
 
     @Override
     int encapPacket(final UnsafeBuffer buf, final int l3, final int length, final NextHop nh, final int label,
         final int ttl, final int sport, final int vrf, final boolean ipv6)
     {
-        dp.counters().countVrf(vrf, VrfStat.UDP_MPLS_TUNNELS);
         return MplsUdpEncap.encap(buf, l3, length, nh.outer(), label, ttl, dp.ipId(), sport);
     }
 
@@ -30,7 +29,6 @@ final class MplsUdpEncapNode extends TunnelEncapNode
     int encapFrame(final UnsafeBuffer buf, final int frame, final int length, final NextHop nh, final int label,
         final int sport, final int vrf)
     {
-        dp.counters().countVrf(vrf, VrfStat.UDP_MPLS_TUNNELS);
         return MplsUdpEncap.encap(buf, frame, length, nh.outer(), label, 64, dp.ipId(), sport);
     }
 }

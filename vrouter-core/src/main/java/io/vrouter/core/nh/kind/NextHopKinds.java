@@ -24,10 +24,9 @@ public final class NextHopKinds
     static final int INTERFACE_NODE = MPLS_GRE_NODE + 1;
     static final int RECEIVE_NODE = INTERFACE_NODE + 1;
     static final int RESOLVE_NODE = RECEIVE_NODE + 1;
-    static final int L2_RECEIVE_NODE = RESOLVE_NODE + 1;
 
     /** Number of node indices in a graph: the fixed nodes and every kind's. */
-    public static final int NODE_COUNT = L2_RECEIVE_NODE + 1;
+    public static final int NODE_COUNT = RESOLVE_NODE + 1;
 
     private static final NextHopKind[] KINDS =
     {

@@ -5,6 +5,7 @@ import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.nh.NextHop;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.core.status.VrfTally;
 
 /**
  * {@code receive}: a routed packet for this host, delivered as it is (with its Ethernet header) to the
@@ -22,6 +23,8 @@ final class ReceiveNode extends OutputNode
     @Override
     public void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        newVector();
+        long tally = VrfTally.NONE;
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
@@ -31,7 +34,7 @@ final class ReceiveNode extends OutputNode
                 dp.drop(batch, slot, DropReason.INVALID_NH);
                 continue;
             }
-            dp.counters().countVrf(batch.vrf(slot), VrfStat.RECEIVES);
+            tally = VrfTally.add(tally, batch.vrf(slot), dp.counters(), VrfStat.RECEIVES);
             if (nh.oif() < 0)
             {
                 dp.drop(batch, slot, DropReason.NOWHERE_TO_GO);
@@ -40,5 +43,6 @@ final class ReceiveNode extends OutputNode
             dp.transmit(batch, slot, nh.oif(), batch.l3(slot) - Datapath.ETH_HLEN,
                 batch.l3Length(slot) + Datapath.ETH_HLEN);
         }
+        VrfTally.flush(tally, dp.counters(), VrfStat.RECEIVES);
     }
 }

@@ -4,6 +4,7 @@ import io.vrouter.core.datapath.Datapath;
 import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.core.status.VrfTally;
 
 /**
  * {@code resolve}: a route through a resolve next hop.
@@ -20,11 +21,13 @@ final class ResolveNode extends OutputNode
     @Override
     public void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        long tally = VrfTally.NONE;
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
-            dp.counters().countVrf(batch.vrf(slot), VrfStat.RESOLVES);
+            tally = VrfTally.add(tally, batch.vrf(slot), dp.counters(), VrfStat.RESOLVES);
             dp.drop(batch, slot, DropReason.TRAP_NO_IF);
         }
+        VrfTally.flush(tally, dp.counters(), VrfStat.RESOLVES);
     }
 }

@@ -8,6 +8,8 @@ import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.iface.Vif;
 import io.vrouter.core.nh.NextHop;
 import io.vrouter.core.status.DropReason;
+import io.vrouter.core.status.VrfStat;
+import io.vrouter.core.status.VrfTally;
 import io.vrouter.encap.EntropyHash;
 import io.vrouter.encap.IcmpErrors;
 import io.vrouter.encap.MssClamp;
@@ -33,13 +35,24 @@ import io.vrouter.wire.MacAddress;
  */
 abstract class TunnelEncapNode extends OutputNode
 {
-    TunnelEncapNode(final int id, final String name, final Datapath dp)
+    private final VrfStat stat;
+
+    /**
+     * A tunnel node.
+     *
+     * @param id   node index.
+     * @param name node name.
+     * @param dp   the worker's datapath.
+     * @param stat the VRF statistic an encapsulated packet or frame counts under.
+     */
+    TunnelEncapNode(final int id, final String name, final Datapath dp, final VrfStat stat)
     {
         super(id, name, dp);
+        this.stat = stat;
     }
 
     /**
-     * Encapsulates a routed packet and counts it on its VRF.
+     * Encapsulates a routed packet.
      *
      * @param buf    the buffer.
      * @param l3     the packet's offset.
@@ -48,7 +61,7 @@ abstract class TunnelEncapNode extends OutputNode
      * @param label  the label (or VNI) to push.
      * @param ttl    the packet's TTL, for the label.
      * @param sport  the entropy source port.
-     * @param vrf    the VRF, for the counter.
+     * @param vrf    the VRF.
      * @param ipv6   whether the packet is IPv6.
      * @return the offset the outer frame starts at, or -1 if this tunnel cannot carry routed packets.
      */
@@ -56,7 +69,7 @@ abstract class TunnelEncapNode extends OutputNode
         int vrf, boolean ipv6);
 
     /**
-     * Encapsulates a bridged frame and counts it on its VRF.
+     * Encapsulates a bridged frame.
      *
      * @param buf    the buffer.
      * @param frame  the frame's offset.
@@ -64,7 +77,7 @@ abstract class TunnelEncapNode extends OutputNode
      * @param nh     the tunnel.
      * @param label  the label (or VNI) to push.
      * @param sport  the entropy source port.
-     * @param vrf    the VRF, for the counter.
+     * @param vrf    the VRF.
      * @return the offset the outer frame starts at, or -1 if this tunnel cannot carry frames.
      */
     abstract int encapFrame(UnsafeBuffer buf, int frame, int length, NextHop nh, int label, int sport, int vrf);
@@ -84,6 +97,8 @@ abstract class TunnelEncapNode extends OutputNode
     @Override
     public final void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        newVector();
+        long tally = VrfTally.NONE;
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
@@ -106,18 +121,18 @@ abstract class TunnelEncapNode extends OutputNode
                 dp.drop(batch, slot, DropReason.INVALID_NH);
                 continue;
             }
-            if ((flags & PacketBatch.F_L2) != 0)
+            final boolean sent = (flags & PacketBatch.F_L2) != 0 ? frame(batch, slot, nh, flags)
+                : packet(batch, slot, nh, flags);
+            if (sent)
             {
-                frame(batch, slot, nh, flags);
-            }
-            else
-            {
-                packet(batch, slot, nh, flags);
+                tally = VrfTally.add(tally, batch.vrf(slot), dp.counters(), stat);
             }
         }
+        VrfTally.flush(tally, dp.counters(), stat);
     }
 
-    private void packet(final PacketBatch batch, final int slot, final NextHop nh, final int flags)
+    /** Sends a routed packet through the tunnel: true when it was encapsulated (and counted). */
+    private boolean packet(final PacketBatch batch, final int slot, final NextHop nh, final int flags)
     {
         final UnsafeBuffer buf = batch.buffer(slot);
         final int l3 = batch.l3(slot);
@@ -131,20 +146,20 @@ abstract class TunnelEncapNode extends OutputNode
         if (label == RouteFlags.NO_LABEL)
         {
             dp.drop(batch, slot, DropReason.INVALID_LABEL);
-            return;
+            return false;
         }
-        final Vif out = dp.interfaces().get(nh.oif());
+        final Vif out = outInterface(nh.oif());
         if (out == null)
         {
             dp.drop(batch, slot, DropReason.INTERFACE_TX_DISCARD);
-            return;
+            return false;
         }
         final int overhead = TunnelType.overhead(nh.tunnelKind()) - Datapath.ETH_HLEN;
         final boolean dontFragment = ipv6 || (Ipv4Header.flagsAndFragmentOffset(buf, l3) & Ipv4Header.FLAG_DF) != 0;
         if (length + overhead > out.mtu() && dontFragment)
         {
             packetTooBig(batch, slot, buf, l3, length, ipv6, out.mtu() - overhead);
-            return;
+            return false;
         }
         if (dp.mssClamp())
         {
@@ -158,23 +173,25 @@ abstract class TunnelEncapNode extends OutputNode
         if (start < 0)
         {
             dp.drop(batch, slot, DropReason.INVALID_NH);
-            return;
+            return false;
         }
         dp.transmit(batch, slot, out, nh.oif(), start, l3 + length - start);
+        return true;
     }
 
-    private void frame(final PacketBatch batch, final int slot, final NextHop nh, final int flags)
+    /** Sends a bridged frame through the tunnel: true when it was encapsulated (and counted). */
+    private boolean frame(final PacketBatch batch, final int slot, final NextHop nh, final int flags)
     {
         if ((flags & PacketBatch.F_FROM_FABRIC) != 0)
         {
             dp.drop(batch, slot, DropReason.NOWHERE_TO_GO);
-            return;
+            return false;
         }
         final int label = batch.label(slot);
         if (label == RouteFlags.NO_LABEL)
         {
             dp.drop(batch, slot, DropReason.INVALID_LABEL);
-            return;
+            return false;
         }
         final UnsafeBuffer buf = batch.buffer(slot);
         final int frame = batch.offset(slot);
@@ -184,9 +201,10 @@ abstract class TunnelEncapNode extends OutputNode
         if (start < 0)
         {
             dp.drop(batch, slot, DropReason.INVALID_NH);
-            return;
+            return false;
         }
         dp.transmit(batch, slot, nh.oif(), start, frame + length - start);
+        return true;
     }
 
     /**

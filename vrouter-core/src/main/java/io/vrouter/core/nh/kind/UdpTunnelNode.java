@@ -18,7 +18,7 @@ final class UdpTunnelNode extends TunnelEncapNode
 {
     UdpTunnelNode(final Datapath dp)
     {
-        super(NextHopKinds.UDP_TUNNEL_NODE, "udp-tunnel", dp);
+        super(NextHopKinds.UDP_TUNNEL_NODE, "udp-tunnel", dp, VrfStat.UDP_TUNNELS);
     }
 
     @Override

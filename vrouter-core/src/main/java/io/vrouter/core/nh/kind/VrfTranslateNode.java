@@ -6,6 +6,7 @@ import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.nh.NextHop;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.core.status.VrfTally;
 
 /**
  * {@code vrf-translate}: routes the packet again, in the next hop's VRF.
@@ -23,6 +24,8 @@ final class VrfTranslateNode extends OutputNode
     @Override
     public void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        newVector();
+        long tally = VrfTally.NONE;
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
@@ -32,11 +35,12 @@ final class VrfTranslateNode extends OutputNode
                 dp.drop(batch, slot, DropReason.INVALID_NH);
                 continue;
             }
-            dp.counters().countVrf(batch.vrf(slot), VrfStat.VRF_TRANSLATES);
+            tally = VrfTally.add(tally, batch.vrf(slot), dp.counters(), VrfStat.VRF_TRANSLATES);
             batch.vrf(slot, nh.vrf());
             batch.depth(slot, batch.depth(slot) + 1);
             dp.next(batch, slot,
                 batch.hasFlag(slot, PacketBatch.F_IPV6) ? NodeIds.IP6_LOOKUP : NodeIds.IP4_LOOKUP);
         }
+        VrfTally.flush(tally, dp.counters(), VrfStat.VRF_TRANSLATES);
     }
 }

@@ -18,14 +18,13 @@ final class VxlanEncapNode extends TunnelEncapNode
 {
     VxlanEncapNode(final Datapath dp)
     {
-        super(NextHopKinds.VXLAN_NODE, "vxlan-encap", dp);
+        super(NextHopKinds.VXLAN_NODE, "vxlan-encap", dp, VrfStat.VXLAN_TUNNELS);
     }
 
     @Override
     int encapPacket(final UnsafeBuffer buf, final int l3, final int length, final NextHop nh, final int label,
         final int ttl, final int sport, final int vrf, final boolean ipv6)
     {
-        dp.counters().countVrf(vrf, VrfStat.VXLAN_TUNNELS);
         return VxlanEncap.encap(buf, l3, length, nh.outer(), label, dp.ipId(), sport);
     }
 
@@ -33,7 +32,6 @@ final class VxlanEncapNode extends TunnelEncapNode
     int encapFrame(final UnsafeBuffer buf, final int frame, final int length, final NextHop nh, final int label,
         final int sport, final int vrf)
     {
-        dp.counters().countVrf(vrf, VrfStat.VXLAN_TUNNELS);
         return VxlanEncap.encap(buf, frame, length, nh.outer(), label, dp.ipId(), sport);
     }
 

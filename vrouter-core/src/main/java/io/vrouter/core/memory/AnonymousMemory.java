@@ -1,4 +1,4 @@
-package io.vrouter.core.flow;
+package io.vrouter.core.memory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -10,15 +10,19 @@ import java.lang.invoke.MethodHandle;
 /**
  * Anonymous memory from {@code mmap}, advised for transparent huge pages ({@code madvise(MADV_HUGEPAGE)}):
  * zero-filled lazily (untouched pages cost nothing) and, on a machine with THP in madvise mode, mapped
- * with 2 MiB pages, which removes most TLB misses of a big randomly accessed table. Linux x86-64/aarch64.
+ * with 2 MiB pages, which removes most TLB misses of a big randomly accessed table, or of a batch's
+ * frames, which every graph node walks in turn. Linux x86-64/aarch64.
  */
-final class AnonymousMemory
+public final class AnonymousMemory
 {
     private static final int PROT_READ = 0x1;
     private static final int PROT_WRITE = 0x2;
     private static final int MAP_PRIVATE = 0x02;
     private static final int MAP_ANONYMOUS = 0x20;
     private static final int MADV_HUGEPAGE = 14;
+
+    /** Size of a transparent huge page on x86-64 and aarch64 with 4 KiB base pages. */
+    public static final long HUGE_PAGE = 2L * 1024 * 1024;
 
     private static final MethodHandle MMAP;
     private static final MethodHandle MADVISE;
@@ -66,7 +70,7 @@ final class AnonymousMemory
      *
      * @return true on Linux with the native linker.
      */
-    static boolean available()
+    public static boolean available()
     {
         return MMAP != null;
     }
@@ -79,7 +83,7 @@ final class AnonymousMemory
      * @return the segment, or null if mmap is not available here (the caller falls back).
      */
     @SuppressWarnings("restricted")
-    static MemorySegment map(final long size, final Arena arena)
+    public static MemorySegment map(final long size, final Arena arena)
     {
         if (MMAP == null)
         {
@@ -107,6 +111,26 @@ final class AnonymousMemory
         {
             return null;
         }
+    }
+
+    /**
+     * Maps anonymous memory starting on a huge-page boundary, so that the kernel can back it with huge
+     * pages from its first byte (a mapping is only page aligned; this maps a huge page more and uses the
+     * aligned part).
+     *
+     * @param size  bytes.
+     * @param arena arena whose closing (or, for an automatic arena, collection) unmaps it.
+     * @return the segment, {@value #HUGE_PAGE}-byte aligned, or null if mmap is not available here.
+     */
+    public static MemorySegment mapHugeAligned(final long size, final Arena arena)
+    {
+        final MemorySegment whole = map(size + HUGE_PAGE, arena);
+        if (whole == null)
+        {
+            return null;
+        }
+        final long skip = -whole.address() & (HUGE_PAGE - 1);
+        return whole.asSlice(skip, size);
     }
 
     private static void unmap(final long address, final long size)
