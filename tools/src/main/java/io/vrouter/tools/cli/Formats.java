@@ -8,6 +8,8 @@ import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.MirrorTable;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.nh.kind.NextHopKinds;
+import io.vrouter.core.nh.kind.NextHopText;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.MirrorRequest;
 import io.vrouter.core.request.MplsRequest;
@@ -115,47 +117,7 @@ public final class Formats
             AddressFamily.name(nh.family()), nh.vrf()));
         final String words = NextHopFlags.words(flags);
         sb.append(NH_INDENT).append("Flags:").append(words.isEmpty() ? "None" : words).append('\n');
-        final byte[] encap = nh.encap();
-        if (type == NextHopType.ENCAP)
-        {
-            sb.append(NH_INDENT).append("EncapFmly:0000 Oif:").append(nh.oif()).append(" Len:").append(encap.length)
-                .append('\n');
-            if (encap.length > 0)
-            {
-                sb.append(NH_INDENT).append("Encap Data: ").append(hexBytes(encap)).append('\n');
-            }
-        }
-        else if (type == NextHopType.TUNNEL)
-        {
-            sb.append(NH_INDENT).append("Oif:").append(nh.oif()).append(" Len:").append(encap.length).append(" Data:")
-                .append(hexBytes(encap)).append('\n');
-            sb.append(NH_INDENT).append("Sip:").append(ip(Integer.reverseBytes(nh.tunSip()))).append(" Dip:")
-                .append(ip(Integer.reverseBytes(nh.tunDip()))).append('\n');
-            if ((flags & NextHopFlags.TUNNEL_UDP) != 0)
-            {
-                sb.append(NH_INDENT).append("Sport:").append(Short.reverseBytes((short)nh.tunSport()) & 0xFFFF)
-                    .append(" Dport:").append(Short.reverseBytes((short)nh.tunDport()) & 0xFFFF).append('\n');
-            }
-        }
-        else if (type == NextHopType.COMPOSITE)
-        {
-            final int[] members = nh.nhList();
-            final int[] labels = nh.labelList();
-            sb.append(NH_INDENT).append("Sub NH(label):");
-            for (int i = 0; i < members.length; i++)
-            {
-                sb.append(' ').append(members[i]).append('(').append(i < labels.length ? labels[i] : -1).append(')');
-            }
-            sb.append('\n');
-        }
-        else if (type == NextHopType.VRF_TRANSLATE)
-        {
-            sb.append(NH_INDENT).append("Vrf:").append(nh.vrf()).append('\n');
-        }
-        else if (nh.oif() >= 0)
-        {
-            sb.append(NH_INDENT).append("Oif:").append(nh.oif()).append('\n');
-        }
+        NextHopKinds.list(nh, sb);
         return sb.toString();
     }
 
@@ -404,7 +366,7 @@ public final class Formats
         return sb.toString();
     }
 
-    private static final String NH_INDENT = "              ";
+    private static final String NH_INDENT = NextHopText.INDENT;
 
     private static String indent()
     {
@@ -435,23 +397,9 @@ public final class Formats
         return sb.toString();
     }
 
-    private static String hexBytes(final byte[] b)
-    {
-        final StringBuilder sb = new StringBuilder();
-        for (int i = 0; b != null && i < b.length; i++)
-        {
-            if (i > 0)
-            {
-                sb.append(' ');
-            }
-            sb.append(String.format("%02x", b[i] & 0xFF));
-        }
-        return sb.toString();
-    }
-
     static String ip(final int a)
     {
-        return (a >>> 24) + "." + ((a >>> 16) & 0xFF) + "." + ((a >>> 8) & 0xFF) + "." + (a & 0xFF);
+        return NextHopText.ip(a);
     }
 
     private static String ip(final byte[] p)

@@ -13,7 +13,9 @@ import io.vrouter.agent.control.StatsRequests;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.nh.NextHopFlags;
-import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.nh.kind.NextHopDirectory;
+import io.vrouter.core.nh.kind.NextHopKinds;
+import io.vrouter.core.nh.kind.NextHopText;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.NextHopRequest;
 import io.vrouter.core.request.Requests;
@@ -198,67 +200,24 @@ public final class IntrospectModel
             m.put("policy", "");
             return m;
         }
-        final int type = nh.type();
-        final int flags = nh.flags();
-        m.put("type", typeName(type));
-        m.put("policy", (flags & NextHopFlags.POLICY_ENABLED) != 0 ? "enabled" : "");
+        m.put("type", "");
+        m.put("policy", (nh.flags() & NextHopFlags.POLICY_ENABLED) != 0 ? "enabled" : "");
         m.put("vrf", (long)nh.vrf());
-        final int oif = nh.oif();
-        final byte[] encap = nh.encap();
-        switch (type)
+        NextHopKinds.introspect(nh, m, new NextHopDirectory()
         {
-            case NextHopType.ENCAP:
-            case NextHopType.RECEIVE:
-            case NextHopType.L2_RECEIVE:
-                m.put("itf", vifNames.getOrDefault(oif, "vif0/" + oif));
-                m.put("mac", mac(encap, 0));
-                break;
-            case NextHopType.TUNNEL:
-                m.put("itf", vifNames.getOrDefault(oif, "vif0/" + oif));
-                m.put("mac", mac(encap, 0));
-                m.put("tunnel_type", (flags & NextHopFlags.TUNNEL_VXLAN) != 0 ? "VXLAN"
-                    : (flags & NextHopFlags.TUNNEL_GRE) != 0 ? "MPLSoGRE" : "MPLSoUDP");
-                m.put("sip", ip(Integer.reverseBytes(nh.tunSip())));
-                m.put("dip", ip(Integer.reverseBytes(nh.tunDip())));
-                break;
-            case NextHopType.COMPOSITE:
+            @Override
+            public String interfaceName(final int vif)
             {
-                final List<String> itfs = new ArrayList<>();
-                for (final int member : nh.nhList())
-                {
-                    final NextHopRequest sub = nhs.get(member);
-                    itfs.add(sub == null ? "nh" + member : vifNames.getOrDefault(sub.oif(), "nh" + member));
-                }
-                m.put("itfs", itfs);
-                break;
+                return vifNames.get(vif);
             }
-            default:
-                break;
-        }
-        return m;
-    }
 
-    private static String typeName(final int type)
-    {
-        switch (type)
-        {
-            case NextHopType.RECEIVE:
-                return "receive";
-            case NextHopType.ENCAP:
-                return "interface";
-            case NextHopType.TUNNEL:
-                return "tunnel";
-            case NextHopType.RESOLVE:
-                return "resolve";
-            case NextHopType.COMPOSITE:
-                return "Composite";
-            case NextHopType.VRF_TRANSLATE:
-                return "vrf";
-            case NextHopType.L2_RECEIVE:
-                return "l2-receive";
-            default:
-                return "discard";
-        }
+            @Override
+            public NextHopRequest nextHop(final int nhId)
+            {
+                return nhs.get(nhId);
+            }
+        });
+        return m;
     }
 
     /**
@@ -324,11 +283,6 @@ public final class IntrospectModel
         return m;
     }
 
-    private static String ip(final int a)
-    {
-        return (a >>> 24) + "." + ((a >>> 16) & 0xFF) + "." + ((a >>> 8) & 0xFF) + "." + (a & 0xFF);
-    }
-
     private static String address(final byte[] p)
     {
         if (p.length == 4)
@@ -354,19 +308,6 @@ public final class IntrospectModel
     /** The MAC at the start of a rewrite, as {@link #mac(long)}. */
     private static String mac(final byte[] b, final int offset)
     {
-        if (b == null || b.length < offset + 6)
-        {
-            return "0:0:0:0:0:0";
-        }
-        final StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 6; i++)
-        {
-            if (i > 0)
-            {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(b[offset + i] & 0xFF));
-        }
-        return sb.toString();
+        return NextHopText.introspectMac(b, offset);
     }
 }

@@ -3,7 +3,6 @@ package io.vrouter.core.control;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vrouter.core.Tables;
 import io.vrouter.core.bridge.BridgeEntry;
@@ -15,7 +14,6 @@ import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.MirrorTable;
 import io.vrouter.core.nh.NextHop;
-import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopMap;
 import io.vrouter.core.nh.NextHopType;
 import io.vrouter.core.nh.kind.NextHopKind;
@@ -38,7 +36,6 @@ import io.vrouter.core.request.SandeshRecord;
 import io.vrouter.core.request.VrfStatsRequest;
 import io.vrouter.core.request.VxlanRequest;
 import io.vrouter.core.status.CounterSource;
-import io.vrouter.encap.EncapRewrite;
 import io.vrouter.encap.TunnelType;
 import io.vrouter.wire.AddressFamily;
 
@@ -64,8 +61,6 @@ public final class Programmer
     public static final int DEFAULT_VIRTUAL_MTU = 9160;
     /** Default MTU of other interfaces (Contrail). */
     public static final int DEFAULT_MTU = 1514;
-    /** Bytes of an L2 rewrite and of a tunnel's outer Ethernet header. */
-    private static final int L2_REWRITE = 14;
 
     private final Tables tables;
     private final CounterSource counters;
@@ -144,7 +139,7 @@ public final class Programmer
 
     private static RequestException refuse(final int code, final SandeshField f, final String why)
     {
-        return new RequestException(code, f.path() + ": " + why);
+        return RequestException.refuse(code, f, why);
     }
 
     /** Refuses an index or id beyond a table of {@code size} entries (the lower bound is the record's rule). */
@@ -312,12 +307,9 @@ public final class Programmer
     }
 
     /**
-     * The next hop an ADD programs, after the rules of its type and its references to the tables: an
-     * interface next hop needs its interface and, for inet, a 14-byte rewrite; a tunnel its interface,
-     * exactly one tunnel type, the 14-byte outer Ethernet header and, for a UDP tunnel, a destination
-     * port; a composite existing members that are not composites, and a label per member or none; a
-     * receive next hop with an interface, that interface. Fields the record checks itself
-     * ({@link NextHopRequest#validate()}) are not checked again.
+     * The next hop an ADD programs: the id within the table, the VRF within range, no change of an existing
+     * next hop's type, then the rules of its type, which its kind owns ({@link NextHopKind#build}). Fields
+     * the record checks itself ({@link NextHopRequest#validate()}) are not checked again.
      */
     private NextHop validateNextHop(final NextHopRequest r) throws RequestException
     {
@@ -331,134 +323,18 @@ public final class Programmer
                 + NextHopType.name(existing.type()) + ", a change cannot make it " + NextHopType.name(type));
         }
         within(NextHopRequest.Field.NHR_VRF, r.vrf(), 0, tables.config().vrfs());
-        final int family = r.family();
-        final int flags = r.flags();
-        final int oif = r.oif();
-        final byte[] encap = r.encap().clone();
-        final int tunnelSrc = Integer.reverseBytes(r.tunSip());
-        final int tunnelDst = Integer.reverseBytes(r.tunDip());
-        // Contrail carries the UDP tunnel ports in network byte order, like the addresses.
-        final int sport = Short.reverseBytes((short)r.tunSport()) & 0xFFFF;
-        final int dport = Short.reverseBytes((short)r.tunDport()) & 0xFFFF;
-        int[] members = new int[0];
-        int[] labels = new int[0];
-        EncapRewrite outer = null;
-        int kind = TunnelType.NONE;
-        switch (type)
-        {
-            case NextHopType.ENCAP:
-                requireInterface(oif);
-                if ((encap.length != 0 || family == AddressFamily.INET || family == AddressFamily.INET6)
-                    && encap.length < L2_REWRITE)
-                {
-                    throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_ENCAP, "an L2 rewrite needs 14 bytes, got "
-                        + encap.length);
-                }
-                break;
-            case NextHopType.TUNNEL:
-            {
-                requireInterface(oif);
-                kind = tunnelKind(flags);
-                if (encap.length != L2_REWRITE)
-                {
-                    throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_ENCAP,
-                        "a tunnel needs the 14-byte outer Ethernet header, got " + encap.length);
-                }
-                if (kind == TunnelType.UDP && dport == 0)
-                {
-                    throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_TUN_DPORT,
-                        "a UDP tunnel needs the analyzer's destination port");
-                }
-                try
-                {
-                    outer = kind == TunnelType.UDP
-                        ? EncapRewrite.udpTunnel(new UnsafeBuffer(encap), 0, tunnelSrc, tunnelDst, sport, dport)
-                        : EncapRewrite.fromNextHopEncap(kind, new UnsafeBuffer(encap), 0, tunnelSrc, tunnelDst);
-                }
-                catch (final IllegalArgumentException e)
-                {
-                    throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_ENCAP, e.getMessage());
-                }
-                break;
-            }
-            case NextHopType.COMPOSITE:
-            {
-                final int[] list = r.nhList();
-                final int[] labelList = r.labelList();
-                if (labelList.length != 0 && labelList.length != list.length)
-                {
-                    throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_LABEL_LIST, labelList.length
-                        + " labels for " + list.length + " members");
-                }
-                members = new int[list.length];
-                labels = new int[list.length];
-                for (int i = 0; i < list.length; i++)
-                {
-                    final NextHop m = tables.nextHops().get(list[i]);
-                    if (m == null || list[i] == id)
-                    {
-                        throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_NH_LIST,
-                            "member " + list[i] + " does not exist");
-                    }
-                    if (m.type() == NextHopType.COMPOSITE)
-                    {
-                        throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_NH_LIST,
-                            "member " + list[i] + " is itself a composite");
-                    }
-                    members[i] = list[i];
-                    labels[i] = labelList.length == 0 ? -1 : labelList[i];
-                }
-                break;
-            }
-            case NextHopType.RECEIVE:
-                if (oif >= 0)
-                {
-                    requireInterface(oif);
-                }
-                break;
-            default:
-                break;
-        }
-        final NextHopKind nhKind = NextHopKinds.of(type);
-        if (nhKind == null)
+        final NextHopKind kind = NextHopKinds.of(type);
+        if (kind == null)
         {
             throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_TYPE, "type " + type + " is not supported");
         }
-        return new NextHop(id, type, family, flags, r.vrf(), oif, encap, tunnelSrc, tunnelDst, sport, dport, members,
-            labels, r.ecmpConfigHash(), outer, kind, nhKind.l3Node(flags), nhKind.l2Node(flags),
-            nhKind.mirrorNode(flags));
-    }
-
-    private static int tunnelKind(final int flags) throws RequestException
-    {
-        switch (flags & NextHopFlags.TUNNEL_TYPE_MASK)
-        {
-            case NextHopFlags.TUNNEL_UDP_MPLS:
-                return TunnelType.MPLS_UDP;
-            case NextHopFlags.TUNNEL_GRE:
-                return TunnelType.MPLS_GRE;
-            case NextHopFlags.TUNNEL_VXLAN:
-                return TunnelType.VXLAN;
-            case NextHopFlags.TUNNEL_UDP:
-                return TunnelType.UDP;
-            default:
-                throw refuse(Errno.EINVAL, NextHopRequest.Field.NHR_FLAGS,
-                    "a tunnel needs exactly one of MPLSoUDP, MPLSoGRE, Vxlan, Udp");
-        }
-    }
-
-    private void requireInterface(final int oif) throws RequestException
-    {
-        if (tables.interfaces().get(oif) == null)
-        {
-            throw refuse(Errno.ENODEV, NextHopRequest.Field.NHR_ENCAP_OIF_ID, "no interface " + oif);
-        }
+        return kind.build(r, tables.interfaces(), tables.nextHops());
     }
 
     /**
      * A next hop as GET and DUMP answer it: the fields it was programmed with, addresses and ports in
-     * Contrail's encodings; a tunnel's addresses (and a UDP tunnel's ports), a composite's members and
-     * labels (-1 for none) only where the type has them.
+     * Contrail's encodings; its kind adds what only its type has (a tunnel's addresses and a UDP tunnel's
+     * ports, a composite's members and labels).
      */
     private static NextHopRequest describe(final NextHop nh)
     {
@@ -474,17 +350,10 @@ public final class Programmer
         {
             b.oif(nh.oif());
         }
-        if (nh.type() == NextHopType.TUNNEL)
+        final NextHopKind kind = NextHopKinds.of(nh.type());
+        if (kind != null)
         {
-            b.tunnel(Integer.reverseBytes(nh.tunnelSrc()), Integer.reverseBytes(nh.tunnelDst()));
-            if (nh.tunnelKind() == TunnelType.UDP)
-            {
-                b.tunnelPorts(Short.reverseBytes((short)nh.tunnelSport()), Short.reverseBytes((short)nh.tunnelDport()));
-            }
-        }
-        if (nh.members().length > 0)
-        {
-            b.members(nh.members().clone(), nh.labels().clone());
+            kind.describe(nh, b);
         }
         return b.build();
     }
@@ -660,9 +529,8 @@ public final class Programmer
                 {
                     throw refuse(Errno.EINVAL, MirrorRequest.Field.MIRR_NHID, "no next hop " + nhId);
                 }
-                final boolean usable = nh.type() == NextHopType.ENCAP
-                    || nh.type() == NextHopType.TUNNEL && nh.tunnelKind() == TunnelType.UDP
-                    || nh.type() == NextHopType.TUNNEL && nh.tunnelKind() == TunnelType.VXLAN && vni != 0;
+                // A VXLAN tunnel carries copies only with the VNI the mirror gives it.
+                final boolean usable = nh.mirrorNode() >= 0 && (nh.tunnelKind() != TunnelType.VXLAN || vni != 0);
                 if (!usable)
                 {
                     throw refuse(Errno.EINVAL, MirrorRequest.Field.MIRR_NHID, "next hop " + nhId + " ("

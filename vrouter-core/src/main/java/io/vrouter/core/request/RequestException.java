@@ -23,6 +23,19 @@ public final class RequestException extends Exception
     }
 
     /**
+     * A refusal that names the field it is about, as every refusal on the control path does.
+     *
+     * @param code  negative errno.
+     * @param field the field.
+     * @param why   what is wrong with it.
+     * @return the exception, to throw.
+     */
+    public static RequestException refuse(final int code, final SandeshField field, final String why)
+    {
+        return new RequestException(code, field.path() + ": " + why);
+    }
+
+    /**
      * The return code.
      *
      * @return negative errno.

@@ -1,9 +1,12 @@
 package io.vrouter.core.nh.kind;
 
+import java.util.Map;
+
 import io.vrouter.core.datapath.Datapath;
 import io.vrouter.core.graph.Graph;
 import io.vrouter.core.graph.NodeIds;
 import io.vrouter.core.nh.NextHopType;
+import io.vrouter.core.request.NextHopRequest;
 
 /**
  * The registry of next-hop kinds, and the indices of their output nodes in every worker's graph.
@@ -67,6 +70,43 @@ public final class NextHopKinds
     public static NextHopKind of(final int type)
     {
         return type >= 0 && type < BY_TYPE.length ? BY_TYPE[type] : null;
+    }
+
+    /**
+     * Appends the lines of an {@code nh --list} block that depend on the next hop's type.
+     *
+     * @param nh  the next hop, as GET answers it.
+     * @param out the block.
+     */
+    public static void list(final NextHopRequest nh, final StringBuilder out)
+    {
+        final NextHopKind kind = of(nh.type());
+        if (kind != null)
+        {
+            kind.list(nh, out);
+        }
+        else if (nh.oif() >= 0)
+        {
+            out.append(NextHopText.INDENT).append("Oif:").append(nh.oif()).append('\n');
+        }
+    }
+
+    /**
+     * Describes a next hop for introspect: its type as introspect names it and the fields of its kind.
+     *
+     * @param nh        the next hop, as GET answers it.
+     * @param out       the description, which has the common fields.
+     * @param directory the node's interfaces and next hops.
+     */
+    public static void introspect(final NextHopRequest nh, final Map<String, Object> out,
+        final NextHopDirectory directory)
+    {
+        final NextHopKind kind = of(nh.type());
+        out.put("type", kind == null ? "discard" : kind.introspectType());
+        if (kind != null)
+        {
+            kind.introspect(nh, out, directory);
+        }
     }
 
     /**
