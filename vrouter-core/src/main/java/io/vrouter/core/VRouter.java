@@ -19,6 +19,8 @@ import io.vrouter.core.status.CounterSource;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.ForwardingCounters;
 import io.vrouter.core.status.VrfStat;
+import io.vrouter.core.table.Tables;
+import io.vrouter.core.table.VRouterConfig;
 
 /**
  * One forwarder instance: its tables, the programming entry point and its workers.

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.vrouter.core.VRouter;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.FieldKind;
 import io.vrouter.core.request.Response;

@@ -22,7 +22,7 @@ import io.vrouter.agent.introspect.IntrospectServer;
 import io.vrouter.agent.introspect.SandeshJson;
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.VRouter;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.MplsRequest;
 import io.vrouter.core.request.NextHopRequest;

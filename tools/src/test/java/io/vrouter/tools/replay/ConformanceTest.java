@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 
 /**
  * Contrail's own vtest cases from {@code ../shared/conformance/vtest}, played through the replay

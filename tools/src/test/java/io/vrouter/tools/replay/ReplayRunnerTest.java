@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 
 /**
  * The harness itself must be able to fail: wrong return codes, wrong bytes, malformed files.

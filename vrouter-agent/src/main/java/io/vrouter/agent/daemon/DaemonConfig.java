@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import io.vrouter.agent.api.NodeEndpoints;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 
 /**
  * The daemon's settings: a YAML file (nested maps, keys as in docs/vrouterd.md) with command-line

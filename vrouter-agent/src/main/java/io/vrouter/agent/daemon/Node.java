@@ -35,7 +35,7 @@ import io.vrouter.agent.port.IpCommands;
 import io.vrouter.agent.port.PortException;
 import io.vrouter.agent.port.TapPort;
 import io.vrouter.core.VRouter;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.flow.FlowAger;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.FlowTable;

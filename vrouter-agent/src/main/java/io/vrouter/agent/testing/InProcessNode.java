@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.core.VRouter;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.request.Errno;

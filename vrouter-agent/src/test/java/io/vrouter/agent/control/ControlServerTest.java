@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.VRouter;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.InterfaceRequest;

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.VRouter;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.request.InterfaceRequest;

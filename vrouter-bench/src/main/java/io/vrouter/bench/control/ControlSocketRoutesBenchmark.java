@@ -25,7 +25,7 @@ import io.vrouter.agent.control.ControlClient;
 import io.vrouter.agent.control.ControlServer;
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.VRouter;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.nh.NextHopType;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.NextHopRequest;

@@ -11,7 +11,7 @@ import io.vrouter.xmpp.NodeSession;
 import io.vrouter.xmpp.RouteEntry;
 import io.vrouter.xmpp.RouteNextHop;
 import io.vrouter.core.VRouter;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.NextHopRequest;
 import io.vrouter.core.request.Op;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 
-import io.vrouter.core.Tables;
+import io.vrouter.core.table.Tables;
 import io.vrouter.core.bridge.BridgeEntry;
 import io.vrouter.core.fib.FibLeaf;
 import io.vrouter.core.fib.RouteFlags;

@@ -3,7 +3,7 @@ package io.vrouter.core.control;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.vrouter.core.Tables;
+import io.vrouter.core.table.Tables;
 import io.vrouter.core.fib.Fib6Leaf;
 import io.vrouter.core.fib.FibEntries;
 import io.vrouter.core.fib.FibLeaf;

@@ -5,7 +5,7 @@ import java.util.function.LongSupplier;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
-import io.vrouter.core.Tables;
+import io.vrouter.core.table.Tables;
 import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.fib.FibEntries;
 import io.vrouter.core.fib.VrfFibs;

@@ -2,7 +2,7 @@ package io.vrouter.core.forward;
 
 import java.util.function.LongSupplier;
 
-import io.vrouter.core.Tables;
+import io.vrouter.core.table.Tables;
 import io.vrouter.core.datapath.Datapath;
 import io.vrouter.core.fib.Fib6Leaf;
 import io.vrouter.core.fib.FibLeaf;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vrouter.core.VRouter;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.nh.NextHopType;

@@ -12,8 +12,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import io.vrouter.core.Tables;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.Tables;
+import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.forward.FlowHook;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.nh.NextHopType;

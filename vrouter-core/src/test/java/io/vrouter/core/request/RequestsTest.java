@@ -1,7 +1,7 @@
 package io.vrouter.core.request;
 
 import io.vrouter.core.VRouter;
-import io.vrouter.core.VRouterConfig;
+import io.vrouter.core.table.VRouterConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

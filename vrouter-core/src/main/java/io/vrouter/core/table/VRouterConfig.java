@@ -1,4 +1,4 @@
-package io.vrouter.core;
+package io.vrouter.core.table;
 
 import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.iface.InterfaceTable;
