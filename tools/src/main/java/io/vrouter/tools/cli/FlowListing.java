@@ -10,6 +10,7 @@ import io.vrouter.core.flow.FlowAction;
 import io.vrouter.core.flow.FlowKey;
 import io.vrouter.core.flow.FlowStage;
 import io.vrouter.core.flow.FlowTable;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * {@code flow -l}: the flow table as Contrail's {@code flow} utility prints it (reference §5.5), read
@@ -232,7 +233,7 @@ public final class FlowListing
     private static String endpoint(final FlowKey k, final boolean source)
     {
         final int port = source ? k.sport : k.dport;
-        if (k.family == FlowKey.AF_INET)
+        if (k.family == AddressFamily.INET)
         {
             final int a = source ? k.src4() : k.dst4();
             return ((a >>> 24) & 0xFF) + "." + ((a >>> 16) & 0xFF) + "." + ((a >>> 8) & 0xFF) + "." + (a & 0xFF) + ":"

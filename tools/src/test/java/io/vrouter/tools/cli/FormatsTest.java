@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.MirrorRequest;
 import io.vrouter.core.request.MplsRequest;
@@ -80,8 +81,8 @@ class FormatsTest
     void shouldPrintInterfaceBlock()
     {
         final InterfaceRequest v = InterfaceRequest.builder().idx(5).type(3).name("tapc2234cd0-55").nhId(38)
-            .mac(0x00005e000100L).ip(50397441).vrf(5).mcastVrf(5).flags(0x1C1).mtu(9160).counters(0, 0, 1, 42, 0)
-            .build();
+            .mac(BridgeTable.GATEWAY_MAC).ip(50397441).vrf(5).mcastVrf(5).flags(0x1C1).mtu(9160)
+            .counters(0, 0, 1, 42, 0).build();
         final String[] lines = Formats.vif(v).split("\\R");
         assertEquals("vif0/5      OS: tapc2234cd0-55 NH: 38", lines[0]);
         assertEquals("            Type:Virtual HWaddr:00:00:5e:00:01:00 IPaddr:1.1.1.3", lines[1]);

@@ -1,11 +1,13 @@
 package io.vrouter.agent.controller;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import io.vrouter.core.bridge.BridgeTable;
 
 /**
  * The node agent's RIB: what it keeps per VRF, and the covering route a delete carries.
@@ -16,7 +18,7 @@ class RibTest
     private static final Rib.Route A = new Rib.Route(10, 100, 0x3, 0);
     private static final Rib.Route B = new Rib.Route(11, 200, 0x3, 0);
     private static final Rib.Route C = new Rib.Route(12, -1, 0x2, 0);
-    private static final Rib.Route D = new Rib.Route(13, -1, 0x2, 0x00005e000100L);
+    private static final Rib.Route D = new Rib.Route(13, -1, 0x2, BridgeTable.GATEWAY_MAC);
 
     private final Rib rib = new Rib();
 

@@ -1,28 +1,13 @@
 package io.vrouter.bench.controller;
 
-import io.vrouter.agent.api.NodeService;
-import io.vrouter.agent.api.PortSpec;
-import io.vrouter.agent.controller.NodeAgent;
-import io.vrouter.agent.controller.PodNamespaces;
-import io.vrouter.xmpp.ChannelMessage;
-import io.vrouter.xmpp.ControllerClient;
-import io.vrouter.xmpp.ControllerListener;
-import io.vrouter.xmpp.NodeSession;
-import io.vrouter.xmpp.RouteEntry;
-import io.vrouter.xmpp.RouteNextHop;
-import io.vrouter.core.VRouter;
-import io.vrouter.core.table.VRouterConfig;
-import io.vrouter.core.request.InterfaceRequest;
-import io.vrouter.core.request.NextHopRequest;
-import io.vrouter.core.request.Op;
-import io.vrouter.core.request.Response;
-import io.vrouter.core.request.RouteRequest;
-import io.vrouter.core.request.SandeshRecord;
-import io.vrouter.tools.controller.Cluster;
-import io.vrouter.tools.controller.Controller;
-import io.vrouter.tools.controller.ControllerServer;
-import io.vrouter.tools.controller.Resource;
-import io.vrouter.wire.AddressFamily;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,13 +22,30 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import io.vrouter.agent.api.NodeService;
+import io.vrouter.agent.api.PortSpec;
+import io.vrouter.agent.controller.NodeAgent;
+import io.vrouter.agent.controller.PodNamespaces;
+import io.vrouter.core.VRouter;
+import io.vrouter.core.bridge.BridgeTable;
+import io.vrouter.core.request.InterfaceRequest;
+import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.Response;
+import io.vrouter.core.request.RouteRequest;
+import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.core.table.VRouterConfig;
+import io.vrouter.tools.controller.Cluster;
+import io.vrouter.tools.controller.Controller;
+import io.vrouter.tools.controller.ControllerServer;
+import io.vrouter.tools.controller.Resource;
+import io.vrouter.wire.AddressFamily;
+import io.vrouter.xmpp.ChannelMessage;
+import io.vrouter.xmpp.ControllerClient;
+import io.vrouter.xmpp.ControllerListener;
+import io.vrouter.xmpp.NodeSession;
+import io.vrouter.xmpp.RouteEntry;
+import io.vrouter.xmpp.RouteNextHop;
 
 /**
  * Route programming from the controller (issue 5's benchmark), over real XMPP sessions on loopback
@@ -103,7 +105,7 @@ public class RouteFanoutBenchmark
             public synchronized Response addPort(final PortSpec spec)
             {
                 final InterfaceRequest vif = InterfaceRequest.builder().idx(nextVif++).type(3).name(spec.name())
-                    .vrf(spec.vrf()).mac(0x00005e000100L).build();
+                    .vrf(spec.vrf()).mac(BridgeTable.GATEWAY_MAC).build();
                 final Response r = vrouter.program(vif);
                 return r.code() < 0 ? r : new Response(0, "", List.of(vif));
             }

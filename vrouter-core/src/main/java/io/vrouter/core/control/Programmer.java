@@ -3,10 +3,7 @@ package io.vrouter.core.control;
 import java.util.ArrayList;
 import java.util.List;
 
-
-import io.vrouter.core.table.Tables;
 import io.vrouter.core.bridge.BridgeEntry;
-import io.vrouter.core.fib.FibLeaf;
 import io.vrouter.core.fib.RouteFlags;
 import io.vrouter.core.flow.FlowRequests;
 import io.vrouter.core.iface.Vif;
@@ -36,6 +33,7 @@ import io.vrouter.core.request.SandeshRecord;
 import io.vrouter.core.request.VrfStatsRequest;
 import io.vrouter.core.request.VxlanRequest;
 import io.vrouter.core.status.CounterSource;
+import io.vrouter.core.table.Tables;
 import io.vrouter.encap.TunnelType;
 import io.vrouter.wire.AddressFamily;
 
@@ -578,7 +576,7 @@ public final class Programmer
     static int leafFor(final Tables tables, final int family, final int plen, final int nhId, final int label,
         final int labelFlags, final long mac) throws RequestException
     {
-        final int l = label < 0 ? FibLeaf.NO_LABEL : label;
+        final int l = label < 0 ? RouteFlags.NO_LABEL : label;
         final int leaf = family == AddressFamily.INET
             ? tables.fibEntries().leaf4(plen, nhId, l, labelFlags, mac)
             : tables.fibEntries().leaf6(plen, nhId, l, labelFlags, mac);

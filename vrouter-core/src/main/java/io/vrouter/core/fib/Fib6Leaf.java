@@ -125,7 +125,7 @@ public final class Fib6Leaf
      */
     public static int label(final int leaf, final FibEntries entries)
     {
-        return 0 == (leaf & KIND_ENTRY) ? FibLeaf.NO_LABEL : entries.label(leaf & VALUE_MASK);
+        return 0 == (leaf & KIND_ENTRY) ? RouteFlags.NO_LABEL : entries.label(leaf & VALUE_MASK);
     }
 
     /**

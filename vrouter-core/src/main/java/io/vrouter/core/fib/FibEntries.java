@@ -209,7 +209,7 @@ public final class FibEntries
      */
     public int leaf4(final int prefixLength, final int nhId, final int label, final int labelFlags, final long mac)
     {
-        if (FibLeaf.NO_LABEL == label && 0 == labelFlags && 0 == mac && (nhId & ~FibLeaf.VALUE_MASK) == 0)
+        if (RouteFlags.NO_LABEL == label && 0 == labelFlags && 0 == mac && (nhId & ~FibLeaf.VALUE_MASK) == 0)
         {
             return FibLeaf.direct(prefixLength, nhId);
         }
@@ -229,7 +229,7 @@ public final class FibEntries
      */
     public int leaf6(final int prefixLength, final int nhId, final int label, final int labelFlags, final long mac)
     {
-        if (FibLeaf.NO_LABEL == label && 0 == labelFlags && 0 == mac && (nhId & ~Fib6Leaf.VALUE_MASK) == 0)
+        if (RouteFlags.NO_LABEL == label && 0 == labelFlags && 0 == mac && (nhId & ~Fib6Leaf.VALUE_MASK) == 0)
         {
             return Fib6Leaf.direct(prefixLength, nhId);
         }

@@ -10,7 +10,7 @@ package io.vrouter.core.fib;
  *  | 1 |  ply index (31 bits, internal to the trie)              |   non-terminal, never returned by lookup
  *  +---+---------------------------------------------------------+
  * </pre>
- * kind 0 ("direct"): value is the next-hop id, no label ({@link #NO_LABEL}), label flags 0, no stitched MAC.
+ * kind 0 ("direct"): value is the next-hop id, no label ({@link RouteFlags#NO_LABEL}), label flags 0, no stitched MAC.
  * kind 1 ("entry"): value indexes {@link FibEntries}, which holds (nhId, label, labelFlags, mac).
  * The prefix length is that of the route owning the leaf (0 for the default route and for discard); the
  * writer uses it to decide what an add may overwrite and what a delete must replace.
@@ -21,8 +21,6 @@ public final class FibLeaf
     /** Discard: prefix length 0, direct, next hop 0 (NH id 0 is always the discard next hop). */
     public static final int DISCARD = 0;
 
-    /** The label value meaning "no label" (24 bits all ones, as in Contrail). */
-    public static final int NO_LABEL = RouteFlags.NO_LABEL;
 
     /** Largest value a leaf can carry (next-hop id or entry index). */
     public static final int MAX_VALUE = 0xFFFFFF;
@@ -137,11 +135,11 @@ public final class FibLeaf
      *
      * @param leaf    a terminal leaf.
      * @param entries the shared entries table.
-     * @return the 24-bit label, {@link #NO_LABEL} when none.
+     * @return the 24-bit label, {@link RouteFlags#NO_LABEL} when none.
      */
     public static int label(final int leaf, final FibEntries entries)
     {
-        return 0 == (leaf & KIND_ENTRY) ? NO_LABEL : entries.label(leaf & VALUE_MASK);
+        return 0 == (leaf & KIND_ENTRY) ? RouteFlags.NO_LABEL : entries.label(leaf & VALUE_MASK);
     }
 
     /**

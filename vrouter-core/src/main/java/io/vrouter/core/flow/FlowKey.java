@@ -10,14 +10,9 @@ import io.vrouter.wire.AddressFamily;
  */
 public final class FlowKey
 {
-    /** Address family of an IPv4 key ({@link AddressFamily#INET}). */
-    public static final int AF_INET = AddressFamily.INET;
-    /** Address family of an IPv6 key ({@link AddressFamily#INET6}). */
-    public static final int AF_INET6 = AddressFamily.INET6;
-
     /** Key next-hop id. */
     public int nhId;
-    /** AF_INET or AF_INET6. */
+    /** {@link AddressFamily#INET} or {@link AddressFamily#INET6}. */
     public int family;
     /** IP protocol. */
     public int proto;
@@ -48,7 +43,7 @@ public final class FlowKey
     public FlowKey set4(final int nh, final int proto, final int src, final int dst, final int sport, final int dport)
     {
         this.nhId = nh;
-        this.family = AF_INET;
+        this.family = AddressFamily.INET;
         this.proto = proto;
         this.srcHi = 0;
         this.srcLo = src & 0xFFFFFFFFL;

@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vrouter.core.status.DropReason;
 import io.vrouter.encap.EntropyHash;
+import io.vrouter.wire.AddressFamily;
 import io.vrouter.wire.Checksums;
 import io.vrouter.wire.IpProtocol;
 import io.vrouter.wire.Ipv4Header;
@@ -379,7 +380,7 @@ public final class FlowStage
         final int l4 = l3 + Ipv6Header.HEADER_LENGTH;
         keyPorts(buf, l4, proto, Ipv6Header.payloadLength(buf, l3));
         key.nhId = keyNhId;
-        key.family = FlowKey.AF_INET6;
+        key.family = AddressFamily.INET6;
         key.proto = proto;
         key.srcHi = Ipv6Header.srcAddressHi(buf, l3);
         key.srcLo = Ipv6Header.srcAddressLo(buf, l3);
@@ -502,7 +503,7 @@ public final class FlowStage
     private static int sourcePort(final FlowKey k, final int vrf)
     {
         final boolean ports = k.proto == IpProtocol.TCP || k.proto == IpProtocol.UDP;
-        if (k.family == FlowKey.AF_INET)
+        if (k.family == AddressFamily.INET)
         {
             return EntropyHash.portFromHash(EntropyHash.ipHash(k.src4(), k.dst4(), vrf, ports ? k.sport : 0,
                 ports ? k.dport : 0));

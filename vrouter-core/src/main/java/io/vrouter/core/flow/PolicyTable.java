@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.RequestException;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * Virtual networks and the rules between them, compiled for evaluation on the forwarding core
@@ -531,7 +532,7 @@ public final class PolicyTable
     private boolean touches(final FlowTable t, final int i, final int[] prefixes, final int count)
     {
         final FlowKey k = t.readKey(i, scratch);
-        if (k.family != FlowKey.AF_INET)
+        if (k.family != AddressFamily.INET)
         {
             return false;
         }
@@ -620,7 +621,7 @@ public final class PolicyTable
     public int evaluate(final FlowKey k, final int srcVrf)
     {
         final Compiled c = compiled;
-        final boolean v4 = k.family == FlowKey.AF_INET;
+        final boolean v4 = k.family == AddressFamily.INET;
         final int sip = k.src4();
         final int dip = k.dst4();
         int srcNet = srcVrf >= 0 && srcVrf < MAX_VRFS ? c.vrfNetwork[srcVrf] : -1;

@@ -2,7 +2,6 @@ package io.vrouter.core.forward;
 
 import java.util.function.LongSupplier;
 
-import io.vrouter.core.table.Tables;
 import io.vrouter.core.datapath.Datapath;
 import io.vrouter.core.fib.Fib6Leaf;
 import io.vrouter.core.fib.FibLeaf;
@@ -20,6 +19,8 @@ import io.vrouter.core.nh.NextHopType;
 import io.vrouter.core.nh.kind.NextHopKinds;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.ForwardingCounters;
+import io.vrouter.core.table.Tables;
+import io.vrouter.wire.AddressFamily;
 
 /**
  * One forwarding worker's packet pipeline: pod (virtual) interfaces and the fabric, L2 and L3, as
@@ -305,7 +306,7 @@ public final class Forwarder
     private int reverseKeyNh(final int vrf, final FlowKey forward)
     {
         final VrfFibs fibs = tables.fibs();
-        final int nhId = forward.family == FlowKey.AF_INET
+        final int nhId = forward.family == AddressFamily.INET
             ? FibLeaf.nhId(fibs.lookup4(vrf, (int)forward.dstLo), tables.fibEntries())
             : Fib6Leaf.nhId(fibs.lookup6(vrf, forward.dstHi, forward.dstLo), tables.fibEntries());
         final NextHop nh = tables.nextHops().get(nhId);

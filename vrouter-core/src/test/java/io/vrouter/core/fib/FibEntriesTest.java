@@ -1,7 +1,5 @@
 package io.vrouter.core.fib;
 
-import org.junit.jupiter.api.Test;
-
 import static io.vrouter.core.fib.RouteFlags.ARP_PROXY;
 import static io.vrouter.core.fib.RouteFlags.LABEL_VALID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,16 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+
 class FibEntriesTest
 {
     @Test
     void shouldUseDirectLeafWithoutLabelFlagsOrMac()
     {
         final FibEntries entries = new FibEntries();
-        final int leaf = entries.leaf4(24, 12, FibLeaf.NO_LABEL, 0, 0);
+        final int leaf = entries.leaf4(24, 12, RouteFlags.NO_LABEL, 0, 0);
         assertFalse(FibLeaf.isEntry(leaf));
         assertEquals(12, FibLeaf.nhId(leaf, entries));
-        assertEquals(FibLeaf.NO_LABEL, FibLeaf.label(leaf, entries));
+        assertEquals(RouteFlags.NO_LABEL, FibLeaf.label(leaf, entries));
         assertEquals(0, FibLeaf.labelFlags(leaf, entries));
         assertEquals(24, FibLeaf.prefixLength(leaf));
         assertEquals(0, entries.size());

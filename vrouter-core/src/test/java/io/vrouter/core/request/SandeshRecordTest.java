@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.vrouter.core.bridge.BridgeTable;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
@@ -50,8 +51,8 @@ class SandeshRecordTest
             RouteRequest.builder().op(Op.DELETE).family(AddressFamily.INET6).vrfId(2)
                 .prefix(new byte[] {(byte)0xfd, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, 64).replacePlen(48)
                 .nhId(5).labelFlags(3).label(100).mac(0x020000000001L).build(),
-            RouteRequest.builder().family(AddressFamily.BRIDGE).vrfId(1).mac(0x00005e000100L).nhId(3).labelFlags(1)
-                .label(0xFFFFFF).build(),
+            RouteRequest.builder().family(AddressFamily.BRIDGE).vrfId(1).mac(BridgeTable.GATEWAY_MAC).nhId(3)
+                .labelFlags(1).label(0xFFFFFF).build(),
             MplsRequest.add(20, 5),
             VxlanRequest.add(4096, 6),
             new MirrorRequest(Op.ADD, 3, 7, 1, 77, 2),
