@@ -264,6 +264,35 @@ public final class FibEntries
     }
 
     /**
+     * Resolves IPv4 leaves (a lookup's results) to their next-hop ids and labels, in place: an entry leaf
+     * to its entry's next hop and, with {@link RouteFlags#LABEL_VALID}, its label; a next-hop leaf to its
+     * next hop without a label. One read of the entry tables for the whole run; any thread.
+     *
+     * @param leaves leaves in, next-hop ids out.
+     * @param labels labels out ({@link RouteFlags#NO_LABEL} when none).
+     * @param count  number of leaves.
+     */
+    public void resolve(final int[] leaves, final int[] labels, final int count)
+    {
+        final Slots s = (Slots)SLOTS.getAcquire(this);
+        for (int k = 0; k < count; k++)
+        {
+            final int leaf = leaves[k];
+            final int value = FibLeaf.value(leaf);
+            if (FibLeaf.isEntry(leaf))
+            {
+                leaves[k] = s.nhId[value];
+                labels[k] = (s.labelFlags[value] & RouteFlags.LABEL_VALID) != 0 ? s.label[value] : RouteFlags.NO_LABEL;
+            }
+            else
+            {
+                leaves[k] = value;
+                labels[k] = RouteFlags.NO_LABEL;
+            }
+        }
+    }
+
+    /**
      * @param index an entry index.
      * @return its next-hop id; any thread.
      */

@@ -4,7 +4,6 @@ import io.vrouter.core.datapath.Datapath;
 import io.vrouter.core.fib.FibEntries;
 import io.vrouter.core.fib.FibLeaf;
 import io.vrouter.core.fib.Ip4Fib;
-import io.vrouter.core.fib.RouteFlags;
 import io.vrouter.core.fib.VrfFibs;
 import io.vrouter.core.graph.Node;
 import io.vrouter.core.graph.NodeIds;
@@ -18,7 +17,8 @@ import io.vrouter.wire.Ipv4Header;
  * §2.1 step 6): the leaf gives the next hop and, for routes with a valid label, the label to push. The
  * vector is looked up in runs of slots that share a VRF, with the FIB's bulk lookup, so that the memory
  * misses of different packets overlap (the way {@code rte_lpm_lookup_bulk} does).
- * <p>Reads: {@code vrf}, {@code l3}, the destination address. Writes: {@code nh}, {@code label}.
+ * <p>Reads: {@code vrf}, {@code l3}, the destination address. Writes: {@code nh}, {@code label} (the leaves of a
+ * run resolved to next hops and labels in one pass over the FIB entries).
  * <p>Next: the next hop's L3 node ({@link io.vrouter.core.nh.NextHop#l3Node()}). Drops: Invalid NH (the
  * route's next hop is gone or not valid), Packet Loop (too many next-hop indirections).
  */
@@ -29,6 +29,7 @@ final class Ip4LookupNode extends Node
     private final FibEntries entries;
     private int[] addresses;
     private int[] leaves;
+    private int[] labels;
 
     Ip4LookupNode(final Datapath dp, final int capacity)
     {
@@ -38,6 +39,7 @@ final class Ip4LookupNode extends Node
         this.entries = dp.fibEntries();
         this.addresses = new int[capacity];
         this.leaves = new int[capacity];
+        this.labels = new int[capacity];
     }
 
     @Override
@@ -47,6 +49,7 @@ final class Ip4LookupNode extends Node
         {
             addresses = new int[count];
             leaves = new int[count];
+            labels = new int[count];
         }
         final FibEntries entries = this.entries;
         final NextHopTable nextHops = dp.nextHops();
@@ -72,25 +75,12 @@ final class Ip4LookupNode extends Node
             {
                 fib.lookup(addresses, leaves, n);
             }
+            entries.resolve(leaves, labels, n);
             for (int k = 0; k < n; k++)
             {
                 final int slot = slots[first + k];
-                final int leaf = leaves[k];
-                final int nhId;
-                final int label;
-                if (FibLeaf.isEntry(leaf))
-                {
-                    final int entry = FibLeaf.value(leaf);
-                    nhId = entries.nhId(entry);
-                    label = (entries.labelFlags(entry) & RouteFlags.LABEL_VALID) != 0 ? entries.label(entry)
-                        : RouteFlags.NO_LABEL;
-                }
-                else
-                {
-                    nhId = FibLeaf.value(leaf);
-                    label = RouteFlags.NO_LABEL;
-                }
-                batch.label(slot, label);
+                final int nhId = leaves[k];
+                batch.label(slot, labels[k]);
                 if (nhId != lastNhId)
                 {
                     lastNh = nextHops.get(nhId);

@@ -47,6 +47,8 @@ public final class Graph
     private final int[] queued;
     private int[] spare;
     private int[] identity;
+    private final boolean[] inOrder;
+    private int[][] filled;
     private LeakHandler leakHandler = (batch, slot) -> batch.drop(slot);
 
     /**
@@ -62,6 +64,19 @@ public final class Graph
         this.queued = new int[nodeCount];
         this.spare = new int[slots];
         this.identity = identity(slots);
+        this.inOrder = new boolean[nodeCount];
+        this.filled = filled(nodeCount, slots);
+    }
+
+    /** For each node index and {@link PacketBatch#DONE} (at 0), an array of it, to compare marks with. */
+    private static int[][] filled(final int nodeCount, final int slots)
+    {
+        final int[][] arrays = new int[nodeCount + 1][slots];
+        for (int i = 0; i <= nodeCount; i++)
+        {
+            java.util.Arrays.fill(arrays[i], i - 1);
+        }
+        return arrays;
     }
 
     private static int[] identity(final int slots)
@@ -144,6 +159,7 @@ public final class Graph
             queues = grown;
             spare = new int[slots];
             identity = identity(slots);
+            filled = filled(nodes.length, slots);
         }
     }
 
@@ -171,6 +187,7 @@ public final class Graph
     {
         batch.next(slot, PacketBatch.DONE);
         queues[node][queued[node]++] = slot;
+        inOrder[node] = false;
     }
 
     /**
@@ -205,8 +222,10 @@ public final class Graph
                 queues[i] = spare;
                 spare = slots;
                 queued[i] = 0;
+                final boolean ordered = inOrder[i];
+                inOrder[i] = false;
                 nodes[i].process(batch, slots, count);
-                moveOn(batch, slots, count);
+                moveOn(batch, slots, count, ordered);
             }
         }
     }
@@ -233,6 +252,7 @@ public final class Graph
                 leakHandler.onLeak(batch, queue[i]);
             }
             queued[node] = 0;
+            inOrder[node] = false;
         }
     }
 
@@ -251,7 +271,7 @@ public final class Graph
             batch.next(slot, PacketBatch.DONE);
         }
         nodes[entry].process(batch, identity, count);
-        moveOn(batch, identity, count);
+        moveOn(batch, identity, count, true);
         run(batch);
     }
 
@@ -259,9 +279,34 @@ public final class Graph
      * Moves the slots a node marked to their next nodes' queues, a run of slots bound for one node at a
      * time. The mark stays: the next node overwrites it when it sends the slot on, and the actions that
      * end a slot (sent, dropped, held) set it to {@link PacketBatch#DONE}.
+     * <p>The common case has a shortcut: a vector of slots 0 to count - 1 in order (a batch entering the
+     * graph, and every vector that moved on whole since) whose slots all go to one node, or all end,
+     * needs no walk over the slots: the marks are compared with a vectorized compare of the mark array
+     * (indexed by slot, here also by position) with an array of that node's index, and the vector is
+     * copied to the node's queue whole when that queue is empty.
+     *
+     * @param ordered whether {@code slots} holds slots 0 to count - 1 in order.
      */
-    private void moveOn(final PacketBatch batch, final int[] slots, final int count)
+    private void moveOn(final PacketBatch batch, final int[] slots, final int count, final boolean ordered)
     {
+        if (ordered && count > 0)
+        {
+            final int node = batch.next(0);
+            if (batch.nextAll(count, filled[node + 1]))
+            {
+                if (node == PacketBatch.DONE)
+                {
+                    return;
+                }
+                if (queued[node] == 0)
+                {
+                    System.arraycopy(slots, 0, queues[node], 0, count);
+                    queued[node] = count;
+                    inOrder[node] = true;
+                    return;
+                }
+            }
+        }
         int i = 0;
         while (i < count)
         {
@@ -280,6 +325,7 @@ public final class Graph
             }
             while (i < count && batch.next(slots[i]) == node);
             queued[node] = tail;
+            inOrder[node] = false;
         }
     }
 }

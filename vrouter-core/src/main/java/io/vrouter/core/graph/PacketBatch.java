@@ -448,6 +448,19 @@ public final class PacketBatch
     }
 
     /**
+     * Whether slots 0 to count - 1 are all marked with the one value a pattern array holds (a vectorized
+     * compare; the graph's shortcut for a vector that moves on whole).
+     *
+     * @param count   number of slots from slot 0.
+     * @param pattern at least {@code count} copies of one node index or {@link #DONE}.
+     * @return true when every mark equals the pattern's.
+     */
+    boolean nextAll(final int count, final int[] pattern)
+    {
+        return java.util.Arrays.mismatch(next, 0, count, pattern, 0, count) < 0;
+    }
+
+    /**
      * Marks the node a slot goes to next (the graph's job when a node enqueues it).
      *
      * @param slot index.

@@ -132,6 +132,43 @@ class GraphTest
     }
 
     @Test
+    void shouldMoveWholeVectorsOnInOrderAndJoinAQueueThatAlreadyHoldsSlots()
+    {
+        final PacketBatch batch = new PacketBatch(8, 64);
+        final Graph graph = new Graph(4, batch.slots());
+        final List<String> seen = new ArrayList<>();
+        final int[] visits = new int[batch.slots()];
+        // node 0 sends its whole vector to node 1 (the shortcut: the vector moves on whole), node 1 puts
+        // slot 6 into node 2's queue first and then sends its whole vector there too (a queue that already
+        // holds a slot: the slots are appended after it), node 2 sends all to node 3, which ends them.
+        graph.add(new Recorder(0, graph, seen, visits, (slot, n) -> 1));
+        graph.add(new Node(1, "node-1")
+        {
+            @Override
+            public void process(final PacketBatch b, final int[] slots, final int count)
+            {
+                graph.inject(b, 6, 2);
+                for (int i = 0; i < count; i++)
+                {
+                    seen.add(name() + ":" + slots[i]);
+                    graph.enqueue(b, slots[i], 2);
+                }
+            }
+        });
+        graph.add(new Recorder(2, graph, seen, visits, (slot, n) -> 3));
+        graph.add(new Recorder(3, graph, seen, visits, (slot, n) -> -1));
+        for (int round = 0; round < 2; round++)
+        {
+            seen.clear();
+            graph.run(batch, 0, 4);
+            assertEquals(List.of("node-0:0", "node-0:1", "node-0:2", "node-0:3",
+                "node-1:0", "node-1:1", "node-1:2", "node-1:3",
+                "node-2:6", "node-2:0", "node-2:1", "node-2:2", "node-2:3",
+                "node-3:6", "node-3:0", "node-3:1", "node-3:2", "node-3:3"), seen, "round " + round);
+        }
+    }
+
+    @Test
     void shouldHandASlotANodeForgetsToTheLeakHandlerInsteadOfLoopingForever()
     {
         final PacketBatch batch = new PacketBatch(4, 64);

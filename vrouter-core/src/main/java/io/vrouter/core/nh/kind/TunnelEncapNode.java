@@ -97,6 +97,8 @@ abstract class TunnelEncapNode extends OutputNode
     @Override
     public final void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        // The routed packet is the loop's body (one method the JIT compiles whole; a call per packet to a
+        // method of this size is not inlined); mirror copies, frames and the rare outcomes are calls.
         newVector();
         long tally = VrfTally.NONE;
         for (int i = 0; i < count; i++)
@@ -104,79 +106,78 @@ abstract class TunnelEncapNode extends OutputNode
             final int slot = slots[i];
             final NextHop nh = nextHop(batch, slot);
             final int flags = batch.flags(slot);
-            if ((flags & PacketBatch.F_MIRROR) != 0)
+            if (nh == null || (flags & (PacketBatch.F_MIRROR | PacketBatch.F_L2)) != 0)
             {
-                if (nh == null)
+                if (notPacket(batch, slot, nh, flags))
                 {
-                    dp.dropCopy(batch, slot);
-                }
-                else
-                {
-                    mirrorCopy(batch, slot, nh);
+                    tally = VrfTally.add(tally, batch.vrf(slot), dp.counters(), stat);
                 }
                 continue;
             }
-            if (nh == null)
+            final UnsafeBuffer buf = batch.buffer(slot);
+            final int l3 = batch.l3(slot);
+            final int length = batch.l3Length(slot);
+            final boolean ipv6 = (flags & PacketBatch.F_IPV6) != 0;
+            if ((flags & PacketBatch.F_DECREMENT) != 0)
+            {
+                Datapath.decrementTtl(buf, l3, ipv6);
+            }
+            final int label = batch.label(slot);
+            final Vif out = outInterface(nh.oif());
+            if (label == RouteFlags.NO_LABEL || out == null)
+            {
+                dp.drop(batch, slot, label == RouteFlags.NO_LABEL ? DropReason.INVALID_LABEL
+                    : DropReason.INTERFACE_TX_DISCARD);
+                continue;
+            }
+            if (tooBig(batch, slot, buf, l3, length, ipv6, nh, out))
+            {
+                continue;
+            }
+            if (dp.mssClamp())
+            {
+                clampMss(buf, l3, length, ipv6, out.mtu());
+            }
+            final int vrf = batch.vrf(slot);
+            final int ttl = ipv6 ? Ipv6Header.hopLimit(buf, l3) : Ipv4Header.ttl(buf, l3);
+            final int sport = batch.flow(slot) >= 0 ? batch.sport(slot)
+                : EntropyHash.portFromHash(Datapath.flowHash(buf, l3, ipv6, vrf));
+            final int start = encapPacket(buf, l3, length, nh, label, ttl, sport, vrf, ipv6);
+            if (start < 0)
             {
                 dp.drop(batch, slot, DropReason.INVALID_NH);
                 continue;
             }
-            final boolean sent = (flags & PacketBatch.F_L2) != 0 ? frame(batch, slot, nh, flags)
-                : packet(batch, slot, nh, flags);
-            if (sent)
-            {
-                tally = VrfTally.add(tally, batch.vrf(slot), dp.counters(), stat);
-            }
+            dp.transmit(batch, slot, out, nh.oif(), start, l3 + length - start);
+            tally = VrfTally.add(tally, vrf, dp.counters(), stat);
         }
         VrfTally.flush(tally, dp.counters(), stat);
     }
 
-    /** Sends a routed packet through the tunnel: true when it was encapsulated (and counted). */
-    private boolean packet(final PacketBatch batch, final int slot, final NextHop nh, final int flags)
+    /**
+     * What is not a routed packet: a mirror copy (sent through the tunnel if it can carry one), a slot
+     * without a next hop (dropped) or a bridged frame. True when a frame was encapsulated (and counts).
+     */
+    private boolean notPacket(final PacketBatch batch, final int slot, final NextHop nh, final int flags)
     {
-        final UnsafeBuffer buf = batch.buffer(slot);
-        final int l3 = batch.l3(slot);
-        final int length = batch.l3Length(slot);
-        final boolean ipv6 = (flags & PacketBatch.F_IPV6) != 0;
-        if ((flags & PacketBatch.F_DECREMENT) != 0)
+        if ((flags & PacketBatch.F_MIRROR) != 0)
         {
-            Datapath.decrementTtl(buf, l3, ipv6);
-        }
-        final int label = batch.label(slot);
-        if (label == RouteFlags.NO_LABEL)
-        {
-            dp.drop(batch, slot, DropReason.INVALID_LABEL);
+            if (nh == null)
+            {
+                dp.dropCopy(batch, slot);
+            }
+            else
+            {
+                mirrorCopy(batch, slot, nh);
+            }
             return false;
         }
-        final Vif out = outInterface(nh.oif());
-        if (out == null)
-        {
-            dp.drop(batch, slot, DropReason.INTERFACE_TX_DISCARD);
-            return false;
-        }
-        final int overhead = TunnelType.overhead(nh.tunnelKind()) - Datapath.ETH_HLEN;
-        final boolean dontFragment = ipv6 || (Ipv4Header.flagsAndFragmentOffset(buf, l3) & Ipv4Header.FLAG_DF) != 0;
-        if (length + overhead > out.mtu() && dontFragment)
-        {
-            packetTooBig(batch, slot, buf, l3, length, ipv6, out.mtu() - overhead);
-            return false;
-        }
-        if (dp.mssClamp())
-        {
-            clampMss(buf, l3, length, ipv6, out.mtu());
-        }
-        final int vrf = batch.vrf(slot);
-        final int ttl = ipv6 ? Ipv6Header.hopLimit(buf, l3) : Ipv4Header.ttl(buf, l3);
-        final int sport = batch.flow(slot) >= 0 ? batch.sport(slot)
-            : EntropyHash.portFromHash(Datapath.flowHash(buf, l3, ipv6, vrf));
-        final int start = encapPacket(buf, l3, length, nh, label, ttl, sport, vrf, ipv6);
-        if (start < 0)
+        if (nh == null)
         {
             dp.drop(batch, slot, DropReason.INVALID_NH);
             return false;
         }
-        dp.transmit(batch, slot, out, nh.oif(), start, l3 + length - start);
-        return true;
+        return frame(batch, slot, nh, flags);
     }
 
     /** Sends a bridged frame through the tunnel: true when it was encapsulated (and counted). */
@@ -205,6 +206,22 @@ abstract class TunnelEncapNode extends OutputNode
         }
         dp.transmit(batch, slot, nh.oif(), start, frame + length - start);
         return true;
+    }
+
+    /**
+     * Whether the packet is too big for the tunnel's MTU and may not be fragmented; if so it has been
+     * answered with the ICMP error.
+     */
+    private boolean tooBig(final PacketBatch batch, final int slot, final UnsafeBuffer buf, final int l3,
+        final int length, final boolean ipv6, final NextHop nh, final Vif out)
+    {
+        final int mtu = out.mtu() - (TunnelType.overhead(nh.tunnelKind()) - Datapath.ETH_HLEN);
+        if (length > mtu && (ipv6 || (Ipv4Header.flagsAndFragmentOffset(buf, l3) & Ipv4Header.FLAG_DF) != 0))
+        {
+            packetTooBig(batch, slot, buf, l3, length, ipv6, mtu);
+            return true;
+        }
+        return false;
     }
 
     /**
