@@ -11,7 +11,9 @@ import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.iface.InterfaceTable;
 import io.vrouter.core.iface.Vif;
 import io.vrouter.core.iface.VifFlags;
+import io.vrouter.core.iface.VifType;
 import io.vrouter.core.status.DropReason;
+import io.vrouter.core.status.ForwardingCounters;
 import io.vrouter.wire.EtherType;
 import io.vrouter.wire.Icmpv6Header;
 import io.vrouter.wire.IpProtocol;
@@ -20,16 +22,23 @@ import io.vrouter.wire.Ipv6Header;
 import io.vrouter.wire.MacAddress;
 
 /**
- * {@code ethernet-input}: a frame from a pod interface (reference §2.1 steps 1–3).
- * <p>Reads: the frame's Ethernet header and, for unicast IP from an interface with the policy flag, its IP
- * header; the ingress interface's flags (as recorded by {@code interface-input}) and, for a multicast destination,
- * its multicast VRF. Writes: {@code vrf} = the interface's multicast VRF for a
- * multicast destination MAC (when it has one); for the ingress flow, {@code l3}, {@code F_CHECKED},
+ * {@code ethernet-input}: where every received frame enters the graph (tf-vrouter's {@code vif_rx}, then
+ * reference §2.1 steps 1–3 for a frame from a pod). As VPP's device-input nodes hand the common case on
+ * without a separate hop, this node does the interface's part and the Ethernet part in one pass.
+ * <p>Reads: the slot's ingress interface (once per run of slots from one interface), the frame's Ethernet
+ * header and, for unicast IP from an interface with the policy flag, its IP header; for a multicast
+ * destination, the interface's multicast VRF. Writes: the slot's state, reset; {@code vrf} = the
+ * interface's VRF (its multicast VRF for a multicast destination MAC, when it has one); {@code nh} = the
+ * interface's own next hop (it keys the interface's flows); the ingress interface's flags and VRF, which
+ * later nodes read instead of the interface; for the ingress flow, {@code l3}, {@code F_CHECKED},
  * {@code F_IPV6} and the flow node's resume point ({@code bridge-lookup}) and owner (the ingress interface).
- * <p>Next: {@code arp-input} (ARP), {@code nd-input} (IPv6 neighbour solicitation), {@code flow} (unicast IP
- * from a policy interface: the flow is decided before bridging, as Contrail does), {@code bridge-lookup}.
- * Drops: Interface Drop (VLAN-tagged), Invalid IF (multicast from a deleted interface), the IP header's
- * reason (policy interfaces only).
+ * Counts the frames received, per run of slots from one interface, and copies a frame to the interface's
+ * mirror when the interface mirrors what it receives (flag Mr).
+ * <p>Next: {@code fabric-input} (a frame from a physical interface); for a frame from any other:
+ * {@code arp-input} (ARP), {@code nd-input} (IPv6 neighbour solicitation), {@code flow} (unicast IP from a
+ * policy interface: the flow is decided before bridging, as Contrail does), {@code bridge-lookup}.
+ * Drops: Invalid IF (no such interface), Pull (shorter than an Ethernet header), Interface Drop
+ * (VLAN-tagged), the IP header's reason (policy interfaces only).
  */
 final class EthernetInputNode extends Node
 {
@@ -37,23 +46,74 @@ final class EthernetInputNode extends Node
 
     private final Datapath dp;
     private final InterfaceTable interfaces;
+    private final ForwardingCounters counters;
 
     EthernetInputNode(final Datapath dp)
     {
         super(NodeIds.ETHERNET_INPUT, NodeIds.fixedName(NodeIds.ETHERNET_INPUT));
         this.dp = dp;
         this.interfaces = dp.interfaces();
+        this.counters = dp.counters();
     }
 
     @Override
     public void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        // Received packets are counted per run of slots from one interface (local sums, not one update of
+        // the same shared counter per packet).
+        int countedVif = -1;
+        long packets = 0;
+        long bytes = 0;
+        // A port's batch comes from one interface: it is read once per run of slots from it.
+        int lastVif = -1;
+        Vif vif = null;
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
+            final int inVif = batch.inVif(slot);
+            if (inVif != lastVif)
+            {
+                vif = interfaces.get(inVif);
+                lastVif = inVif;
+            }
+            batch.resetState(slot);
+            if (vif == null)
+            {
+                dp.drop(batch, slot, DropReason.INVALID_IF);
+                continue;
+            }
+            final int length = batch.length(slot);
+            if (inVif != countedVif)
+            {
+                if (packets != 0)
+                {
+                    counters.received(countedVif, packets, bytes);
+                }
+                countedVif = inVif;
+                packets = 0;
+                bytes = 0;
+            }
+            packets++;
+            bytes += length;
+            if (vif.hasFlag(VifFlags.MIRROR_RX) && vif.mirrorId() >= 0)
+            {
+                dp.mirror(batch, slot, vif.mirrorId(), batch.offset(slot), length, vif.inMirrorMd());
+            }
+            if (length < Datapath.ETH_HLEN)
+            {
+                dp.drop(batch, slot, DropReason.PULL);
+                continue;
+            }
+            batch.vrf(slot, vif.vrf());
+            batch.nh(slot, vif.nhId());
+            batch.ingress(slot, vif.flags(), vif.vrf());
+            if (vif.type() == VifType.PHYSICAL)
+            {
+                dp.next(batch, slot, NodeIds.FABRIC_INPUT);
+                continue;
+            }
             final UnsafeBuffer buf = batch.buffer(slot);
             final int frame = batch.offset(slot);
-            final int length = batch.length(slot);
             final int etherType = buf.getShort(frame + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF;
             if (etherType == EtherType.VLAN)
             {
@@ -72,29 +132,24 @@ final class EthernetInputNode extends Node
                 dp.next(batch, slot, NodeIds.ND_INPUT);
                 continue;
             }
-            final boolean unicast = (MacAddress.read(buf, frame) & MULTICAST_BIT) == 0;
-            if (unicast)
+            if ((MacAddress.read(buf, frame) & MULTICAST_BIT) == 0)
             {
-                if ((batch.vifFlags(slot) & VifFlags.POLICY_ENABLED) != 0
+                if (vif.hasFlag(VifFlags.POLICY_ENABLED)
                     && (etherType == EtherType.IPV4 || etherType == EtherType.IPV6))
                 {
                     ingressFlow(batch, slot, buf, l3, available, etherType == EtherType.IPV6);
                     continue;
                 }
-                dp.next(batch, slot, NodeIds.BRIDGE_LOOKUP);
-                continue;
             }
-            final Vif vif = interfaces.get(batch.inVif(slot));
-            if (vif == null)
-            {
-                dp.drop(batch, slot, DropReason.INVALID_IF);
-                continue;
-            }
-            if (vif.mcastVrf() != Vif.NO_VRF)
+            else if (vif.mcastVrf() != Vif.NO_VRF)
             {
                 batch.vrf(slot, vif.mcastVrf());
             }
             dp.next(batch, slot, NodeIds.BRIDGE_LOOKUP);
+        }
+        if (packets != 0)
+        {
+            counters.received(countedVif, packets, bytes);
         }
     }
 

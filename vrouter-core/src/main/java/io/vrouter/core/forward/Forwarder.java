@@ -28,8 +28,8 @@ import io.vrouter.wire.AddressFamily;
  * graph; {@code docs/architecture.md}, "The forwarding graph").
  * <p>
  * Overview. {@link #process(PacketBatch)} sends every slot of a batch into the graph's
- * {@code interface-input} node and runs the graph until every slot is sent, dropped or held. The graph's
- * fixed nodes live in this package (interface, Ethernet, ARP and ND input, bridge lookup, IPv4/IPv6 input
+ * {@code ethernet-input} node and runs the graph until every slot is sent, dropped or held. The graph's
+ * fixed nodes live in this package (Ethernet, ARP and ND input, bridge lookup, IPv4/IPv6 input
  * and lookup, flow, fabric input, tunnel decapsulation, MPLS and VXLAN input, nowhere-to-go); the output
  * nodes of the next-hop kinds (interface, tunnels, composite, VRF translation, receive, resolve,
  * L2 receive, discard) come from {@link NextHopKinds}. A next hop names its own node when it is programmed,
@@ -102,7 +102,6 @@ public final class Forwarder
         final int batchSize = tables.config().batchSize();
         this.graph = new Graph(NextHopKinds.NODE_COUNT, batchSize + batchSize);
         this.dp = new Datapath(tables, counters, flows, graph, workerIndex, workers);
-        graph.add(new InterfaceInputNode(dp));
         graph.add(new FabricInputNode(dp));
         graph.add(new TunnelDecapNode(dp));
         graph.add(new MplsInputNode(dp));
@@ -210,7 +209,7 @@ public final class Forwarder
         graph.ensureCapacity(batch.slots());
         try
         {
-            graph.run(batch, NodeIds.INTERFACE_INPUT, n + released);
+            graph.run(batch, NodeIds.ETHERNET_INPUT, n + released);
             countSent(batch);
         }
         finally

@@ -8,8 +8,12 @@ package io.vrouter.core.graph;
  */
 public final class NodeIds
 {
-    /** Every received frame: counts it, mirrors it if the interface says so, fabric or pod side. */
-    public static final int INTERFACE_INPUT = 0;
+    /**
+     * Every received frame: counts it, mirrors it if the interface says so; a frame from the fabric goes on
+     * to {@link #FABRIC_INPUT}, one from a pod is classified (VLAN, ARP, neighbour solicitation, the ingress
+     * flow, bridging).
+     */
+    public static final int ETHERNET_INPUT = 0;
     /** A frame from the fabric: outer IPv4 lookup to this node's receive next hop. */
     public static final int FABRIC_INPUT = 1;
     /** Removes the outer headers of MPLSoUDP, MPLSoGRE and VXLAN. */
@@ -18,37 +22,34 @@ public final class NodeIds
     public static final int MPLS_INPUT = 3;
     /** The VXLAN VNI to its next hop. */
     public static final int VXLAN_INPUT = 4;
-    /** A frame from a pod: VLAN, ARP, neighbour solicitation or bridging (with the ingress flow first). */
-    public static final int ETHERNET_INPUT = 5;
     /** ARP requests answered by the vRouter (proxy). */
-    public static final int ARP_INPUT = 6;
+    public static final int ARP_INPUT = 5;
     /** IPv6 neighbour solicitations answered by the vRouter (proxy). */
-    public static final int ND_INPUT = 7;
+    public static final int ND_INPUT = 6;
     /** (VRF, destination MAC) to the bridge entry's next hop. */
-    public static final int BRIDGE_LOOKUP = 8;
+    public static final int BRIDGE_LOOKUP = 7;
     /**
      * The L2-receive next hop's node, where bridging becomes routing: IPv4 and IPv6 checks of a packet from a
      * pod (header, TTL, the flow).
      */
-    public static final int IP_INPUT = 9;
+    public static final int IP_INPUT = 8;
     /** The flow table and the compiled policy: pass (to the slot's resume node), drop or hold. */
-    public static final int FLOW = 10;
+    public static final int FLOW = 9;
     /** IPv4 longest-prefix match in the slot's VRF. */
-    public static final int IP4_LOOKUP = 11;
+    public static final int IP4_LOOKUP = 10;
     /** IPv6 longest-prefix match in the slot's VRF. */
-    public static final int IP6_LOOKUP = 12;
+    public static final int IP6_LOOKUP = 11;
     /** The discard next hop's node (next hop 0): counts the VRF's discards and drops. */
-    public static final int DISCARD = 13;
+    public static final int DISCARD = 12;
     /** Where a packet goes that has nowhere to go (a next hop of a kind that cannot carry it). */
-    public static final int NOWHERE = 14;
+    public static final int NOWHERE = 13;
     /** Index of the first next-hop kind output node. */
-    public static final int FIRST_KIND_NODE = 15;
+    public static final int FIRST_KIND_NODE = 14;
 
     private static final String[] NAMES =
     {
-        "interface-input", "fabric-input", "tunnel-decap", "mpls-input", "vxlan-input", "ethernet-input",
-        "arp-input", "nd-input", "bridge-lookup", "ip-input", "flow", "ip4-lookup", "ip6-lookup",
-        "discard", "nowhere-to-go",
+        "ethernet-input", "fabric-input", "tunnel-decap", "mpls-input", "vxlan-input", "arp-input", "nd-input",
+        "bridge-lookup", "ip-input", "flow", "ip4-lookup", "ip6-lookup", "discard", "nowhere-to-go",
     };
 
     private NodeIds()
