@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -30,16 +31,22 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Introspect queries (ist vr vrf, ist vr route -v N).", subcommands = Ist.Vr.class)
 public final class Ist
 {
-    @Option(names = "--host", defaultValue = NodeEndpoints.INTROSPECT_HOST,
+    @Option(names = "--host", scope = ScopeType.INHERIT, defaultValue = NodeEndpoints.INTROSPECT_HOST,
         description = "introspect host (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "" + NodeEndpoints.INTROSPECT_PORT,
+    @Option(names = "--port", scope = ScopeType.INHERIT, defaultValue = "" + NodeEndpoints.INTROSPECT_PORT,
         description = "introspect port (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--json", description = "print the introspect's JSON")
-    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    /** The global {@code --json} (before or after any of the {@code ist} words). */
+    boolean json()
+    {
+        return ((VrouterCtl)spec.root().userObject()).json;
+    }
 
     JsonNode get(final String path)
     {
@@ -96,7 +103,7 @@ public final class Ist
         {
             final String q = name == null ? "" : "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
             final JsonNode body = vr.ist.get("/vrfs" + q);
-            spec.commandLine().getOut().print(vr.ist.json ? SandeshJson.write(body)
+            spec.commandLine().getOut().print(vr.ist.json() ? SandeshJson.write(body)
                 : IstFormat.vrfTable(body.path("vrfs")));
             spec.commandLine().getOut().flush();
             return 0;
@@ -131,10 +138,29 @@ public final class Ist
                 q += "&prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8);
             }
             final JsonNode body = vr.ist.get(q);
-            spec.commandLine().getOut().print(vr.ist.json ? SandeshJson.write(body)
+            if (body.path("routes").isEmpty())
+            {
+                knownVrf();
+            }
+            spec.commandLine().getOut().print(vr.ist.json() ? SandeshJson.write(body)
                 : IstFormat.routes(body.path("routes")));
             spec.commandLine().getOut().flush();
             return 0;
+        }
+
+        /** Refuses a VRF the introspect does not list (an empty answer would look like an empty VRF). */
+        private void knownVrf()
+        {
+            final StringBuilder known = new StringBuilder();
+            for (final JsonNode v : vr.ist.get("/vrfs").path("vrfs"))
+            {
+                if (v.path("ucindex").asInt(-1) == vrf)
+                {
+                    return;
+                }
+                known.append(known.isEmpty() ? "" : ", ").append(v.path("ucindex").asText());
+            }
+            throw new VrouterCtl.CliException("no VRF " + vrf + " (the introspect lists VRFs " + known + ")");
         }
     }
 }

@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.vrouter.agent.api.NodeEndpoints;
 import io.vrouter.agent.control.ControlClient;
@@ -21,27 +21,21 @@ import io.vrouter.core.nh.MirrorTable;
 import io.vrouter.core.request.DropStatsRequest;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.FlowRequest;
-import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.MirrorRequest;
-import io.vrouter.core.request.MplsRequest;
-import io.vrouter.core.request.NextHopRequest;
 import io.vrouter.core.request.Op;
 import io.vrouter.core.request.PortRequest;
 import io.vrouter.core.request.Response;
-import io.vrouter.core.request.RouteRequest;
 import io.vrouter.core.request.SandeshRecord;
 import io.vrouter.core.request.VrfStatsRequest;
-import io.vrouter.core.request.VxlanRequest;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.VrfStat;
-import io.vrouter.wire.AddressFamily;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -52,17 +46,26 @@ import picocli.CommandLine.Spec;
  * {@code flow}, {@code dropstats}, {@code vrfstats}): the launcher passes its own name in the system
  * property {@code vrouter.prog}.
  */
-@Command(name = "vrouterctl", mixinStandardHelpOptions = true,
+@Command(name = "vrouterctl", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    scope = ScopeType.INHERIT,
     description = "Operator CLI for vrouterd (control socket and introspect).",
     subcommands = {
-        VrouterCtl.Vif.class, VrouterCtl.Nh.class, VrouterCtl.Rt.class, VrouterCtl.Mpls.class,
-        VrouterCtl.Vxlan.class, VrouterCtl.Mirror.class, VrouterCtl.Dropstats.class, VrouterCtl.Vrfstats.class,
-        VrouterCtl.Flow.class, VrouterCtl.Port.class, Ist.class})
+        VifCommand.class, NhCommand.class, RtCommand.class, LabelCommands.Mpls.class, LabelCommands.Vxlan.class,
+        VrouterCtl.Mirror.class, VrouterCtl.Dropstats.class, VrouterCtl.Vrfstats.class, VrouterCtl.Flow.class,
+        VrouterCtl.Port.class, Ist.class})
 public final class VrouterCtl implements Runnable
 {
     /** Names the launcher may be called by, each the subcommand of the same name. */
-    public static final List<String> ALIASES = List.of("vif", "nh", "rt", "mpls", "mirror", "flow", "dropstats",
-        "vrfstats");
+    public static final List<String> ALIASES = List.of("vif", "nh", "rt", "mpls", "vxlan", "mirror", "flow",
+        "dropstats", "vrfstats");
+
+    @Option(names = "--socket", scope = ScopeType.INHERIT, paramLabel = "PATH",
+        description = "control socket (default: ${DEFAULT-VALUE}); before or after the command")
+    Path socket = NodeEndpoints.CONTROL_SOCKET;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+        description = "print JSON instead of Contrail's layout; before or after the command")
+    boolean json;
 
     @Spec
     CommandSpec spec;
@@ -110,15 +113,25 @@ public final class VrouterCtl implements Runnable
         final CommandLine cl = new CommandLine(new VrouterCtl());
         cl.setOut(out);
         cl.setErr(err);
+        // Every failure is one line on stderr: usage errors (exit 2) with a pointer to --help, refusals,
+        // unreachable daemons and unreadable files as they are, anything else with its type (exit 1; no
+        // stack trace: the CLI holds no state a trace would explain).
+        cl.setParameterExceptionHandler((ex, args1) ->
+        {
+            final CommandLine failed = ex.getCommandLine();
+            err.println(name + ": " + ex.getMessage() + " (see: " + failed.getCommandSpec().qualifiedName()
+                + " --help)");
+            err.flush();
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
         {
-            if (ex instanceof ControlException || ex instanceof CliException)
-            {
-                err.println(name + ": " + ex.getMessage());
-                err.flush();
-                return 1;
-            }
-            throw ex;
+            err.println(name + ": " + (ex instanceof ControlException || ex instanceof CliException
+                || ex instanceof IOException ? ex.getMessage()
+                : ex.getMessage() == null ? ex.getClass().getSimpleName()
+                : ex.getClass().getSimpleName() + ": " + ex.getMessage()));
+            err.flush();
+            return 1;
         });
         final int code = cl.execute(effective);
         out.flush();
@@ -137,31 +150,70 @@ public final class VrouterCtl implements Runnable
         }
     }
 
-    /** Options every socket command has. */
+    /**
+     * What every socket command shares: the global {@code --socket} and {@code --json} (options of
+     * {@code vrouterctl} that every subcommand inherits, so they may come before or after it), the
+     * calls, and printing.
+     */
     static final class Common
     {
-        @Option(names = "--socket", paramLabel = "PATH", description = "control socket (default: ${DEFAULT-VALUE})")
-        Path socket = NodeEndpoints.CONTROL_SOCKET;
+        private final Supplier<CommandSpec> command;
 
-        @Option(names = "--json", description = "print JSON instead of Contrail's layout")
-        boolean json;
+        /**
+         * For one command.
+         *
+         * @param command the command's spec (injected after construction, hence a supplier).
+         */
+        Common(final Supplier<CommandSpec> command)
+        {
+            this.command = command;
+        }
+
+        private VrouterCtl root()
+        {
+            return (VrouterCtl)command.get().root().userObject();
+        }
+
+        /**
+         * The control socket.
+         *
+         * @return {@code --socket}.
+         */
+        Path socket()
+        {
+            return root().socket;
+        }
+
+        /**
+         * Whether to print JSON.
+         *
+         * @return {@code --json}.
+         */
+        boolean json()
+        {
+            return root().json;
+        }
 
         List<Response> call(final SandeshRecord... requests)
         {
-            try (ControlClient c = ControlClient.connect(socket))
+            try (ControlClient c = ControlClient.connect(socket()))
             {
                 return c.call(List.of(requests));
             }
         }
 
-        /** One request whose refusal is an error. */
+        /**
+         * One request whose refusal is an error: Contrail's {@code vRouter(Response): <strerror> (<errno>)}
+         * followed by the request and the daemon's reason.
+         */
         Response one(final SandeshRecord request)
         {
             final Response r = call(request).get(0);
             if (r.code() < 0)
             {
-                throw new CliException(request.struct() + " " + request.op().xmlName() + " refused: "
-                    + Errno.name(r.code()) + " (" + r.code() + ")" + (r.message().isEmpty() ? "" : ": " + r.message()));
+                throw new CliException("vRouter(Response): " + Errno.describe(r.code()) + " (" + -r.code() + "): "
+                    + request.struct() + " " + request.op().xmlName() + " refused: " + Errno.name(r.code())
+                    + (r.message().isEmpty() ? "" : ": " + r.message()));
             }
             return r;
         }
@@ -188,7 +240,7 @@ public final class VrouterCtl implements Runnable
         <T extends SandeshRecord> int show(final CommandSpec spec, final List<T> objects,
             final Function<List<T>, String> text)
         {
-            if (json)
+            if (json())
             {
                 printJson(spec, SandeshJson.toMaps(objects));
             }
@@ -202,7 +254,7 @@ public final class VrouterCtl implements Runnable
         /** One object as JSON with {@code --json}, else as the text Contrail's tool prints for it. */
         <T extends SandeshRecord> int showOne(final CommandSpec spec, final T object, final Function<T, String> text)
         {
-            if (json)
+            if (json())
             {
                 printJson(spec, SandeshJson.toMap(object));
             }
@@ -295,168 +347,12 @@ public final class VrouterCtl implements Runnable
         return out;
     }
 
-    /** {@code --list} or {@code --get N}. */
-    static final class ListOrGet
-    {
-        @Option(names = {"--list", "-l"}, required = true, description = "all")
-        boolean list;
-
-        @Option(names = "--get", required = true, paramLabel = "N", description = "one by index")
-        Integer get;
-    }
-
-    /** {@code vif --list | --get N}. */
-    @Command(name = "vif", mixinStandardHelpOptions = true, description = "Interfaces (vif --list, vif --get N).")
-    static final class Vif implements Callable<Integer>
-    {
-        @Mixin
-        Common common;
-
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        ListOrGet which;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call()
-        {
-            if (which.get != null)
-            {
-                return common.showOne(spec, common.one(InterfaceRequest.get(which.get)).first(InterfaceRequest.class),
-                    Formats::vif);
-            }
-            return common.show(spec, common.dump(InterfaceRequest.dump(), InterfaceRequest.class), Formats::vifList);
-        }
-    }
-
-    /** {@code nh --list | --get N}. */
-    @Command(name = "nh", mixinStandardHelpOptions = true, description = "Next hops (nh --list, nh --get N).")
-    static final class Nh implements Callable<Integer>
-    {
-        @Mixin
-        Common common;
-
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        ListOrGet which;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call()
-        {
-            if (which.get != null)
-            {
-                return common.showOne(spec, common.one(NextHopRequest.get(which.get)).first(NextHopRequest.class),
-                    Formats::nh);
-            }
-            return common.show(spec, common.dump(NextHopRequest.dump(), NextHopRequest.class), Formats::nhList);
-        }
-    }
-
-    /** {@code rt --dump VRF [--family inet|inet6|bridge]}. */
-    @Command(name = "rt", mixinStandardHelpOptions = true,
-        description = "Routes of a VRF, one line per prefix (rt --dump VRF [--family inet|inet6|bridge]).")
-    static final class Rt implements Callable<Integer>
-    {
-        @Mixin
-        Common common;
-
-        @Option(names = "--dump", required = true, paramLabel = "VRF", description = "the VRF")
-        int vrf;
-
-        @Option(names = "--family", defaultValue = "inet", description = "inet, inet6 or bridge (default inet)")
-        String family;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call()
-        {
-            final int af;
-            switch (family.toLowerCase(Locale.ROOT))
-            {
-                case "inet":
-                    af = AddressFamily.INET;
-                    break;
-                case "inet6":
-                    af = AddressFamily.INET6;
-                    break;
-                case "bridge":
-                    af = AddressFamily.BRIDGE;
-                    break;
-                default:
-                    throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--family must be inet, inet6 or bridge, not '" + family + "'");
-            }
-            final List<RouteRequest> routes = common.dump(RouteRequest.dump(af, vrf), RouteRequest.class);
-            if (common.json)
-            {
-                final List<Map<String, Object>> maps = SandeshJson.toMaps(routes);
-                for (int i = 0; i < maps.size() && af != AddressFamily.BRIDGE; i++)
-                {
-                    maps.get(i).put("prefix", Formats.prefix(routes.get(i)));
-                }
-                common.printJson(spec, maps);
-            }
-            else
-            {
-                common.print(spec, af == AddressFamily.BRIDGE ? Formats.rtBridgeDump(vrf, routes)
-                    : Formats.rtDump(vrf, af, routes));
-            }
-            return 0;
-        }
-    }
-
-    /** {@code mpls --dump}. */
-    @Command(name = "mpls", mixinStandardHelpOptions = true, description = "The MPLS label map (mpls --dump).")
-    static final class Mpls implements Callable<Integer>
-    {
-        @Mixin
-        Common common;
-
-        @Option(names = "--dump", required = true, description = "all labels")
-        boolean dump;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call()
-        {
-            return common.show(spec, common.dump(MplsRequest.dump(), MplsRequest.class), Formats::mplsDump);
-        }
-    }
-
-    /** {@code vxlan --dump}. */
-    @Command(name = "vxlan", mixinStandardHelpOptions = true, description = "The VXLAN VNI map (vxlan --dump).")
-    static final class Vxlan implements Callable<Integer>
-    {
-        @Mixin
-        Common common;
-
-        @Option(names = "--dump", required = true, description = "all VNIs")
-        boolean dump;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call()
-        {
-            return common.show(spec, common.dump(VxlanRequest.dump(), VxlanRequest.class), Formats::vxlanDump);
-        }
-    }
-
     /** {@code mirror --dump | --get N | --create N --nh NH [--vni VNI] [--dyn] | --delete N}. */
     @Command(name = "mirror", mixinStandardHelpOptions = true,
         description = "The mirror table (mirror --dump, --get N, --create N --nh NH [--vni VNI] [--dyn], --delete N).")
     static final class Mirror implements Callable<Integer>
     {
-        @Mixin
-        Common common;
+        final Common common = new Common(() -> this.spec);
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         MirrorOp which;
@@ -521,8 +417,7 @@ public final class VrouterCtl implements Runnable
         description = "Drop counters by reason, summed over workers or of one worker (--core N).")
     static final class Dropstats implements Callable<Integer>
     {
-        @Mixin
-        Common common;
+        final Common common = new Common(() -> this.spec);
 
         @Option(names = "--core", paramLabel = "N", description = "one worker (0-based) instead of the sum")
         Integer core;
@@ -567,10 +462,10 @@ public final class VrouterCtl implements Runnable
                     drops[r.ordinal()] = o.drops(r);
                     byReason.put(r.label(), drops[r.ordinal()]);
                 }
-                json.put("source", common.socket.toString());
+                json.put("source", common.socket().toString());
             }
             json.put("drops", byReason);
-            if (common.json)
+            if (common.json())
             {
                 common.printJson(spec, json);
             }
@@ -596,8 +491,7 @@ public final class VrouterCtl implements Runnable
     @Command(name = "vrfstats", mixinStandardHelpOptions = true, description = "Per-VRF forwarding counters.")
     static final class Vrfstats implements Callable<Integer>
     {
-        @Mixin
-        Common common;
+        final Common common = new Common(() -> this.spec);
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         GetOrDump which;
@@ -627,7 +521,7 @@ public final class VrouterCtl implements Runnable
                     ? common.dump(VrfStatsRequest.get(which.get), VrfStatsRequest.class)
                     : common.dump(VrfStatsRequest.dump(), VrfStatsRequest.class);
             }
-            if (common.json)
+            if (common.json())
             {
                 common.printJson(spec, SandeshJson.toMaps(objects));
                 return 0;
@@ -655,8 +549,7 @@ public final class VrouterCtl implements Runnable
     @Command(name = "flow", mixinStandardHelpOptions = true, description = "Flow table (flow -l).")
     static final class Flow implements Callable<Integer>
     {
-        @Mixin
-        Common common;
+        final Common common = new Common(() -> this.spec);
 
         @Option(names = {"-l", "--list"}, required = true, description = "list flows")
         boolean list;
@@ -673,13 +566,14 @@ public final class VrouterCtl implements Runnable
         {
             // The table file outlives the daemon (it survives restarts), so it is read only while a
             // daemon is there to own it; otherwise the socket path reports "not running".
-            if (!common.json && java.nio.file.Files.isRegularFile(table) && java.nio.file.Files.exists(common.socket))
+            if (!common.json() && java.nio.file.Files.isRegularFile(table)
+                && java.nio.file.Files.exists(common.socket()))
             {
                 common.print(spec, FlowListing.listFile(table));
                 return 0;
             }
             final List<FlowRequest> flows = FlowSource.socket(common).flows();
-            if (common.json)
+            if (common.json())
             {
                 common.printJson(spec, SandeshJson.toMaps(flows));
             }
@@ -739,8 +633,7 @@ public final class VrouterCtl implements Runnable
         description = "Creates a pod port (interface pair, pod end configured in the namespace, vif).")
     static final class PortAdd implements Callable<Integer>
     {
-        @Mixin
-        Common common;
+        final Common common = new Common(() -> this.spec);
 
         @Option(names = "--name", required = true, description = "host-side name (≤ 15 characters)")
         String name;
@@ -785,7 +678,7 @@ public final class VrouterCtl implements Runnable
             }
             final Response r = common.one(PortRequest.add(name, netns, ifname, mac, ips, gw, vrf, mtu, vif,
                 (int)vifFlags));
-            if (common.json)
+            if (common.json())
             {
                 common.printJson(spec, SandeshJson.toMaps(r.objects()));
             }
@@ -801,8 +694,7 @@ public final class VrouterCtl implements Runnable
     @Command(name = "del", aliases = "delete", mixinStandardHelpOptions = true, description = "Removes a pod port.")
     static final class PortDel implements Callable<Integer>
     {
-        @Mixin
-        Common common;
+        final Common common = new Common(() -> this.spec);
 
         @Parameters(paramLabel = "NAME", description = "host-side name")
         String name;
@@ -815,7 +707,7 @@ public final class VrouterCtl implements Runnable
         {
             common.one(PortRequest.named(Op.DELETE, name));
             common.print(spec,
-                common.json ? SandeshJson.write(Map.of("deleted", name)) : "port " + name + " deleted\n");
+                common.json() ? SandeshJson.write(Map.of("deleted", name)) : "port " + name + " deleted\n");
             return 0;
         }
     }
@@ -824,8 +716,7 @@ public final class VrouterCtl implements Runnable
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists pod ports.")
     static final class PortList implements Callable<Integer>
     {
-        @Mixin
-        Common common;
+        final Common common = new Common(() -> this.spec);
 
         @Spec
         CommandSpec spec;
@@ -834,7 +725,7 @@ public final class VrouterCtl implements Runnable
         public Integer call()
         {
             final List<PortRequest> ports = common.dump(PortRequest.named(Op.DUMP, ""), PortRequest.class);
-            common.print(spec, common.json ? SandeshJson.write(SandeshJson.toMaps(ports)) : Formats.portList(ports));
+            common.print(spec, common.json() ? SandeshJson.write(SandeshJson.toMaps(ports)) : Formats.portList(ports));
             return 0;
         }
     }

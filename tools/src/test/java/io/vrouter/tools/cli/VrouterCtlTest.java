@@ -26,6 +26,7 @@ import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.MplsRequest;
 import io.vrouter.core.request.NextHopRequest;
+import io.vrouter.core.request.Op;
 import io.vrouter.core.request.Response;
 import io.vrouter.core.request.RouteRequest;
 import io.vrouter.core.request.SandeshRecord;
@@ -102,6 +103,12 @@ class VrouterCtlTest
         assertEquals(0, r.code(), o + " -> " + r);
     }
 
+    static void ok(final Run r)
+    {
+        assertEquals(0, r.code, r.err);
+        assertEquals("", r.err);
+    }
+
     <T extends SandeshRecord> List<T> dump(final SandeshRecord o, final Class<T> type)
     {
         return vr.program(o).objects(type);
@@ -173,6 +180,126 @@ class VrouterCtlTest
         assertTrue(run("mirror", "--get", "300").err.contains("ENODEV"));
         assertEquals(0, run("mirror", "--delete", "3").code);
         assertTrue(run("mirror", "--get", "3").err.contains("ENOENT"));
+    }
+
+    @Test
+    void shouldProgramANodeWithContrailsWriteVerbs()
+    {
+        ok(run("vif", "--add", "tap7", "--mac", "0:0:5e:0:1:0", "--vrf", "1", "--type", "virtual", "--id", "7",
+            "--policy", "--ip", "10.1.0.7"));
+        assertTrue(run("vif", "--get", "7").out.startsWith("vif0/7      OS: tap7 NH: 0\n"
+            + "            Type:Virtual HWaddr:00:00:5e:00:01:00 IPaddr:10.1.0.7\n            Vrf:1 Mcast Vrf:65535 "
+            + "Flags:PL3L2"), run("vif", "--get", "7").out);
+        ok(run("nh", "--create", "8", "--type", "2", "--vrf", "1", "--oif", "7", "--smac", "0:0:5e:0:1:0", "--dmac",
+            "2:0:0:0:0:7", "--pol"));
+        assertEquals(Formats.nh(dump(NextHopRequest.get(8), NextHopRequest.class).get(0)), run("nh", "--get", "8").out);
+        assertTrue(run("nh", "--get", "8").out.contains("Flags:Valid, Policy"), run("nh", "--get", "8").out);
+        assertTrue(run("nh", "--get", "8").out.contains("02 00 00 00 00 07 00 00 5e 00 01 00 08 00"),
+            run("nh", "--get", "8").out);
+        ok(run("nh", "--create", "9", "--type", "3", "--vrf", "0", "--oif", "2", "--smac", "2:0:0:0:0:9", "--dmac",
+            "52:54:0:12:34:56", "--sip", "192.168.1.11", "--dip", "192.168.1.13", "--udp"));
+        assertTrue(run("nh", "--get", "9").out.contains("Flags:Valid, MPLSoUDP"), run("nh", "--get", "9").out);
+        // the next hop a mirror needs: a plain UDP tunnel to the analyzer
+        ok(run("nh", "--create", "11", "--type", "3", "--vrf", "0", "--oif", "2", "--smac", "2:0:0:0:0:9", "--dmac",
+            "52:54:0:12:34:56", "--sip", "192.168.1.11", "--dip", "192.168.1.99", "--udp", "--sport", "8099",
+            "--dport", "8099"));
+        assertTrue(run("nh", "--get", "11").out.contains("Sport:8099 Dport:8099"), run("nh", "--get", "11").out);
+        ok(run("mirror", "--create", "3", "--nh", "11"));
+        ok(run("rt", "-c", "-v", "1", "-p", "10.1.0.7", "-l", "32", "-n", "8", "-P"));
+        ok(run("rt", "-c", "-v", "1", "-p", "10.3.0.0", "-l", "16", "-n", "9", "-t", "33", "-P"));
+        ok(run("rt", "-c", "-v", "1", "-f", "1", "-e", "2:0:0:0:0:7", "-n", "8", "-t", "34"));
+        ok(run("mpls", "--create", "30", "--nh", "8"));
+        ok(run("vxlan", "--create", "12", "--nh", "8"));
+        final String routes = run("rt", "--dump", "1").out;
+        assertTrue(routes.contains("10.1.0.7/32             32            P          -              8        -"),
+            routes);
+        assertTrue(routes.contains("10.3.0.0/16             16           LP         33              9        -"),
+            routes);
+        assertTrue(run("rt", "--dump", "1", "--family", "bridge").out.contains("2:0:0:0:0:7"));
+        assertEquals("Match 10.3.0.0/16 in vRouter inet4 table 0/1/unicast\n\n"
+            + Formats.rtDump(1, AddressFamily.INET, dump(RouteRequest.dump(AddressFamily.INET, 1), RouteRequest.class)
+            .stream().filter(r -> r.prefixLen() == 16).toList()), run("rt", "--get", "10.3.9.9/16", "--vrf", "1").out);
+        assertTrue(run("mpls", "--get", "30").out.endsWith("      30         8\n"), run("mpls", "--get", "30").out);
+        assertEquals("VXLAN Table\n\n VNID    NextHop\n----------------\n     12    8\n", run("vxlan", "--dump").out);
+        assertEquals(run("vxlan", "--dump").out, run("vxlan", "--get", "12").out);
+
+        // delete in reverse; the /32 under 10.1.0.0/24... has no cover: its leaves go back to discard
+        ok(run("rt", "-c", "-v", "1", "-p", "10.3.7.0", "-l", "24", "-n", "8"));
+        ok(run("rt", "-d", "-v", "1", "-p", "10.3.7.0", "-l", "24"));
+        assertEquals(1, run("rt", "--dump", "1").out.lines().filter(l -> l.startsWith("10.3.")).count(),
+            "the /24 is gone, its /16 cover stays");
+        assertEquals(9, dump(RouteRequest.builder().op(Op.GET).family(AddressFamily.INET).vrfId(1)
+            .prefix(new byte[] {10, 3, 7, 1}, 32).build(), RouteRequest.class).get(0).nhId(),
+            "the deleted /24's addresses follow the covering /16 (looked up by the CLI, as the agent does)");
+        ok(run("rt", "-d", "-v", "1", "-f", "bridge", "-e", "2:0:0:0:0:7"));
+        ok(run("vxlan", "--delete", "12"));
+        ok(run("mpls", "--delete", "30"));
+        ok(run("rt", "-d", "-v", "1", "-p", "10.1.0.7", "-l", "32"));
+        assertTrue(!run("rt", "--dump", "1").out.contains("10.1.0.7/32"));
+        ok(run("mirror", "--delete", "3"));
+        ok(run("nh", "--delete", "11"));
+        ok(run("vif", "--delete", "tap7"));
+        final Run gone = run("vif", "--get", "7");
+        assertEquals(1, gone.code);
+        assertTrue(gone.err.startsWith("vif: vRouter(Response): No such file or directory (2): vr_interface_req Get "
+            + "refused: ENOENT"), gone.err);
+    }
+
+    @Test
+    void shouldAnswerWriteVerbsWithTheDaemonsCodesAndRefuseBadCommandLinesInOneLine()
+    {
+        final Run missingOif = run("nh", "--create", "12", "--type", "2", "--vrf", "1", "--oif", "9", "--smac",
+            "0:0:5e:0:1:0", "--dmac", "2:0:0:0:0:7");
+        assertEquals(1, missingOif.code);
+        assertTrue(missingOif.err.startsWith("nh: vRouter(Response): No such device (19): vr_nexthop_req Add refused: "
+            + "ENODEV"), missingOif.err);
+        assertEquals(1, missingOif.err.lines().count(), missingOif.err);
+        final Run noNh = run("rt", "-c", "-v", "1", "-p", "10.9.0.0", "-l", "16", "-n", "77");
+        assertEquals(1, noNh.code);
+        assertTrue(noNh.err.contains("(2)") && noNh.err.contains("ENOENT"), noNh.err);
+        final Run labelToNothing = run("mpls", "--create", "31", "--nh", "77");
+        assertEquals(1, labelToNothing.code, labelToNothing.err);
+        assertTrue(labelToNothing.err.contains("EINVAL"), labelToNothing.err);
+        for (final String[] bad : new String[][] {
+            {"nh", "--create", "5", "--type", "2", "--vrf", "1", "--sip", "1.2.3.4"},
+            {"nh", "--create", "5", "--type", "3", "--vrf", "0", "--oif", "2"},
+            {"nh", "--create", "5", "--type", "9", "--vrf", "0"},
+            {"rt", "-c", "-v", "1", "-p", "10.1.1.0", "-l", "24"},
+            {"rt", "-c", "-v", "1", "-p", "10.1.1.x", "-l", "24", "-n", "5"},
+            {"rt", "-c", "-d", "-v", "1"},
+            {"vif", "--list", "--mac", "1:2:3:4:5:6"},
+            {"vif", "--add", "x", "--mac", "1:2:3:4:5", "--vrf", "1", "--type", "virtual", "--id", "3"},
+            {"vif", "--add", "x", "--mac", "1:2:3:4:5:6", "--vrf", "1", "--type", "virtual"},
+            {"mpls", "--create", "30"},
+            {"vxlan", "--dump", "--nh", "3"}})
+        {
+            final Run r = run("vrouterctl", bad);
+            assertEquals(2, r.code, String.join(" ", bad) + ": " + r.err);
+            assertEquals(1, r.err.lines().count(), String.join(" ", bad) + ": " + r.err);
+            assertTrue(r.err.startsWith("vrouterctl: ") && r.err.contains("--help"), r.err);
+        }
+        assertEquals("vrouterctl: no interface named nosuch\n", run("vrouterctl", "vif", "--delete", "nosuch").err);
+        assertEquals("mpls: label 99 is not in the label map\n", run("mpls", "--get", "99").err);
+    }
+
+    @Test
+    void shouldTakeGlobalOptionsBeforeOrAfterTheCommandAndPrintVersions() throws Exception
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertEquals(0, VrouterCtl.run("vrouterctl", new String[] {"--socket", socket.toString(), "--json", "vif",
+            "--list"}, new PrintWriter(out), new PrintWriter(err)), err.toString());
+        assertEquals(run("vif", "--list", "--json").out, out.toString());
+        assertTrue(SandeshJson.mapper().readTree(out.toString()).isArray());
+        for (final String prog : new String[] {"vrouterctl", "vif", "nh", "rt", "mpls", "vxlan", "flow"})
+        {
+            final StringWriter v = new StringWriter();
+            assertEquals(0, VrouterCtl.run(prog, new String[] {"-V"}, new PrintWriter(v), new PrintWriter(err)));
+            assertTrue(v.toString().startsWith("vrouter "), prog + ": " + v);
+        }
+        final Run flow = run("flow", "-l", "--table", "/etc/passwd");
+        assertEquals(1, flow.code);
+        assertEquals("flow: /etc/passwd: too small for a flow table\n", flow.err);
     }
 
     @Test
@@ -270,7 +397,7 @@ class VrouterCtlTest
     }
 
     @Test
-    void shouldPrintIntrospectTablesAsIstPy()
+    void shouldPrintIntrospectTablesAsIstPy() throws Exception
     {
         final Run vrf = ist("vr", "vrf");
         assertEquals(0, vrf.code, vrf.err);
@@ -297,6 +424,16 @@ class VrouterCtlTest
             "     to 52:54:0:12:34:56 via MPLSoUDP dip:192.168.1.12 sip:192.168.1.11 label:17, nh_index:6 , "
                 + "nh_type:tunnel, nh_policy:, active_label:17, vxlan_id:0",
             ""), routes.out);
+        final Run unknown = ist("vr", "route", "-v", "5");
+        assertEquals(1, unknown.code);
+        assertEquals("vrouterctl: no VRF 5 (the introspect lists VRFs 0, 1)\n", unknown.err);
+        final Run outOfRange = ist("vr", "route", "-v", "99");
+        assertEquals(1, outOfRange.code);
+        assertTrue(outOfRange.err.contains("99 not in [0, 7]"), outOfRange.err);
+        final StringWriter json = new StringWriter();
+        assertEquals(0, VrouterCtl.run("vrouterctl", new String[] {"ist", "vr", "route", "-v", "1", "--json",
+            "--port", String.valueOf(introspect.port())}, new PrintWriter(json), new PrintWriter(new StringWriter())));
+        assertEquals(2, SandeshJson.mapper().readTree(json.toString()).path("routes").size(), json.toString());
         introspect.close();
         final Run down = ist("vr", "vrf");
         assertEquals(1, down.code);

@@ -65,4 +65,40 @@ public final class Errno
                 return "errno " + code;
         }
     }
+
+    /**
+     * The C library's text for a return code ({@code strerror(-code)}), as Contrail's tools print it
+     * after {@code vRouter(Response): }.
+     *
+     * @param code 0 or -errno.
+     * @return e.g. {@code "No such file or directory"}.
+     */
+    public static String describe(final int code)
+    {
+        switch (code)
+        {
+            case OK:
+                return "Success";
+            case ENOENT:
+                return "No such file or directory";
+            case ENOMEM:
+                return "Cannot allocate memory";
+            case EBUSY:
+                return "Device or resource busy";
+            case EEXIST:
+                return "File exists";
+            case ENODEV:
+                return "No such device";
+            case EINVAL:
+                return "Invalid argument";
+            case ENOSPC:
+                return "No space left on device";
+            case ERANGE:
+                return "Numerical result out of range";
+            case EOPNOTSUPP:
+                return "Operation not supported";
+            default:
+                return "Unknown error " + -code;
+        }
+    }
 }
