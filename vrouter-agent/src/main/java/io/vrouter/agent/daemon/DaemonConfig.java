@@ -66,6 +66,7 @@ public final class DaemonConfig
         d.put("controller.tls-cert", "");
         d.put("controller.tls-key", "");
         d.put("controller.tls-ca", "");
+        d.put("controller.insecure", Boolean.FALSE);
         d.put("controller.first-nh", 100);
         d.put("controller.enforce-policy", Boolean.TRUE);
         d.put("pods.mtu", 1500);
