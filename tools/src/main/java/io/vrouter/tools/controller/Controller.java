@@ -593,7 +593,9 @@ public final class Controller implements NodeChannelListener
         {
             return null;
         }
-        return new RouteEntry(first.af(), first.safi(), prefix, hops, first.sequence(), first.localPreference());
+        // ECMP over at most RouteEntry.MAX_NEXT_HOPS paths (the first in node order), what a node accepts.
+        return new RouteEntry(first.af(), first.safi(), prefix, hops.subList(0, Math.min(hops.size(),
+            RouteEntry.MAX_NEXT_HOPS)), first.sequence(), first.localPreference());
     }
 
     /** Every prefix an instance could hold: its own and those of connected networks' instances. */

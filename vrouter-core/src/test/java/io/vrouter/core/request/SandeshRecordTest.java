@@ -133,6 +133,18 @@ class SandeshRecordTest
             "de:ad"));
     }
 
+    @Test
+    void shouldRefuseAListOverTheMaximum() throws RequestException
+    {
+        final long[] million = new long[1_000_000];
+        final RequestException e = refusal(new SandeshObject(NextHopRequest.TYPE).put("nhr_id", 7L)
+            .put("nhr_type", 6L).put("nhr_nh_list", million), "nhr_nh_list");
+        assertTrue(e.getMessage().contains("at most " + Requests.MAX_LIST), e.getMessage());
+        final NextHopRequest atMost = (NextHopRequest)SandeshRecord.parse(new SandeshObject(NextHopRequest.TYPE)
+            .put("nhr_id", 7L).put("nhr_type", 6L).put("nhr_nh_list", new long[Requests.MAX_LIST]));
+        assertEquals(Requests.MAX_LIST, atMost.nhList().length);
+    }
+
     /** The refusal of an object, which must name the field. */
     static RequestException refusal(final SandeshObject o, final String field)
     {
