@@ -298,7 +298,7 @@ public final class ControlServer implements AutoCloseable
         return switch (p.record())
         {
             case PortRequest port -> PortRequests.execute(node, port);
-            case DropStatsRequest drops -> StatsRequests.execute(node.vrouter(), drops);
+            case DropStatsRequest drops -> StatsRequests.execute(node.vrouter(), drops, node.countersFile());
             case VrfStatsRequest vrfs -> StatsRequests.execute(node.vrouter(), vrfs);
             default -> throw new IllegalStateException(p.record().struct() + " is the forwarder's");
         };

@@ -60,8 +60,8 @@ class SandeshRecordTest
                 .ports(31, 32).nhId(4).vrf(2).dvrf(3).mirId(1).rindex(11).ecmpNhIndex(0).srcNhIndex(6).dropReason(9)
                 .genId(200).source(-5L, 7L).destination(8L, -9L).udpSrcPort(52000).build(),
             FlowRequest.list(99),
-            new FlowTableData(1L << 33, 4096, 3, 10, 9, 6, 2, 1, 0),
-            new DropStatsRequest(Op.ADD, 1, 2, drops),
+            new FlowTableData(1L << 33, 4096, 3, 10, 9, 6, 2, 1, 0, "/var/lib/vrouter/flows.tbl"),
+            new DropStatsRequest(Op.ADD, 1, 2, drops, "/var/run/vrouter/vrouterd.counters"),
             DropStatsRequest.get(DropStatsRequest.ALL_CORES),
             new VrfStatsRequest(Op.ADD, 4, stats),
             VrfStatsRequest.dump(),
