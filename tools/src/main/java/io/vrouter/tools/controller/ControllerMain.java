@@ -75,6 +75,32 @@ public final class ControllerMain
         return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
+    /**
+     * Reads a saved state: strict UTF-8, then {@link Cluster#fromYaml}'s checks.
+     *
+     * @param file the state file.
+     * @return the model.
+     * @throws IOException              when it cannot be read.
+     * @throws IllegalArgumentException naming the field and reason when it is not a valid state.
+     */
+    static Cluster loadState(final Path file) throws IOException
+    {
+        final byte[] bytes = Files.readAllBytes(file);
+        final String text;
+        try
+        {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        }
+        catch (final java.nio.charset.CharacterCodingException e)
+        {
+            throw new IllegalArgumentException("not UTF-8 text (" + bytes.length + " bytes): not a saved state");
+        }
+        return Cluster.fromYaml(text);
+    }
+
     /** {@code serve}. */
     @Command(name = "serve", description = "Run the controller until interrupted.")
     static final class Serve implements Callable<Integer>
@@ -147,7 +173,17 @@ public final class ControllerMain
                 System.err.println("vrouter-controller: WARNING: --insecure: nodes are not authenticated; any " +
                     "client that reaches " + listen + " can claim any node's name");
             }
-            final Cluster cluster = Files.exists(state) ? Cluster.fromYaml(Files.readString(state)) : new Cluster();
+            final Cluster cluster;
+            try
+            {
+                cluster = Files.exists(state) ? loadState(state) : new Cluster();
+            }
+            catch (final IllegalArgumentException | IOException e)
+            {
+                System.err.println("vrouter-controller: state " + state + ": " + e.getMessage() +
+                    " (nothing started; fix or move the file)");
+                return 2;
+            }
             final SslContext ssl = tlsCert == null ? null : XmppTls.server(tlsCert, tlsKey, tlsCa);
             final Controller controller = new Controller(cluster, state, TimeUnit.SECONDS.toNanos(eorGrace));
             controller.netnsPrefix(netnsPrefix);
