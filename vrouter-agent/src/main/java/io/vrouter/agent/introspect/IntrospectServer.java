@@ -40,6 +40,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.net.ConnectionLimiter;
+import io.vrouter.agent.net.LoopbackHost;
 import io.vrouter.core.request.FlowRequest;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.MirrorRequest;
@@ -274,31 +275,6 @@ public final class IntrospectServer implements AutoCloseable
         }
     }
 
-    /**
-     * Whether a request's {@code Host} names this machine's loopback: {@code localhost},
-     * {@code 127.0.0.1} or {@code [::1]}, with this server's port or none. Anything else (a name a
-     * DNS-rebinding page resolves to 127.0.0.1, a missing header) is refused.
-     *
-     * @param host the header, or null.
-     * @return whether to answer.
-     */
-    boolean hostAllowed(final String host)
-    {
-        if (host == null)
-        {
-            return false;
-        }
-        final String h = host.trim().toLowerCase(java.util.Locale.ROOT);
-        final int colon = h.lastIndexOf(':');
-        final boolean hasPort = colon >= 0 && colon > h.lastIndexOf(']');
-        final String name = hasPort ? h.substring(0, colon) : h;
-        if (hasPort && !h.substring(colon + 1).equals(Integer.toString(port())))
-        {
-            return false;
-        }
-        return name.equals("localhost") || name.equals("127.0.0.1") || name.equals("[::1]");
-    }
-
     private static String param(final QueryStringDecoder q, final String name, final String defaultValue)
     {
         final List<String> v = q.parameters().get(name);
@@ -334,7 +310,7 @@ public final class IntrospectServer implements AutoCloseable
             limiter.proved(ctx.channel());
             final boolean keepAlive = HttpUtil.isKeepAlive(request);
             final String hostHeader = request.headers().get(HttpHeaderNames.HOST);
-            if (!hostAllowed(hostHeader))
+            if (!LoopbackHost.allowed(hostHeader, port()))
             {
                 send(ctx, new Answer(HttpResponseStatus.BAD_REQUEST, Map.of("error", "Host " + hostHeader +
                     " refused: introspect answers only Host localhost or 127.0.0.1 (with its port)")), false);
