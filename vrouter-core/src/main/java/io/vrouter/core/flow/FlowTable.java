@@ -203,7 +203,10 @@ public final class FlowTable implements AutoCloseable
             final Path tmp = Files.createTempFile("vrouter-flows", ".tbl");
             try
             {
-                return create(tmp, config, arena, null);
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE))
+                {
+                    return create(ch, config, arena, null);
+                }
             }
             finally
             {
@@ -233,8 +236,10 @@ public final class FlowTable implements AutoCloseable
         final FileChannel lock = claim(path);
         try
         {
-            final FlowTable t = Files.size(path) == 0 ? create(path, config, Arena.ofShared(), path)
-                : map(path, config);
+            // Every access goes through the locked channel: closing any other descriptor of the file
+            // would drop this process's fcntl lock.
+            final FlowTable t = lock.size() == 0 ? create(lock, config, Arena.ofShared(), path)
+                : map(lock, path, config);
             t.owner = lock;
             return t;
         }
@@ -276,10 +281,11 @@ public final class FlowTable implements AutoCloseable
         }
     }
 
-    private static FlowTable map(final Path path, final FlowTableConfig config) throws IOException
+    private static FlowTable map(final FileChannel ch, final Path path, final FlowTableConfig config)
+        throws IOException
     {
         final Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        try
         {
             if (ch.size() != fileSize(config))
             {
@@ -341,11 +347,10 @@ public final class FlowTable implements AutoCloseable
         }
     }
 
-    private static FlowTable create(final Path path, final FlowTableConfig config, final Arena arena,
+    private static FlowTable create(final FileChannel ch, final FlowTableConfig config, final Arena arena,
         final Path keep) throws IOException
     {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
+        try
         {
             final long size = fileSize(config);
             ch.truncate(0);
