@@ -11,25 +11,57 @@ import java.util.concurrent.atomic.AtomicLong;
  * merges each {@code publish} with the {@code collection} that follows it (as Contrail's control
  * node does) and hands the result to a {@link NodeChannelListener}. A route for an instance the
  * node has not subscribed to closes the session, as in Contrail.
+ * <p>
+ * A node is who its credentials say: when the session requires a certificate, a stream whose
+ * {@code from} is not a name of the peer's verified TLS certificate ({@link PeerIdentity}), or a
+ * stream without one (plain TCP), is refused with one log line before the listener hears of it.
  */
 public final class ControllerSession extends XmppSession
 {
+    /**
+     * The user event fired down the channel's pipeline (from its head) once a node's stream is
+     * accepted: a listener's guard counts the connection as proved from then on.
+     */
+    public static final Object STREAM_ACCEPTED = new Object()
+    {
+        @Override
+        public String toString()
+        {
+            return "STREAM_ACCEPTED";
+        }
+    };
+
     private static final AtomicLong STREAM_IDS = new AtomicLong();
 
     private final NodeChannelListener listener;
     private final Map<String, RouteEntry> pending = new HashMap<>();
     private final Map<String, RouteEntry> published = new HashMap<>();
     private final Map<String, Integer> subscribed = new HashMap<>();
+    private final boolean requireCertificate;
     private String node;
 
     /**
-     * A session.
+     * A session that trusts the stream's {@code from} unless the peer shows a TLS certificate (then
+     * the certificate must name it): for in-process channels and a controller run with
+     * {@code --insecure}.
      *
      * @param listener where events go.
      */
     public ControllerSession(final NodeChannelListener listener)
     {
+        this(listener, false);
+    }
+
+    /**
+     * A session.
+     *
+     * @param listener           where events go.
+     * @param requireCertificate whether the node must prove its name with a verified TLS certificate.
+     */
+    public ControllerSession(final NodeChannelListener listener, final boolean requireCertificate)
+    {
         this.listener = listener;
+        this.requireCertificate = requireCertificate;
     }
 
     /**
@@ -74,7 +106,14 @@ public final class ControllerSession extends XmppSession
             close("stream header without 'from'");
             return;
         }
+        final String refusal = PeerIdentity.refusal(ctx.pipeline(), from, requireCertificate);
+        if (refusal != null)
+        {
+            close(refusal + " (from " + ctx.channel().remoteAddress() + ")");
+            return;
+        }
         node = from;
+        ctx.pipeline().fireUserEventTriggered(STREAM_ACCEPTED);
         ctx.writeAndFlush(ContrailXmpp.streamHeader(ContrailXmpp.CONTROL_JID, from,
             Long.toString(STREAM_IDS.incrementAndGet())));
         listener.onNodeUp(node, this);
@@ -91,7 +130,7 @@ public final class ControllerSession extends XmppSession
                 case ChannelMessage.Unsubscribe u ->
                 {
                     subscribed.remove(u.instance());
-                    listener.onUnsubscribe(node, u.instance());
+                    listener.onUnsubscribe(this, u.instance());
                     send(ContrailXmpp.result(ContrailXmpp.CONTROL_JID, node, u.id(), null));
                 }
                 case ChannelMessage.Publish p ->
@@ -100,7 +139,7 @@ public final class ControllerSession extends XmppSession
                     pending.put(p.instance() + "\n" + p.entry().prefix(), p.entry());
                 }
                 case ChannelMessage.Collection c -> collection(c);
-                case ChannelMessage.EndOfRib e -> listener.onEndOfRib(node);
+                case ChannelMessage.EndOfRib e -> listener.onEndOfRib(this);
                 case ChannelMessage.IqResult r ->
                 {
                 }
@@ -118,7 +157,7 @@ public final class ControllerSession extends XmppSession
     {
         try
         {
-            listener.onSubscribe(node, s.instance(), s.instanceId());
+            listener.onSubscribe(this, s.instance(), s.instanceId());
         }
         catch (final XmppProtocolException e)
         {
@@ -141,7 +180,7 @@ public final class ControllerSession extends XmppSession
                 throw new XmppProtocolException("associate " + prefix + " without a preceding publish");
             }
             published.put(key, entry);
-            listener.onRoute(node, c.instance(), entry, false);
+            listener.onRoute(this, c.instance(), entry, false);
         }
         for (final String prefix : c.dissociate())
         {
@@ -150,7 +189,7 @@ public final class ControllerSession extends XmppSession
             final RouteEntry entry = published.remove(key);
             if (entry != null)
             {
-                listener.onRoute(node, c.instance(), entry, true);
+                listener.onRoute(this, c.instance(), entry, true);
             }
         }
     }
@@ -168,7 +207,7 @@ public final class ControllerSession extends XmppSession
     {
         if (node != null)
         {
-            listener.onReadComplete(node);
+            listener.onReadComplete(this);
         }
     }
 
@@ -177,7 +216,7 @@ public final class ControllerSession extends XmppSession
     {
         if (node != null)
         {
-            listener.onNodeDown(node);
+            listener.onNodeDown(this);
         }
     }
 }

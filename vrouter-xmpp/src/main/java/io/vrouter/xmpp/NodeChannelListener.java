@@ -4,11 +4,15 @@ package io.vrouter.xmpp;
  * What the controller does with one node's channel events. Called on that channel's event loop.
  * A method may refuse a request by throwing {@link XmppProtocolException}; the controller then
  * answers with an error (subscribe) or closes the session (anything else), and nothing changes.
+ * <p>
+ * Every event names the session it came from ({@link ControllerSession#node()} is the node's
+ * name): a node may open a new session before its old one has ended (a half-open connection, a
+ * reconnect), and the events of a replaced session must not touch the state of the live one.
  */
 public interface NodeChannelListener
 {
     /**
-     * The node's stream is open.
+     * The node's stream is open (and, under TLS, its certificate names it).
      *
      * @param node    the node's name (its JID).
      * @param session the session, for sending.
@@ -18,50 +22,51 @@ public interface NodeChannelListener
     /**
      * The node subscribed to a routing instance.
      *
-     * @param node       the node.
+     * @param session    the node's session.
      * @param instance   routing instance.
      * @param instanceId the node's VRF index for it.
      */
-    void onSubscribe(String node, String instance, int instanceId);
+    void onSubscribe(ControllerSession session, String instance, int instanceId);
 
     /**
      * The node unsubscribed.
      *
-     * @param node     the node.
+     * @param session  the node's session.
      * @param instance routing instance.
      */
-    void onUnsubscribe(String node, String instance);
+    void onUnsubscribe(ControllerSession session, String instance);
 
     /**
      * The node published (associate) or withdrew (dissociate) a route.
      *
-     * @param node     the node.
+     * @param session  the node's session.
      * @param instance routing instance.
      * @param entry    the route (for a withdraw, the last published one).
      * @param withdraw true for a withdraw.
      */
-    void onRoute(String node, String instance, RouteEntry entry, boolean withdraw);
+    void onRoute(ControllerSession session, String instance, RouteEntry entry, boolean withdraw);
 
     /**
      * The node has published everything.
      *
-     * @param node the node.
+     * @param session the node's session.
      */
-    void onEndOfRib(String node);
+    void onEndOfRib(ControllerSession session);
 
     /**
      * Everything a read from the node brought has been handled: send what was batched.
      *
-     * @param node the node.
+     * @param session the node's session.
      */
-    default void onReadComplete(final String node)
+    default void onReadComplete(final ControllerSession session)
     {
     }
 
     /**
-     * The node's session ended.
+     * The node's session ended. When the node has opened another session since, this one's end
+     * changes nothing.
      *
-     * @param node the node.
+     * @param session the session that ended.
      */
-    void onNodeDown(String node);
+    void onNodeDown(ControllerSession session);
 }

@@ -17,8 +17,11 @@ import java.util.List;
 public record RouteEntry(int af, int safi, String prefix, List<RouteNextHop> nextHops, int sequence,
     int localPreference)
 {
+    /** Most next hops of one route (ECMP members): a route with more is refused. */
+    public static final int MAX_NEXT_HOPS = 64;
+
     /**
-     * Copies the list and checks it is not empty.
+     * Copies the list and checks it has 1 to {@link #MAX_NEXT_HOPS} next hops.
      *
      * @param af              address family.
      * @param safi            sub-family.
@@ -33,6 +36,11 @@ public record RouteEntry(int af, int safi, String prefix, List<RouteNextHop> nex
         if (nextHops.isEmpty())
         {
             throw new XmppProtocolException("route " + prefix + " has no next hop");
+        }
+        if (nextHops.size() > MAX_NEXT_HOPS)
+        {
+            throw new XmppProtocolException("route " + prefix + " has " + nextHops.size() + " next hops, at most " +
+                MAX_NEXT_HOPS);
         }
     }
 

@@ -36,6 +36,11 @@ public final class XmlParser
      */
     public XmlElement parse(final String xml)
     {
+        final String bad = XmlChars.check(xml);
+        if (bad != null)
+        {
+            throw new XmppProtocolException(bad);
+        }
         final Cursor c = new Cursor(xml);
         c.skipWhitespace();
         final Deque<XmlElement.Builder> open = new ArrayDeque<>();
@@ -264,7 +269,8 @@ public final class XmlParser
         {
             final int cp = entity.charAt(1) == 'x' ?
                 Integer.parseInt(entity.substring(2), 16) : Integer.parseInt(entity.substring(1));
-            if (cp == 0 || !Character.isValidCodePoint(cp))
+            if (!Character.isValidCodePoint(cp) || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+                (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
             {
                 throw new XmppProtocolException("invalid character reference &" + entity + ";");
             }

@@ -142,7 +142,14 @@ public final class XmppFramer extends ByteToMessageDecoder
         {
             return null;
         }
-        final String tag = in.toString(r, end + 1 - r, StandardCharsets.UTF_8);
+        final byte[] tagBytes = new byte[end + 1 - r];
+        in.getBytes(r, tagBytes);
+        final String badBytes = XmlChars.check(tagBytes, 0, tagBytes.length);
+        if (badBytes != null)
+        {
+            throw new XmppProtocolException("stream header refused: " + badBytes);
+        }
+        final String tag = new String(tagBytes, StandardCharsets.UTF_8);
         if (!tag.startsWith("<" + STREAM) || tag.length() <= STREAM.length() + 1 ||
             " \t\r\n>".indexOf(tag.charAt(STREAM.length() + 1)) < 0)
         {
@@ -216,6 +223,11 @@ public final class XmppFramer extends ByteToMessageDecoder
         in.skipBytes(end);
         inStanza = false;
         have = 0;
+        final String badBytes = XmlChars.check(stanza, 0, end);
+        if (badBytes != null)
+        {
+            throw new XmppProtocolException("stanza refused: " + badBytes);
+        }
         final ChannelMessage routes = items == null ? null : items.decode(stanza, 0, end);
         if (routes != null)
         {

@@ -107,6 +107,16 @@ class ContrailXmppTest
         {
             assertThrows(XmppProtocolException.class, () -> ContrailXmpp.classify(PARSER.parse(b)), b);
         }
+        final String tooManyHops = "<message><event><items node='1/1/x'><item id='10.0.0.1/32'><entry><nlri>" +
+            "<af>1</af><safi>1</safi><address>10.0.0.1/32</address></nlri><next-hops>" + ("<next-hop><af>1</af>" +
+            "<address>1.1.1.1</address><label>16</label></next-hop>").repeat(RouteEntry.MAX_NEXT_HOPS + 1) +
+            "</next-hops></entry></item></items></event></message>";
+        final XmppProtocolException many = assertThrows(XmppProtocolException.class,
+            () -> ContrailXmpp.classify(PARSER.parse(tooManyHops)));
+        assertTrue(many.getMessage().contains("at most " + RouteEntry.MAX_NEXT_HOPS), many.getMessage());
+        final byte[] bytes = tooManyHops.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(null, new RouteItemsDecoder(32).decode(bytes, 0, bytes.length),
+            "the fast path leaves it to classify, which refuses it");
         final List<XmlElement> twoHops = ContrailXmpp.publish("c", 1, VRF, new RouteEntry(1, 1, "10.0.0.1/32",
             List.of(new RouteNextHop(1, "1.1.1.1", "", 16, List.of("udp"), "vn"),
                 new RouteNextHop(1, "1.1.1.2", "", 16, List.of("udp"), "vn")), 0, 100), false);

@@ -69,28 +69,28 @@ class XmppBackpressureTest
             }
 
             @Override
-            public void onSubscribe(final String name, final String instance, final int instanceId)
+            public void onSubscribe(final ControllerSession session, final String instance, final int instanceId)
             {
             }
 
             @Override
-            public void onUnsubscribe(final String name, final String instance)
+            public void onUnsubscribe(final ControllerSession session, final String instance)
             {
             }
 
             @Override
-            public void onRoute(final String name, final String instance, final RouteEntry entry,
+            public void onRoute(final ControllerSession session, final String instance, final RouteEntry entry,
                 final boolean withdraw)
             {
             }
 
             @Override
-            public void onEndOfRib(final String name)
+            public void onEndOfRib(final ControllerSession session)
             {
             }
 
             @Override
-            public void onNodeDown(final String name)
+            public void onNodeDown(final ControllerSession session)
             {
             }
         });

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -107,6 +108,51 @@ class XmppFramerTest
             new EmbeddedChannel(new XmppFramer()), HEADER + "<iq>&lol9;</iq>", 1000));
         assertTrue(undefined.getCause().getMessage().contains("undefined entity"),
             undefined.getCause().getMessage());
+    }
+
+    private static Throwable refusal(final byte[] bytes)
+    {
+        final EmbeddedChannel ch = new EmbeddedChannel(new XmppFramer());
+        final DecoderException e = assertThrows(DecoderException.class,
+            () -> ch.writeInbound(Unpooled.wrappedBuffer(bytes)));
+        return e.getCause();
+    }
+
+    private static byte[] concat(final String before, final byte[] middle, final String after)
+    {
+        final byte[] a = before.getBytes(StandardCharsets.UTF_8);
+        final byte[] c = after.getBytes(StandardCharsets.UTF_8);
+        final byte[] out = new byte[a.length + middle.length + c.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(middle, 0, out, a.length, middle.length);
+        System.arraycopy(c, 0, out, a.length + middle.length, c.length);
+        return out;
+    }
+
+    @Test
+    void refusesNulControlCharactersAndInvalidUtf8()
+    {
+        final String pre = HEADER + "<message><body>";
+        final String post = "</body></message>";
+        assertTrue(refusal(concat(pre, new byte[] {'a', 0, 'b'}, post)).getMessage().contains("control character 0x0"));
+        assertTrue(refusal(concat(pre, new byte[] {0x07}, post)).getMessage().contains("control character 0x7"));
+        for (final byte[] bad : List.of(new byte[] {(byte)0xFF}, new byte[] {(byte)0xC0, (byte)0x80},
+            new byte[] {(byte)0xE0, (byte)0x80, (byte)0x80}, new byte[] {(byte)0xED, (byte)0xA0, (byte)0x80},
+            new byte[] {(byte)0xF4, (byte)0x90, (byte)0x80, (byte)0x80}, new byte[] {(byte)0xC3},
+            new byte[] {(byte)0x80}))
+        {
+            final Throwable t = refusal(concat(pre, bad, post));
+            assertTrue(t.getMessage().contains("invalid UTF-8"), HexFormat.of().formatHex(bad) + ": " + t.getMessage());
+        }
+        assertTrue(refusal(concat("<?xml version='1.0'?><stream:stream from='a", new byte[] {0}, "'>"))
+            .getMessage().contains("stream header refused"));
+        assertTrue(refusal((pre + "&#0;" + post).getBytes(StandardCharsets.UTF_8)).getMessage()
+            .contains("invalid character reference"));
+        assertTrue(refusal((pre + "&#x1b;" + post).getBytes(StandardCharsets.UTF_8)).getMessage()
+            .contains("invalid character reference"));
+        final List<Object> fine = feed(new EmbeddedChannel(new XmppFramer()),
+            pre + "caf\u00e9 \u20ac \ud83d\ude00\t" + post, 3);
+        assertEquals(2, fine.size(), "valid multi-byte UTF-8, split at every third byte, passes: " + fine);
     }
 
     @Test

@@ -64,7 +64,7 @@ class XmppSessionTest
         }
 
         @Override
-        public void onSubscribe(final String name, final String instance, final int instanceId)
+        public void onSubscribe(final ControllerSession session, final String instance, final int instanceId)
         {
             if (instance.equals("unknown"))
             {
@@ -74,28 +74,29 @@ class XmppSessionTest
         }
 
         @Override
-        public void onUnsubscribe(final String name, final String instance)
+        public void onUnsubscribe(final ControllerSession session, final String instance)
         {
             controllerEvents.add("unsubscribe " + instance);
         }
 
         @Override
-        public void onRoute(final String name, final String instance, final RouteEntry entry, final boolean withdraw)
+        public void onRoute(final ControllerSession session, final String instance, final RouteEntry entry,
+            final boolean withdraw)
         {
             controllerEvents.add((withdraw ? "withdraw " : "route ") + entry.prefix() + " label " +
                 entry.nextHops().get(0).label());
         }
 
         @Override
-        public void onEndOfRib(final String name)
+        public void onEndOfRib(final ControllerSession session)
         {
-            controllerEvents.add("eor " + name);
+            controllerEvents.add("eor " + session.node());
         }
 
         @Override
-        public void onNodeDown(final String name)
+        public void onNodeDown(final ControllerSession session)
         {
-            controllerEvents.add("down " + name);
+            controllerEvents.add("down " + session.node());
         }
     });
 

@@ -21,6 +21,7 @@ import io.vrouter.core.nh.MirrorTable;
 import io.vrouter.core.request.DropStatsRequest;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.FlowRequest;
+import io.vrouter.core.request.FlowTableData;
 import io.vrouter.core.request.MirrorRequest;
 import io.vrouter.core.request.Op;
 import io.vrouter.core.request.PortRequest;
@@ -267,6 +268,20 @@ public final class VrouterCtl implements Runnable
     }
 
     /**
+     * The counters file the daemon on the socket names ({@code vds_counters_file} of a drop
+     * statistics answer), so each daemon's own file is read.
+     *
+     * @param common socket options.
+     * @return the file, or null when the daemon keeps none.
+     */
+    static Path countersOf(final Common common)
+    {
+        final DropStatsRequest o = common.one(DropStatsRequest.get(DropStatsRequest.ALL_CORES))
+            .first(DropStatsRequest.class);
+        return o.countersFile().isEmpty() ? null : Path.of(o.countersFile());
+    }
+
+    /**
      * The daemon's shared-memory counters if the file exists (null: ask the socket instead).
      *
      * @param path the file.
@@ -423,8 +438,8 @@ public final class VrouterCtl implements Runnable
         Integer core;
 
         @Option(names = "--counters", paramLabel = "FILE",
-            description = "shared-memory counters, read when present (default: ${DEFAULT-VALUE})")
-        Path counters = NodeEndpoints.COUNTERS;
+            description = "shared-memory counters (default: the file the daemon on --socket names)")
+        Path counters;
 
         @Spec
         CommandSpec spec;
@@ -436,7 +451,7 @@ public final class VrouterCtl implements Runnable
             final Map<String, Object> json = new LinkedHashMap<>();
             json.put("core", core == null ? "all" : core);
             final Map<String, Long> byReason = new LinkedHashMap<>();
-            final CounterFile file = counterFile(counters);
+            final CounterFile file = counterFile(counters != null ? counters : countersOf(common));
             if (file != null)
             {
                 try (file)
@@ -497,8 +512,8 @@ public final class VrouterCtl implements Runnable
         GetOrDump which;
 
         @Option(names = "--counters", paramLabel = "FILE",
-            description = "shared-memory counters, read when present (default: ${DEFAULT-VALUE})")
-        Path counters = NodeEndpoints.COUNTERS;
+            description = "shared-memory counters (default: the file the daemon on --socket names)")
+        Path counters;
 
         @Spec
         CommandSpec spec;
@@ -507,7 +522,7 @@ public final class VrouterCtl implements Runnable
         public Integer call()
         {
             final List<VrfStatsRequest> objects;
-            final CounterFile file = counterFile(counters);
+            final CounterFile file = counterFile(counters != null ? counters : countersOf(common));
             if (file != null)
             {
                 try (file)
@@ -543,8 +558,9 @@ public final class VrouterCtl implements Runnable
 
     /**
      * {@code flow -l}: the text listing maps the daemon's flow table file read-only, as Contrail's
-     * {@code flow} tool does (nothing is asked of the daemon); {@code --json}, or a table file that is
-     * not there, lists through the control socket's {@code vr_flow_req} dump instead.
+     * {@code flow} tool does (the daemon names the file, {@code ftable_file_path} of its
+     * {@code flow_table_get} answer); {@code --json}, or a table file that is not there, lists
+     * through the control socket's {@code vr_flow_req} dump instead.
      */
     @Command(name = "flow", mixinStandardHelpOptions = true, description = "Flow table (flow -l).")
     static final class Flow implements Callable<Integer>
@@ -555,8 +571,8 @@ public final class VrouterCtl implements Runnable
         boolean list;
 
         @Option(names = "--table", paramLabel = "FILE", description = "the daemon's flow table file "
-            + "(default: ${DEFAULT-VALUE}; vrouterd keeps it at <paths.state>/flows.tbl)")
-        Path table = Path.of("/var/lib/vrouter/flows.tbl");
+            + "(default: the file the daemon on --socket names; vrouterd keeps it at <paths.state>/flows.tbl)")
+        Path table;
 
         @Spec
         CommandSpec spec;
@@ -566,7 +582,12 @@ public final class VrouterCtl implements Runnable
         {
             // The table file outlives the daemon (it survives restarts), so it is read only while a
             // daemon is there to own it; otherwise the socket path reports "not running".
-            if (!common.json() && java.nio.file.Files.isRegularFile(table)
+            if (table == null && !common.json())
+            {
+                final List<FlowTableData> info = common.dump(FlowRequest.tableGet(), FlowTableData.class);
+                table = info.isEmpty() || info.get(0).filePath().isEmpty() ? null : Path.of(info.get(0).filePath());
+            }
+            if (!common.json() && table != null && java.nio.file.Files.isRegularFile(table)
                 && java.nio.file.Files.exists(common.socket()))
             {
                 common.print(spec, FlowListing.listFile(table));
@@ -580,7 +601,7 @@ public final class VrouterCtl implements Runnable
             else
             {
                 final StringBuilder sb = new StringBuilder("Flow table (" + flows.size() + " entries, from the "
-                    + "control socket: no table file at " + table + ")\n\n");
+                    + "control socket: no table file" + (table == null ? "" : " at " + table) + ")\n\n");
                 for (final FlowRequest f : flows)
                 {
                     sb.append(f).append('\n');

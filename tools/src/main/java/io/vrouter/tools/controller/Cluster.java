@@ -5,12 +5,14 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The controller's model of the cluster: namespaces, virtual networks, pods with their addresses,
@@ -35,6 +37,10 @@ public final class Cluster
     public static final Ipv4Cidr SERVICE_POOL = Ipv4Cidr.parse("10.96.0.0/12");
     /** First MPLS label handed out on a node. */
     public static final int FIRST_LABEL = 16;
+    /** Largest MPLS label (20 bits). */
+    public static final int MAX_LABEL = (1 << 20) - 1;
+    /** Largest network id (it is also the VXLAN id: 24 bits). */
+    public static final int MAX_NETWORK_ID = (1 << 24) - 1;
 
     private static final String POD_POOL_KEY = "cluster-pod-pool";
     private static final String SERVICE_POOL_KEY = "cluster-service-pool";
@@ -951,64 +957,217 @@ public final class Cluster
     }
 
     /**
-     * Reads a model written by {@link #toYaml()}.
+     * Reads a model written by {@link #toYaml()}, checked as strictly as {@link #apply} checks
+     * manifests: every field's type and range, network names, kinds, pools, CIDRs and ids (unique),
+     * pods' networks, addresses (inside their network, each once), MACs, nodes and labels, policies'
+     * actions, protocols and ports.
      *
      * @param yaml the text.
      * @return the model.
-     * @throws IllegalArgumentException when the text is not a saved model.
+     * @throws IllegalArgumentException naming the field and the reason when the text is not a valid
+     *                                  saved model.
      */
-    @SuppressWarnings("unchecked")
     public static Cluster fromYaml(final String yaml)
     {
+        final Object tree;
         try
         {
-            final Map<String, Object> root = (Map<String, Object>)new Yaml(new SafeConstructor(new LoaderOptions()))
-                .load(yaml);
-            final Cluster c = new Cluster();
-            c.namespaces.clear();
-            c.networks.clear();
-            c.allocated.clear();
-            c.nextNetworkId = (Integer)root.get("nextNetworkId");
-            c.roundRobin = (Integer)root.get("roundRobin");
-            c.nodes.addAll((List<String>)root.get("nodes"));
-            for (final Map<String, Object> n : (List<Map<String, Object>>)root.get("namespaces"))
-            {
-                c.namespaces.put((String)n.get("name"), new Namespace((String)n.get("name"), (Boolean)n.get(
-                    "isolated")));
-            }
-            for (final Map<String, Object> n : (List<Map<String, Object>>)root.get("networks"))
-            {
-                final Network net = new Network((String)n.get("fqName"), (String)n.get("kind"), (String)n.get("cidr"),
-                    (Boolean)n.get("topDown"), (String)n.get("pool"), (Integer)n.get("id"), (String)n.get("owner"));
-                c.networks.put(net.fqName(), net);
-                c.allocated.computeIfAbsent(net.pool(), k -> new TreeSet<>());
-            }
-            for (final Map<String, Object> p : (List<Map<String, Object>>)root.get("pods"))
-            {
-                final Pod pod = new Pod((String)p.get("namespace"), (String)p.get("name"), (String)p.get("network"),
-                    (String)p.get("ip"), (String)p.get("mac"), (String)p.get("node"), (Integer)p.get("label"),
-                    (String)p.get("owner"), (String)p.get("nodeName"));
-                c.pods.put(pod.key(), pod);
-                c.allocated.get(c.networks.get(pod.network()).pool()).add(Ipv4Cidr.parseAddress(pod.ip()));
-            }
-            for (final Map<String, Object> p : (List<Map<String, Object>>)root.get("policies"))
-            {
-                final List<PolicyRule> rules = new ArrayList<>();
-                for (final Map<String, Object> r : (List<Map<String, Object>>)p.get("rules"))
-                {
-                    rules.add(new PolicyRule((String)r.get("action"), (String)r.get("protocol"),
-                        (String)r.get("source"), (String)r.get("destination"), (Integer)r.get("portLow"),
-                        (Integer)r.get("portHigh"), (Boolean)r.get("bidirectional")));
-                }
-                final Policy policy = new Policy((String)p.get("namespace"), (String)p.get("name"),
-                    (List<String>)p.get("networks"), rules);
-                c.policies.put(policy.namespace() + "/" + policy.name(), policy);
-            }
-            return c;
+            tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
         }
         catch (final RuntimeException e)
         {
-            throw new IllegalArgumentException("not a saved controller state: " + e, e);
+            throw new IllegalArgumentException("not YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        final Map<String, Object> root = StateReader.map(tree, "(top level)");
+        final Cluster c = new Cluster();
+        c.namespaces.clear();
+        c.networks.clear();
+        c.allocated.clear();
+        c.nextNetworkId = StateReader.integer(root, "nextNetworkId", "", 1, MAX_NETWORK_ID + 1);
+        c.roundRobin = StateReader.integer(root, "roundRobin", "", 0, Integer.MAX_VALUE);
+        final List<?> nodeList = StateReader.list(root, "nodes", "");
+        for (int i = 0; i < nodeList.size(); i++)
+        {
+            final String where = "nodes[" + i + "]";
+            if (!(nodeList.get(i) instanceof String n) || !n.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,252}"))
+            {
+                throw StateReader.refuse(where, "not a node name: " + StateReader.describe(nodeList.get(i)));
+            }
+            if (c.nodes.contains(n))
+            {
+                throw StateReader.refuse(where, "node " + n + " listed twice");
+            }
+            c.nodes.add(n);
+        }
+        final List<?> nsList = StateReader.list(root, "namespaces", "");
+        for (int i = 0; i < nsList.size(); i++)
+        {
+            final String where = "namespaces[" + i + "].";
+            final Map<String, Object> n = StateReader.map(nsList.get(i), "namespaces[" + i + "]");
+            final String name = StateReader.string(n, "name", where, false);
+            if (c.namespaces.put(name, new Namespace(name, StateReader.bool(n, "isolated", where))) != null)
+            {
+                throw StateReader.refuse(where + "name", "namespace " + name + " listed twice");
+            }
+        }
+        final Set<Integer> ids = new HashSet<>();
+        final List<?> netList = StateReader.list(root, "networks", "");
+        for (int i = 0; i < netList.size(); i++)
+        {
+            final String where = "networks[" + i + "].";
+            final Map<String, Object> n = StateReader.map(netList.get(i), "networks[" + i + "]");
+            final String fqName = StateReader.string(n, "fqName", where, false);
+            final String[] parts = fqName.split(":", -1);
+            if (parts.length != 3 || Stream.of(parts).anyMatch(String::isBlank))
+            {
+                throw StateReader.refuse(where + "fqName", "'" + fqName + "' is not domain:project:name");
+            }
+            final String kind = StateReader.string(n, "kind", where, false);
+            if (!List.of("pod", "service", "attachment", "virtual").contains(kind))
+            {
+                throw StateReader.refuse(where + "kind", "must be pod, service, attachment or virtual, not " + kind);
+            }
+            final String cidr = StateReader.string(n, "cidr", where, false);
+            try
+            {
+                Ipv4Cidr.parse(cidr);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw StateReader.refuse(where + "cidr", e.getMessage());
+            }
+            final String pool = StateReader.string(n, "pool", where, false);
+            final String wantPool = kind.equals("pod") ? POD_POOL_KEY : kind.equals("service") ? SERVICE_POOL_KEY
+                : fqName;
+            if (!pool.equals(wantPool))
+            {
+                throw StateReader.refuse(where + "pool", "a " + kind + " network draws on " + wantPool + ", not " +
+                    pool);
+            }
+            final int id = StateReader.integer(n, "id", where, 1, MAX_NETWORK_ID);
+            if (!ids.add(id))
+            {
+                throw StateReader.refuse(where + "id", "network id " + id + " used twice");
+            }
+            final Network net = new Network(fqName, kind, cidr, StateReader.bool(n, "topDown", where), pool, id,
+                StateReader.string(n, "owner", where, true));
+            if (c.networks.put(net.fqName(), net) != null)
+            {
+                throw StateReader.refuse(where + "fqName", "network " + fqName + " listed twice");
+            }
+            c.allocated.computeIfAbsent(net.pool(), k -> new TreeSet<>());
+        }
+        final List<?> podList = StateReader.list(root, "pods", "");
+        for (int i = 0; i < podList.size(); i++)
+        {
+            final String where = "pods[" + i + "].";
+            final Map<String, Object> p = StateReader.map(podList.get(i), "pods[" + i + "]");
+            final String network = StateReader.string(p, "network", where, false);
+            final Network net = c.networks.get(network);
+            if (net == null)
+            {
+                throw StateReader.refuse(where + "network", "no network " + network + " in the state");
+            }
+            final String ip = StateReader.string(p, "ip", where, false);
+            final int address;
+            try
+            {
+                address = Ipv4Cidr.parseAddress(ip);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw StateReader.refuse(where + "ip", e.getMessage());
+            }
+            if (!Ipv4Cidr.parse(net.cidr()).contains(address))
+            {
+                throw StateReader.refuse(where + "ip", ip + " is outside its network " + net.cidr());
+            }
+            if (!c.allocated.get(net.pool()).add(address))
+            {
+                throw StateReader.refuse(where + "ip", ip + " is given to two pods");
+            }
+            final String mac = StateReader.string(p, "mac", where, false);
+            if (!mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}"))
+            {
+                throw StateReader.refuse(where + "mac", "'" + mac + "' is not a MAC (xx:xx:xx:xx:xx:xx)");
+            }
+            final String node = StateReader.string(p, "node", where, true);
+            if (!node.isEmpty() && !c.nodes.contains(node))
+            {
+                throw StateReader.refuse(where + "node", "no node " + node + " in the state's nodes");
+            }
+            final int label = node.isEmpty() ? StateReader.integer(p, "label", where, 0, 0)
+                : StateReader.integer(p, "label", where, FIRST_LABEL, MAX_LABEL);
+            final Pod pod = new Pod(StateReader.string(p, "namespace", where, false),
+                StateReader.string(p, "name", where, false), network, ip, mac, node, label,
+                StateReader.string(p, "owner", where, true), StateReader.string(p, "nodeName", where, true));
+            if (c.pods.put(pod.key(), pod) != null)
+            {
+                throw StateReader.refuse(where + "name", "pod " + pod.key() + " listed twice");
+            }
+        }
+        final List<?> policyList = StateReader.list(root, "policies", "");
+        for (int i = 0; i < policyList.size(); i++)
+        {
+            final String where = "policies[" + i + "].";
+            final Map<String, Object> p = StateReader.map(policyList.get(i), "policies[" + i + "]");
+            final List<String> attached = new ArrayList<>();
+            final List<?> nets = StateReader.list(p, "networks", where);
+            for (int k = 0; k < nets.size(); k++)
+            {
+                if (!(nets.get(k) instanceof String s) || s.isBlank())
+                {
+                    throw StateReader.refuse(where + "networks[" + k + "]", "not a network name: " +
+                        StateReader.describe(nets.get(k)));
+                }
+                attached.add(s);
+            }
+            final List<PolicyRule> rules = new ArrayList<>();
+            final List<?> ruleList = StateReader.list(p, "rules", where);
+            for (int k = 0; k < ruleList.size(); k++)
+            {
+                final String rw = where + "rules[" + k + "].";
+                final Map<String, Object> r = StateReader.map(ruleList.get(k), where + "rules[" + k + "]");
+                final String action = StateReader.string(r, "action", rw, false);
+                if (!action.equals("pass") && !action.equals("deny"))
+                {
+                    throw StateReader.refuse(rw + "action", "must be pass or deny, not " + action);
+                }
+                final String protocol = StateReader.string(r, "protocol", rw, false);
+                if (!List.of("any", "tcp", "udp", "icmp").contains(protocol))
+                {
+                    throw StateReader.refuse(rw + "protocol", "must be any, tcp, udp or icmp, not " + protocol);
+                }
+                final int low = StateReader.integer(r, "portLow", rw, 0, 65535);
+                final int high = StateReader.integer(r, "portHigh", rw, low, 65535);
+                rules.add(new PolicyRule(action, protocol, endpoint(r, "source", rw), endpoint(r, "destination", rw),
+                    low, high, StateReader.bool(r, "bidirectional", rw)));
+            }
+            final Policy policy = new Policy(StateReader.string(p, "namespace", where, false),
+                StateReader.string(p, "name", where, false), attached, rules);
+            if (c.policies.put(policy.namespace() + "/" + policy.name(), policy) != null)
+            {
+                throw StateReader.refuse(where + "name", "policy " + policy.name() + " listed twice");
+            }
+        }
+        return c;
+    }
+
+    /** A saved rule endpoint: any, a CIDR or a network's name. */
+    private static String endpoint(final Map<String, Object> r, final String key, final String where)
+    {
+        final String v = StateReader.string(r, key, where, false);
+        if (v.equals("any") || v.split(":", -1).length == 3)
+        {
+            return v;
+        }
+        try
+        {
+            return Ipv4Cidr.parse(v).toString();
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw StateReader.refuse(where + key, "not any, a CIDR or a network: " + e.getMessage());
         }
     }
 

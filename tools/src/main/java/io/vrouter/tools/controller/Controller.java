@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 
 /**
  * The reference control node: holds the {@link Cluster} model, pushes each node the configuration
@@ -57,6 +59,7 @@ public final class Controller implements NodeChannelListener
     private final Map<String, Map<String, XmlElement>> sentConfig = new HashMap<>();
     private final Map<String, Map<String, Set<String>>> dirty = new HashMap<>();
     private final Map<String, List<String>> leakSources = new HashMap<>();
+    private final Map<String, Set<String>> refreshed = new HashMap<>();
     private final Set<String> endOfRibFrom = new HashSet<>();
     private final Set<String> endOfRibOwed = new LinkedHashSet<>();
     private final long endOfRibDeadline;
@@ -207,6 +210,9 @@ public final class Controller implements NodeChannelListener
         final ControllerSession old = sessions.put(node, session);
         if (old != null && old != session)
         {
+            // The node's routes stay until its new session's end-of-RIB, which sweeps what it did not
+            // publish again; the old session's events, its end included, no longer count.
+            refreshed.put(node, new HashSet<>());
             old.close("replaced by a new session from the same node");
         }
         subscriptions.put(node, new HashMap<>());
@@ -219,9 +225,21 @@ public final class Controller implements NodeChannelListener
         }
     }
 
-    @Override
-    public synchronized void onSubscribe(final String node, final String instance, final int instanceId)
+    /** The node of a session that is its node's live one, or null for a replaced (or unknown) session. */
+    private String live(final ControllerSession session)
     {
+        final String node = session.node();
+        return node != null && sessions.get(node) == session ? node : null;
+    }
+
+    @Override
+    public synchronized void onSubscribe(final ControllerSession session, final String instance, final int instanceId)
+    {
+        final String node = live(session);
+        if (node == null)
+        {
+            throw new XmppProtocolException("this session of " + session.node() + " was replaced");
+        }
         if (networkOf(instance) == null)
         {
             throw new XmppProtocolException("unknown routing instance " + instance);
@@ -235,16 +253,25 @@ public final class Controller implements NodeChannelListener
     }
 
     @Override
-    public synchronized void onUnsubscribe(final String node, final String instance)
+    public synchronized void onUnsubscribe(final ControllerSession session, final String instance)
     {
-        subscriptions.get(node).remove(instance);
-        sent.get(node).remove(instance);
+        final String node = live(session);
+        if (node != null)
+        {
+            subscriptions.get(node).remove(instance);
+            sent.get(node).remove(instance);
+        }
     }
 
     @Override
-    public synchronized void onRoute(final String node, final String instance, final RouteEntry entry,
+    public synchronized void onRoute(final ControllerSession session, final String instance, final RouteEntry entry,
         final boolean withdraw)
     {
+        final String node = live(session);
+        if (node == null)
+        {
+            return;
+        }
         final Map<String, Map<String, RouteEntry>> table = rib.computeIfAbsent(instance, k -> new HashMap<>());
         if (withdraw)
         {
@@ -261,13 +288,23 @@ public final class Controller implements NodeChannelListener
         else
         {
             table.computeIfAbsent(entry.prefix(), k -> new TreeMap<>()).put(node, entry);
+            final Set<String> fresh = refreshed.get(node);
+            if (fresh != null)
+            {
+                fresh.add(instance + "\n" + entry.prefix());
+            }
         }
+        markDirty(instance, Set.of(entry.prefix()));
+    }
+
+    private void markDirty(final String instance, final Collection<String> prefixes)
+    {
         for (final String target : targets(instance))
         {
             for (final String subscriber : subscribers(target))
             {
                 dirty.computeIfAbsent(subscriber, k -> new HashMap<>()).computeIfAbsent(target, k -> new TreeSet<>())
-                    .add(entry.prefix());
+                    .addAll(prefixes);
             }
         }
     }
@@ -278,7 +315,12 @@ public final class Controller implements NodeChannelListener
      * @param node the node whose read completed.
      */
     @Override
-    public synchronized void onReadComplete(final String node)
+    public synchronized void onReadComplete(final ControllerSession session)
+    {
+        flushDirty();
+    }
+
+    private void flushDirty()
     {
         if (dirty.isEmpty())
         {
@@ -295,9 +337,21 @@ public final class Controller implements NodeChannelListener
     }
 
     @Override
-    public synchronized void onEndOfRib(final String node)
+    public synchronized void onEndOfRib(final ControllerSession session)
     {
-        onReadComplete(node);
+        final String node = live(session);
+        if (node == null)
+        {
+            return;
+        }
+        final Set<String> fresh = refreshed.remove(node);
+        if (fresh != null)
+        {
+            final int swept = withdrawRoutes(node, (instance, prefix) -> !fresh.contains(instance + "\n" + prefix));
+            LOG.info("node {}: end-of-RIB of its new session; {} routes of the old one not published again withdrawn",
+                node, swept);
+        }
+        flushDirty();
         if (!cluster.nodes().contains(node))
         {
             // A node joins the cluster (and gets pods) once its session has gone as far as its first
@@ -336,39 +390,56 @@ public final class Controller implements NodeChannelListener
     }
 
     @Override
-    public synchronized void onNodeDown(final String node)
+    public synchronized void onNodeDown(final ControllerSession session)
     {
+        final String node = live(session);
+        if (node == null)
+        {
+            if (session.node() != null)
+            {
+                LOG.info("a replaced session of node {} ended; its live session is untouched", session.node());
+            }
+            return;
+        }
         sessions.remove(node);
         subscriptions.remove(node);
         sent.remove(node);
         sentConfig.remove(node);
         endOfRibOwed.remove(node);
+        refreshed.remove(node);
         LOG.info("node {} is down; withdrawing its routes", node);
+        withdrawRoutes(node, (instance, prefix) -> true);
+        flushDirty();
+    }
+
+    /** Removes a node's paths that match from the RIB and marks them for resync; returns how many. */
+    private int withdrawRoutes(final String node, final BiPredicate<String, String> which)
+    {
+        int count = 0;
         for (final Map.Entry<String, Map<String, Map<String, RouteEntry>>> t : rib.entrySet())
         {
             final List<String> gone = new ArrayList<>();
-            for (final Map.Entry<String, Map<String, RouteEntry>> p : t.getValue().entrySet())
+            final Iterator<Map.Entry<String, Map<String, RouteEntry>>> it = t.getValue().entrySet().iterator();
+            while (it.hasNext())
             {
-                if (p.getValue().remove(node) != null)
+                final Map.Entry<String, Map<String, RouteEntry>> p = it.next();
+                if (p.getValue().containsKey(node) && which.test(t.getKey(), p.getKey()))
                 {
+                    p.getValue().remove(node);
                     gone.add(p.getKey());
+                    if (p.getValue().isEmpty())
+                    {
+                        it.remove();
+                    }
                 }
             }
-            gone.forEach(prefix ->
+            count += gone.size();
+            if (!gone.isEmpty())
             {
-                if (t.getValue().get(prefix).isEmpty())
-                {
-                    t.getValue().remove(prefix);
-                }
-            });
-            for (final String target : targets(t.getKey()))
-            {
-                for (final String subscriber : subscribers(target))
-                {
-                    resync(subscriber, target, Set.copyOf(gone));
-                }
+                markDirty(t.getKey(), gone);
             }
         }
+        return count;
     }
 
     // ------------------------------------------------------------------------------------------ internals
@@ -522,7 +593,9 @@ public final class Controller implements NodeChannelListener
         {
             return null;
         }
-        return new RouteEntry(first.af(), first.safi(), prefix, hops, first.sequence(), first.localPreference());
+        // ECMP over at most RouteEntry.MAX_NEXT_HOPS paths (the first in node order), what a node accepts.
+        return new RouteEntry(first.af(), first.safi(), prefix, hops.subList(0, Math.min(hops.size(),
+            RouteEntry.MAX_NEXT_HOPS)), first.sequence(), first.localPreference());
     }
 
     /** Every prefix an instance could hold: its own and those of connected networks' instances. */

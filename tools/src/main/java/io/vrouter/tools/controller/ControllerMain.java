@@ -1,6 +1,7 @@
 package io.vrouter.tools.controller;
 
 import io.netty.handler.ssl.SslContext;
+import io.vrouter.agent.net.ConnectionLimiter;
 import io.vrouter.xmpp.ContrailXmpp;
 import io.vrouter.xmpp.XmppSession;
 import io.vrouter.xmpp.XmppTls;
@@ -74,6 +75,32 @@ public final class ControllerMain
         return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
+    /**
+     * Reads a saved state: strict UTF-8, then {@link Cluster#fromYaml}'s checks.
+     *
+     * @param file the state file.
+     * @return the model.
+     * @throws IOException              when it cannot be read.
+     * @throws IllegalArgumentException naming the field and reason when it is not a valid state.
+     */
+    static Cluster loadState(final Path file) throws IOException
+    {
+        final byte[] bytes = Files.readAllBytes(file);
+        final String text;
+        try
+        {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        }
+        catch (final java.nio.charset.CharacterCodingException e)
+        {
+            throw new IllegalArgumentException("not UTF-8 text (" + bytes.length + " bytes): not a saved state");
+        }
+        return Cluster.fromYaml(text);
+    }
+
     /** {@code serve}. */
     @Command(name = "serve", description = "Run the controller until interrupted.")
     static final class Serve implements Callable<Integer>
@@ -109,6 +136,14 @@ public final class ControllerMain
         @Option(names = "--tls-ca", description = "PEM CA bundle: require and verify node certificates (mutual TLS).")
         File tlsCa;
 
+        @Option(names = "--insecure", description = "Admit nodes without a certificate naming them: plain TCP, or " +
+            "TLS without --tls-ca. Any client can then claim any node's name; for experiments only.")
+        boolean insecure;
+
+        @Option(names = "--max-connections", defaultValue = "" + ControllerServer.DEFAULT_MAX_CONNECTIONS,
+            description = "Most XMPP connections open at once (default ${DEFAULT-VALUE}).")
+        int maxConnections;
+
         @Override
         public Integer call() throws Exception
         {
@@ -117,27 +152,53 @@ public final class ControllerMain
                 System.err.println("vrouter-controller: --hold-time must be 3..90 seconds");
                 return 2;
             }
-            final Cluster cluster = Files.exists(state) ? Cluster.fromYaml(Files.readString(state)) : new Cluster();
-            SslContext ssl = null;
-            if (tlsCert != null)
+            if (maxConnections < 1)
             {
-                if (tlsKey == null)
-                {
-                    System.err.println("vrouter-controller: --tls-cert needs --tls-key");
-                    return 2;
-                }
-                ssl = XmppTls.server(tlsCert, tlsKey, tlsCa);
+                System.err.println("vrouter-controller: --max-connections must be at least 1");
+                return 2;
             }
+            if (!insecure && (tlsCert == null || tlsKey == null || tlsCa == null))
+            {
+                System.err.println("vrouter-controller: nodes must prove their names: give --tls-cert, --tls-key " +
+                    "and --tls-ca (mutual TLS), or --insecure to admit any client under any name");
+                return 2;
+            }
+            if (tlsCert != null && tlsKey == null)
+            {
+                System.err.println("vrouter-controller: --tls-cert needs --tls-key");
+                return 2;
+            }
+            if (insecure)
+            {
+                System.err.println("vrouter-controller: WARNING: --insecure: nodes are not authenticated; any " +
+                    "client that reaches " + listen + " can claim any node's name");
+            }
+            final Cluster cluster;
+            try
+            {
+                cluster = Files.exists(state) ? loadState(state) : new Cluster();
+            }
+            catch (final IllegalArgumentException | IOException e)
+            {
+                System.err.println("vrouter-controller: state " + state + ": " + e.getMessage() +
+                    " (nothing started; fix or move the file)");
+                return 2;
+            }
+            final SslContext ssl = tlsCert == null ? null : XmppTls.server(tlsCert, tlsKey, tlsCa);
             final Controller controller = new Controller(cluster, state, TimeUnit.SECONDS.toNanos(eorGrace));
             controller.netnsPrefix(netnsPrefix);
             final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
             timer.scheduleAtFixedRate(() -> controller.flushEndOfRib(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
             final CountDownLatch stop = new CountDownLatch(1);
-            try (ControllerServer xmpp = new ControllerServer(controller, address(listen), holdTime, ssl);
+            final ConnectionLimiter limiter = new ConnectionLimiter("controller XMPP", maxConnections,
+                ControllerServer.DEFAULT_OPEN_DEADLINE_MILLIS);
+            final String transport = ssl == null ? " (plain TCP)" : tlsCa == null ? " (TLS)" : " (mutual TLS)";
+            try (ControllerServer xmpp = new ControllerServer(controller, address(listen), holdTime, ssl, insecure,
+                limiter);
                 AdminApi admin = new AdminApi(controller, address(api)))
             {
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "controller-shutdown"));
-                System.out.println("vrouter-controller: XMPP on " + xmpp.address() + (ssl == null ? "" : " (TLS)") +
+                System.out.println("vrouter-controller: XMPP on " + xmpp.address() + transport +
                     ", admin on http://" + admin.address().getHostString() + ":" + admin.address().getPort() +
                     ", state " + state);
                 stop.await();

@@ -79,6 +79,7 @@ public final class Lab implements AutoCloseable
     private final List<Check> checks = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private volatile boolean keepLogs;
+    private Certificates certs;
 
     /**
      * A lab (nothing started yet).
@@ -142,6 +143,14 @@ public final class Lab implements AutoCloseable
             Shell.must("ip", "-n", ns, "link", "set", "eth0", "up");
             Shell.must("ip", "-n", CTL, "link", "set", "n" + (i + 1) + "-br", "master", "br0", "up");
         }
+        say("certificates: a throwaway CA, the controller (" + CTL_IP + ") and " + String.join(", ", NODES) +
+            " (mutual TLS, each node's certificate naming it)");
+        certs = Certificates.authority(work.resolve("pki"));
+        certs.issue("controller", CTL_IP);
+        for (final String node : NODES)
+        {
+            certs.issue(node);
+        }
         startController();
         for (int i = 0; i < NODES.length; i++)
         {
@@ -154,10 +163,11 @@ public final class Lab implements AutoCloseable
 
     private void startController() throws IOException
     {
-        say("controller: vrouter-controller serve in " + CTL + " (XMPP " + CTL_IP + ":5269)");
+        say("controller: vrouter-controller serve in " + CTL + " (XMPP over mutual TLS " + CTL_IP + ":5269)");
         start("controller", CTL, "io.vrouter.tools.controller.ControllerMain", "serve", "--listen", CTL_IP + ":5269",
             "--api", "127.0.0.1:8082", "--state", work.resolve("controller-state.yaml").toString(),
-            "--netns-prefix", POD_PREFIX, "--eor-grace", "10");
+            "--netns-prefix", POD_PREFIX, "--eor-grace", "10", "--tls-cert", certs.cert("controller").toString(),
+            "--tls-key", certs.key("controller").toString(), "--tls-ca", certs.ca().toString());
         waitFor("the controller's admin endpoint", 60, () -> controller("get", "nodes").ok());
     }
 
@@ -313,7 +323,8 @@ public final class Lab implements AutoCloseable
         start(NODES[i], NODE_NS[i], "io.vrouter.agent.daemon.VrouterdMain", "--node-name", NODES[i],
             "--fabric-interface", "eth0", "--fabric-address", NODE_IP[i], "--socket", socket.toString(),
             "--state-dir", work.resolve(NODES[i]).toString(), "--controller", CTL_IP + ":5269",
-            "--idle", "backoff");
+            "--idle", "backoff", "--set", "controller.tls-cert=" + certs.cert(NODES[i]),
+            "--set", "controller.tls-key=" + certs.key(NODES[i]), "--set", "controller.tls-ca=" + certs.ca());
         waitFor(NODES[i] + "'s control socket", 90, () -> Files.exists(socket));
     }
 

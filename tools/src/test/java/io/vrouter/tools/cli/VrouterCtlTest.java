@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.control.ControlServer;
 import io.vrouter.agent.counters.CounterFile;
 import io.vrouter.agent.introspect.IntrospectServer;
@@ -467,6 +468,102 @@ class VrouterCtlTest
             w0.counters().drop(DropReason.INVALID_NH, 2);
             assertTrue(fork("dropstats", "--counters", file.toString())
                 .contains(String.format("%-28s  %d", "Invalid NH", 2)));
+        }
+    }
+
+    /** A daemon as the CLI sees it: its socket and the counters file it names. */
+    private static NodeService naming(final InProcessNode node, final Path countersFile)
+    {
+        return new NodeService()
+        {
+            @Override
+            public List<Response> program(final List<? extends SandeshRecord> requests)
+            {
+                return node.program(requests);
+            }
+
+            @Override
+            public Response addPort(final io.vrouter.agent.api.PortSpec spec)
+            {
+                return node.addPort(spec);
+            }
+
+            @Override
+            public Response deletePort(final String name)
+            {
+                return node.deletePort(name);
+            }
+
+            @Override
+            public List<io.vrouter.agent.api.PortSpec> ports()
+            {
+                return node.ports();
+            }
+
+            @Override
+            public Path countersFile()
+            {
+                return countersFile;
+            }
+
+            @Override
+            public VRouter vrouter()
+            {
+                return node.vrouter();
+            }
+        };
+    }
+
+    /** Issue 14 item 7: two daemons on one machine, and dropstats shows the numbers of the one it asks. */
+    @Test
+    void shouldReadTheCountersOfTheDaemonOnTheSocketAsked() throws Exception
+    {
+        final List<AutoCloseable> open = new java.util.ArrayList<>();
+        try
+        {
+            final Path[] sockets = new Path[2];
+            for (int n = 0; n < 2; n++)
+            {
+                sockets[n] = tmp.resolve("lab/node-" + (n + 1) + ".sock");
+                final CounterFile counters = CounterFile.create(io.vrouter.agent.api.NodeEndpoints.countersFor(
+                    sockets[n]), 1, 16, 8);
+                open.add(counters);
+                final VRouter daemon = new VRouter(new VRouterConfig(16, 64, 8, 32, 64, 16, 4, 64, 8, 2048, true,
+                    true), 1);
+                final Forwarder worker = daemon.newForwarder(counters.counters(0));
+                for (int k = 0; k <= n; k++)
+                {
+                    worker.counters().drop(DropReason.TTL_EXCEEDED, 1);
+                }
+                final InProcessNode inProcess = new InProcessNode(daemon);
+                open.add(inProcess);
+                final ControlServer control = new ControlServer(naming(inProcess, counters.path()), sockets[n]);
+                control.start();
+                open.add(control);
+            }
+            for (int n = 0; n < 2; n++)
+            {
+                final StringWriter out = new StringWriter();
+                final StringWriter err = new StringWriter();
+                assertEquals(0, VrouterCtl.run("dropstats", new String[] {"--socket", sockets[n].toString()},
+                    new PrintWriter(out), new PrintWriter(err)), err.toString());
+                assertEquals(String.format("%-28s  %d%n", "TTL Exceeded", n + 1), out.toString(),
+                    "node-" + (n + 1) + "'s own counters file");
+                final StringWriter json = new StringWriter();
+                assertEquals(0, VrouterCtl.run("dropstats", new String[] {"--socket", sockets[n].toString(), "--json"},
+                    new PrintWriter(json), new PrintWriter(new StringWriter())));
+                assertEquals(io.vrouter.agent.api.NodeEndpoints.countersFor(sockets[n]).toString(),
+                    SandeshJson.mapper().readTree(json.toString()).get("source").asText(),
+                    "read from the file the daemon named");
+            }
+        }
+        finally
+        {
+            java.util.Collections.reverse(open);
+            for (final AutoCloseable c : open)
+            {
+                c.close();
+            }
         }
     }
 

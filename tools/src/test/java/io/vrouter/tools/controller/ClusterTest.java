@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -118,6 +119,64 @@ class ClusterTest
             assertThrows(IllegalArgumentException.class, () -> c.apply(Resource.parseAll(bad, "bad"), "default"), bad);
         }
         assertEquals(before, c.toYaml());
+    }
+
+    /** Issue 14 item 5: a saved state is checked as strictly as a manifest, with the field and reason. */
+    @Test
+    void aCorruptStateIsRefusedNamingTheFieldAndTheReason() throws IOException
+    {
+        final String good = seedCluster().toYaml();
+        final Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(good.replace("cidr: 10.32.0.0/12", "cidr: 999.0.0.0/99"), "networks[0].cidr:");
+        cases.put(good.replaceFirst("id: 1\\b", "id: 2"), "id: network id 2 used twice");
+        cases.put(good.replaceFirst("kind: pod", "kind: tunnel"), "networks[0].kind: must be pod");
+        cases.put(good.replaceFirst("ip: 10\\.47\\.255\\.250", "ip: 10.47.255.300"), ".ip:");
+        cases.put(good.replaceFirst("ip: 10\\.47\\.255\\.250", "ip: 192.168.1.1"), "is outside its network");
+        cases.put(good.replaceFirst("mac: ('?)02:", "mac: $1zz:"), ".mac: 'zz:");
+        cases.put(good.replaceFirst("label: 16", "label: 9999999"), ".label: 9999999 is outside 16..1048575");
+        cases.put(good.replaceFirst("node: node-1", "node: node-9"), ".node: no node node-9");
+        cases.put(good.replaceFirst("nextNetworkId: \\d+", "nextNetworkId: many"),
+            "nextNetworkId: expected an integer");
+        cases.put(good.substring(0, good.length() / 2), "");
+        cases.put("just text", "(top level): expected a mapping");
+        cases.put("{", "not YAML");
+        for (final Map.Entry<String, String> e : cases.entrySet())
+        {
+            final IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                () -> Cluster.fromYaml(e.getKey()), e.getValue());
+            assertTrue(x.getMessage().contains(e.getValue()), e.getValue() + " <- " + x.getMessage());
+        }
+        final java.util.Random random = new java.util.Random(14);
+        for (int i = 0; i < 200; i++)
+        {
+            final byte[] bytes = good.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (int k = 0; k < 1 + random.nextInt(8); k++)
+            {
+                bytes[random.nextInt(bytes.length)] = (byte)random.nextInt(256);
+            }
+            final String text = new String(bytes, 0, random.nextInt(bytes.length + 1),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+            try
+            {
+                Cluster.fromYaml(text).toYaml();
+            }
+            catch (final IllegalArgumentException expected)
+            {
+                assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank(), text);
+            }
+        }
+        final Path file = Files.createTempFile("state", ".yaml");
+        try
+        {
+            Files.write(file, new byte[] {'a', ':', ' ', (byte)0xC3, (byte)0x28});
+            final IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                () -> ControllerMain.loadState(file));
+            assertTrue(x.getMessage().contains("not UTF-8"), x.getMessage());
+        }
+        finally
+        {
+            Files.delete(file);
+        }
     }
 
     @Test

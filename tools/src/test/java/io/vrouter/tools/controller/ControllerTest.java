@@ -38,18 +38,29 @@ class ControllerTest
         final Map<String, Map<String, RouteEntry>> routes = new TreeMap<>();
         final Map<String, XmlElement> config = new TreeMap<>();
         final List<String> events = new ArrayList<>();
+        final boolean endOfRibAtOnce;
 
         FakeNode(final String name)
         {
+            this(name, true);
+        }
+
+        /** A node that, with endOfRibAtOnce false, sends end-of-RIB only after it has published (a reconnect). */
+        FakeNode(final String name, final boolean endOfRibAtOnce)
+        {
             this.name = name;
             this.session = new NodeSession(name, this);
+            this.endOfRibAtOnce = endOfRibAtOnce;
         }
 
         @Override
         public void onSessionUp()
         {
             events.add("up");
-            session.endOfRib();
+            if (endOfRibAtOnce)
+            {
+                session.endOfRib();
+            }
         }
 
         @Override
@@ -184,6 +195,67 @@ class ControllerTest
         {
             Files.deleteIfExists(state);
         }
+    }
+
+    private static boolean ready(final Controller controller, final String node)
+    {
+        return controller.nodes().lines().anyMatch(l -> l.startsWith(node + " ") && l.trim().endsWith(" Ready"));
+    }
+
+    /**
+     * Issue 14 item 2: a node opens a second session while its first is still up (a half-open
+     * reconnect); the first one's end changes nothing, the node stays Ready with its routes, and only
+     * the new session's end-of-RIB sweeps what it did not publish again.
+     */
+    @Test
+    void aReplacedSessionsEndChangesNothingAndTheNodeStaysReady() throws IOException
+    {
+        final Controller controller = new Controller(new Cluster(), null);
+        controller.apply(seed("vn-red.yaml"), "default");
+        controller.apply(seed("pod-ubuntuapp-red.yaml"), "default");
+        final FakeNode first = new FakeNode("node-1");
+        final XmppPipe p1 = pipes.open(first.session, new ControllerSession(controller));
+        p1.pump();
+        p1.pump();
+        first.publishPods();
+        first.session.publish(RED_RI, new RouteEntry(1, 1, "100.0.0.99/32", List.of(new RouteNextHop(1,
+            "192.168.1.11", "", 99, List.of("udp"), "")), 0, 200), false);
+        p1.pump();
+        final FakeNode observer = new FakeNode("node-2");
+        final XmppPipe p2 = pipes.open(observer.session, new ControllerSession(controller));
+        p2.pump();
+        observer.session.subscribe(RED_RI, 1);
+        p2.pump();
+        assertTrue(ready(controller, "node-1"), controller.nodes());
+        assertEquals(List.of("100.0.0.3/32", "100.0.0.99/32"), List.copyOf(controller.routes(RED_RI).keySet()));
+        assertEquals(List.of("100.0.0.3/32", "100.0.0.99/32"), List.copyOf(observer.routes.get(RED_RI).keySet()));
+
+        final FakeNode second = new FakeNode("node-1", false);
+        final XmppPipe p1b = pipes.open(second.session, new ControllerSession(controller));
+        p1b.pump();
+        p1.pump();
+        p2.pump();
+        assertFalse(p1.second().isActive(), "the controller closed the replaced session");
+        assertTrue(first.events.contains("down"), first.events.toString());
+        assertTrue(ready(controller, "node-1"), "a replaced session's end changes nothing: " + controller.nodes());
+        assertEquals(List.of("100.0.0.3/32", "100.0.0.99/32"), List.copyOf(controller.routes(RED_RI).keySet()),
+            "routes kept until the new session's end-of-RIB");
+        assertEquals(List.of("100.0.0.3/32", "100.0.0.99/32"), List.copyOf(observer.routes.get(RED_RI).keySet()));
+
+        second.publishPods();
+        p1b.pump();
+        p2.pump();
+        assertTrue(ready(controller, "node-1"), controller.nodes());
+        assertEquals(List.of("100.0.0.3/32"), List.copyOf(controller.routes(RED_RI).keySet()),
+            "what the new session did not publish again is swept at its end-of-RIB");
+        assertEquals(List.of("100.0.0.3/32"), List.copyOf(observer.routes.get(RED_RI).keySet()));
+        assertTrue(controller.pods().contains("Running"), controller.pods());
+
+        p1b.second().close();
+        p2.pump();
+        assertFalse(ready(controller, "node-1"), "the live session's end still takes the node down");
+        assertEquals(Map.of(), controller.routes(RED_RI));
+        assertEquals(Map.of(), observer.routes.get(RED_RI));
     }
 
     @Test

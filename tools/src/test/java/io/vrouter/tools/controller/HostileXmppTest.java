@@ -80,7 +80,7 @@ class HostileXmppTest
         final String pods = controller.pods();
         final String nodes = controller.nodes();
         try (ControllerServer server = new ControllerServer(controller, new InetSocketAddress("127.0.0.1", 0), 3,
-            null))
+            null, true))
         {
             final InetSocketAddress at = server.address();
             final List<byte[][]> hostile = List.of(

@@ -109,6 +109,16 @@ public interface NodeService
     }
 
     /**
+     * The daemon's shared-memory counters file, which the CLI learns here.
+     *
+     * @return the file, or null when the node keeps no counters file.
+     */
+    default java.nio.file.Path countersFile()
+    {
+        return null;
+    }
+
+    /**
      * The forwarder, for read-only views (dumps, counters). Writers go through {@link #program}.
      *
      * @return the forwarder.

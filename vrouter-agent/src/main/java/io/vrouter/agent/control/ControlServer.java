@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vrouter.agent.api.NodeService;
+import io.vrouter.agent.net.ConnectionLimiter;
 import io.vrouter.core.request.DropStatsRequest;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.Parsed;
@@ -60,10 +62,27 @@ import io.vrouter.core.request.VrfStatsRequest;
  * {@link NodeService#addPort}/{@link NodeService#deletePort}/{@link NodeService#ports};
  * {@link DropStatsRequest}s and {@link VrfStatsRequest}s are read from the workers' counters
  * ({@link StatsRequests}); every other record goes to {@link NodeService#program}.
+ * <p>
+ * Limits: at most {@value #MAX_CONNECTIONS} connections; a connection that has not sent a whole
+ * frame within {@value #IDLE_MILLIS} ms of connecting or of its last answer is closed (and is the
+ * first to go when a new connection arrives at the cap, {@link ConnectionLimiter}); one frame per
+ * connection is in hand at a time (reading stops until it is answered); and the frames in hand,
+ * partial or whole, of all connections together hold at most {@value #MAX_BUFFERED} bytes, so a
+ * frame that would go over is refused with {@code ENOMEM} and its connection closed.
  */
 public final class ControlServer implements AutoCloseable
 {
+    /** Most connections open at once. */
+    public static final int MAX_CONNECTIONS = 32;
+    /** How long a connection may wait to send a whole frame. */
+    public static final long IDLE_MILLIS = 30_000;
+    /** Most bytes of frames in hand (partial or being answered), all connections together. */
+    public static final long MAX_BUFFERED = 4L * ControlCodec.MAX_FRAME;
+
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+
+    private final AtomicLong buffered = new AtomicLong();
+    private final ConnectionLimiter limiter = new ConnectionLimiter("control socket", MAX_CONNECTIONS, IDLE_MILLIS);
 
     private final NodeService node;
     private final Path socketPath;
@@ -154,7 +173,10 @@ public final class ControlServer implements AutoCloseable
                     @Override
                     protected void initChannel(final EpollDomainSocketChannel ch)
                     {
-                        ch.pipeline().addLast(new FrameHandler());
+                        if (limiter.admit(ch))
+                        {
+                            ch.pipeline().addLast(new FrameHandler());
+                        }
                     }
                 })
                 .bind(new DomainSocketAddress(socketPath.toString()))
@@ -276,7 +298,7 @@ public final class ControlServer implements AutoCloseable
         return switch (p.record())
         {
             case PortRequest port -> PortRequests.execute(node, port);
-            case DropStatsRequest drops -> StatsRequests.execute(node.vrouter(), drops);
+            case DropStatsRequest drops -> StatsRequests.execute(node.vrouter(), drops, node.countersFile());
             case VrfStatsRequest vrfs -> StatsRequests.execute(node.vrouter(), vrfs);
             default -> throw new IllegalStateException(p.record().struct() + " is the forwarder's");
         };
@@ -339,6 +361,8 @@ public final class ControlServer implements AutoCloseable
     private final class FrameHandler extends ByteToMessageDecoder
     {
         private boolean refused;
+        private boolean inHand;
+        private int reserved;
 
         @Override
         public void channelActive(final ChannelHandlerContext ctx) throws Exception
@@ -379,7 +403,7 @@ public final class ControlServer implements AutoCloseable
                 in.skipBytes(in.readableBytes());
                 return;
             }
-            while (in.readableBytes() >= ControlCodec.LENGTH_BYTES)
+            while (!inHand && in.readableBytes() >= ControlCodec.LENGTH_BYTES)
             {
                 final int length;
                 try
@@ -398,6 +422,23 @@ public final class ControlServer implements AutoCloseable
                         .addListener(ChannelFutureListener.CLOSE);
                     return;
                 }
+                if (reserved == 0)
+                {
+                    final long total = buffered.addAndGet(length);
+                    reserved = length;
+                    if (total > MAX_BUFFERED)
+                    {
+                        refused = true;
+                        release();
+                        LOG.warn("control: closing a connection: a frame of {} bytes would hold more than {} " +
+                            "bytes of frames in hand", length, MAX_BUFFERED);
+                        in.skipBytes(in.readableBytes());
+                        ctx.writeAndFlush(Unpooled.wrappedBuffer(ControlCodec.encodeError(0, Errno.ENOMEM,
+                            "the control socket holds too many frames; nothing applied, closing the connection")))
+                            .addListener(ChannelFutureListener.CLOSE);
+                        return;
+                    }
+                }
                 if (in.readableBytes() < ControlCodec.LENGTH_BYTES + length)
                 {
                     return;
@@ -411,14 +452,71 @@ public final class ControlServer implements AutoCloseable
                 {
                     return;
                 }
+                // One frame in hand per connection: reading stops until it is answered.
+                limiter.proved(ch);
+                ch.config().setAutoRead(false);
+                inHand = true;
                 try
                 {
-                    ex.execute(() -> handle(ch, body));
+                    ex.execute(() ->
+                    {
+                        try
+                        {
+                            handle(ch, body);
+                        }
+                        finally
+                        {
+                            ch.eventLoop().execute(() -> answered(ctx));
+                        }
+                    });
                 }
                 catch (final RejectedExecutionException e)
                 {
                     LOG.warn("control: shutting down, frame from {} not applied", ch.remoteAddress());
                 }
+                return;
+            }
+        }
+
+        /** The frame in hand is answered: its bytes go back to the budget and reading resumes. */
+        private void answered(final ChannelHandlerContext ctx)
+        {
+            inHand = false;
+            release();
+            final Channel ch = ctx.channel();
+            if (!ch.isActive())
+            {
+                return;
+            }
+            limiter.idle(ch);
+            ch.config().setAutoRead(true);
+            // Frames that arrived behind the answered one wait in the cumulation: decode them now.
+            ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
+        }
+
+        private void release()
+        {
+            if (reserved != 0)
+            {
+                buffered.addAndGet(-reserved);
+                reserved = 0;
+            }
+        }
+
+        @Override
+        protected void decodeLast(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out)
+        {
+            // The client is gone: what it had not sent whole is dropped, nothing of it applied.
+            in.skipBytes(in.readableBytes());
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+        {
+            super.channelInactive(ctx);
+            if (!inHand)
+            {
+                release();
             }
         }
 

@@ -35,11 +35,13 @@ public final class StatsRequests
     /**
      * Answers a drop statistics request.
      *
-     * @param vrouter the forwarder whose workers are read.
-     * @param request the request.
+     * @param vrouter      the forwarder whose workers are read.
+     * @param request      the request.
+     * @param countersFile the daemon's counters file, named in the answer, or null.
      * @return the answer.
      */
-    public static Response execute(final VRouter vrouter, final DropStatsRequest request)
+    public static Response execute(final VRouter vrouter, final DropStatsRequest request,
+        final java.nio.file.Path countersFile)
     {
         try
         {
@@ -60,7 +62,8 @@ public final class StatsRequests
             {
                 drops[r.ordinal()] = core < 0 ? vrouter.drops(r) : workers.get(core).counters().drops(r);
             }
-            return Response.of(0, List.of(new DropStatsRequest(Op.ADD, core, workers.size(), drops)));
+            return Response.of(0, List.of(new DropStatsRequest(Op.ADD, core, workers.size(), drops,
+                countersFile == null ? "" : countersFile.toString())));
         }
         catch (final RequestException e)
         {

@@ -118,8 +118,8 @@ public final class CounterFile implements AutoCloseable
     }
 
     /**
-     * Creates (or replaces) the file, zeroed, for a number of workers; mode 0644 in a directory
-     * created 0755.
+     * Creates (or replaces) the file, zeroed, for a number of workers; mode 0600 in a directory
+     * created 0755. A file another live vrouterd wrote (its pid, started before the file) is refused.
      *
      * @param path       the file.
      * @param workers    number of workers.
@@ -149,13 +149,14 @@ public final class CounterFile implements AutoCloseable
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
+        refuseLiveWriter(path);
         final Path tmp = path.resolveSibling(path.getFileName() + ".new");
         Files.deleteIfExists(tmp);
         final MappedByteBuffer mapped;
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
             StandardOpenOption.WRITE))
         {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
             ch.truncate(size);
             mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
         }
@@ -192,6 +193,32 @@ public final class CounterFile implements AutoCloseable
         Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return new CounterFile(path, mapped);
+    }
+
+    /** Refuses a file whose writer is another live process. */
+    private static void refuseLiveWriter(final Path path) throws IOException
+    {
+        if (!Files.exists(path))
+        {
+            return;
+        }
+        final CounterFile old;
+        try
+        {
+            old = open(path);
+        }
+        catch (final IOException e)
+        {
+            return;
+        }
+        try (old)
+        {
+            if (old.writerPid() != ProcessHandle.current().pid() && old.writerAlive())
+            {
+                throw new IOException(path + " belongs to a running vrouterd (pid " + old.writerPid() + "); " +
+                    "refusing to take it over (give this daemon its own --socket or --counters)");
+            }
+        }
     }
 
     /**
@@ -283,7 +310,12 @@ public final class CounterFile implements AutoCloseable
      */
     public boolean writerAlive()
     {
-        return ProcessHandle.of(writerPid()).map(ProcessHandle::isAlive).orElse(false);
+        final long created = buffer.getLong(56);
+        // A process with the writer's pid that started after the file was written is another one
+        // (pids are reused); one whose start time is unknown counts as the writer.
+        return ProcessHandle.of(writerPid()).filter(ProcessHandle::isAlive)
+            .map(h -> h.info().startInstant().map(t -> t.toEpochMilli() <= created + 1000).orElse(true))
+            .orElse(false);
     }
 
     /**

@@ -119,6 +119,17 @@ public final class Daemon implements AutoCloseable
                     "controller.servers: '" + server + "' is not host:port");
             }
         }
+        if (config.string("controller.tls-ca").isEmpty())
+        {
+            if (!config.bool("controller.insecure"))
+            {
+                throw new StartupException(StartupException.EXIT_CONFIG, "controller.servers is set without " +
+                    "controller.tls-ca: give controller.tls-cert, controller.tls-key and controller.tls-ca (mutual " +
+                    "TLS), or --insecure (controller.insecure) for plain TCP");
+            }
+            LOG.warn("controller.insecure: the controller channel is plain TCP; anyone on the path can read and " +
+                "forge this node's configuration and routes");
+        }
         final SslContext ssl;
         try
         {

@@ -57,7 +57,7 @@ public final class DaemonConfig
         d.put("tables.max-frame", c.maxFrame());
         d.put("paths.socket", NodeEndpoints.CONTROL_SOCKET.toString());
         d.put("paths.state", "/var/lib/vrouter");
-        d.put("paths.counters", NodeEndpoints.COUNTERS.toString());
+        d.put("paths.counters", "");
         d.put("introspect.host", NodeEndpoints.INTROSPECT_HOST);
         d.put("introspect.port", NodeEndpoints.INTROSPECT_PORT);
         d.put("log.level", "info");
@@ -66,6 +66,7 @@ public final class DaemonConfig
         d.put("controller.tls-cert", "");
         d.put("controller.tls-key", "");
         d.put("controller.tls-ca", "");
+        d.put("controller.insecure", Boolean.FALSE);
         d.put("controller.first-nh", 100);
         d.put("controller.enforce-policy", Boolean.TRUE);
         d.put("pods.mtu", 1500);

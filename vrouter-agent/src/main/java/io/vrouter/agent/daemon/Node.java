@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
+import io.vrouter.agent.api.NodeEndpoints;
 import io.vrouter.agent.counters.CounterFile;
 import io.vrouter.agent.api.VrfName;
 import io.vrouter.agent.fabric.FabricPort;
@@ -116,6 +117,11 @@ public final class Node implements NodeService, AutoCloseable
         {
             throw new StartupException(StartupException.EXIT_CONFIG, "flow table " + flowFile + ": " + e.getMessage());
         }
+        if (flowTable.repairedAtOpen() > 0)
+        {
+            LOG.warn("flow table {}: {} inconsistent entries repaired at open (unknown states freed, reverse-flow " +
+                "indices out of range or not mutual dropped)", flowFile, flowTable.repairedAtOpen());
+        }
         this.vrouter = new VRouter(tableConfig, config.integer("workers.count"), flowTable, System::nanoTime);
         this.ager = vrouter.newFlowAger();
         this.portsByVif = new AtomicReferenceArray<>(tableConfig.interfaces());
@@ -164,7 +170,9 @@ public final class Node implements NodeService, AutoCloseable
         }
         fabric = port;
         final int count = config.integer("workers.count");
-        final java.nio.file.Path countersPath = java.nio.file.Path.of(config.string("paths.counters"));
+        final java.nio.file.Path countersPath = config.string("paths.counters").isEmpty()
+            ? NodeEndpoints.countersFor(java.nio.file.Path.of(config.string("paths.socket")).toAbsolutePath())
+            : java.nio.file.Path.of(config.string("paths.counters")).toAbsolutePath();
         try
         {
             counters = CounterFile.create(countersPath, count, tableConfig.interfaces(), tableConfig.vrfs());
@@ -562,6 +570,13 @@ public final class Node implements NodeService, AutoCloseable
     public VRouter vrouter()
     {
         return vrouter;
+    }
+
+    @Override
+    public java.nio.file.Path countersFile()
+    {
+        final CounterFile c = counters;
+        return c == null ? null : c.path();
     }
 
     /**

@@ -70,6 +70,10 @@ public final class VrouterdMain implements Callable<Integer>
         description = "Controller XMPP address(es), host:port[,host:port] (controller.servers); none = no controller.")
     String controller;
 
+    @Option(names = "--insecure", description = "Talk to the controller over plain TCP when no controller.tls-ca " +
+        "is set (controller.insecure); anyone on the path can then read and forge the node's configuration.")
+    boolean insecure;
+
     @Option(names = "--log-level", description = "trace, debug, info, warn, error (log.level).")
     String logLevel;
 
@@ -128,6 +132,10 @@ public final class VrouterdMain implements Callable<Integer>
         set(cfg, "introspect.port", introspectPort);
         set(cfg, "log.level", logLevel);
         set(cfg, "controller.servers", controller);
+        if (insecure)
+        {
+            set(cfg, "controller.insecure", Boolean.TRUE);
+        }
         for (final String s : sets)
         {
             final int eq = s.indexOf('=');

@@ -16,6 +16,7 @@ import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.kind.NextHopDirectory;
 import io.vrouter.core.nh.kind.NextHopKinds;
 import io.vrouter.core.nh.kind.NextHopText;
+import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.NextHopRequest;
 import io.vrouter.core.request.Requests;
@@ -56,14 +57,21 @@ public final class IntrospectModel
      *
      * @param request a DUMP request.
      * @return the objects.
-     * @throws IllegalStateException with the refusal if the dump is refused.
+     * @throws IllegalArgumentException with the refusal if the dump is refused as invalid ({@code EINVAL},
+     *                                  {@code ENOENT}, {@code ERANGE}: a bad parameter).
+     * @throws IllegalStateException    with the refusal if the dump is refused otherwise (not supported).
      */
     public List<SandeshRecord> dump(final SandeshRecord request)
     {
         final Response r = node.program(List.of(request)).get(0);
         if (r.code() < 0)
         {
-            throw new IllegalStateException(r.message().isEmpty() ? "refused: " + r.code() : r.message());
+            final String message = r.message().isEmpty() ? "refused: " + Errno.name(r.code()) : r.message();
+            if (r.code() == Errno.EINVAL || r.code() == Errno.ENOENT || r.code() == Errno.ERANGE)
+            {
+                throw new IllegalArgumentException(message);
+            }
+            throw new IllegalStateException(message);
         }
         return r.objects();
     }

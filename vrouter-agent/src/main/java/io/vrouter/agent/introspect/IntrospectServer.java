@@ -39,6 +39,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vrouter.agent.api.NodeService;
+import io.vrouter.agent.net.ConnectionLimiter;
+import io.vrouter.agent.net.LoopbackHost;
 import io.vrouter.core.request.FlowRequest;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.MirrorRequest;
@@ -54,6 +56,11 @@ import io.vrouter.wire.AddressFamily;
  * {@code /vrfs[?name=]}, {@code /routes?vrf=N[&family=inet|inet6|bridge][&prefix=a/len]},
  * {@code /interfaces}, {@code /nexthops}, {@code /labels}, {@code /vxlan}, {@code /mirrors},
  * {@code /flows}, {@code /counters}, {@code /ports} and {@code /} (the list).
+ * <p>
+ * Only requests whose {@code Host} is {@code localhost}, {@code 127.0.0.1} or {@code [::1]} (with
+ * this port or none) are answered, so a web page cannot read it through DNS rebinding; at most
+ * {@value #MAX_CONNECTIONS} connections are open, each closed when its next request has not
+ * arrived whole within {@value #REQUEST_DEADLINE_MILLIS} ms ({@link ConnectionLimiter}).
  */
 public final class IntrospectServer implements AutoCloseable
 {
@@ -61,8 +68,18 @@ public final class IntrospectServer implements AutoCloseable
     private static final List<String> ENDPOINTS = List.of("/vrfs", "/routes?vrf=N&family=inet|inet6|bridge",
         "/interfaces", "/nexthops", "/labels", "/vxlan", "/mirrors", "/flows", "/counters", "/ports");
 
+    /** Most connections open at once. */
+    public static final int MAX_CONNECTIONS = 64;
+    /** How long a connection may wait for its (next) request to arrive whole. */
+    public static final long REQUEST_DEADLINE_MILLIS = 10_000;
+    private static final int MAX_REQUEST_LINE = 4096;
+    private static final int MAX_HEADERS = 8192;
+    private static final int MAX_CHUNK = 8192;
+
     private final NodeService node;
     private final IntrospectModel model;
+    private final ConnectionLimiter limiter = new ConnectionLimiter("introspect", MAX_CONNECTIONS,
+        REQUEST_DEADLINE_MILLIS);
     private final String host;
     private final int port;
     private EventLoopGroup group;
@@ -112,8 +129,12 @@ public final class IntrospectServer implements AutoCloseable
                     @Override
                     protected void initChannel(final SocketChannel ch)
                     {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                            new Handler());
+                        if (!limiter.admit(ch))
+                        {
+                            return;
+                        }
+                        ch.pipeline().addLast(new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADERS, MAX_CHUNK),
+                            new HttpObjectAggregator(64 * 1024), new Handler());
                     }
                 })
                 .bind(new InetSocketAddress(host, port))
@@ -187,6 +208,10 @@ public final class IntrospectServer implements AutoCloseable
                         return error(HttpResponseStatus.BAD_REQUEST, "/routes needs vrf=N");
                     }
                     final int vrf = Integer.parseInt(vrfText);
+                    if (vrf < 0)
+                    {
+                        return error(HttpResponseStatus.BAD_REQUEST, "vrf must be 0 or more, not " + vrf);
+                    }
                     final String family = param(q, "family", "inet");
                     final int af;
                     switch (family)
@@ -240,6 +265,10 @@ public final class IntrospectServer implements AutoCloseable
         {
             return error(HttpResponseStatus.BAD_REQUEST, "not a number: " + e.getMessage());
         }
+        catch (final IllegalArgumentException e)
+        {
+            return error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        }
         catch (final IllegalStateException e)
         {
             return error(HttpResponseStatus.NOT_IMPLEMENTED, e.getMessage());
@@ -278,7 +307,15 @@ public final class IntrospectServer implements AutoCloseable
         @Override
         protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
         {
+            limiter.proved(ctx.channel());
             final boolean keepAlive = HttpUtil.isKeepAlive(request);
+            final String hostHeader = request.headers().get(HttpHeaderNames.HOST);
+            if (!LoopbackHost.allowed(hostHeader, port()))
+            {
+                send(ctx, new Answer(HttpResponseStatus.BAD_REQUEST, Map.of("error", "Host " + hostHeader +
+                    " refused: introspect answers only Host localhost or 127.0.0.1 (with its port)")), false);
+                return;
+            }
             if (request.method() != HttpMethod.GET)
             {
                 send(ctx, new Answer(HttpResponseStatus.METHOD_NOT_ALLOWED, Map.of("error", "GET only")), false);
@@ -318,7 +355,7 @@ public final class IntrospectServer implements AutoCloseable
             if (keepAlive)
             {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-                ctx.writeAndFlush(response);
+                ctx.writeAndFlush(response).addListener(f -> limiter.idle(ctx.channel()));
             }
             else
             {

@@ -259,6 +259,90 @@ class ControlServerTest
         assertFalse(vifPresent());
     }
 
+    /** Issue 14's probe: thousands of idle connections, and a client still gets its answer. */
+    @Test
+    void shouldServeAClientPastThousandsOfIdleConnections() throws Exception
+    {
+        final List<SocketChannel> idle = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 3000; i++)
+            {
+                final SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                idle.add(ch);
+                ch.connect(UnixDomainSocketAddress.of(socket));
+                if (i % 100 == 0)
+                {
+                    ch.write(ByteBuffer.allocate(8).putInt(100).flip());
+                }
+            }
+            try (ControlClient c = ControlClient.connect(socket))
+            {
+                assertEquals(0, c.call(List.of(vif(1))).get(0).code(), "served past 3000 idle connections");
+            }
+            int open = 0;
+            for (final SocketChannel ch : idle)
+            {
+                ch.configureBlocking(false);
+                try
+                {
+                    open += ch.read(ByteBuffer.allocate(16)) < 0 ? 0 : 1;
+                }
+                catch (final IOException e)
+                {
+                    // reset: closed
+                }
+            }
+            assertTrue(open <= ControlServer.MAX_CONNECTIONS, open + " idle connections still open");
+        }
+        finally
+        {
+            for (final SocketChannel ch : idle)
+            {
+                ch.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldBoundTheFramesInHandOverAllConnections() throws Exception
+    {
+        final int fit = (int)(ControlServer.MAX_BUFFERED / ControlCodec.MAX_FRAME);
+        final List<SocketChannel> holders = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < fit; i++)
+            {
+                final SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                holders.add(ch);
+                ch.connect(UnixDomainSocketAddress.of(socket));
+                ch.write(ByteBuffer.allocate(64).putInt(ControlCodec.MAX_FRAME).position(64).flip());
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+            try (SocketChannel over = SocketChannel.open(StandardProtocolFamily.UNIX))
+            {
+                over.connect(UnixDomainSocketAddress.of(socket));
+                over.write(ByteBuffer.allocate(64).putInt(ControlCodec.MAX_FRAME).position(64).flip());
+                final ControlCodec.ResponseFrame f = readFrame(over);
+                assertNotNull(f.error());
+                assertEquals(Errno.ENOMEM, f.error().code(), f.error().message());
+                assertEquals(-1, over.read(ByteBuffer.allocate(16)), "connection closed");
+            }
+        }
+        finally
+        {
+            for (final SocketChannel ch : holders)
+            {
+                ch.close();
+            }
+        }
+        TimeUnit.MILLISECONDS.sleep(200);
+        try (ControlClient c = ControlClient.connect(socket))
+        {
+            assertEquals(0, c.call(List.of(vif(1))).get(0).code(), "the budget comes back when the holders go");
+        }
+    }
+
     @Test
     void shouldApplyNothingWhenClientDisconnectsMidFrame() throws Exception
     {

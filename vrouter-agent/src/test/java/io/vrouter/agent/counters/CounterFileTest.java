@@ -29,7 +29,7 @@ class CounterFileTest
         try (CounterFile writer = CounterFile.create(path, 3, 10, 5);
             CounterFile reader = CounterFile.open(path))
         {
-            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
             final ForwardingCounters w0 = writer.counters(0);
             final ForwardingCounters w2 = writer.counters(2);
             w0.drop(DropReason.INVALID_LABEL, 4);
@@ -98,5 +98,55 @@ class CounterFileTest
         assertEquals(1, c.vrfStat(1, VrfStat.RESOLVES));
         c.clear();
         assertEquals(0, c.totalDrops());
+    }
+
+    /** Writes a writer pid into a counters file, as another process would have. */
+    private static void writer(final Path path, final long pid) throws IOException
+    {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+            b.putLong(pid).flip();
+            ch.write(b, 48);
+        }
+    }
+
+    @Test
+    void shouldRefuseToTakeOverTheFileOfALiveDaemonButNotOfADeadOne() throws Exception
+    {
+        final Path path = tmp.resolve("node-1.counters");
+        CounterFile.create(path, 1, 4, 4).close();
+        // Process start times are known to about a second (the boot time has a second's resolution).
+        Thread.sleep(2500);
+        final Process other = new ProcessBuilder("sleep", "60").start();
+        try
+        {
+            // A daemon that started before the file was written and is still running: its file is not taken.
+            writer(path, ProcessHandle.current().parent().orElseThrow().pid());
+            final IOException e = assertThrows(IOException.class, () -> CounterFile.create(path, 1, 4, 4));
+            assertTrue(e.getMessage().contains("belongs to a running vrouterd"), e.getMessage());
+            // A live process that started after the file: a reused pid, not the writer.
+            writer(path, other.pid());
+            try (CounterFile reader = CounterFile.open(path))
+            {
+                assertTrue(!reader.writerAlive(), "a pid started after the file is not its writer");
+            }
+        }
+        finally
+        {
+            other.destroyForcibly().waitFor();
+        }
+        // The writer has exited: the file is taken over.
+        writer(path, other.pid());
+        CounterFile.create(path, 1, 4, 4).close();
+    }
+
+    @Test
+    void shouldNameEachDaemonsFileAfterItsSocket()
+    {
+        assertEquals(Path.of("/run/lab/node-1.counters"),
+            io.vrouter.agent.api.NodeEndpoints.countersFor(Path.of("/run/lab/node-1.sock")));
+        assertEquals(Path.of("/var/run/vrouter/vrouterd.counters"), io.vrouter.agent.api.NodeEndpoints.COUNTERS);
     }
 }

@@ -194,12 +194,20 @@ class VrouterdStartupTest
             assertTrue(Files.readString(dir.resolve("first.log")).contains("removed stale control socket"));
 
             final Run second = run(command("--fabric-address", "127.0.0.1", "--fabric-port",
-                Integer.toString(port + 1), "--socket", sock.toString()));
+                Integer.toString(port + 1), "--socket", sock.toString(), "--set",
+                "paths.state=" + dir.resolve("second-state")));
             assertEquals(StartupException.EXIT_SOCKET, second.code(), second.out());
             assertTrue(second.out().contains("in use by a running daemon"), second.out());
 
+            final Run sameState = run(command("--fabric-address", "127.0.0.1", "--fabric-port",
+                Integer.toString(port + 2), "--socket", dir.resolve("other.sock").toString()));
+            assertEquals(StartupException.EXIT_CONFIG, sameState.code(), sameState.out());
+            assertTrue(sameState.out().contains("in use by another running daemon"),
+                "a live daemon's flows.tbl is not taken over: " + sameState.out());
+
             final Run samePort = run(command("--fabric-address", "127.0.0.1", "--fabric-port",
-                Integer.toString(port), "--socket", dir.resolve("other.sock").toString()));
+                Integer.toString(port), "--socket", dir.resolve("other.sock").toString(), "--set",
+                "paths.state=" + dir.resolve("other-state")));
             assertEquals(StartupException.EXIT_FABRIC, samePort.code(), samePort.out());
         }
         finally

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,6 +104,10 @@ class IntrospectServerTest
         assertEquals(400, get("/routes").statusCode());
         assertEquals(400, get("/routes?vrf=x").statusCode());
         assertEquals(400, get("/routes?vrf=1&family=ipx").statusCode());
+        final HttpResponse<String> negative = get("/routes?vrf=-1");
+        assertEquals(400, negative.statusCode(), negative.body());
+        final HttpResponse<String> tooBig = get("/routes?vrf=100000");
+        assertEquals(400, tooBig.statusCode(), "a VRF beyond the table is a bad parameter: " + tooBig.body());
         final HttpResponse<String> flows = get("/flows");
         assertEquals(200, flows.statusCode(), "the flow table answers now that the policy module is in");
         assertTrue(flows.body().contains("\"flows\""), flows.body());
@@ -105,6 +115,84 @@ class IntrospectServerTest
             URI.create("http://127.0.0.1:" + server.port() + "/vrfs")).POST(HttpRequest.BodyPublishers.noBody())
             .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
+    }
+
+    /** A raw request with a chosen Host header (HttpClient will not send another Host). */
+    String raw(final String request) throws IOException
+    {
+        try (Socket s = new Socket("127.0.0.1", server.port()))
+        {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void shouldAnswerOnlyLoopbackHostNames() throws Exception
+    {
+        final String rebinding = raw("GET /vrfs HTTP/1.1\r\nHost: attacker.example:" + server.port() +
+            "\r\nConnection: close\r\n\r\n");
+        assertTrue(rebinding.startsWith("HTTP/1.1 400"), rebinding);
+        assertTrue(rebinding.contains("Host attacker.example"), rebinding);
+        assertTrue(raw("GET /vrfs HTTP/1.0\r\n\r\n").startsWith("HTTP/1.1 400"), "no Host, no answer");
+        assertTrue(raw("GET /vrfs HTTP/1.1\r\nHost: 127.0.0.1:1\r\nConnection: close\r\n\r\n")
+            .startsWith("HTTP/1.1 400"), "another port is another origin");
+        for (final String host : List.of("localhost", "127.0.0.1", "localhost:" + server.port(),
+            "127.0.0.1:" + server.port(), "[::1]:" + server.port()))
+        {
+            final String ok = raw("GET /vrfs HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+            assertTrue(ok.startsWith("HTTP/1.1 200"), host + ": " + ok);
+        }
+    }
+
+    /** Issue 14's probe: thousands of idle connections, and a real client still gets its answer. */
+    @Test
+    void thousandsOfIdleConnectionsLeaveAClientServed() throws Exception
+    {
+        final List<Socket> idle = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 3000; i++)
+            {
+                final Socket s = new Socket();
+                idle.add(s);
+                s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+                if (i % 100 == 0)
+                {
+                    s.getOutputStream().write("GET /vrfs HTTP/1.1\r\nHost: localhost\r\n".getBytes(
+                        StandardCharsets.US_ASCII));
+                }
+            }
+            final HttpResponse<String> r = get("/vrfs");
+            assertEquals(200, r.statusCode(), r.body());
+            int open = 0;
+            for (final Socket s : idle)
+            {
+                s.setSoTimeout(1);
+                try
+                {
+                    open += s.getInputStream().read() < 0 ? 0 : 1;
+                }
+                catch (final SocketTimeoutException e)
+                {
+                    open++;
+                }
+                catch (final IOException e)
+                {
+                    // reset by the server: closed
+                }
+            }
+            assertTrue(open <= IntrospectServer.MAX_CONNECTIONS, open + " idle connections still open");
+        }
+        finally
+        {
+            for (final Socket s : idle)
+            {
+                s.close();
+            }
+        }
     }
 
     @Test

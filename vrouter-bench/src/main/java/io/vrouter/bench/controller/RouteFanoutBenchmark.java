@@ -172,7 +172,7 @@ public class RouteFanoutBenchmark
         public void setUp() throws Exception
         {
             controller = new Controller(new Cluster(), null);
-            server = new ControllerServer(controller, new InetSocketAddress("127.0.0.1", 0), 90, null);
+            server = new ControllerServer(controller, new InetSocketAddress("127.0.0.1", 0), 90, null, true);
             final PodNamespaces none = new PodNamespaces()
             {
                 @Override

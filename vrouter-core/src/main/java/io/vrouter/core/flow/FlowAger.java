@@ -53,7 +53,7 @@ public final class FlowAger
             final int action = table.intField(i, FlowTable.E_ACTION);
             final long idle = now - table.longField(i, FlowTable.E_LAST_SEEN);
             final int rflow = table.intField(i, FlowTable.E_RFLOW);
-            final boolean paired = rflow >= 0
+            final boolean paired = rflow >= 0 && rflow < total
                 && (table.intField(i, FlowTable.E_FLAGS) & FlowAction.FLAG_RFLOW_VALID) != 0;
             final long pairIdle = paired && table.isActive(rflow)
                 ? Math.min(idle, now - table.longField(rflow, FlowTable.E_LAST_SEEN)) : idle;

@@ -351,6 +351,7 @@ public final class FlowRequests
     private FlowTableData tableInfo()
     {
         return new FlowTableData(table.byteSize(), table.totalEntries(), table.activeEntries(), table.created(),
-            table.added(), table.deleted(), table.changed(), table.holdEntries(), table.overflowUsed());
+            table.added(), table.deleted(), table.changed(), table.holdEntries(), table.overflowUsed(),
+            table.file() == null ? "" : table.file().toAbsolutePath().toString());
     }
 }

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -146,6 +147,8 @@ public final class FlowTable implements AutoCloseable
     private final AtomicIntegerArray perVrf = new AtomicIntegerArray(LIMIT_SLOTS);
     private final FlowKey scratch = new FlowKey();
     private int touchSink;
+    private int repairedAtOpen;
+    private FileChannel owner;
 
     private FlowTable(
         final FlowTableConfig config, final Arena arena, final MemorySegment segment, final boolean readOnly,
@@ -200,7 +203,10 @@ public final class FlowTable implements AutoCloseable
             final Path tmp = Files.createTempFile("vrouter-flows", ".tbl");
             try
             {
-                return create(tmp, config, arena, null);
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE))
+                {
+                    return create(ch, config, arena, null);
+                }
             }
             finally
             {
@@ -216,21 +222,70 @@ public final class FlowTable implements AutoCloseable
     /**
      * Opens the daemon's table file: creates it if absent, else maps it and checks the header
      * (magic, version, entry size, sizes) against the configuration, so flows survive a restart.
-     * Entries left BUSY by a crash are freed; per-interface and per-VRF counts are rebuilt.
+     * Entries left BUSY by a crash are freed, inconsistent ones repaired ({@link #repairedAtOpen()});
+     * per-interface and per-VRF counts are rebuilt. The file is made mode 0600 and locked for this
+     * process until {@link #close()}: a file a live daemon holds is refused.
      *
      * @param path   the file (under the state directory).
      * @param config sizes and limits.
      * @return the table; {@link #close()} unmaps it.
-     * @throws IOException if the file cannot be created, mapped or does not match.
+     * @throws IOException if the file cannot be created, mapped or locked, or does not match.
      */
     public static FlowTable open(final Path path, final FlowTableConfig config) throws IOException
     {
-        if (!Files.exists(path) || Files.size(path) == 0)
+        final FileChannel lock = claim(path);
+        try
         {
-            return create(path, config, Arena.ofShared(), path);
+            // Every access goes through the locked channel: closing any other descriptor of the file
+            // would drop this process's fcntl lock.
+            final FlowTable t = lock.size() == 0 ? create(lock, config, Arena.ofShared(), path)
+                : map(lock, path, config);
+            t.owner = lock;
+            return t;
         }
+        catch (final IOException | RuntimeException e)
+        {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens (creating, mode 0600) and locks a table file for this process: a file another live
+     * daemon holds is refused. The lock (POSIX {@code fcntl}, released by the kernel when the
+     * process dies, so a crashed daemon's file is taken over) lasts until {@link #close()}.
+     */
+    private static FileChannel claim(final Path path) throws IOException
+    {
+        final FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        try
+        {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            final java.nio.channels.FileLock lock = ch.tryLock();
+            if (lock == null)
+            {
+                throw new IOException(path + " is in use by another running daemon (locked); refusing to take it over");
+            }
+            return ch;
+        }
+        catch (final java.nio.channels.OverlappingFileLockException e)
+        {
+            ch.close();
+            throw new IOException(path + " is already open in this process; refusing to map it twice", e);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static FlowTable map(final FileChannel ch, final Path path, final FlowTableConfig config)
+        throws IOException
+    {
         final Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        try
         {
             if (ch.size() != fileSize(config))
             {
@@ -292,11 +347,10 @@ public final class FlowTable implements AutoCloseable
         }
     }
 
-    private static FlowTable create(final Path path, final FlowTableConfig config, final Arena arena,
+    private static FlowTable create(final FileChannel ch, final FlowTableConfig config, final Arena arena,
         final Path keep) throws IOException
     {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
+        try
         {
             final long size = fileSize(config);
             ch.truncate(0);
@@ -343,39 +397,84 @@ public final class FlowTable implements AutoCloseable
         }
     }
 
-    /** After a restart: free half-written entries, clear locks, rebuild counts. */
+    /**
+     * Rebuilds the table's volatile state from the file's entries and repairs what a crash or a
+     * corrupt file left: BUSY entries and entries in an unknown state are freed, and a reverse-flow
+     * index that is out of range, names an entry that is not active or does not point back is
+     * dropped (the flow stays, unpaired), so no index read from the file is used unchecked.
+     */
     private void recover()
     {
         for (int b = 0; b < buckets; b++)
         {
             buf.putLong(bucketWordsOffset + b * 8, 0);
         }
+        final int total = totalEntries();
         int active = 0;
         int overflowUsed = 0;
-        for (int i = 0; i < totalEntries(); i++)
+        int repaired = 0;
+        for (int i = 0; i < total; i++)
         {
             final int off = entryOffset(i);
             final int s = buf.getInt(off + E_STATE);
-            if ((s & 0xFF) == BUSY)
+            final int state = s & 0xFF;
+            if (state == BUSY || (state != FREE && state != ACTIVE))
             {
                 buf.putInt(off + E_STATE, s & ~0xFF);
+                repaired += state == BUSY ? 0 : 1;
             }
-            else if ((s & 0xFF) == ACTIVE)
+        }
+        for (int i = 0; i < total; i++)
+        {
+            final int off = entryOffset(i);
+            if ((buf.getInt(off + E_STATE) & 0xFF) != ACTIVE)
             {
-                active++;
-                countUp(off);
-                if (i >= hashEntries)
-                {
-                    overflowUsed++;
-                    readKey(i, scratch);
-                    final int b = bucket(scratch.hash());
-                    buf.putInt(bucketWordsOffset + b * 8 + 4, buf.getInt(bucketWordsOffset + b * 8 + 4) + 1);
-                }
+                continue;
+            }
+            final int rflow = buf.getInt(off + E_RFLOW);
+            if (rflow != -1 && (rflow < 0 || rflow >= total || rflow == i
+                || (buf.getInt(entryOffset(rflow) + E_STATE) & 0xFF) != ACTIVE
+                || buf.getInt(entryOffset(rflow) + E_RFLOW) != i))
+            {
+                buf.putInt(off + E_RFLOW, -1);
+                buf.putInt(off + E_FLAGS, buf.getInt(off + E_FLAGS) & ~FlowAction.FLAG_RFLOW_VALID);
+                repaired++;
+            }
+            active++;
+            countUp(off);
+            if (i >= hashEntries)
+            {
+                overflowUsed++;
+                readKey(i, scratch);
+                final int b = bucket(scratch.hash());
+                buf.putInt(bucketWordsOffset + b * 8 + 4, buf.getInt(bucketWordsOffset + b * 8 + 4) + 1);
             }
         }
         buf.putInt(H_ACTIVE, active);
         buf.putInt(H_OVERFLOW_USED, overflowUsed);
         buf.putInt(H_HOLD, 0);
+        this.repairedAtOpen = repaired;
+    }
+
+    /**
+     * How many entries {@link #open} found inconsistent and repaired (an unknown state freed, a
+     * reverse-flow index out of range or not mutual dropped).
+     *
+     * @return the count, 0 for a healthy file.
+     */
+    public int repairedAtOpen()
+    {
+        return repairedAtOpen;
+    }
+
+    /**
+     * The file the table lives in.
+     *
+     * @return the daemon's table file, or null for an anonymous table.
+     */
+    public Path file()
+    {
+        return file;
     }
 
     /**
@@ -1119,6 +1218,18 @@ public final class FlowTable implements AutoCloseable
         {
             force();
             arena.close();
+        }
+        if (owner != null)
+        {
+            try
+            {
+                owner.close();
+            }
+            catch (final IOException e)
+            {
+                // The lock goes with the descriptor; nothing else to release.
+            }
+            owner = null;
         }
     }
 }

@@ -14,8 +14,11 @@ import io.vrouter.core.status.DropReason;
  * @param core    {@code vds_core}: the worker (0-based), -1 for the sum of all.
  * @param workers {@code vds_workers} (answers).
  * @param drops   the counts by {@link DropReason#ordinal()} (answers), or empty in a request.
+ * @param countersFile {@code vds_counters_file} (answers; ours, not Contrail's): the daemon's shared-memory
+ *                     counters file, which {@code dropstats} and {@code vrfstats} read, or empty.
  */
-public record DropStatsRequest(Op op, int core, int workers, long[] drops) implements SandeshRecord
+public record DropStatsRequest(Op op, int core, int workers, long[] drops, String countersFile)
+    implements SandeshRecord
 {
     /** The struct name. */
     public static final String TYPE = "vr_drop_stats_req";
@@ -29,10 +32,12 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops) imple
      * @param core    {@code vds_core}.
      * @param workers {@code vds_workers}.
      * @param drops   the counts.
+     * @param countersFile the counters file, or empty.
      */
     public DropStatsRequest
     {
         drops = drops == null ? new long[0] : drops;
+        countersFile = countersFile == null ? "" : countersFile;
     }
 
     /** The fields of {@code vr_drop_stats_req} besides the counts ({@link #dropField}). */
@@ -41,7 +46,9 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops) imple
         /** {@code vds_core}. */
         VDS_CORE,
         /** {@code vds_workers}. */
-        VDS_WORKERS;
+        VDS_WORKERS,
+        /** {@code vds_counters_file} (ours). */
+        VDS_COUNTERS_FILE;
 
         private final String fieldName = name().toLowerCase(Locale.ROOT);
 
@@ -60,7 +67,7 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops) imple
         @Override
         public FieldKind kind()
         {
-            return FieldKind.INTEGER;
+            return this == VDS_COUNTERS_FILE ? FieldKind.STRING : FieldKind.INTEGER;
         }
     }
 
@@ -72,7 +79,7 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops) imple
      */
     public static DropStatsRequest get(final int core)
     {
-        return new DropStatsRequest(Op.GET, core, 0, new long[0]);
+        return new DropStatsRequest(Op.GET, core, 0, new long[0], "");
     }
 
     /**
@@ -119,7 +126,7 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops) imple
             drops[i] = o.getLong(dropField(DropReason.BY_ID[i]), 0);
         }
         return new DropStatsRequest(o.op(), Mapping.integer(o, Field.VDS_CORE, ALL_CORES),
-            Mapping.integer(o, Field.VDS_WORKERS, 0), drops);
+            Mapping.integer(o, Field.VDS_WORKERS, 0), drops, Mapping.string(o, Field.VDS_COUNTERS_FILE, ""));
     }
 
     /**
@@ -161,6 +168,10 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops) imple
         {
             o.put(dropField(DropReason.BY_ID[i]), drops[i]);
         }
+        if (!countersFile.isEmpty())
+        {
+            o.put(Field.VDS_COUNTERS_FILE, countersFile);
+        }
         return o;
     }
 
@@ -174,7 +185,7 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops) imple
     public boolean equals(final Object other)
     {
         return other instanceof DropStatsRequest r && op == r.op && core == r.core && workers == r.workers
-            && Arrays.equals(drops, r.drops);
+            && Arrays.equals(drops, r.drops) && countersFile.equals(r.countersFile);
     }
 
     @Override

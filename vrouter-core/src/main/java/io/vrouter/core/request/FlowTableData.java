@@ -15,10 +15,31 @@ import java.util.Locale;
  * @param changed  {@code ftable_changed}.
  * @param hold     {@code ftable_hold_entries}.
  * @param overflow {@code ftable_oflow_entries}: overflow entries in use.
+ * @param filePath {@code ftable_file_path}: the table's file, which {@code flow -l} maps read-only
+ *                 (empty for a table without one).
  */
 public record FlowTableData(long size, long entries, long used, long created, long added, long deleted,
-    long changed, long hold, long overflow) implements SandeshRecord
+    long changed, long hold, long overflow, String filePath) implements SandeshRecord
 {
+    /**
+     * A record; a null path is empty.
+     *
+     * @param size     bytes.
+     * @param entries  entries in all.
+     * @param used     active entries.
+     * @param created  created since start.
+     * @param added    added.
+     * @param deleted  deleted.
+     * @param changed  changed.
+     * @param hold     hold entries.
+     * @param overflow overflow entries in use.
+     * @param filePath the table's file.
+     */
+    public FlowTableData
+    {
+        filePath = filePath == null ? "" : filePath;
+    }
+
     /** The struct name. */
     public static final String TYPE = "vr_flow_table_data";
 
@@ -42,7 +63,9 @@ public record FlowTableData(long size, long entries, long used, long created, lo
         /** {@code ftable_hold_entries}. */
         FTABLE_HOLD_ENTRIES,
         /** {@code ftable_oflow_entries}. */
-        FTABLE_OFLOW_ENTRIES;
+        FTABLE_OFLOW_ENTRIES,
+        /** {@code ftable_file_path}. */
+        FTABLE_FILE_PATH;
 
         private final String fieldName = name().toLowerCase(Locale.ROOT);
 
@@ -61,7 +84,7 @@ public record FlowTableData(long size, long entries, long used, long created, lo
         @Override
         public FieldKind kind()
         {
-            return FieldKind.INTEGER;
+            return this == FTABLE_FILE_PATH ? FieldKind.STRING : FieldKind.INTEGER;
         }
     }
 
@@ -93,7 +116,8 @@ public record FlowTableData(long size, long entries, long used, long created, lo
             Mapping.int64(o, Field.FTABLE_DELETED, 0),
             Mapping.int64(o, Field.FTABLE_CHANGED, 0),
             Mapping.int64(o, Field.FTABLE_HOLD_ENTRIES, 0),
-            Mapping.int64(o, Field.FTABLE_OFLOW_ENTRIES, 0));
+            Mapping.int64(o, Field.FTABLE_OFLOW_ENTRIES, 0),
+            Mapping.string(o, Field.FTABLE_FILE_PATH, ""));
     }
 
     /**
@@ -109,12 +133,12 @@ public record FlowTableData(long size, long entries, long used, long created, lo
     /**
      * {@inheritDoc}
      * <p>
-     * Every field.
+     * Every field, the path when there is one.
      */
     @Override
     public SandeshObject toSandesh()
     {
-        return new SandeshObject(TYPE)
+        final SandeshObject o = new SandeshObject(TYPE)
             .put(Field.FTABLE_SIZE, size)
             .put(Field.FTABLE_ENTRIES, entries)
             .put(Field.FTABLE_USED_ENTRIES, used)
@@ -124,6 +148,11 @@ public record FlowTableData(long size, long entries, long used, long created, lo
             .put(Field.FTABLE_CHANGED, changed)
             .put(Field.FTABLE_HOLD_ENTRIES, hold)
             .put(Field.FTABLE_OFLOW_ENTRIES, overflow);
+        if (!filePath.isEmpty())
+        {
+            o.put(Field.FTABLE_FILE_PATH, filePath);
+        }
+        return o;
     }
 
     @Override

@@ -84,10 +84,14 @@ final class Mapping
         return Requests.mac(b, 0);
     }
 
-    /** An integer-list field of 32-bit values, empty when absent. */
+    /** An integer-list field of 32-bit values, empty when absent, at most {@link Requests#MAX_LIST} long. */
     static int[] ints(final SandeshObject o, final SandeshField f) throws RequestException
     {
         final long[] l = o.getList(f.fieldName());
+        if (l.length > Requests.MAX_LIST)
+        {
+            throw invalid(f, "has " + l.length + " elements, at most " + Requests.MAX_LIST);
+        }
         final int[] out = new int[l.length];
         for (int i = 0; i < l.length; i++)
         {

@@ -13,6 +13,13 @@ import io.vrouter.wire.MacAddress;
  */
 public final class Requests
 {
+    /**
+     * Most elements of any list field a request carries ({@code nhr_nh_list} and {@code nhr_label_list}:
+     * a composite's members, {@code nhr_encap_oif_id}, ...): a longer list is refused with
+     * {@code EINVAL} naming the field.
+     */
+    public static final int MAX_LIST = 1024;
+
     private Requests()
     {
     }

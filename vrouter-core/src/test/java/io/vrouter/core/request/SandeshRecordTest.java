@@ -60,8 +60,8 @@ class SandeshRecordTest
                 .ports(31, 32).nhId(4).vrf(2).dvrf(3).mirId(1).rindex(11).ecmpNhIndex(0).srcNhIndex(6).dropReason(9)
                 .genId(200).source(-5L, 7L).destination(8L, -9L).udpSrcPort(52000).build(),
             FlowRequest.list(99),
-            new FlowTableData(1L << 33, 4096, 3, 10, 9, 6, 2, 1, 0),
-            new DropStatsRequest(Op.ADD, 1, 2, drops),
+            new FlowTableData(1L << 33, 4096, 3, 10, 9, 6, 2, 1, 0, "/var/lib/vrouter/flows.tbl"),
+            new DropStatsRequest(Op.ADD, 1, 2, drops, "/var/run/vrouter/vrouterd.counters"),
             DropStatsRequest.get(DropStatsRequest.ALL_CORES),
             new VrfStatsRequest(Op.ADD, 4, stats),
             VrfStatsRequest.dump(),
@@ -131,6 +131,18 @@ class SandeshRecordTest
         assertEquals(FieldKind.INTEGER, FieldKind.of("vr_unknown_req", "vifr_name"));
         assertArrayEquals(new byte[] {(byte)0xde, (byte)0xad}, (byte[])FieldKind.parse(RouteRequest.TYPE, "rtr_mac",
             "de:ad"));
+    }
+
+    @Test
+    void shouldRefuseAListOverTheMaximum() throws RequestException
+    {
+        final long[] million = new long[1_000_000];
+        final RequestException e = refusal(new SandeshObject(NextHopRequest.TYPE).put("nhr_id", 7L)
+            .put("nhr_type", 6L).put("nhr_nh_list", million), "nhr_nh_list");
+        assertTrue(e.getMessage().contains("at most " + Requests.MAX_LIST), e.getMessage());
+        final NextHopRequest atMost = (NextHopRequest)SandeshRecord.parse(new SandeshObject(NextHopRequest.TYPE)
+            .put("nhr_id", 7L).put("nhr_type", 6L).put("nhr_nh_list", new long[Requests.MAX_LIST]));
+        assertEquals(Requests.MAX_LIST, atMost.nhList().length);
     }
 
     /** The refusal of an object, which must name the field. */
