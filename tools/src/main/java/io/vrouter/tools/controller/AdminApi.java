@@ -3,6 +3,8 @@ package io.vrouter.tools.controller;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.vrouter.agent.introspect.PrometheusText;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +18,8 @@ import java.util.Map;
 /**
  * The controller's admin endpoint (HTTP on localhost, plain text), what {@code vrouter-controller
  * apply/delete/get} talk to: {@code POST /apply?namespace=NS} and {@code POST /delete?namespace=NS}
- * with a YAML body, {@code GET /pods}, {@code GET /networks}, {@code GET /routes?instance=RI}.
+ * with a YAML body, {@code GET /pods}, {@code GET /networks}, {@code GET /routes?instance=RI},
+ * {@code GET /metrics} (Prometheus text format).
  * Errors answer 400 with the reason; the model is unchanged.
  */
 public final class AdminApi implements AutoCloseable
@@ -38,6 +41,7 @@ public final class AdminApi implements AutoCloseable
         server.createContext("/pods", ex -> reply(ex, 200, controller.pods()));
         server.createContext("/networks", ex -> reply(ex, 200, controller.networks()));
         server.createContext("/nodes", ex -> reply(ex, 200, controller.nodes()));
+        server.createContext("/metrics", ex -> reply(ex, 200, controller.metrics(), PrometheusText.CONTENT_TYPE));
         server.createContext("/routes", ex ->
         {
             final String instance = query(ex).get("instance");
@@ -118,8 +122,14 @@ public final class AdminApi implements AutoCloseable
 
     private static void reply(final HttpExchange ex, final int status, final String text) throws IOException
     {
+        reply(ex, status, text, "text/plain; charset=utf-8");
+    }
+
+    private static void reply(final HttpExchange ex, final int status, final String text, final String contentType)
+        throws IOException
+    {
         final byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = ex.getResponseBody())
         {

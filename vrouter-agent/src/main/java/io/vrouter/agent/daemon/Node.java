@@ -569,6 +569,7 @@ public final class Node implements NodeService, AutoCloseable
      *
      * @return name to value.
      */
+    @Override
     public Map<String, Long> ioCounters()
     {
         final Map<String, Long> m = new LinkedHashMap<>();
