@@ -467,6 +467,9 @@ class VrouterCtlTest
         assertTrue(dup.err.contains("EEXIST"), dup.err);
         final Run list = run("vrouterctl", "port", "list");
         assertTrue(list.out.contains("tapa"), list.out);
+        final String vifs = run("vif", "--list").out;
+        assertTrue(vifs.contains("OS: tapa NH: 0\n            Type:Virtual HWaddr:02:00:00:00:00:0a IPaddr:10.1.0.10\n"
+            + "            Vrf:1 Mcast Vrf:1 Flags:"), vifs);
         assertTrue(list.out.contains("10.1.0.10/24 (10.1.0.1)"), list.out);
         assertEquals(1, SandeshJson.mapper().readTree(run("vrouterctl", "port", "list", "--json").out).size());
         assertEquals(0, run("vrouterctl", "port", "del", "tapa").code);
