@@ -1,30 +1,89 @@
-# Sourced by the bin/ launchers: finds JDK 25, builds on first use, reads jvm.options.
+# Sourced by the bin/ launchers: finds JDK 25, checks prerequisites, builds on first use, reads jvm.options.
 VROUTER_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VROUTER_JDK_HINT="install a JDK 25 (e.g. apt-get install temurin-25-jdk from packages.adoptium.net) and set JAVA_HOME to it"
 if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then
     export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
 if [ ! -x "$JAVA_HOME/bin/java" ]; then
-    echo "vrouter: JDK 25 not found (set JAVA_HOME to a JDK 25)" >&2
+    echo "vrouter: JDK 25 not found at $JAVA_HOME: $VROUTER_JDK_HINT" >&2
     exit 1
 fi
 export PATH="$JAVA_HOME/bin:$PATH"
 VROUTER_JVM_FLAGS="$(sed -n 's/^vrouter\.jvm\.flags=//p' "$VROUTER_HOME/jvm.options")"
 
+# The Debian/Ubuntu package that provides each command the launchers and tests may need.
+vrouter_package_of() {
+    case "$1" in
+        ping) echo iputils-ping ;;
+        ip) echo iproute2 ;;
+        nsenter) echo util-linux ;;
+        tcpdump) echo tcpdump ;;
+        tshark) echo tshark ;;
+        openssl) echo openssl ;;
+        promtool) echo prometheus ;;
+        mvn) echo maven ;;
+        *) echo "$1" ;;
+    esac
+}
+
+# vrouter_require CMD...: checks that every command is on the PATH. What is missing is installed with
+# apt-get when running as root (saying so first), otherwise the launcher stops with one line naming the
+# missing commands and the command that installs them. A missing tool is never taken for a result.
+vrouter_require() {
+    local missing=() packages=() c
+    for c in "$@"; do
+        if ! command -v "$c" >/dev/null 2>&1; then
+            missing+=("$c")
+            packages+=("$(vrouter_package_of "$c")")
+        fi
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && [ -z "${VROUTER_NO_INSTALL:-}" ]; then
+        echo "vrouter: ${missing[*]} missing; installing: apt-get install -y ${packages[*]}" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        if command -v debconf-set-selections >/dev/null 2>&1; then
+            echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+        fi
+        if ! { apt-get update -qq && apt-get install -y -qq "${packages[@]}"; } >/dev/null 2>&1; then
+            echo "vrouter: could not install ${packages[*]} (apt-get failed); install them and run again" >&2
+            exit 1
+        fi
+        for c in "${missing[@]}"; do
+            command -v "$c" >/dev/null 2>&1 || { echo "vrouter: $c still missing after installing $(vrouter_package_of "$c")" >&2; exit 1; }
+        done
+        return 0
+    fi
+    echo "vrouter: missing ${missing[*]}; install with: sudo apt-get install -y ${packages[*]}" >&2
+    exit 1
+}
+
 vrouter_build_if_needed() {
-    if [ ! -f "$VROUTER_HOME/tools/target/classpath.txt" ] || [ ! -f "$VROUTER_HOME/tools/target/tools-0.1.0-SNAPSHOT.jar" ]; then
-        echo "vrouter: building (first use) ..." >&2
+    if [ ! -d "$VROUTER_HOME/tools/target/lib" ] || [ ! -f "$VROUTER_HOME/tools/target/tools-0.1.0-SNAPSHOT.jar" ]; then
+        vrouter_require mvn
+        echo "vrouter: building (first use: Maven compiles the six modules, about 1 to 2 minutes) ..." >&2
         (cd "$VROUTER_HOME" && mvn -B -q -DskipTests package) >&2 || { echo "vrouter: build failed" >&2; exit 1; }
+        echo "vrouter: built" >&2
     fi
 }
 
 # The project's own jars come from this checkout's target/ directories (never from ~/.m2, which
-# another checkout may have written); third-party jars from the resolved runtime classpath.
+# another checkout may have written); third-party jars from tools/target/lib, which the build copies
+# into the checkout so that any user who can read it can run the launchers.
 vrouter_classpath() {
     local own="" m
     for m in tools vrouter-agent vrouter-xmpp vrouter-core vrouter-encap; do
         own="$own:$VROUTER_HOME/$m/target/$m-0.1.0-SNAPSHOT.jar"
     done
-    local deps
-    deps="$(tr ':' '\n' < "$VROUTER_HOME/tools/target/classpath.txt" | grep -v '/io/vrouter/' | paste -sd: -)"
-    echo "${own#:}:$deps"
+    echo "${own#:}:$VROUTER_HOME/tools/target/lib/*"
+}
+
+# True when the arguments only ask for help or the version (no prerequisites needed for those).
+vrouter_info_only() {
+    local a
+    for a in "$@"; do
+        case "$a" in
+            -h|--help|-V|--version) return 0 ;;
+        esac
+    done
+    return 1
 }

@@ -21,6 +21,7 @@ import io.vrouter.core.status.ForwardingCounters;
 import io.vrouter.core.status.VrfStat;
 import io.vrouter.core.table.Tables;
 import io.vrouter.core.table.VRouterConfig;
+import io.vrouter.core.watch.PacketWatch;
 
 /**
  * One forwarder instance: its tables, the programming entry point and its workers.
@@ -43,6 +44,7 @@ public final class VRouter implements CounterSource
     private final PolicyTable policy;
     private final LongSupplier clock;
     private FlowHook flowHook = FlowHook.NONE;
+    private final PacketWatch watch = new PacketWatch();
 
     /**
      * A forwarder with empty tables and one planned worker.
@@ -170,8 +172,19 @@ public final class VRouter implements CounterSource
         final Forwarder f = new Forwarder(tables, counters, flowHook,
             flowHook == FlowHook.NONE ? new FlowStage(flowTable, policy, clock, tables.config().maxFrame()) : null,
             index, Math.max(plannedWorkers, index + 1));
+        f.watch(watch);
         forwarders.add(f);
         return f;
+    }
+
+    /**
+     * The packet trace and the capture every worker of this instance watches for.
+     *
+     * @return the watch.
+     */
+    public PacketWatch watch()
+    {
+        return watch;
     }
 
     /**

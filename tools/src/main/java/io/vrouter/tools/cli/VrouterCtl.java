@@ -53,12 +53,12 @@ import picocli.CommandLine.Spec;
     subcommands = {
         VifCommand.class, NhCommand.class, RtCommand.class, LabelCommands.Mpls.class, LabelCommands.Vxlan.class,
         VrouterCtl.Mirror.class, VrouterCtl.Dropstats.class, VrouterCtl.Vrfstats.class, VrouterCtl.Flow.class,
-        VrouterCtl.Port.class, Ist.class})
+        VrouterCtl.Port.class, Ist.class, WatchCommands.Trace.class, WatchCommands.Vifdump.class})
 public final class VrouterCtl implements Runnable
 {
     /** Names the launcher may be called by, each the subcommand of the same name. */
     public static final List<String> ALIASES = List.of("vif", "nh", "rt", "mpls", "vxlan", "mirror", "flow",
-        "dropstats", "vrfstats");
+        "dropstats", "vrfstats", "vifdump");
 
     @Option(names = "--socket", scope = ScopeType.INHERIT, paramLabel = "PATH",
         description = "control socket (default: ${DEFAULT-VALUE}); before or after the command")

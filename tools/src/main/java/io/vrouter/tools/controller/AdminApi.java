@@ -30,6 +30,8 @@ import io.vrouter.agent.net.LoopbackHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vrouter.agent.introspect.PrometheusText;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * The controller's admin endpoint (HTTP on localhost, plain text), what {@code vrouter-controller
  * apply/delete/get} talk to: {@code POST /apply?namespace=NS} and {@code POST /delete?namespace=NS}
  * with a YAML body, {@code GET /pods}, {@code GET /networks}, {@code GET /nodes},
- * {@code GET /routes?instance=RI}. Errors answer 400 with the reason; the model is unchanged.
+ * {@code GET /routes?instance=RI}, {@code GET /metrics} (Prometheus text format).
+ * Errors answer 400 with the reason; the model is unchanged.
  * <p>
  * Requests are answered on one thread (never the event loop), in arrival order. Only requests whose
  * {@code Host} is a loopback name are answered ({@link LoopbackHost}: a web page cannot apply
@@ -119,9 +122,13 @@ public final class AdminApi implements AutoCloseable
         return (InetSocketAddress)channel.localAddress();
     }
 
-    /** A status and a plain-text body. */
-    private record Answer(HttpResponseStatus status, String text)
+    /** A status, a body and its content type. */
+    private record Answer(HttpResponseStatus status, String text, String contentType)
     {
+        Answer(final HttpResponseStatus status, final String text)
+        {
+            this(status, text, "text/plain; charset=utf-8");
+        }
     }
 
     private Answer answer(final HttpMethod method, final String uri, final String body)
@@ -140,6 +147,8 @@ public final class AdminApi implements AutoCloseable
                 return new Answer(HttpResponseStatus.OK, controller.networks());
             case "/nodes":
                 return new Answer(HttpResponseStatus.OK, controller.nodes());
+            case "/metrics":
+                return new Answer(HttpResponseStatus.OK, controller.metrics(), PrometheusText.CONTENT_TYPE);
             case "/routes":
             {
                 final String instance = param(q, "instance", null);
@@ -231,7 +240,7 @@ public final class AdminApi implements AutoCloseable
             final byte[] bytes = a.text().getBytes(StandardCharsets.UTF_8);
             final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, a.status(),
                 Unpooled.wrappedBuffer(bytes));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
             if (keepAlive)
             {

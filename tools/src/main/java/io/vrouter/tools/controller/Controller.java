@@ -1,5 +1,6 @@
 package io.vrouter.tools.controller;
 
+import io.vrouter.agent.introspect.PrometheusText;
 import io.vrouter.xmpp.ChannelMessage;
 import io.vrouter.xmpp.ContrailXmpp;
 import io.vrouter.xmpp.ControllerSession;
@@ -65,6 +66,10 @@ public final class Controller implements NodeChannelListener
     private final long endOfRibDeadline;
     private String netnsPrefix = "pod-";
     private long configSequence;
+    private long sessionsUp;
+    private long sessionsDown;
+    private long routeAdds;
+    private long routeWithdraws;
 
     /**
      * A controller.
@@ -192,6 +197,35 @@ public final class Controller implements NodeChannelListener
     }
 
     /**
+     * The controller's counters in the Prometheus text format (the admin port's {@code /metrics}): nodes,
+     * sessions, pods, networks, routes per routing instance, route updates received.
+     *
+     * @return the exposition.
+     */
+    public synchronized String metrics()
+    {
+        final PrometheusText t = new PrometheusText();
+        t.gauge("vrouter_controller_nodes", "Nodes in the model.").sample(cluster.nodes().size());
+        t.gauge("vrouter_controller_nodes_connected", "Nodes with an XMPP session up.").sample(sessions.size());
+        t.counter("vrouter_controller_sessions_established_total", "XMPP sessions from nodes that came up.")
+            .sample(sessionsUp);
+        t.counter("vrouter_controller_sessions_closed_total", "XMPP sessions from nodes that went down.")
+            .sample(sessionsDown);
+        t.gauge("vrouter_controller_pods", "Pods in the model.").sample(cluster.pods().size());
+        t.gauge("vrouter_controller_networks", "Virtual networks in the model.").sample(cluster.networks().size());
+        t.gauge("vrouter_controller_routes", "Prefixes nodes have published, per routing instance (leaks not "
+            + "counted).");
+        for (final String instance : new java.util.TreeSet<>(rib.keySet()))
+        {
+            t.sample(rib.get(instance).size(), "instance", instance);
+        }
+        t.counter("vrouter_controller_route_updates_total", "Route updates received from nodes, by operation.")
+            .sample(routeAdds, "op", "add")
+            .sample(routeWithdraws, "op", "withdraw");
+        return t.toString();
+    }
+
+    /**
      * How many prefixes nodes have published into an instance (leaks not counted).
      *
      * @param instance routing instance.
@@ -207,6 +241,7 @@ public final class Controller implements NodeChannelListener
     @Override
     public synchronized void onNodeUp(final String node, final ControllerSession session)
     {
+        sessionsUp++;
         final ControllerSession old = sessions.put(node, session);
         if (old != null && old != session)
         {
@@ -273,6 +308,14 @@ public final class Controller implements NodeChannelListener
             return;
         }
         final Map<String, Map<String, RouteEntry>> table = rib.computeIfAbsent(instance, k -> new HashMap<>());
+        if (withdraw)
+        {
+            routeWithdraws++;
+        }
+        else
+        {
+            routeAdds++;
+        }
         if (withdraw)
         {
             final Map<String, RouteEntry> paths = table.get(entry.prefix());
@@ -392,6 +435,7 @@ public final class Controller implements NodeChannelListener
     @Override
     public synchronized void onNodeDown(final ControllerSession session)
     {
+        sessionsDown++;
         final String node = live(session);
         if (node == null)
         {

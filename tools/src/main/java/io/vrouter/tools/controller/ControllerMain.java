@@ -2,6 +2,7 @@ package io.vrouter.tools.controller;
 
 import io.netty.handler.ssl.SslContext;
 import io.vrouter.agent.net.ConnectionLimiter;
+import io.vrouter.tools.cli.VersionProvider;
 import io.vrouter.xmpp.ContrailXmpp;
 import io.vrouter.xmpp.XmppSession;
 import io.vrouter.xmpp.XmppTls;
@@ -35,7 +36,7 @@ import java.util.stream.Stream;
  * {@code bin/vrouter-controller}: {@code serve} runs the reference controller; {@code apply},
  * {@code delete} and {@code get} talk to a running one through its admin endpoint.
  */
-@Command(name = "vrouter-controller", mixinStandardHelpOptions = true,
+@Command(name = "vrouter-controller", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     subcommands = {ControllerMain.Serve.class, ControllerMain.Apply.class, ControllerMain.Delete.class,
         ControllerMain.Get.class},
     description = "The reference controller for vrouter nodes (Kubernetes-style manifests, XMPP to the nodes).")

@@ -312,6 +312,18 @@ public final class Lab implements AutoCloseable
     }
 
     /**
+     * A node's shared-memory counters file: its own, in the work directory (the default path is one per
+     * machine, and two nodes writing it would show one node's counters as the other's).
+     *
+     * @param i node index.
+     * @return the path.
+     */
+    public Path counters(final int i)
+    {
+        return work.resolve(NODES[i] + ".counters");
+    }
+
+    /**
      * Starts a node's daemon (again, for a node restart).
      *
      * @param i node index.
@@ -322,7 +334,8 @@ public final class Lab implements AutoCloseable
         final Path socket = work.resolve(NODES[i] + ".sock");
         start(NODES[i], NODE_NS[i], "io.vrouter.agent.daemon.VrouterdMain", "--node-name", NODES[i],
             "--fabric-interface", "eth0", "--fabric-address", NODE_IP[i], "--socket", socket.toString(),
-            "--state-dir", work.resolve(NODES[i]).toString(), "--controller", CTL_IP + ":5269",
+            "--state-dir", work.resolve(NODES[i]).toString(), "--counters", counters(i).toString(),
+            "--controller", CTL_IP + ":5269",
             "--idle", "backoff", "--set", "controller.tls-cert=" + certs.cert(NODES[i]),
             "--set", "controller.tls-key=" + certs.key(NODES[i]), "--set", "controller.tls-ca=" + certs.ca());
         waitFor(NODES[i] + "'s control socket", 90, () -> Files.exists(socket));
@@ -663,7 +676,9 @@ public final class Lab implements AutoCloseable
         for (int i = 0; i < NODES.length; i++)
         {
             out.println("  node " + NODES[i] + ": ip netns exec " + NODE_NS[i] + " bin/vrouterctl --socket " +
-                work.resolve(NODES[i] + ".sock") + " vif --list   (also rt, nh, mpls, flow, dropstats, ist vr vrf)");
+                work.resolve(NODES[i] + ".sock") + " vif --list   (also rt, nh, mpls, flow, ist vr vrf, trace, "
+                + "vifdump; dropstats --counters " + counters(i) + "; metrics: ip netns exec " + NODE_NS[i]
+                + " curl 127.0.0.1:8085/metrics)");
         }
         out.println("  controller: ip netns exec " + CTL + " bin/vrouter-controller get pods -o wide");
         out.println("  logs: " + work + "; stop with: kill " + ProcessHandle.current().pid() +

@@ -1,5 +1,6 @@
 package io.vrouter.tools.lab;
 
+import io.vrouter.tools.cli.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code bin/vrouter-lab}: runs the lab and exits non-zero if any expectation failed.
  */
-@Command(name = "vrouter-lab", mixinStandardHelpOptions = true,
+@Command(name = "vrouter-lab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "The seed article's Kubernetes setups on one machine: a controller, two nodes, real pings.")
 public final class LabMain implements Callable<Integer>
 {

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import io.vrouter.core.table.VRouterConfig;
+import io.vrouter.tools.cli.VersionProvider;
 import io.vrouter.tools.cli.Views;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "vrouter-replay",
-    mixinStandardHelpOptions = true,
+    mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Plays Contrail vtest XML cases (messages and pcaps) against a fresh forwarder each and "
         + "compares the output with the expected pcaps byte for byte.")
 public final class ReplayMain implements Callable<Integer>

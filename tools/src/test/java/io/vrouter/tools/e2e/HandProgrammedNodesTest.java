@@ -136,6 +136,9 @@ class HandProgrammedNodesTest
     {
         ctl(sock, "port", "add", "--name", pod, "--netns", pod, "--mac", podMac, "--ip", podIp + "/24", "--gw", GW,
             "--vrf", "1", "--mtu", "1400", "--vif", "3");
+        final String podVif = ctl(sock, "vif", "--get", "3");
+        assertTrue(podVif.contains(" IPaddr:" + podIp + "\n") && podVif.contains("Vrf:1 Mcast Vrf:1 "),
+            "a pod vif shows its address and its VRF as multicast VRF, as Contrail's agent programs it: " + podVif);
         ctl(sock, "vif", "--add", fabricIf, "--type", "physical", "--id", "0", "--vrf", "0", "--mac", "2:0:0:0:fa:0",
             "--mtu", "1500");
         ctl(sock, "nh", "--create", "1", "--type", "8", "--vrf", "1");

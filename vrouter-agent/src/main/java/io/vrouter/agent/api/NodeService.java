@@ -119,6 +119,17 @@ public interface NodeService
     }
 
     /**
+     * Daemon-level I/O counters the forwarder does not keep (fabric socket, port devices), each only
+     * ever growing.
+     *
+     * @return name (lower-case, underscores) to value; empty when the node has no devices of its own.
+     */
+    default Map<String, Long> ioCounters()
+    {
+        return Map.of();
+    }
+
+    /**
      * The forwarder, for read-only views (dumps, counters). Writers go through {@link #program}.
      *
      * @return the forwarder.

@@ -55,4 +55,31 @@ public record PortSpec(
         addresses = List.copyOf(addresses);
         gateway = gateway == null ? "" : gateway;
     }
+
+    /**
+     * The first IPv4 address of a port's addresses, as a vif's {@code vifr_ip} holds it (Contrail's agent
+     * gives a VM interface its IPv4 address).
+     *
+     * @param addresses CIDR addresses.
+     * @return Contrail's u32 encoding (network-order bytes read little-endian), 0 when there is none.
+     */
+    public static int ipv4(final List<String> addresses)
+    {
+        for (final String a : addresses)
+        {
+            final String ip = a.contains("/") ? a.substring(0, a.indexOf('/')) : a;
+            if (ip.matches("\\d{1,3}(\\.\\d{1,3}){3}"))
+            {
+                try
+                {
+                    return io.vrouter.core.request.Requests.ipv4LittleEndian(ip);
+                }
+                catch (final IllegalArgumentException e)
+                {
+                    // not an address after all (an octet over 255): look further
+                }
+            }
+        }
+        return 0;
+    }
 }

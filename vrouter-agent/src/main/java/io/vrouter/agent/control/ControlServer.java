@@ -40,12 +40,14 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.net.ConnectionLimiter;
+import io.vrouter.core.request.CaptureRequest;
 import io.vrouter.core.request.DropStatsRequest;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.Parsed;
 import io.vrouter.core.request.PortRequest;
 import io.vrouter.core.request.Response;
 import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.core.request.TraceRequest;
 import io.vrouter.core.request.VrfStatsRequest;
 
 /**
@@ -61,7 +63,8 @@ import io.vrouter.core.request.VrfStatsRequest;
  * one that does not read is answered with its refusal in its place. {@link PortRequest}s go to
  * {@link NodeService#addPort}/{@link NodeService#deletePort}/{@link NodeService#ports};
  * {@link DropStatsRequest}s and {@link VrfStatsRequest}s are read from the workers' counters
- * ({@link StatsRequests}); every other record goes to {@link NodeService#program}.
+ * ({@link StatsRequests}); {@link TraceRequest}s and {@link CaptureRequest}s to the forwarder's packet
+ * watch ({@link WatchRequests}); every other record goes to {@link NodeService#program}.
  * <p>
  * Limits: at most {@value #MAX_CONNECTIONS} connections; a connection that has not sent a whole
  * frame within {@value #IDLE_MILLIS} ms of connecting or of its last answer is closed (and is the
@@ -300,6 +303,8 @@ public final class ControlServer implements AutoCloseable
             case PortRequest port -> PortRequests.execute(node, port);
             case DropStatsRequest drops -> StatsRequests.execute(node.vrouter(), drops, node.countersFile());
             case VrfStatsRequest vrfs -> StatsRequests.execute(node.vrouter(), vrfs);
+            case TraceRequest trace -> WatchRequests.execute(node.vrouter(), trace);
+            case CaptureRequest capture -> WatchRequests.execute(node.vrouter(), capture);
             default -> throw new IllegalStateException(p.record().struct() + " is the forwarder's");
         };
     }
@@ -308,7 +313,8 @@ public final class ControlServer implements AutoCloseable
     private static boolean forwarder(final Parsed p)
     {
         return p.ok() && !(p.record() instanceof PortRequest || p.record() instanceof DropStatsRequest
-            || p.record() instanceof VrfStatsRequest);
+            || p.record() instanceof VrfStatsRequest || p.record() instanceof TraceRequest
+            || p.record() instanceof CaptureRequest);
     }
 
     private void handle(final Channel ch, final byte[] body)

@@ -323,10 +323,11 @@ public final class Node implements NodeService, AutoCloseable
                 {
                     return new Response(Errno.EEXIST, "vif " + vif[0] + " is in use", List.of());
                 }
-                // Contrail's vif MAC for pod interfaces: the gateway MAC the pods send to (reference §1.2).
+                // Contrail's vif MAC for pod interfaces: the gateway MAC the pods send to (reference §1.2);
+                // as Contrail's agent, the pod's IPv4 address and the VRF as the multicast VRF.
                 final Response r = vrouter.program(InterfaceRequest.builder().idx(vif[0]).type(VifType.VIRTUAL)
-                    .name(spec.name()).vrf(spec.vrf()).mac(GATEWAY_MAC).mtu(mtu).flags(spec.vifFlags())
-                    .transport(0).build());
+                    .name(spec.name()).vrf(spec.vrf()).mcastVrf(spec.vrf()).ip(PortSpec.ipv4(spec.addresses()))
+                    .mac(GATEWAY_MAC).mtu(mtu).flags(spec.vifFlags()).transport(0).build());
                 if (r.code() < 0)
                 {
                     return r;
@@ -584,6 +585,7 @@ public final class Node implements NodeService, AutoCloseable
      *
      * @return name to value.
      */
+    @Override
     public Map<String, Long> ioCounters()
     {
         final Map<String, Long> m = new LinkedHashMap<>();

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * environment, starts the node (fabric port, workers) and the control socket, and runs until SIGTERM
  * or SIGINT, then shuts down in order. Exit codes are those of {@link StartupException}.
  */
-@Command(name = "vrouterd", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "vrouterd", mixinStandardHelpOptions = true, versionProvider = DaemonVersion.class, sortOptions = false,
     description = "The vrouter node daemon: pod ports, MPLSoUDP fabric, control socket (docs/vrouterd.md).")
 public final class VrouterdMain implements Callable<Integer>
 {

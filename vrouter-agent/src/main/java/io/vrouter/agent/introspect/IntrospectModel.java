@@ -291,6 +291,77 @@ public final class IntrospectModel
         return m;
     }
 
+    /** HELP text of the daemon's I/O counters ({@link NodeService#ioCounters}). */
+    private static final Map<String, String> IO_HELP = Map.of(
+        "fabric_rx_datagrams", "Datagrams read from the fabric socket.",
+        "fabric_rx_ring_full", "Fabric datagrams the kernel dropped because the receive ring was full.",
+        "fabric_tx_datagrams", "Datagrams sent on the fabric socket.",
+        "fabric_tx_drops", "Datagrams the fabric socket refused to send.",
+        "tx_no_port", "Frames sent to an interface that has no port (device) attached.",
+        "port_tx_drops", "Frames a pod port's device refused to send.");
+
+    /**
+     * The counters in the Prometheus text format ({@code /metrics}): drops by reason, per interface
+     * packets and bytes in and out and drops, per VRF packets by path, flows, daemon I/O.
+     *
+     * @return the exposition.
+     */
+    public String metrics()
+    {
+        final VRouter vr = node.vrouter();
+        final PrometheusText t = new PrometheusText();
+        t.gauge("vrouter_workers", "Forwarding workers (threads) of this node.").sample(vr.forwarders().size());
+        t.counter("vrouter_drops_total", "Packets dropped, by reason (dropstats; the reason is the counter's "
+            + "vds_ name without the prefix).");
+        for (final DropReason r : DropReason.BY_ID)
+        {
+            t.sample(vr.drops(r), "reason", r.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        final List<InterfaceRequest> vifs = dump(InterfaceRequest.dump(), InterfaceRequest.class);
+        final String[][] ifCounters = {
+            {"vrouter_interface_receive_packets_total", "Packets received on the interface."},
+            {"vrouter_interface_receive_bytes_total", "Bytes received on the interface."},
+            {"vrouter_interface_transmit_packets_total", "Packets sent out of the interface."},
+            {"vrouter_interface_transmit_bytes_total", "Bytes sent out of the interface."},
+            {"vrouter_interface_drops_total", "Packets received on the interface and dropped (any reason)."},
+        };
+        final int[] ifIds = {CounterSource.IF_IPACKETS, CounterSource.IF_IBYTES, CounterSource.IF_OPACKETS,
+            CounterSource.IF_OBYTES, CounterSource.IF_DROPS};
+        for (int c = 0; c < ifIds.length; c++)
+        {
+            t.counter(ifCounters[c][0], ifCounters[c][1]);
+            for (final InterfaceRequest v : vifs)
+            {
+                t.sample(vr.interfaceCounter(v.idx(), ifIds[c]), "vif", "0/" + v.idx(), "name", v.name());
+            }
+        }
+        t.counter("vrouter_vrf_packets_total", "Packets forwarded in a VRF, by the path they took (vrfstats; "
+            + "VRFs with any non-zero count).");
+        for (final VrfStatsRequest o : StatsRequests.execute(vr, VrfStatsRequest.dump())
+            .objects(VrfStatsRequest.class))
+        {
+            for (final VrfStat s : VrfStat.BY_ID)
+            {
+                t.sample(o.stat(s), "vrf", Integer.toString(o.vrf()), "path", s.fieldName());
+            }
+        }
+        final io.vrouter.core.flow.FlowTable flows = vr.flows();
+        t.gauge("vrouter_flow_entries", "Flow entries in use (active).").sample(flows.activeEntries());
+        t.gauge("vrouter_flow_hold_entries", "Flow entries waiting for a decision (hold).")
+            .sample(flows.holdEntries());
+        t.gauge("vrouter_flow_overflow_entries", "Overflow flow entries in use.").sample(flows.overflowUsed());
+        t.gauge("vrouter_flow_table_entries", "Flow table capacity in entries.").sample(flows.totalEntries());
+        t.gauge("vrouter_flow_table_bytes", "Flow table size in bytes.").sample(flows.byteSize());
+        t.counter("vrouter_flows_created_total", "Flow entries created.").sample(flows.created());
+        t.counter("vrouter_flows_deleted_total", "Flow entries deleted.").sample(flows.deleted());
+        for (final Map.Entry<String, Long> e : node.ioCounters().entrySet())
+        {
+            t.counter("vrouter_io_" + e.getKey() + "_total", IO_HELP.getOrDefault(e.getKey(), "Daemon I/O counter "
+                + e.getKey() + ".")).sample(e.getValue());
+        }
+        return t.toString();
+    }
+
     private static String address(final byte[] p)
     {
         if (p.length == 4)

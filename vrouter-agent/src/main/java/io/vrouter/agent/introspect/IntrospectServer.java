@@ -55,7 +55,8 @@ import io.vrouter.wire.AddressFamily;
  * thread (never on the event loop) through {@link IntrospectModel}. Endpoints (docs/introspect.md):
  * {@code /vrfs[?name=]}, {@code /routes?vrf=N[&family=inet|inet6|bridge][&prefix=a/len]},
  * {@code /interfaces}, {@code /nexthops}, {@code /labels}, {@code /vxlan}, {@code /mirrors},
- * {@code /flows}, {@code /counters}, {@code /ports} and {@code /} (the list).
+ * {@code /flows}, {@code /counters}, {@code /ports} and {@code /} (the list); {@code /metrics} answers the
+ * counters in the Prometheus text format instead of JSON.
  * <p>
  * Only requests whose {@code Host} is {@code localhost}, {@code 127.0.0.1} or {@code [::1]} (with
  * this port or none) are answered, so a web page cannot read it through DNS rebinding; at most
@@ -65,7 +66,7 @@ import io.vrouter.wire.AddressFamily;
 public final class IntrospectServer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(IntrospectServer.class);
-    private static final List<String> ENDPOINTS = List.of("/vrfs", "/routes?vrf=N&family=inet|inet6|bridge",
+    private static final List<String> ENDPOINTS = List.of("/metrics", "/vrfs", "/routes?vrf=N&family=inet|inet6|bridge",
         "/interfaces", "/nexthops", "/labels", "/vxlan", "/mirrors", "/flows", "/counters", "/ports");
 
     /** Most connections open at once. */
@@ -248,6 +249,9 @@ public final class IntrospectServer implements AutoCloseable
                     return ok("flows", SandeshJson.toMaps(model.dump(FlowRequest.list(-1))));
                 case "/counters":
                     return new Answer(HttpResponseStatus.OK, model.counters());
+                case "/metrics":
+                    return new Answer(HttpResponseStatus.OK,
+                        new Text(PrometheusText.CONTENT_TYPE, model.metrics()));
                 case "/ports":
                 {
                     final List<Map<String, Object>> ports = new java.util.ArrayList<>();
@@ -301,6 +305,16 @@ public final class IntrospectServer implements AutoCloseable
     {
     }
 
+    /**
+     * A body sent as it is, not as JSON ({@code /metrics}).
+     *
+     * @param contentType its {@code Content-Type}.
+     * @param text        the body.
+     */
+    record Text(String contentType, String text)
+    {
+    }
+
     /** Hands each request to the worker thread. */
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest>
     {
@@ -347,10 +361,13 @@ public final class IntrospectServer implements AutoCloseable
 
         private void send(final ChannelHandlerContext ctx, final Answer a, final boolean keepAlive)
         {
-            final byte[] body = SandeshJson.write(a.body()).getBytes(StandardCharsets.UTF_8);
+            final boolean text = a.body() instanceof Text;
+            final byte[] body = (text ? ((Text)a.body()).text() : SandeshJson.write(a.body()))
+                .getBytes(StandardCharsets.UTF_8);
             final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, a.status(),
                 Unpooled.wrappedBuffer(body));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE,
+                text ? ((Text)a.body()).contentType() : "application/json; charset=utf-8");
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             if (keepAlive)
             {

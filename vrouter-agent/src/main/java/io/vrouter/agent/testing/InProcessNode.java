@@ -124,8 +124,8 @@ public final class InProcessNode implements NodeService, AutoCloseable
             }
             final int vif = spec.vifIndex() >= 0 ? spec.vifIndex() : nextVif++;
             final Response r = vrouter.program(InterfaceRequest.builder().idx(vif).type(VifType.VIRTUAL)
-                .name(spec.name()).vrf(spec.vrf()).mac(MacAddress.parse(spec.mac())).mtu(spec.mtu())
-                .flags(spec.vifFlags()).build());
+                .name(spec.name()).vrf(spec.vrf()).mcastVrf(spec.vrf()).ip(PortSpec.ipv4(spec.addresses()))
+                .mac(MacAddress.parse(spec.mac())).mtu(spec.mtu()).flags(spec.vifFlags()).build());
             if (r.code() < 0)
             {
                 return r;

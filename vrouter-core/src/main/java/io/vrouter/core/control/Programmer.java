@@ -15,6 +15,7 @@ import io.vrouter.core.nh.NextHopMap;
 import io.vrouter.core.nh.NextHopType;
 import io.vrouter.core.nh.kind.NextHopKind;
 import io.vrouter.core.nh.kind.NextHopKinds;
+import io.vrouter.core.request.CaptureRequest;
 import io.vrouter.core.request.DropStatsRequest;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.FlowRequest;
@@ -30,6 +31,7 @@ import io.vrouter.core.request.Response;
 import io.vrouter.core.request.RouteRequest;
 import io.vrouter.core.request.SandeshField;
 import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.core.request.TraceRequest;
 import io.vrouter.core.request.VrfStatsRequest;
 import io.vrouter.core.request.VxlanRequest;
 import io.vrouter.core.status.CounterSource;
@@ -102,6 +104,8 @@ public final class Programmer
                 case DropStatsRequest r -> unsupported(r);
                 case VrfStatsRequest r -> unsupported(r);
                 case PortRequest r -> unsupported(r);
+                case TraceRequest r -> unsupported(r);
+                case CaptureRequest r -> unsupported(r);
             };
         }
         catch (final RequestException e)

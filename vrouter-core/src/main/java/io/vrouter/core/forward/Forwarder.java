@@ -20,6 +20,8 @@ import io.vrouter.core.nh.kind.NextHopKinds;
 import io.vrouter.core.status.DropReason;
 import io.vrouter.core.status.ForwardingCounters;
 import io.vrouter.core.table.Tables;
+import io.vrouter.core.watch.PacketTracer;
+import io.vrouter.core.watch.PacketWatch;
 import io.vrouter.wire.AddressFamily;
 
 /**
@@ -57,6 +59,9 @@ public final class Forwarder
     private final Datapath dp;
     private final ReaderEpochs readerEpochs;
     private final int readerSlot;
+    private final int workerIndex;
+    private PacketWatch watch = new PacketWatch();
+    private PacketTracer tracer;
 
     /**
      * A worker's forwarder.
@@ -99,6 +104,7 @@ public final class Forwarder
         this.tables = tables;
         this.counters = counters;
         this.flows = flows;
+        this.workerIndex = workerIndex;
         final int batchSize = tables.config().batchSize();
         this.graph = new Graph(NextHopKinds.NODE_COUNT, batchSize + batchSize);
         this.dp = new Datapath(tables, counters, flows, graph, workerIndex, workers);
@@ -209,7 +215,14 @@ public final class Forwarder
         graph.ensureCapacity(batch.slots());
         try
         {
-            graph.run(batch, NodeIds.ETHERNET_INPUT, n + released);
+            if (watch.active())
+            {
+                processWatched(batch, n, released);
+            }
+            else
+            {
+                graph.run(batch, NodeIds.ETHERNET_INPUT, n + released);
+            }
             countSent(batch);
         }
         finally
@@ -221,6 +234,68 @@ public final class Forwarder
             if (readerEpochs != null)
             {
                 readerEpochs.exit(readerSlot);
+            }
+        }
+    }
+
+    /**
+     * Shares a watch (trace and capture) with the other workers of a forwarder; set before the worker
+     * runs. Until then the forwarder has a watch of its own that nothing arms.
+     *
+     * @param shared the forwarder's watch.
+     */
+    public void watch(final PacketWatch shared)
+    {
+        this.watch = shared;
+    }
+
+    /**
+     * The batch's path while a trace or a capture is armed: the interface's received frames to the
+     * capture, the graph run node by node for traced packets, the sent frames to the capture.
+     */
+    private void processWatched(final PacketBatch batch, final int n, final int released)
+    {
+        final PacketWatch w = watch;
+        final int captureVif = w.captureVif();
+        if (captureVif >= 0)
+        {
+            for (int slot = 0; slot < n; slot++)
+            {
+                if (batch.inVif(slot) == captureVif)
+                {
+                    w.frame(captureVif, false, batch.buffer(slot), batch.offset(slot), batch.length(slot));
+                }
+            }
+        }
+        if (w.traceRemaining() > 0)
+        {
+            if (tracer == null)
+            {
+                tracer = new PacketTracer(graph, counters, workerIndex);
+            }
+            if (tracer.begin(w, batch, n))
+            {
+                graph.runObserved(batch, NodeIds.ETHERNET_INPUT, n + released, tracer);
+                tracer.end(w, batch);
+            }
+            else
+            {
+                graph.run(batch, NodeIds.ETHERNET_INPUT, n + released);
+            }
+        }
+        else
+        {
+            graph.run(batch, NodeIds.ETHERNET_INPUT, n + released);
+        }
+        if (captureVif >= 0)
+        {
+            final int slots = batch.outputCount();
+            for (int slot = 0; slot < slots; slot++)
+            {
+                if (batch.outVif(slot) == captureVif)
+                {
+                    w.frame(captureVif, true, batch.buffer(slot), batch.offset(slot), batch.length(slot));
+                }
             }
         }
     }

@@ -50,6 +50,33 @@ public final class Graph
     private final boolean[] inOrder;
     private int[][] filled;
     private LeakHandler leakHandler = (batch, slot) -> batch.drop(slot);
+    private final int[] single = new int[1];
+
+    /**
+     * Watches each slot go through each node, in {@link #runObserved} (packet trace). Called on the
+     * worker's thread; may allocate (an observed run is a diagnostic, never the packet path).
+     */
+    public interface Observer
+    {
+        /**
+         * A node is about to process one slot.
+         *
+         * @param node  the node.
+         * @param batch the batch.
+         * @param slot  the slot.
+         */
+        void before(Node node, PacketBatch batch, int slot);
+
+        /**
+         * The node has processed the slot: {@link PacketBatch#next(int)} is where it sent it, or
+         * {@link PacketBatch#DONE} when it ended it (sent, dropped, held).
+         *
+         * @param node  the node.
+         * @param batch the batch.
+         * @param slot  the slot.
+         */
+        void after(Node node, PacketBatch batch, int slot);
+    }
 
     /**
      * An empty graph.
@@ -273,6 +300,67 @@ public final class Graph
         nodes[entry].process(batch, identity, count);
         moveOn(batch, identity, count, true);
         run(batch);
+    }
+
+    /**
+     * {@link #run(PacketBatch, int, int)} with an observer: the same passes over the same queues, but each
+     * node gets the slots of its vector one at a time, with the observer called before and after each
+     * (so that what a node did is seen slot by slot: the packet trace). Slower; never used on the packet
+     * path, {@link #run(PacketBatch, int, int)} is untouched by it.
+     *
+     * @param batch    the batch.
+     * @param entry    the node every slot enters at.
+     * @param count    number of slots, from slot 0.
+     * @param observer the observer.
+     */
+    public void runObserved(final PacketBatch batch, final int entry, final int count, final Observer observer)
+    {
+        for (int slot = 0; slot < count; slot++)
+        {
+            batch.next(slot, PacketBatch.DONE);
+        }
+        processEach(nodes[entry], batch, identity, count, observer);
+        moveOn(batch, identity, count, false);
+        int passes = 0;
+        boolean work = true;
+        while (work)
+        {
+            if (++passes > MAX_PASSES)
+            {
+                abandon(batch);
+                return;
+            }
+            work = false;
+            for (int i = 0; i < nodes.length; i++)
+            {
+                final int queuedCount = queued[i];
+                if (queuedCount == 0)
+                {
+                    continue;
+                }
+                work = true;
+                final int[] slots = queues[i];
+                queues[i] = spare;
+                spare = slots;
+                queued[i] = 0;
+                inOrder[i] = false;
+                processEach(nodes[i], batch, slots, queuedCount, observer);
+                moveOn(batch, slots, queuedCount, false);
+            }
+        }
+    }
+
+    private void processEach(final Node node, final PacketBatch batch, final int[] slots, final int count,
+        final Observer observer)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            final int slot = slots[k];
+            single[0] = slot;
+            observer.before(node, batch, slot);
+            node.process(batch, single, 1);
+            observer.after(node, batch, slot);
+        }
     }
 
     /**

@@ -67,7 +67,11 @@ class SandeshRecordTest
             VrfStatsRequest.dump(),
             PortRequest.add("tapa", "pod1", "eth1", "02:00:00:00:00:0A", List.of("10.0.0.2/24", "fd00::2/64"),
                 "10.0.0.1", 3, 1400, 9, 0x80000001),
-            PortRequest.named(Op.DELETE, "tapa"));
+            PortRequest.named(Op.DELETE, "tapa"),
+            TraceRequest.add(10, 3),
+            new TraceRequest(Op.RESPONSE, 5, 2, 4, "Packet 1: ...\n"),
+            CaptureRequest.start(3, 100, "/tmp/vif3.pcap"),
+            new CaptureRequest(Op.RESPONSE, 3, 100, "/tmp/vif3.pcap", 42, 1));
     }
 
     @Test
