@@ -41,6 +41,7 @@ import io.vrouter.agent.api.NodeService;
 import io.vrouter.core.request.DropStatsRequest;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.Parsed;
+import io.vrouter.core.request.PodRequest;
 import io.vrouter.core.request.PortRequest;
 import io.vrouter.core.request.Response;
 import io.vrouter.core.request.SandeshRecord;
@@ -276,6 +277,7 @@ public final class ControlServer implements AutoCloseable
         return switch (p.record())
         {
             case PortRequest port -> PortRequests.execute(node, port);
+            case PodRequest pod -> node.pod(pod);
             case DropStatsRequest drops -> StatsRequests.execute(node.vrouter(), drops);
             case VrfStatsRequest vrfs -> StatsRequests.execute(node.vrouter(), vrfs);
             default -> throw new IllegalStateException(p.record().struct() + " is the forwarder's");
@@ -285,7 +287,8 @@ public final class ControlServer implements AutoCloseable
     /** Whether a request goes to the forwarder ({@link NodeService#program}). */
     private static boolean forwarder(final Parsed p)
     {
-        return p.ok() && !(p.record() instanceof PortRequest || p.record() instanceof DropStatsRequest
+        return p.ok() && !(p.record() instanceof PortRequest || p.record() instanceof PodRequest
+            || p.record() instanceof DropStatsRequest
             || p.record() instanceof VrfStatsRequest);
     }
 

@@ -24,6 +24,7 @@ import io.vrouter.core.request.MirrorRequest;
 import io.vrouter.core.request.MplsRequest;
 import io.vrouter.core.request.NextHopRequest;
 import io.vrouter.core.request.Op;
+import io.vrouter.core.request.PodRequest;
 import io.vrouter.core.request.PortRequest;
 import io.vrouter.core.request.RequestException;
 import io.vrouter.core.request.Response;
@@ -102,6 +103,7 @@ public final class Programmer
                 case DropStatsRequest r -> unsupported(r);
                 case VrfStatsRequest r -> unsupported(r);
                 case PortRequest r -> unsupported(r);
+                case PodRequest r -> unsupported(r);
             };
         }
         catch (final RequestException e)

@@ -20,7 +20,8 @@ import java.util.List;
  * XML reader, JSON.
  */
 public sealed interface SandeshRecord permits InterfaceRequest, NextHopRequest, RouteRequest, MplsRequest,
-    VxlanRequest, MirrorRequest, FlowRequest, FlowTableData, DropStatsRequest, VrfStatsRequest, PortRequest
+    VxlanRequest, MirrorRequest, FlowRequest, FlowTableData, DropStatsRequest, VrfStatsRequest, PortRequest,
+    PodRequest
 {
     /**
      * The value of an integer field that was not given, where absence means something of its own
@@ -32,7 +33,7 @@ public sealed interface SandeshRecord permits InterfaceRequest, NextHopRequest, 
     /** The struct names records map, one per record type. */
     List<String> TYPES = List.of(InterfaceRequest.TYPE, NextHopRequest.TYPE, RouteRequest.TYPE,
         MplsRequest.TYPE, VxlanRequest.TYPE, MirrorRequest.TYPE, FlowRequest.TYPE, FlowTableData.TYPE,
-        DropStatsRequest.TYPE, VrfStatsRequest.TYPE, PortRequest.TYPE);
+        DropStatsRequest.TYPE, VrfStatsRequest.TYPE, PortRequest.TYPE, PodRequest.TYPE);
 
     /**
      * The sandesh struct name.
@@ -86,6 +87,7 @@ public sealed interface SandeshRecord permits InterfaceRequest, NextHopRequest, 
             case DropStatsRequest.TYPE -> DropStatsRequest.from(o);
             case VrfStatsRequest.TYPE -> VrfStatsRequest.from(o);
             case PortRequest.TYPE -> PortRequest.from(o);
+            case PodRequest.TYPE -> PodRequest.from(o);
             default -> throw new RequestException(Errno.EOPNOTSUPP, "unsupported object " + o.type());
         };
         r.validate();
@@ -113,6 +115,7 @@ public sealed interface SandeshRecord permits InterfaceRequest, NextHopRequest, 
             case DropStatsRequest.TYPE -> DropStatsRequest.Field.values();
             case VrfStatsRequest.TYPE -> VrfStatsRequest.Field.values();
             case PortRequest.TYPE -> PortRequest.Field.values();
+            case PodRequest.TYPE -> PodRequest.Field.values();
             default -> new SandeshField[0];
         };
     }
