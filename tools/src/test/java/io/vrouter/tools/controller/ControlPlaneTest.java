@@ -1,9 +1,11 @@
 package io.vrouter.tools.controller;
 
 import io.vrouter.agent.controller.NodeAgent;
+import io.vrouter.agent.introspect.IntrospectModel;
 import io.vrouter.agent.controller.PodNamespaces;
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.xmpp.testing.XmppPipe;
+import io.vrouter.xmpp.ContrailXmpp;
 import io.vrouter.xmpp.ControllerSession;
 import io.vrouter.xmpp.NodeSession;
 import org.junit.jupiter.api.Test;
@@ -13,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -27,6 +31,8 @@ class ControlPlaneTest
     private static final String POD_RI =
         "default-domain:k8s-default:k8s-default-pod-network:k8s-default-pod-network";
     private static final String RED_RI = "default-domain:k8s-default:RED:RED";
+    private static final String BLUE_RI =
+        "default-domain:k8s-default:k8s-blue-pod-network:k8s-blue-pod-network";
 
     private static final class Node
     {
@@ -57,6 +63,7 @@ class ControlPlaneTest
                 }
             }, () -> current.get() != null && current.get().isOpen() ? current.get() : null);
             agent.start();
+            forwarder.attachRouteOrigins(agent::routePeers);
         }
 
         void connect(final Controller controller)
@@ -167,6 +174,137 @@ class ControlPlaneTest
                 n.forwarder.close();
             }
             Files.deleteIfExists(state);
+        }
+    }
+
+    /** RED's pod (100.0.0.3) goes to the first node to join, blue's (2.0.0.252) to the second. */
+    private static void redAndBlue(final Controller controller, final Node... nodes) throws IOException
+    {
+        controller.apply(seed("nad-blue.yaml"), "default");
+        controller.apply(seed("vn-red.yaml"), "default");
+        controller.apply(seed("pod-ubuntuapp-red.yaml"), "default");
+        controller.apply(seed("pod-ubuntuapp2-blue.yaml"), "default");
+        settle(nodes);
+    }
+
+    private static Map<String, Object> path(final IntrospectModel model, final int vrf, final String prefix)
+    {
+        final List<Map<String, Object>> routes = model.routes(vrf, 2, prefix);
+        assertEquals(1, routes.size(), "one route " + prefix + " in VRF " + vrf);
+        @SuppressWarnings("unchecked")
+        final List<Map<String, Object>> paths = (List<Map<String, Object>>)routes.get(0).get("path_list");
+        return paths.get(0);
+    }
+
+    private static List<Object> vrfColumn(final IntrospectModel model, final String column)
+    {
+        return model.vrfs("").stream().map(v -> v.get(column)).toList();
+    }
+
+    @Test
+    void aDeletedNetworksVrfLeavesTheViewsAndRoutesNameThePeerTheyCameFrom() throws IOException
+    {
+        final Node n1 = new Node("node-1", "192.168.1.11");
+        final Node n2 = new Node("node-2", "192.168.1.12");
+        try
+        {
+            final Controller controller = new Controller(new Cluster(), null);
+            n1.connect(controller);
+            settle(n1);
+            n2.connect(controller);
+            settle(n1, n2);
+            redAndBlue(controller, n1, n2);
+            final IntrospectModel view = new IntrospectModel(n1.forwarder);
+            final int red = n1.agent.vrfOf(RED_RI);
+            assertTrue(red > 0, "RED's pod is on node-1");
+            assertEquals(-1, n1.agent.vrfOf(BLUE_RI), "node-1 holds no blue network before the policy");
+
+            controller.apply(seed("policy-red-blue.yaml"), "default");
+            settle(n1, n2);
+            final int blue = n1.agent.vrfOf(BLUE_RI);
+            assertTrue(blue > 0, "the policy brings blue's network to node-1");
+            assertTrue(vrfColumn(view, "name").contains(BLUE_RI), "ist vr vrf lists blue: " + view.vrfs(""));
+
+            final Map<String, Object> learned = path(view, red, "2.0.0.252/32");
+            assertEquals(ContrailXmpp.CONTROL_JID, learned.get("peer"),
+                "a route learned over XMPP names the controller (its stream name over an in-memory pipe)");
+            assertEquals(100, learned.get("preference"));
+            assertEquals("LocalVmPort", path(view, red, "100.0.0.3/32").get("peer"), "the local pod's route");
+            assertEquals(200, path(view, red, "100.0.0.3/32").get("preference"));
+            assertEquals("Local", path(view, red, "100.0.0.1/32").get("peer"), "the gateway");
+            assertEquals("Local", path(view, 0, "192.168.1.11/32").get("peer"), "the node's own address");
+
+            controller.delete(seed("policy-red-blue.yaml"), "default");
+            settle(n1, n2);
+            assertEquals(-1, n1.agent.vrfOf(BLUE_RI), "blue's network left node-1 with the policy");
+            assertFalse(vrfColumn(view, "name").contains(BLUE_RI), "ist vr vrf: " + view.vrfs(""));
+            assertFalse(vrfColumn(view, "ucindex").contains(blue),
+                "blue's VRF " + blue + " is not listed under any name: " + view.vrfs(""));
+            assertTrue(vrfColumn(view, "name").contains(RED_RI), "RED stays: " + view.vrfs(""));
+            assertTrue(view.routes(red, 2, "2.0.0.252/32").isEmpty(), "the leaked route is gone");
+        }
+        finally
+        {
+            for (final Node n : List.of(n1, n2))
+            {
+                if (n.pipe != null)
+                {
+                    n.pipe.close();
+                }
+                n.forwarder.close();
+            }
+        }
+    }
+
+    @Test
+    void aLogicalRouterJoinsItsNetworksAndDetachingSeparatesThemAgain() throws IOException
+    {
+        final Node n1 = new Node("node-1", "192.168.1.11");
+        final Node n2 = new Node("node-2", "192.168.1.12");
+        try
+        {
+            final Controller controller = new Controller(new Cluster(), null);
+            n1.connect(controller);
+            settle(n1);
+            n2.connect(controller);
+            settle(n1, n2);
+            redAndBlue(controller, n1, n2);
+            final int red1 = n1.agent.vrfOf(RED_RI);
+            assertEquals("none", n1.forwarder.route(red1, "2.0.0.252"), "RED and blue apart");
+
+            controller.apply(seed("logical-router-red-blue.yaml"), "default");
+            settle(n1, n2);
+            final int blue2 = n2.agent.vrfOf(BLUE_RI);
+            final int red2 = n2.agent.vrfOf(RED_RI);
+            final int blue1 = n1.agent.vrfOf(BLUE_RI);
+            assertTrue(n1.forwarder.route(red1, "2.0.0.252").contains("label="),
+                "blue's pod leaked into RED on node-1 through a tunnel: " + n1.forwarder.route(red1, "2.0.0.252"));
+            assertTrue(n2.forwarder.route(blue2, "100.0.0.3").contains("label="),
+                "RED's pod leaked into blue on node-2: " + n2.forwarder.route(blue2, "100.0.0.3"));
+            assertTrue(red2 > 0 && blue1 > 0, "each node holds both attached networks");
+            for (final Node n : List.of(n1, n2))
+            {
+                final List<io.vrouter.core.flow.PolicyTable.Rule> rules = n.forwarder.vrouter().policy().rules();
+                assertEquals(1, rules.size(), n.name + ": one pass rule between the attached networks: " + rules);
+                assertTrue(rules.get(0).pass() && rules.get(0).bidirectional(), rules.toString());
+            }
+
+            controller.delete(seed("logical-router-red-blue.yaml"), "default");
+            settle(n1, n2);
+            assertEquals("none", n1.forwarder.route(red1, "2.0.0.252"), "detached: the leaked route is withdrawn");
+            assertEquals(-1, n1.agent.vrfOf(BLUE_RI), "and blue's network leaves node-1");
+            assertTrue(n2.forwarder.vrouter().policy().rules().isEmpty(), "no rule joins them any more");
+        }
+        finally
+        {
+            for (final Node n : List.of(n1, n2))
+            {
+                if (n.pipe != null)
+                {
+                    n.pipe.close();
+                }
+                n.forwarder.close();
+            }
         }
     }
 }
