@@ -4,6 +4,9 @@ import io.vrouter.agent.controller.NodeAgent;
 import io.vrouter.agent.introspect.IntrospectModel;
 import io.vrouter.agent.controller.PodNamespaces;
 import io.vrouter.agent.testing.InProcessNode;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.PodRequest;
+import io.vrouter.core.request.Response;
 import io.vrouter.xmpp.testing.XmppPipe;
 import io.vrouter.xmpp.ContrailXmpp;
 import io.vrouter.xmpp.ControllerSession;
@@ -18,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.vrouter.core.request.Errno.EAGAIN;
+import static io.vrouter.core.request.Errno.EEXIST;
+import static io.vrouter.core.request.Errno.ENOENT;
+import static io.vrouter.core.request.Errno.EOPNOTSUPP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,6 +53,11 @@ class ControlPlaneTest
 
         Node(final String name, final String address)
         {
+            this(name, address, false);
+        }
+
+        Node(final String name, final String address, final boolean cni)
+        {
             this.name = name;
             this.address = address;
             this.agent = new NodeAgent(forwarder, address, "eth0", 0, 100, 1500, new PodNamespaces()
@@ -61,7 +73,7 @@ class ControlPlaneTest
                 {
                     namespaces.remove(ns);
                 }
-            }, () -> current.get() != null && current.get().isOpen() ? current.get() : null);
+            }, () -> current.get() != null && current.get().isOpen() ? current.get() : null).cniPods(cni);
             agent.start();
             forwarder.attachRouteOrigins(agent::routePeers);
         }
@@ -294,6 +306,84 @@ class ControlPlaneTest
             assertEquals("none", n1.forwarder.route(red1, "2.0.0.252"), "detached: the leaked route is withdrawn");
             assertEquals(-1, n1.agent.vrfOf(BLUE_RI), "and blue's network leaves node-1");
             assertTrue(n2.forwarder.vrouter().policy().rules().isEmpty(), "no rule joins them any more");
+        }
+        finally
+        {
+            for (final Node n : List.of(n1, n2))
+            {
+                if (n.pipe != null)
+                {
+                    n.pipe.close();
+                }
+                n.forwarder.close();
+            }
+        }
+    }
+
+    @Test
+    void aCniNodeAttachesAPodsInterfaceOnlyWhenThePluginAsks() throws IOException
+    {
+        final Node n1 = new Node("node-1", "192.168.1.11", true);
+        final Node n2 = new Node("node-2", "192.168.1.12");
+        try
+        {
+            final Controller controller = new Controller(new Cluster(), null);
+            n1.connect(controller);
+            settle(n1);
+            n2.connect(controller);
+            settle(n1, n2);
+            final String ip = "10.47.255.252";
+            assertEquals(EAGAIN, n1.agent.pod(PodRequest.attach("default", "bb1", "c1", "/run/netns/a", "eth0"))
+                .code(), "no configuration for the pod yet: ask again");
+            controller.apply(Resource.parseAll("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: bb1}
+                spec: {nodeName: node-1}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: peer}
+                spec: {nodeName: node-2}
+                """, "t"), "default");
+            settle(n1, n2);
+            final int vrf1 = n1.agent.vrfOf(POD_RI);
+            final int vrf2 = n2.agent.vrfOf(POD_RI);
+            assertTrue(n1.forwarder.ports().isEmpty(), "a CNI node makes no interface by itself");
+            assertTrue(n1.namespaces.isEmpty(), "nor a namespace");
+            assertEquals("none", n2.forwarder.route(vrf2, ip), "nothing published before the plugin asks");
+            assertEquals(-1, n1.agent.pod(PodRequest.named(Op.GET, "default", "bb1", "")).first(
+                PodRequest.class).vif(), "configured, not attached");
+
+            final Response added = n1.agent.pod(PodRequest.attach("default", "bb1", "c1", "/run/netns/a", "eth0"));
+            assertEquals(0, added.code(), added.message());
+            final PodRequest pod = added.first(PodRequest.class);
+            assertEquals(ip + "/12", pod.address());
+            assertEquals("10.47.255.254", pod.gateway());
+            assertEquals("10.47.255.253", pod.dns());
+            assertEquals("/run/netns/a", n1.forwarder.ports().get(0).netns(), "in the runtime's namespace");
+            assertEquals("eth0", n1.forwarder.ports().get(0).podIfName());
+            assertTrue(n1.namespaces.isEmpty(), "the runtime's namespace is not the agent's to make");
+            settle(n1, n2);
+            assertTrue(n2.forwarder.route(vrf2, ip).contains("label="), "published: " + n2.forwarder.route(vrf2, ip));
+            assertEquals(pod, n1.agent.pod(PodRequest.attach("default", "bb1", "c1", "/run/netns/a", "eth0"))
+                .first(PodRequest.class), "a repeated ADD answers the same");
+            assertEquals(EEXIST, n1.agent.pod(PodRequest.attach("default", "bb1", "c2", "/run/netns/b", "eth0"))
+                .code(), "another container");
+            assertEquals(0, n1.agent.pod(PodRequest.named(Op.DELETE, "default", "bb1", "c2")).code(),
+                "another container's DEL changes nothing");
+            assertEquals(1, n1.forwarder.ports().size());
+
+            assertEquals(0, n1.agent.pod(PodRequest.named(Op.DELETE, "default", "bb1", "c1")).code());
+            settle(n1, n2);
+            assertTrue(n1.forwarder.ports().isEmpty(), "detached");
+            assertEquals("none", n1.forwarder.route(vrf1, ip), "the pod's route is gone on its node");
+            assertEquals("none", n2.forwarder.route(vrf2, ip), "and withdrawn from the other");
+            assertEquals(0, n1.agent.pod(PodRequest.named(Op.DELETE, "default", "bb1", "c1")).code(),
+                "a repeated DEL succeeds");
+            assertEquals(ENOENT, n1.agent.pod(PodRequest.named(Op.GET, "default", "nobody", "")).code());
+            assertEquals(EOPNOTSUPP, n2.agent.pod(PodRequest.named(Op.GET, "default", "bb1", "")).code(),
+                "a node that makes pods' interfaces itself refuses");
         }
         finally
         {
