@@ -11,6 +11,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,7 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
 
     private ChannelHandlerContext context;
     private String peer = "?";
+    private String remoteHost = "";
     private boolean open;
 
     /**
@@ -86,6 +88,16 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
     public final String peer()
     {
         return peer;
+    }
+
+    /**
+     * The peer's IP address (the introspect names a controller by it).
+     *
+     * @return the address, or empty when the channel has none (an in-memory pipe).
+     */
+    public final String remoteHost()
+    {
+        return remoteHost;
     }
 
     /**
@@ -195,6 +207,10 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
     {
         context = ctx;
         peer = String.valueOf(ctx.channel().remoteAddress());
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null)
+        {
+            remoteHost = a.getAddress().getHostAddress();
+        }
         onConnected(ctx);
         ctx.fireChannelActive();
     }

@@ -180,10 +180,24 @@ public final class Cluster
     {
     }
 
+    /**
+     * A logical router joining networks: their routes are leaked into each other's routing instances
+     * (Contrail's route leaking between the networks attached to a logical router) and traffic between
+     * them passes the flow policy.
+     *
+     * @param namespace namespace.
+     * @param name      name.
+     * @param networks  fq names of the attached networks.
+     */
+    public record LogicalRouter(String namespace, String name, List<String> networks)
+    {
+    }
+
     private final Map<String, Namespace> namespaces = new LinkedHashMap<>();
     private final Map<String, Network> networks = new LinkedHashMap<>();
     private final Map<String, Pod> pods = new LinkedHashMap<>();
     private final Map<String, Policy> policies = new LinkedHashMap<>();
+    private final Map<String, LogicalRouter> routers = new LinkedHashMap<>();
     private final Map<String, TreeSet<Integer>> allocated = new LinkedHashMap<>();
     private final List<String> nodes = new ArrayList<>();
     private int nextNetworkId = 1;
@@ -265,6 +279,16 @@ public final class Cluster
     }
 
     /**
+     * The logical routers.
+     *
+     * @return in creation order.
+     */
+    public List<LogicalRouter> logicalRouters()
+    {
+        return List.copyOf(routers.values());
+    }
+
+    /**
      * The registered nodes.
      *
      * @return in registration order.
@@ -275,7 +299,8 @@ public final class Cluster
     }
 
     /**
-     * The networks a network is connected to by a policy attached to both with a pass rule.
+     * The networks a network is connected to: by a policy attached to both with a pass rule, or by a
+     * logical router both are attached to.
      *
      * @param fqName the network.
      * @return connected networks (not including itself).
@@ -288,6 +313,19 @@ public final class Cluster
             if (p.networks().contains(fqName) && p.rules().stream().anyMatch(r -> r.action().equals("pass")))
             {
                 for (final String other : p.networks())
+                {
+                    if (!other.equals(fqName))
+                    {
+                        out.add(other);
+                    }
+                }
+            }
+        }
+        for (final LogicalRouter r : routers.values())
+        {
+            if (r.networks().contains(fqName))
+            {
+                for (final String other : r.networks())
                 {
                     if (!other.equals(fqName))
                     {
@@ -433,10 +471,12 @@ public final class Cluster
                 return applyDeployment(r, ns);
             case "ContrailNetworkPolicy":
                 return applyPolicy(r, ns);
+            case "LogicalRouter":
+                return applyRouter(r, ns);
             default:
                 throw new IllegalArgumentException("unsupported kind " + r.kind() +
                     " (Namespace, NetworkAttachmentDefinition, VirtualNetwork, Pod, Deployment, " +
-                    "ContrailNetworkPolicy)");
+                    "ContrailNetworkPolicy, LogicalRouter)");
         }
     }
 
@@ -453,6 +493,7 @@ public final class Cluster
                 }
                 pods.values().removeIf(p -> p.namespace().equals(r.name()) && release(p));
                 policies.values().removeIf(p -> p.namespace().equals(r.name()));
+                routers.values().removeIf(x -> x.namespace().equals(r.name()));
                 for (final Network n : List.copyOf(networks.values()))
                 {
                     if (n.owner().startsWith(r.name() + "/"))
@@ -493,6 +534,12 @@ public final class Cluster
             }
             case "ContrailNetworkPolicy":
                 if (policies.remove(ns + "/" + r.name()) == null)
+                {
+                    throw new IllegalArgumentException("not found");
+                }
+                return r.ref() + " deleted";
+            case "LogicalRouter":
+                if (routers.remove(ns + "/" + r.name()) == null)
                 {
                     throw new IllegalArgumentException("not found");
                 }
@@ -570,6 +617,31 @@ public final class Cluster
             rules.add(rule((Map<String, Object>)rule, ns));
         }
         final boolean existed = policies.put(ns + "/" + r.name(), new Policy(ns, r.name(), attached, rules)) != null;
+        return r.ref() + (existed ? " configured" : " created");
+    }
+
+    /**
+     * A logical router: {@code spec.networks} names the networks it attaches (at least one; an attached
+     * network alone reaches nothing); each at most once.
+     */
+    private String applyRouter(final Resource r, final String ns)
+    {
+        requireNamespace(ns);
+        if (!(r.spec().get("networks") instanceof List<?> refs) || refs.isEmpty())
+        {
+            throw new IllegalArgumentException("spec.networks must name at least one network");
+        }
+        final List<String> attached = new ArrayList<>();
+        for (final Object ref : refs)
+        {
+            final String fqName = resolveNetwork(ns, ref);
+            if (attached.contains(fqName))
+            {
+                throw new IllegalArgumentException("network " + fqName + " is named twice");
+            }
+            attached.add(fqName);
+        }
+        final boolean existed = routers.put(ns + "/" + r.name(), new LogicalRouter(ns, r.name(), attached)) != null;
         return r.ref() + (existed ? " configured" : " created");
     }
 
@@ -704,6 +776,14 @@ public final class Cluster
             if (p.networks().contains(n.fqName()))
             {
                 throw new IllegalArgumentException("network " + n.fqName() + " is attached to policy " + p.name());
+            }
+        }
+        for (final LogicalRouter r : routers.values())
+        {
+            if (r.networks().contains(n.fqName()))
+            {
+                throw new IllegalArgumentException("network " + n.fqName() + " is attached to logical router " +
+                    r.name());
             }
         }
         networks.remove(n.fqName());
@@ -953,6 +1033,8 @@ public final class Cluster
                 m.put("bidirectional", r.bidirectional());
                 return m;
             }).toList())).toList());
+        root.put("logicalRouters", routers.values().stream().map(r -> Map.of("namespace", r.namespace(), "name",
+            r.name(), "networks", r.networks())).toList());
         return new Yaml().dump(root);
     }
 
@@ -1150,6 +1232,31 @@ public final class Cluster
                 throw StateReader.refuse(where + "name", "policy " + policy.name() + " listed twice");
             }
         }
+        // Absent from states saved before logical routers existed.
+        final List<?> routerList = root.containsKey("logicalRouters") ? StateReader.list(root, "logicalRouters", "")
+            : List.of();
+        for (int i = 0; i < routerList.size(); i++)
+        {
+            final String where = "logicalRouters[" + i + "].";
+            final Map<String, Object> r = StateReader.map(routerList.get(i), "logicalRouters[" + i + "]");
+            final List<String> attached = new ArrayList<>();
+            final List<?> nets = StateReader.list(r, "networks", where);
+            for (int k = 0; k < nets.size(); k++)
+            {
+                if (!(nets.get(k) instanceof String s) || !c.networks.containsKey(s) || attached.contains(s))
+                {
+                    throw StateReader.refuse(where + "networks[" + k + "]", "not a known network, or listed twice: "
+                        + StateReader.describe(nets.get(k)));
+                }
+                attached.add(s);
+            }
+            final LogicalRouter router = new LogicalRouter(StateReader.string(r, "namespace", where, false),
+                StateReader.string(r, "name", where, false), List.copyOf(attached));
+            if (c.routers.put(router.namespace() + "/" + router.name(), router) != null)
+            {
+                throw StateReader.refuse(where + "name", "logical router " + router.name() + " listed twice");
+            }
+        }
         return c;
     }
 
@@ -1186,6 +1293,8 @@ public final class Cluster
         pods.putAll(other.pods);
         policies.clear();
         policies.putAll(other.policies);
+        routers.clear();
+        routers.putAll(other.routers);
         allocated.clear();
         allocated.putAll(other.allocated);
         nodes.clear();

@@ -10,9 +10,9 @@ import java.util.Map;
 /**
  * The configuration a node needs, as {@code config} {@code node} elements (reference §4.2): the
  * virtual networks (with their routing instance, subnet, gateway and DNS), the interfaces of the
- * pods placed on it (the port the node creates: MAC, address, label, namespace) and the network
- * policies attached to its networks. Contrail sends the IFMap graph with links; we inline the
- * references, documented in docs/controller.md.
+ * pods placed on it (the port the node creates: MAC, address, label, namespace), the network
+ * policies and logical routers attached to its networks. Contrail sends the IFMap graph with links;
+ * we inline the references, documented in docs/controller.md.
  */
 public final class ConfigSchema
 {
@@ -22,6 +22,8 @@ public final class ConfigSchema
     public static final String INTERFACE = "virtual-machine-interface";
     /** Node type of a network policy. */
     public static final String POLICY = "network-policy";
+    /** Node type of a logical router. */
+    public static final String LOGICAL_ROUTER = "logical-router";
 
     private ConfigSchema()
     {
@@ -112,6 +114,20 @@ public final class ConfigSchema
                     .build());
             }
             out.put(POLICY + "/" + policy.namespace() + ":" + policy.name(), b.build());
+        }
+        for (final Cluster.LogicalRouter router : cluster.logicalRouters())
+        {
+            if (router.networks().stream().noneMatch(networks::contains))
+            {
+                continue;
+            }
+            final XmlElement.Builder b = XmlElement.builder("node").attribute("type", LOGICAL_ROUTER)
+                .leaf("name", router.namespace() + ":" + router.name());
+            for (final String n : router.networks())
+            {
+                b.leaf("network", n);
+            }
+            out.put(LOGICAL_ROUTER + "/" + router.namespace() + ":" + router.name(), b.build());
         }
         return out;
     }

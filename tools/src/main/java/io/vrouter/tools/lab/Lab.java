@@ -1,14 +1,19 @@
 package io.vrouter.tools.lab;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -32,6 +37,8 @@ public final class Lab implements AutoCloseable
     static final String[] NODE_IP = {"192.168.100.11", "192.168.100.12"};
     static final String CTL_IP = "192.168.100.1";
     private static final String RED_VRF_NAME = "default-domain:k8s-default:RED:RED";
+    private static final String BLUE_VRF_NAME =
+        "default-domain:k8s-default:k8s-blue-pod-network:k8s-blue-pod-network";
 
     /**
      * One reachability expectation and what was seen.
@@ -78,6 +85,7 @@ public final class Lab implements AutoCloseable
     private final Map<String, Process> named = new LinkedHashMap<>();
     private final List<Check> checks = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
+    private final Set<Integer> cniNodes = new HashSet<>();
     private volatile boolean keepLogs;
     private Certificates certs;
 
@@ -93,6 +101,51 @@ public final class Lab implements AutoCloseable
         this.home = home;
         this.work = work;
         this.out = out;
+    }
+
+    /**
+     * Makes a node's pods' interfaces a container runtime's, attached by the CNI plugin
+     * ({@code vrouterd --set pods.cni=true}); call before {@link #up()}. Pods placed there come up
+     * only when a runtime runs them with {@code vrouter-cni}.
+     *
+     * @param node node index.
+     * @return this.
+     */
+    public Lab cniPods(final int node)
+    {
+        cniNodes.add(node);
+        return this;
+    }
+
+    /**
+     * A node's control socket (what {@code vrouter-cni} and {@code vrouterctl --socket} talk to).
+     *
+     * @param node node index.
+     * @return the path.
+     */
+    public Path socket(final int node)
+    {
+        return work.resolve(NODES[node] + ".sock");
+    }
+
+    /**
+     * Applies a manifest file (all of it or nothing) and prints it as a lab step does.
+     *
+     * @param manifest the file.
+     * @param namespace its default namespace.
+     * @return what the controller answered, or null when it refused (recorded as a failure).
+     */
+    public String applyFile(final Path manifest, final String namespace)
+    {
+        final Shell.Result r = controller("apply", "-f", manifest.toString(), "-n", namespace);
+        say("$ vrouter-controller apply -f " + manifest.getFileName() + " -n " + namespace);
+        out.print(r.output().indent(4));
+        if (!r.ok())
+        {
+            failures.add("apply " + manifest + ": " + r.output().trim());
+            return null;
+        }
+        return r.output();
     }
 
     /**
@@ -337,7 +390,8 @@ public final class Lab implements AutoCloseable
             "--state-dir", work.resolve(NODES[i]).toString(), "--counters", counters(i).toString(),
             "--controller", CTL_IP + ":5269",
             "--idle", "backoff", "--set", "controller.tls-cert=" + certs.cert(NODES[i]),
-            "--set", "controller.tls-key=" + certs.key(NODES[i]), "--set", "controller.tls-ca=" + certs.ca());
+            "--set", "controller.tls-key=" + certs.key(NODES[i]), "--set", "controller.tls-ca=" + certs.ca(),
+            "--set", "pods.cni=" + cniNodes.contains(i));
         waitFor(NODES[i] + "'s control socket", 90, () -> Files.exists(socket));
     }
 
@@ -407,6 +461,11 @@ public final class Lab implements AutoCloseable
         record("5 ist vr route", "RED (VRF " + redVrf + ") on " + red.node() + " holds",
             "2.0.0.252/32 via MPLSoUDP", true,
             routes.contains("2.0.0.252/32") && routes.contains("MPLSoUDP"));
+        record("5 ist vr route", "2.0.0.252/32 in RED on " + red.node() + " names its peer",
+            "the controller [" + CTL_IP + "]", true, peerOf(routes, "2.0.0.252/32").equals(CTL_IP));
+        record("5 ist vr route", "RED's own pod 100.0.0.3/32 on " + red.node() + " names its peer",
+            "[LocalVmPort]", true, peerOf(routes, "100.0.0.3/32").equals("LocalVmPort"));
+        final String blueVrf = vrfIndex(redNode, BLUE_VRF_NAME);
 
         step("6. the policy deleted: the route is withdrawn and the ping fails again");
         delete("policy-red-blue.yaml", "default");
@@ -414,6 +473,28 @@ public final class Lab implements AutoCloseable
             !ctl(NODE_NS[redNode], "ist", "vr", "route", "-v", redVrf).output().contains("2.0.0.252/32"));
         show("ist vr route -v " + redVrf + " on " + red.node(), NODE_NS[redNode], "ist", "vr", "route", "-v", redVrf);
         ping("6 policy deleted", red, blue, false);
+        show("ist vr vrf on " + red.node(), NODE_NS[redNode], "ist", "vr", "vrf");
+        final Map<String, String> vrfs = vrfs(redNode);
+        record("6 ist vr vrf", "blue's VRF " + blueVrf + " (left with the policy) listed on " + red.node(),
+            "k8s-blue-pod-network or VRF " + blueVrf, false,
+            vrfs.containsKey(BLUE_VRF_NAME) || vrfs.containsValue(blueVrf));
+
+        step("7. a logical router attaching RED and blue routes between them: reachable");
+        apply("logical-router-red-blue.yaml", "default");
+        ping("7 logical router", red, blue, true);
+        ping("7 logical router", blue, red, true);
+        final String joined = show("ist vr route -v " + redVrf + " on " + red.node(), NODE_NS[redNode],
+            "ist", "vr", "route", "-v", redVrf);
+        record("7 ist vr route", "RED (VRF " + redVrf + ") on " + red.node() + " holds",
+            "2.0.0.252/32 via MPLSoUDP", true, joined.contains("2.0.0.252/32") && joined.contains("MPLSoUDP"));
+
+        step("8. RED and blue detached from the logical router: unreachable again");
+        delete("logical-router-red-blue.yaml", "default");
+        waitFor("2.0.0.252/32 gone from RED on " + red.node(), 30, () ->
+            !ctl(NODE_NS[redNode], "ist", "vr", "route", "-v", redVrf).output().contains("2.0.0.252/32"));
+        show("ist vr route -v " + redVrf + " on " + red.node(), NODE_NS[redNode], "ist", "vr", "route", "-v", redVrf);
+        ping("8 detached", red, blue, false);
+        ping("8 detached", blue, red, false);
         return matrix();
     }
 
@@ -518,16 +599,52 @@ public final class Lab implements AutoCloseable
 
     private String vrfIndex(final int node, final String name)
     {
-        for (final String line : ctl(NODE_NS[node], "ist", "vr", "vrf").output().split("\n"))
+        final String index = vrfs(node).get(name);
+        if (index == null)
         {
-            if (line.contains(" " + name + " "))
+            failures.add("no VRF named " + name + " on " + NODES[node]);
+            return "-1";
+        }
+        return index;
+    }
+
+    /** A node's VRFs, name → index, from {@code ist vr vrf} in JSON (the table wraps long names). */
+    private Map<String, String> vrfs(final int node)
+    {
+        final Map<String, String> out = new LinkedHashMap<>();
+        final Shell.Result r = ctl(NODE_NS[node], "--json", "ist", "vr", "vrf");
+        if (!r.ok())
+        {
+            failures.add("ist vr vrf on " + NODES[node] + ": " + r.output().trim());
+            return out;
+        }
+        try
+        {
+            for (final JsonNode v : new ObjectMapper().readTree(r.output()).path("vrfs"))
             {
-                final String[] cells = line.split("\\|");
-                return cells[2].trim();
+                out.put(v.path("name").asText(), v.path("ucindex").asText());
             }
         }
-        failures.add("no VRF named " + name + " on " + NODES[node]);
-        return "-1";
+        catch (final IOException e)
+        {
+            failures.add("ist vr vrf on " + NODES[node] + " is not JSON: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** The peer of a route in {@code ist vr route} output: the bracketed word on the line after the prefix. */
+    private static String peerOf(final String routes, final String prefix)
+    {
+        final List<String> lines = routes.lines().toList();
+        for (int i = 0; i + 1 < lines.size(); i++)
+        {
+            if (lines.get(i).trim().equals(prefix))
+            {
+                final String path = lines.get(i + 1).trim();
+                return path.startsWith("[") && path.indexOf(']') > 0 ? path.substring(1, path.indexOf(']')) : "";
+            }
+        }
+        return "";
     }
 
     private String show(final String title, final String netns, final String... args)

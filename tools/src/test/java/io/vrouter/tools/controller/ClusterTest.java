@@ -87,6 +87,44 @@ class ClusterTest
     }
 
     @Test
+    void aLogicalRouterConnectsItsNetworksSurvivesARestartAndHoldsThem() throws IOException
+    {
+        final Cluster c = seedCluster();
+        c.apply(seed("logical-router-red-blue.yaml"), "default");
+        assertEquals(List.of(BLUE), List.copyOf(c.connected(RED)));
+        assertEquals(List.of(RED), List.copyOf(c.connected(BLUE)));
+        assertEquals(List.of(), List.copyOf(c.connected(POD_NET)));
+        final Cluster restarted = Cluster.fromYaml(c.toYaml());
+        assertEquals(c.logicalRouters(), restarted.logicalRouters(), "saved with the state");
+        restarted.delete(seed("pod-ubuntuapp-red.yaml"), "default");
+        final IllegalArgumentException inUse = assertThrows(IllegalArgumentException.class,
+            () -> restarted.delete(Resource.parseAll("""
+                apiVersion: vrouter.io/v1
+                kind: VirtualNetwork
+                metadata: {name: RED}
+                spec: {cidr: 100.0.0.0/24}
+                """, "t"), "default"));
+        assertTrue(inUse.getMessage().contains("logical router"), inUse.getMessage());
+        final IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+            () -> restarted.apply(Resource.parseAll("""
+                apiVersion: vrouter.io/v1
+                kind: LogicalRouter
+                metadata: {name: r2}
+                spec: {networks: [RED, RED]}
+                """, "t"), "default"));
+        assertTrue(twice.getMessage().contains("named twice"), twice.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> restarted.apply(Resource.parseAll("""
+            apiVersion: vrouter.io/v1
+            kind: LogicalRouter
+            metadata: {name: r3}
+            spec: {networks: [nowhere]}
+            """, "t"), "default"));
+        restarted.delete(seed("logical-router-red-blue.yaml"), "default");
+        assertTrue(restarted.connected(RED).isEmpty(), "detached");
+        assertTrue(restarted.logicalRouters().isEmpty());
+    }
+
+    @Test
     void aBadDocumentChangesNothing() throws IOException
     {
         final Cluster c = seedCluster();

@@ -1,9 +1,14 @@
 package io.vrouter.tools.controller;
 
 import io.vrouter.agent.controller.NodeAgent;
+import io.vrouter.agent.introspect.IntrospectModel;
 import io.vrouter.agent.controller.PodNamespaces;
 import io.vrouter.agent.testing.InProcessNode;
+import io.vrouter.core.request.Op;
+import io.vrouter.core.request.PodRequest;
+import io.vrouter.core.request.Response;
 import io.vrouter.xmpp.testing.XmppPipe;
+import io.vrouter.xmpp.ContrailXmpp;
 import io.vrouter.xmpp.ControllerSession;
 import io.vrouter.xmpp.NodeSession;
 import org.junit.jupiter.api.Test;
@@ -13,9 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.vrouter.core.request.Errno.EAGAIN;
+import static io.vrouter.core.request.Errno.EEXIST;
+import static io.vrouter.core.request.Errno.ENOENT;
+import static io.vrouter.core.request.Errno.EOPNOTSUPP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -27,6 +38,8 @@ class ControlPlaneTest
     private static final String POD_RI =
         "default-domain:k8s-default:k8s-default-pod-network:k8s-default-pod-network";
     private static final String RED_RI = "default-domain:k8s-default:RED:RED";
+    private static final String BLUE_RI =
+        "default-domain:k8s-default:k8s-blue-pod-network:k8s-blue-pod-network";
 
     private static final class Node
     {
@@ -39,6 +52,11 @@ class ControlPlaneTest
         XmppPipe pipe;
 
         Node(final String name, final String address)
+        {
+            this(name, address, false);
+        }
+
+        Node(final String name, final String address, final boolean cni)
         {
             this.name = name;
             this.address = address;
@@ -55,8 +73,9 @@ class ControlPlaneTest
                 {
                     namespaces.remove(ns);
                 }
-            }, () -> current.get() != null && current.get().isOpen() ? current.get() : null);
+            }, () -> current.get() != null && current.get().isOpen() ? current.get() : null).cniPods(cni);
             agent.start();
+            forwarder.attachRouteOrigins(agent::routePeers);
         }
 
         void connect(final Controller controller)
@@ -167,6 +186,215 @@ class ControlPlaneTest
                 n.forwarder.close();
             }
             Files.deleteIfExists(state);
+        }
+    }
+
+    /** RED's pod (100.0.0.3) goes to the first node to join, blue's (2.0.0.252) to the second. */
+    private static void redAndBlue(final Controller controller, final Node... nodes) throws IOException
+    {
+        controller.apply(seed("nad-blue.yaml"), "default");
+        controller.apply(seed("vn-red.yaml"), "default");
+        controller.apply(seed("pod-ubuntuapp-red.yaml"), "default");
+        controller.apply(seed("pod-ubuntuapp2-blue.yaml"), "default");
+        settle(nodes);
+    }
+
+    private static Map<String, Object> path(final IntrospectModel model, final int vrf, final String prefix)
+    {
+        final List<Map<String, Object>> routes = model.routes(vrf, 2, prefix);
+        assertEquals(1, routes.size(), "one route " + prefix + " in VRF " + vrf);
+        @SuppressWarnings("unchecked")
+        final List<Map<String, Object>> paths = (List<Map<String, Object>>)routes.get(0).get("path_list");
+        return paths.get(0);
+    }
+
+    private static List<Object> vrfColumn(final IntrospectModel model, final String column)
+    {
+        return model.vrfs("").stream().map(v -> v.get(column)).toList();
+    }
+
+    @Test
+    void aDeletedNetworksVrfLeavesTheViewsAndRoutesNameThePeerTheyCameFrom() throws IOException
+    {
+        final Node n1 = new Node("node-1", "192.168.1.11");
+        final Node n2 = new Node("node-2", "192.168.1.12");
+        try
+        {
+            final Controller controller = new Controller(new Cluster(), null);
+            n1.connect(controller);
+            settle(n1);
+            n2.connect(controller);
+            settle(n1, n2);
+            redAndBlue(controller, n1, n2);
+            final IntrospectModel view = new IntrospectModel(n1.forwarder);
+            final int red = n1.agent.vrfOf(RED_RI);
+            assertTrue(red > 0, "RED's pod is on node-1");
+            assertEquals(-1, n1.agent.vrfOf(BLUE_RI), "node-1 holds no blue network before the policy");
+
+            controller.apply(seed("policy-red-blue.yaml"), "default");
+            settle(n1, n2);
+            final int blue = n1.agent.vrfOf(BLUE_RI);
+            assertTrue(blue > 0, "the policy brings blue's network to node-1");
+            assertTrue(vrfColumn(view, "name").contains(BLUE_RI), "ist vr vrf lists blue: " + view.vrfs(""));
+
+            final Map<String, Object> learned = path(view, red, "2.0.0.252/32");
+            assertEquals(ContrailXmpp.CONTROL_JID, learned.get("peer"),
+                "a route learned over XMPP names the controller (its stream name over an in-memory pipe)");
+            assertEquals(100, learned.get("preference"));
+            assertEquals("LocalVmPort", path(view, red, "100.0.0.3/32").get("peer"), "the local pod's route");
+            assertEquals(200, path(view, red, "100.0.0.3/32").get("preference"));
+            assertEquals("Local", path(view, red, "100.0.0.1/32").get("peer"), "the gateway");
+            assertEquals("Local", path(view, 0, "192.168.1.11/32").get("peer"), "the node's own address");
+
+            controller.delete(seed("policy-red-blue.yaml"), "default");
+            settle(n1, n2);
+            assertEquals(-1, n1.agent.vrfOf(BLUE_RI), "blue's network left node-1 with the policy");
+            assertFalse(vrfColumn(view, "name").contains(BLUE_RI), "ist vr vrf: " + view.vrfs(""));
+            assertFalse(vrfColumn(view, "ucindex").contains(blue),
+                "blue's VRF " + blue + " is not listed under any name: " + view.vrfs(""));
+            assertTrue(vrfColumn(view, "name").contains(RED_RI), "RED stays: " + view.vrfs(""));
+            assertTrue(view.routes(red, 2, "2.0.0.252/32").isEmpty(), "the leaked route is gone");
+        }
+        finally
+        {
+            for (final Node n : List.of(n1, n2))
+            {
+                if (n.pipe != null)
+                {
+                    n.pipe.close();
+                }
+                n.forwarder.close();
+            }
+        }
+    }
+
+    @Test
+    void aLogicalRouterJoinsItsNetworksAndDetachingSeparatesThemAgain() throws IOException
+    {
+        final Node n1 = new Node("node-1", "192.168.1.11");
+        final Node n2 = new Node("node-2", "192.168.1.12");
+        try
+        {
+            final Controller controller = new Controller(new Cluster(), null);
+            n1.connect(controller);
+            settle(n1);
+            n2.connect(controller);
+            settle(n1, n2);
+            redAndBlue(controller, n1, n2);
+            final int red1 = n1.agent.vrfOf(RED_RI);
+            assertEquals("none", n1.forwarder.route(red1, "2.0.0.252"), "RED and blue apart");
+
+            controller.apply(seed("logical-router-red-blue.yaml"), "default");
+            settle(n1, n2);
+            final int blue2 = n2.agent.vrfOf(BLUE_RI);
+            final int red2 = n2.agent.vrfOf(RED_RI);
+            final int blue1 = n1.agent.vrfOf(BLUE_RI);
+            assertTrue(n1.forwarder.route(red1, "2.0.0.252").contains("label="),
+                "blue's pod leaked into RED on node-1 through a tunnel: " + n1.forwarder.route(red1, "2.0.0.252"));
+            assertTrue(n2.forwarder.route(blue2, "100.0.0.3").contains("label="),
+                "RED's pod leaked into blue on node-2: " + n2.forwarder.route(blue2, "100.0.0.3"));
+            assertTrue(red2 > 0 && blue1 > 0, "each node holds both attached networks");
+            for (final Node n : List.of(n1, n2))
+            {
+                final List<io.vrouter.core.flow.PolicyTable.Rule> rules = n.forwarder.vrouter().policy().rules();
+                assertEquals(1, rules.size(), n.name + ": one pass rule between the attached networks: " + rules);
+                assertTrue(rules.get(0).pass() && rules.get(0).bidirectional(), rules.toString());
+            }
+
+            controller.delete(seed("logical-router-red-blue.yaml"), "default");
+            settle(n1, n2);
+            assertEquals("none", n1.forwarder.route(red1, "2.0.0.252"), "detached: the leaked route is withdrawn");
+            assertEquals(-1, n1.agent.vrfOf(BLUE_RI), "and blue's network leaves node-1");
+            assertTrue(n2.forwarder.vrouter().policy().rules().isEmpty(), "no rule joins them any more");
+        }
+        finally
+        {
+            for (final Node n : List.of(n1, n2))
+            {
+                if (n.pipe != null)
+                {
+                    n.pipe.close();
+                }
+                n.forwarder.close();
+            }
+        }
+    }
+
+    @Test
+    void aCniNodeAttachesAPodsInterfaceOnlyWhenThePluginAsks() throws IOException
+    {
+        final Node n1 = new Node("node-1", "192.168.1.11", true);
+        final Node n2 = new Node("node-2", "192.168.1.12");
+        try
+        {
+            final Controller controller = new Controller(new Cluster(), null);
+            n1.connect(controller);
+            settle(n1);
+            n2.connect(controller);
+            settle(n1, n2);
+            final String ip = "10.47.255.252";
+            assertEquals(EAGAIN, n1.agent.pod(PodRequest.attach("default", "bb1", "c1", "/run/netns/a", "eth0"))
+                .code(), "no configuration for the pod yet: ask again");
+            controller.apply(Resource.parseAll("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: bb1}
+                spec: {nodeName: node-1}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: peer}
+                spec: {nodeName: node-2}
+                """, "t"), "default");
+            settle(n1, n2);
+            final int vrf1 = n1.agent.vrfOf(POD_RI);
+            final int vrf2 = n2.agent.vrfOf(POD_RI);
+            assertTrue(n1.forwarder.ports().isEmpty(), "a CNI node makes no interface by itself");
+            assertTrue(n1.namespaces.isEmpty(), "nor a namespace");
+            assertEquals("none", n2.forwarder.route(vrf2, ip), "nothing published before the plugin asks");
+            assertEquals(-1, n1.agent.pod(PodRequest.named(Op.GET, "default", "bb1", "")).first(
+                PodRequest.class).vif(), "configured, not attached");
+
+            final Response added = n1.agent.pod(PodRequest.attach("default", "bb1", "c1", "/run/netns/a", "eth0"));
+            assertEquals(0, added.code(), added.message());
+            final PodRequest pod = added.first(PodRequest.class);
+            assertEquals(ip + "/12", pod.address());
+            assertEquals("10.47.255.254", pod.gateway());
+            assertEquals("10.47.255.253", pod.dns());
+            assertEquals("/run/netns/a", n1.forwarder.ports().get(0).netns(), "in the runtime's namespace");
+            assertEquals("eth0", n1.forwarder.ports().get(0).podIfName());
+            assertTrue(n1.namespaces.isEmpty(), "the runtime's namespace is not the agent's to make");
+            settle(n1, n2);
+            assertTrue(n2.forwarder.route(vrf2, ip).contains("label="), "published: " + n2.forwarder.route(vrf2, ip));
+            assertEquals(pod, n1.agent.pod(PodRequest.attach("default", "bb1", "c1", "/run/netns/a", "eth0"))
+                .first(PodRequest.class), "a repeated ADD answers the same");
+            assertEquals(EEXIST, n1.agent.pod(PodRequest.attach("default", "bb1", "c2", "/run/netns/b", "eth0"))
+                .code(), "another container");
+            assertEquals(0, n1.agent.pod(PodRequest.named(Op.DELETE, "default", "bb1", "c2")).code(),
+                "another container's DEL changes nothing");
+            assertEquals(1, n1.forwarder.ports().size());
+
+            assertEquals(0, n1.agent.pod(PodRequest.named(Op.DELETE, "default", "bb1", "c1")).code());
+            settle(n1, n2);
+            assertTrue(n1.forwarder.ports().isEmpty(), "detached");
+            assertEquals("none", n1.forwarder.route(vrf1, ip), "the pod's route is gone on its node");
+            assertEquals("none", n2.forwarder.route(vrf2, ip), "and withdrawn from the other");
+            assertEquals(0, n1.agent.pod(PodRequest.named(Op.DELETE, "default", "bb1", "c1")).code(),
+                "a repeated DEL succeeds");
+            assertEquals(ENOENT, n1.agent.pod(PodRequest.named(Op.GET, "default", "nobody", "")).code());
+            assertEquals(EOPNOTSUPP, n2.agent.pod(PodRequest.named(Op.GET, "default", "bb1", "")).code(),
+                "a node that makes pods' interfaces itself refuses");
+        }
+        finally
+        {
+            for (final Node n : List.of(n1, n2))
+            {
+                if (n.pipe != null)
+                {
+                    n.pipe.close();
+                }
+                n.forwarder.close();
+            }
         }
     }
 }

@@ -53,7 +53,8 @@ class LabEndToEndTest
             final int failures = lab.runScenario();
             final String text = transcript.toString(StandardCharsets.UTF_8);
             assertEquals(0, failures, "every expectation of the scenario");
-            assertEquals(16, lab.checks().size(), "5 addresses, 10 pings (steps 2-6), the leaked route");
+            assertEquals(24, lab.checks().size(),
+                "5 addresses, 14 pings (steps 2-8), the leaked route (steps 5, 7), two peers, blue's VRF gone");
             assertTrue(text.contains("NAMESPACE") && text.contains("10.47.255.252"), "get pods -o wide printed");
             assertTrue(text.contains("| name ") && text.contains("default-domain:k8s-default:RED:RED"),
                 "ist vr vrf printed");

@@ -3,11 +3,13 @@ package io.vrouter.agent.api;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.PodRequest;
 import io.vrouter.core.request.Response;
 import io.vrouter.core.request.SandeshRecord;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What a running node offers its front ends (the control socket, the introspect endpoint, later the
@@ -114,6 +116,47 @@ public interface NodeService
      * @return the file, or null when the node keeps no counters file.
      */
     default java.nio.file.Path countersFile()
+    {
+        return null;
+    }
+
+    /**
+     * Tells the node who attaches pods' interfaces for a CNI plugin ({@code vr_pod_req}): the controller
+     * session's agent does, when pods' interfaces are the runtime's ({@code pods.cni}).
+     *
+     * @param handler answers a pod request, or null for none.
+     */
+    default void attachPods(final Function<PodRequest, Response> handler)
+    {
+    }
+
+    /**
+     * A CNI plugin's request for a pod's interface ({@code vr_pod_req}).
+     *
+     * @param request the request, validated.
+     * @return the answer: the pod's interface, or a negative errno with the reason (EOPNOTSUPP where no
+     *         controller session attaches pods).
+     */
+    default Response pod(final PodRequest request)
+    {
+        return new Response(Errno.EOPNOTSUPP, "this node has no controller session to attach pods", List.of());
+    }
+
+    /**
+     * Tells the node who knows where its routes came from (the controller session's agent does).
+     *
+     * @param origins the answerer, or null for none.
+     */
+    default void attachRouteOrigins(final RouteOrigins origins)
+    {
+    }
+
+    /**
+     * Who knows where the node's routes came from.
+     *
+     * @return the answerer, or null when no controller session programs this node.
+     */
+    default RouteOrigins routeOrigins()
     {
         return null;
     }

@@ -44,6 +44,7 @@ import io.vrouter.core.request.CaptureRequest;
 import io.vrouter.core.request.DropStatsRequest;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.Parsed;
+import io.vrouter.core.request.PodRequest;
 import io.vrouter.core.request.PortRequest;
 import io.vrouter.core.request.Response;
 import io.vrouter.core.request.SandeshRecord;
@@ -301,6 +302,7 @@ public final class ControlServer implements AutoCloseable
         return switch (p.record())
         {
             case PortRequest port -> PortRequests.execute(node, port);
+            case PodRequest pod -> node.pod(pod);
             case DropStatsRequest drops -> StatsRequests.execute(node.vrouter(), drops, node.countersFile());
             case VrfStatsRequest vrfs -> StatsRequests.execute(node.vrouter(), vrfs);
             case TraceRequest trace -> WatchRequests.execute(node.vrouter(), trace);
@@ -312,7 +314,8 @@ public final class ControlServer implements AutoCloseable
     /** Whether a request goes to the forwarder ({@link NodeService#program}). */
     private static boolean forwarder(final Parsed p)
     {
-        return p.ok() && !(p.record() instanceof PortRequest || p.record() instanceof DropStatsRequest
+        return p.ok() && !(p.record() instanceof PortRequest || p.record() instanceof PodRequest
+            || p.record() instanceof DropStatsRequest
             || p.record() instanceof VrfStatsRequest || p.record() instanceof TraceRequest
             || p.record() instanceof CaptureRequest);
     }

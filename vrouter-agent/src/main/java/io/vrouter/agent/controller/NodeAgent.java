@@ -6,6 +6,7 @@ import static io.vrouter.core.fib.RouteFlags.LABEL_VALID;
 
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
+import io.vrouter.agent.api.RoutePeer;
 import io.vrouter.agent.api.VrfName;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.RouteNetworks;
@@ -18,6 +19,7 @@ import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.MplsRequest;
 import io.vrouter.core.request.NextHopRequest;
 import io.vrouter.core.request.Op;
+import io.vrouter.core.request.PodRequest;
 import io.vrouter.core.request.Requests;
 import io.vrouter.core.request.Response;
 import io.vrouter.core.request.RouteRequest;
@@ -65,6 +67,7 @@ public final class NodeAgent implements ControllerListener
     private static final String VN = "virtual-network";
     private static final String VMI = "virtual-machine-interface";
     private static final String POLICY = "network-policy";
+    private static final String LOGICAL_ROUTER = "logical-router";
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
     private record Network(String fqName, String instance, int vrf, String gateway, String dns, int l2Receive,
@@ -72,9 +75,26 @@ public final class NodeAgent implements ControllerListener
     {
     }
 
+    /**
+     * A pod's attached interface: in the namespace the agent made ({@code ownNetns}, the lab's kubelet
+     * part) or in the one a container runtime made, attached for a CNI plugin ({@code container}).
+     */
     private record Port(String name, XmlElement config, String instance, String network, int vrf, String ip,
-        int label, int vif, int nh)
+        int label, int vif, int nh, String netns, String ifname, String container, boolean ownNetns)
     {
+    }
+
+    /** A refusal with the errno to answer a CNI plugin's request with. */
+    private static final class Refused extends IllegalStateException
+    {
+        private static final long serialVersionUID = 1L;
+        private final int code;
+
+        Refused(final int code, final String message)
+        {
+            super(message);
+            this.code = code;
+        }
     }
 
     private final NodeService node;
@@ -86,7 +106,9 @@ public final class NodeAgent implements ControllerListener
     private final Supplier<NodeSession> session;
     private final Map<String, Network> networks = new LinkedHashMap<>();
     private final Map<String, Port> ports = new LinkedHashMap<>();
+    private final Map<String, XmlElement> interfaces = new LinkedHashMap<>();
     private final Map<String, XmlElement> policies = new LinkedHashMap<>();
+    private final Map<String, XmlElement> routers = new LinkedHashMap<>();
     private final Map<String, Integer> tunnels = new HashMap<>();
     private final Map<String, Integer> composites = new HashMap<>();
     private final Map<Integer, Map<String, Boolean>> learned = new HashMap<>();
@@ -97,6 +119,8 @@ public final class NodeAgent implements ControllerListener
     private boolean policyFlags;
     private boolean flowPolicy;
     private boolean enforcePolicy = true;
+    private boolean cniPods;
+    private volatile String controllerPeer = "";
 
     /**
      * An agent.
@@ -144,6 +168,20 @@ public final class NodeAgent implements ControllerListener
     }
 
     /**
+     * Whether pods' interfaces are attached for a CNI plugin in the namespaces a container runtime makes
+     * ({@link #pod}), instead of in namespaces the agent makes as the configuration arrives (the lab's
+     * kubelet part). Call before {@link #start()}; off unless turned on.
+     *
+     * @param cni true when a CNI plugin attaches them.
+     * @return this.
+     */
+    public NodeAgent cniPods(final boolean cni)
+    {
+        this.cniPods = cni;
+        return this;
+    }
+
+    /**
      * Programs what the node needs before any network: the fabric interface, a receive next hop and
      * the route for the node's own address in the fabric VRF (so tunnel packets to it are decapsulated).
      */
@@ -169,6 +207,9 @@ public final class NodeAgent implements ControllerListener
     public void onSessionUp()
     {
         final NodeSession s = session.get();
+        // The introspect names routes learned over XMPP by the control node's address, as Contrail's agent
+        // does; a session without one (an in-memory pipe) by the controller's stream name.
+        controllerPeer = s.remoteHost().isEmpty() ? s.peer() : s.remoteHost();
         learned.values().forEach(routes -> routes.replaceAll((prefix, stale) -> true));
         for (final Network n : networks.values())
         {
@@ -270,6 +311,29 @@ public final class NodeAgent implements ControllerListener
                     "<>".equals(r.childText("direction")), "pass".equals(r.childText("action"))));
             }
         }
+        // Networks attached to one logical router are routed to each other: a pass rule both ways for each
+        // pair this node holds, after the policies' rules (an explicit policy rule decides first).
+        for (final XmlElement router : routers.values())
+        {
+            final List<Integer> attached = new ArrayList<>();
+            for (final XmlElement n : router.children("network"))
+            {
+                final Integer id = ids.get(n.text());
+                if (id != null && !attached.contains(id))
+                {
+                    attached.add(id);
+                }
+            }
+            for (int i = 0; i < attached.size(); i++)
+            {
+                for (int j = i + 1; j < attached.size(); j++)
+                {
+                    rules.add(new PolicyTable.Rule(PolicyTable.Endpoint.network(attached.get(i)),
+                        PolicyTable.Endpoint.network(attached.get(j)), PolicyTable.ANY_PROTOCOL, 0, 65535, 0, 65535,
+                        true, true));
+                }
+            }
+        }
         final Response r = node.programPolicy(nets, rules);
         if (r.code() < 0)
         {
@@ -311,7 +375,7 @@ public final class NodeAgent implements ControllerListener
         final int r = switch (n.attribute("type"))
         {
             case VN -> 0;
-            case POLICY -> 1;
+            case POLICY, LOGICAL_ROUTER -> 1;
             default -> 2;
         };
         return delete ? -r : r;
@@ -350,6 +414,7 @@ public final class NodeAgent implements ControllerListener
             }
             case VMI ->
             {
+                interfaces.put(name, n);
                 final Port existing = ports.get(name);
                 if (existing != null)
                 {
@@ -358,10 +423,20 @@ public final class NodeAgent implements ControllerListener
                         return;
                     }
                     removePort(existing);
+                    if (!existing.ownNetns())
+                    {
+                        // Changed while a runtime's container holds it: attached again where it was.
+                        addPort(name, n, existing.netns(), existing.ifname(), existing.container(), false);
+                        return;
+                    }
                 }
-                addPort(name, n);
+                if (!cniPods)
+                {
+                    addPort(name, n, required(n, "netns"), "eth0", "", true);
+                }
             }
             case POLICY -> policies.put(name, n);
+            case LOGICAL_ROUTER -> routers.put(name, n);
             default -> LOG.warn("ignoring config of unknown type {}", n.attribute("type"));
         }
     }
@@ -408,6 +483,7 @@ public final class NodeAgent implements ControllerListener
             }
             case VMI ->
             {
+                interfaces.remove(name);
                 final Port p = ports.get(name);
                 if (p != null)
                 {
@@ -415,11 +491,13 @@ public final class NodeAgent implements ControllerListener
                 }
             }
             case POLICY -> policies.remove(name);
+            case LOGICAL_ROUTER -> routers.remove(name);
             default -> LOG.warn("ignoring config delete of unknown type {}", n.attribute("type"));
         }
     }
 
-    private void addPort(final String name, final XmlElement n)
+    private void addPort(final String name, final XmlElement n, final String netns, final String ifname,
+        final String container, final boolean ownNetns)
     {
         final String vnName = required(n, "virtual-network");
         final Network net = networks.get(vnName);
@@ -430,15 +508,20 @@ public final class NodeAgent implements ControllerListener
         final String cidr = required(n, "ip");
         final String ip = cidr.substring(0, cidr.indexOf('/'));
         final int label = Integer.parseInt(required(n, "label"));
-        final String netns = required(n, "netns");
         final String mac = required(n, "mac");
-        namespaces.ensure(netns);
-        final Response added = node.addPort(new PortSpec(required(n, "host-ifname"), netns, "eth0", mac,
+        if (ownNetns)
+        {
+            namespaces.ensure(netns);
+        }
+        final Response added = node.addPort(new PortSpec(required(n, "host-ifname"), netns, ifname, mac,
             List.of(cidr), required(n, "gateway"), net.vrf(), podMtu, -1, policyFlags ? VifFlags.POLICY_ENABLED : 0));
         if (added.code() < 0)
         {
-            namespaces.remove(netns);
-            throw new IllegalStateException("port add refused: " + added.code() + " " + added.message());
+            if (ownNetns)
+            {
+                namespaces.remove(netns);
+            }
+            throw new Refused(added.code(), "port add refused: " + added.code() + " " + added.message());
         }
         final int vif = added.first(InterfaceRequest.class).idx();
         final int nh = nextNh++;
@@ -458,7 +541,8 @@ public final class NodeAgent implements ControllerListener
         program(got.first(InterfaceRequest.class).toBuilder().op(Op.ADD).nhId(nh).build());
         addRoute(net.vrf(), ip + "/32", nh, ARP_PROXY, 0);
         routeNetworks(net.vrf(), List.of(routeNetwork(ip + "/32", net.id())));
-        final Port port = new Port(name, n, net.instance(), vnName, net.vrf(), ip, label, vif, nh);
+        final Port port = new Port(name, n, net.instance(), vnName, net.vrf(), ip, label, vif, nh, netns, ifname,
+            container, ownNetns);
         ports.put(name, port);
         final NodeSession s = session.get();
         if (s != null)
@@ -485,7 +569,99 @@ public final class NodeAgent implements ControllerListener
             LOG.warn("port delete of {}: {} {}", p.name(), r.code(), r.message());
         }
         program(NextHopRequest.delete(p.nh()));
-        namespaces.remove(required(p.config(), "netns"));
+        if (p.ownNetns())
+        {
+            namespaces.remove(p.netns());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ CNI
+
+    /**
+     * A CNI plugin's request ({@code vr_pod_req}), as Contrail's agent serves {@code contrail-k8s-cni}: ADD
+     * attaches the pod's interface (address, MAC and label from the controller's configuration) in the
+     * runtime's namespace and answers it; a repeated ADD from the same container answers the same; a pod
+     * this node has no configuration for yet is EAGAIN (the plugin asks again), one attached to another
+     * container EEXIST. DELETE detaches it (nothing attached, or attached to another container, is not an
+     * error: the runtime's DEL is idempotent). GET answers the pod's interface and where it is attached.
+     * Call on the session's event loop.
+     *
+     * @param r the request, validated.
+     * @return the answer.
+     */
+    public Response pod(final PodRequest r)
+    {
+        if (!cniPods)
+        {
+            return new Response(Errno.EOPNOTSUPP, "this node's agent makes pods' interfaces itself " +
+                "(pods.cni is false)", List.of());
+        }
+        final String name = r.namespace() + ":" + r.name();
+        final String key = r.namespace() + "/" + r.name();
+        final XmlElement config = interfaces.get(name);
+        final Port port = ports.get(name);
+        switch (r.op())
+        {
+            case ADD:
+            {
+                if (config == null)
+                {
+                    return new Response(Errno.EAGAIN, "pod " + key + " has no interface on this node yet",
+                        List.of());
+                }
+                if (port != null)
+                {
+                    if (port.container().equals(r.container()) && port.netns().equals(r.netns()) &&
+                        port.ifname().equals(r.ifname()))
+                    {
+                        return Response.of(0, List.of(answer(config, port)));
+                    }
+                    return new Response(Errno.EEXIST, "pod " + key + " is attached to container " +
+                        port.container() + " in " + port.netns(), List.of());
+                }
+                try
+                {
+                    addPort(name, config, r.netns(), r.ifname(), r.container(), false);
+                }
+                catch (final Refused e)
+                {
+                    return new Response(e.code, e.getMessage(), List.of());
+                }
+                catch (final RuntimeException e)
+                {
+                    return new Response(Errno.EINVAL, "pod " + key + ": " + e.getMessage(), List.of());
+                }
+                return Response.of(0, List.of(answer(config, ports.get(name))));
+            }
+            case DELETE:
+                if (port != null && !port.ownNetns() && (r.container().isEmpty() ||
+                    port.container().equals(r.container())))
+                {
+                    removePort(port);
+                }
+                return Response.ok();
+            case GET:
+                if (config == null)
+                {
+                    return new Response(Errno.ENOENT, "pod " + key + " has no interface on this node", List.of());
+                }
+                return Response.of(0, List.of(answer(config, port)));
+            default:
+                return new Response(Errno.EOPNOTSUPP, PodRequest.TYPE + ": op " + r.op() + " not supported",
+                    List.of());
+        }
+    }
+
+    private PodRequest answer(final XmlElement config, final Port port)
+    {
+        final String name = required(config, "name");
+        final int colon = name.indexOf(':');
+        final Network net = networks.get(required(config, "virtual-network"));
+        // An answer describes the pod and asks for nothing: h_op Get, so it reads back whether attached or not.
+        return new PodRequest(Op.GET, name.substring(0, colon), name.substring(colon + 1),
+            port == null ? "" : port.container(), port == null ? "" : port.netns(), port == null ? "" : port.ifname(),
+            required(config, "mac"), required(config, "ip"), required(config, "gateway"),
+            net == null ? "" : net.dns(), net == null ? 0 : net.vrf(), port == null ? -1 : port.vif());
     }
 
     private void publish(final NodeSession s, final Port p, final boolean withdraw)
@@ -770,6 +946,45 @@ public final class NodeAgent implements ControllerListener
     {
         return networks.values().stream().filter(n -> n.instance().equals(instance)).mapToInt(Network::vrf)
             .findFirst().orElse(-1);
+    }
+
+    /**
+     * Where the routes of a VRF came from, for the introspect: the control node for the routes learned from
+     * it (stale ones included, as long as they are kept), {@code LocalVmPort} for this node's pods,
+     * {@code Local} for the node's address and the networks' gateway and DNS. Call on the session's event
+     * loop (it reads the agent's state).
+     *
+     * @param vrf the VRF.
+     * @return {@code address/len} → peer.
+     */
+    public Map<String, RoutePeer> routePeers(final int vrf)
+    {
+        final Map<String, RoutePeer> out = new HashMap<>();
+        if (vrf == 0)
+        {
+            out.put(routerId + "/32", RoutePeer.LOCAL);
+        }
+        final RoutePeer controller = new RoutePeer(controllerPeer.isEmpty() ? "controller" : controllerPeer, 100);
+        for (final String prefix : learned.getOrDefault(vrf, Map.of()).keySet())
+        {
+            out.put(prefix, controller);
+        }
+        for (final Network n : networks.values())
+        {
+            if (n.vrf() == vrf)
+            {
+                out.put(n.gateway() + "/32", RoutePeer.LOCAL);
+                out.put(n.dns() + "/32", RoutePeer.LOCAL);
+            }
+        }
+        for (final Port p : ports.values())
+        {
+            if (p.vrf() == vrf)
+            {
+                out.put(p.ip() + "/32", RoutePeer.LOCAL_VM_PORT);
+            }
+        }
+        return out;
     }
 
     /**

@@ -19,6 +19,15 @@ import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.Response;
 
 /**
  * The pieces of a running daemon in start and stop order: the node (fabric port, workers), then the
@@ -145,7 +154,8 @@ public final class Daemon implements AutoCloseable
         final NodeAgent agent = new NodeAgent(node, config.string("fabric.address"), config.string("fabric.interface"),
             config.integer("fabric.vif"), config.integer("controller.first-nh"), config.integer("pods.mtu"),
             new IpNetns(), () -> client[0].session())
-            .enforcePolicy(config.bool("controller.enforce-policy"));
+            .enforcePolicy(config.bool("controller.enforce-policy"))
+            .cniPods(config.bool("pods.cni"));
         try
         {
             agent.start();
@@ -158,8 +168,46 @@ public final class Daemon implements AutoCloseable
         client[0] = new ControllerClient(config.string("node.name"), addresses, config.integer("controller.hold-time"),
             ssl, agent);
         controller = client[0];
+        node.attachRouteOrigins(vrf -> onAgent(client[0], () -> agent.routePeers(vrf), Map.of(), 2));
+        node.attachPods(r -> onAgent(client[0], () -> agent.pod(r),
+            new Response(Errno.EAGAIN, "the node agent did not answer in time", List.of()), 60));
         controller.start();
         LOG.info("controller session to {}{}", servers, ssl == null ? "" : " over TLS");
+    }
+
+    /**
+     * Asks the agent something on its event loop (where its state lives): where a VRF's routes came from
+     * (the introspect's peers), a CNI plugin's pod request.
+     */
+    private static <T> T onAgent(final ControllerClient client, final Supplier<T> question, final T otherwise,
+        final int seconds)
+    {
+        final CompletableFuture<T> answer = new CompletableFuture<>();
+        client.execute(() ->
+        {
+            try
+            {
+                answer.complete(question.get());
+            }
+            catch (final RuntimeException e)
+            {
+                answer.completeExceptionally(e);
+            }
+        });
+        try
+        {
+            return answer.get(seconds, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return otherwise;
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            LOG.warn("the node agent did not answer: {}", e.toString());
+            return otherwise;
+        }
     }
 
     private static File file(final String path)

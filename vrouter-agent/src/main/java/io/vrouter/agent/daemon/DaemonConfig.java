@@ -70,6 +70,7 @@ public final class DaemonConfig
         d.put("controller.first-nh", 100);
         d.put("controller.enforce-policy", Boolean.TRUE);
         d.put("pods.mtu", 1500);
+        d.put("pods.cni", Boolean.FALSE);
         return d;
     }
 

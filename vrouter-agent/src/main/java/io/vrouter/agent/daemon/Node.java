@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.agrona.concurrent.AgentRunner;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.api.NodeEndpoints;
+import io.vrouter.agent.api.RouteOrigins;
 import io.vrouter.agent.counters.CounterFile;
 import io.vrouter.agent.api.VrfName;
 import io.vrouter.agent.fabric.FabricPort;
@@ -42,6 +44,7 @@ import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.flow.FlowTableConfig;
 import io.vrouter.core.request.Errno;
+import io.vrouter.core.request.PodRequest;
 import io.vrouter.core.request.RequestException;
 import io.vrouter.core.request.Response;
 import io.vrouter.core.request.InterfaceRequest;
@@ -59,6 +62,8 @@ import io.vrouter.core.iface.VifType;
 public final class Node implements NodeService, AutoCloseable
 {
     private final Map<Integer, VrfName> vrfNames = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile RouteOrigins routeOrigins;
+    private volatile Function<PodRequest, Response> pods;
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,15}");
@@ -565,6 +570,31 @@ public final class Node implements NodeService, AutoCloseable
     public Map<Integer, VrfName> vrfNames()
     {
         return Map.copyOf(vrfNames);
+    }
+
+    @Override
+    public void attachPods(final Function<PodRequest, Response> handler)
+    {
+        this.pods = handler;
+    }
+
+    @Override
+    public Response pod(final PodRequest request)
+    {
+        final Function<PodRequest, Response> handler = pods;
+        return handler == null ? NodeService.super.pod(request) : handler.apply(request);
+    }
+
+    @Override
+    public void attachRouteOrigins(final RouteOrigins origins)
+    {
+        this.routeOrigins = origins;
+    }
+
+    @Override
+    public RouteOrigins routeOrigins()
+    {
+        return routeOrigins;
     }
 
     @Override

@@ -8,9 +8,13 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import io.vrouter.agent.api.NodeService;
+import io.vrouter.agent.api.RouteOrigins;
+import io.vrouter.agent.api.RoutePeer;
 import io.vrouter.agent.api.VrfName;
 import io.vrouter.agent.control.StatsRequests;
 import io.vrouter.core.VRouter;
+import io.vrouter.core.fib.Ip4Fib;
+import io.vrouter.core.fib.Ip6Fib;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.kind.NextHopDirectory;
@@ -87,7 +91,7 @@ public final class IntrospectModel
     }
 
     /**
-     * The VRFs in use (a FIB, an interface or a next hop in them), as {@code VrfSandeshData}: every
+     * The VRFs in use (a route, an interface or a name from the controller session), as {@code VrfSandeshData}: every
      * index field is the VRF id; the name is the fabric VRF's for 0 and {@code vrf-N} otherwise
      * (names arrive with the controller session), {@code vn} {@code N/A}, {@code vxlan_id} 0.
      *
@@ -101,7 +105,10 @@ public final class IntrospectModel
         ids.add(0);
         for (int vrf = 0; vrf < vr.tables().config().vrfs(); vrf++)
         {
-            if (vr.tables().fibs().ip4(vrf) != null || vr.tables().fibs().ip6(vrf) != null)
+            // A VRF whose routes have all gone (a deleted network's) is not listed; its empty tables stay.
+            final Ip4Fib fib4 = vr.tables().fibs().ip4(vrf);
+            final Ip6Fib fib6 = vr.tables().fibs().ip6(vrf);
+            if ((fib4 != null && fib4.routeCount() > 0) || (fib6 != null && fib6.routeCount() > 0))
             {
                 ids.add(vrf);
             }
@@ -142,8 +149,10 @@ public final class IntrospectModel
 
     /**
      * Routes of a VRF as {@code RouteUcSandeshData}: {@code src_ip}, {@code src_plen}, {@code src_vrf}
-     * and one path (peer {@code Local}: programmed through the control socket; preference 100) whose
-     * {@code nh} describes the next hop as the agent's {@code NhSandeshData} does.
+     * and one path whose {@code peer} and {@code preference} say where the route came from (the control
+     * node's address for a route learned over XMPP, {@code LocalVmPort} for a local pod's route,
+     * {@code Local} for the node's own routes and those programmed through the control socket; {@link
+     * RouteOrigins}) and whose {@code nh} describes the next hop as the agent's {@code NhSandeshData} does.
      *
      * @param vrf    the VRF.
      * @param family an {@link AddressFamily}: inet, inet6 or bridge.
@@ -162,6 +171,9 @@ public final class IntrospectModel
         {
             vifNames.put(v.idx(), v.name());
         }
+        final RouteOrigins origins = node.routeOrigins();
+        final Map<String, RoutePeer> peers = origins == null || family == AddressFamily.BRIDGE ? Map.of() :
+            origins.peers(vrf);
         final List<Map<String, Object>> out = new ArrayList<>();
         for (final RouteRequest r : dump(RouteRequest.dump(family, vrf), RouteRequest.class))
         {
@@ -185,8 +197,9 @@ public final class IntrospectModel
             m.put("src_vrf", vrf);
             final long label = r.labelled() ? r.label() : -1;
             final Map<String, Object> path = new LinkedHashMap<>();
-            path.put("peer", "Local");
-            path.put("preference", 100);
+            final RoutePeer peer = peers.getOrDefault(m.get("src_ip") + "/" + plen, RoutePeer.LOCAL);
+            path.put("peer", peer.peer());
+            path.put("preference", peer.preference());
             path.put("label", label);
             path.put("active_label", label);
             path.put("vxlan_id", 0);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,6 +13,8 @@ import java.util.concurrent.Future;
 
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
+import io.vrouter.agent.api.RouteOrigins;
+import io.vrouter.agent.api.VrfName;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.flow.PolicyTable;
@@ -46,6 +49,8 @@ public final class InProcessNode implements NodeService, AutoCloseable
     private final Map<String, PortSpec> ports = new LinkedHashMap<>();
     private final Map<String, Integer> vifs = new LinkedHashMap<>();
     private int nextVif = 3;
+    private volatile RouteOrigins routeOrigins;
+    private final Map<Integer, VrfName> vrfNames = new ConcurrentHashMap<>();
 
     /**
      * A node over a forwarder with Contrail's default sizes.
@@ -63,6 +68,37 @@ public final class InProcessNode implements NodeService, AutoCloseable
     public InProcessNode(final VRouter vrouter)
     {
         this.vrouter = vrouter;
+    }
+
+    @Override
+    public void nameVrf(final int vrf, final VrfName name)
+    {
+        if (name == null)
+        {
+            vrfNames.remove(vrf);
+        }
+        else
+        {
+            vrfNames.put(vrf, name);
+        }
+    }
+
+    @Override
+    public Map<Integer, VrfName> vrfNames()
+    {
+        return Map.copyOf(vrfNames);
+    }
+
+    @Override
+    public void attachRouteOrigins(final RouteOrigins origins)
+    {
+        this.routeOrigins = origins;
+    }
+
+    @Override
+    public RouteOrigins routeOrigins()
+    {
+        return routeOrigins;
     }
 
     @Override

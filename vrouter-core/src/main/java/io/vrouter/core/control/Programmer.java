@@ -25,6 +25,7 @@ import io.vrouter.core.request.MirrorRequest;
 import io.vrouter.core.request.MplsRequest;
 import io.vrouter.core.request.NextHopRequest;
 import io.vrouter.core.request.Op;
+import io.vrouter.core.request.PodRequest;
 import io.vrouter.core.request.PortRequest;
 import io.vrouter.core.request.RequestException;
 import io.vrouter.core.request.Response;
@@ -106,6 +107,7 @@ public final class Programmer
                 case PortRequest r -> unsupported(r);
                 case TraceRequest r -> unsupported(r);
                 case CaptureRequest r -> unsupported(r);
+                case PodRequest r -> unsupported(r);
             };
         }
         catch (final RequestException e)

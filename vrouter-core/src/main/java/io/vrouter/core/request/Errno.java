@@ -10,6 +10,8 @@ public final class Errno
     public static final int OK = 0;
     /** No such object. */
     public static final int ENOENT = -2;
+    /** Not yet: try again later. */
+    public static final int EAGAIN = -11;
     /** Out of memory. */
     public static final int ENOMEM = -12;
     /** Object busy (still referenced). */
@@ -59,6 +61,8 @@ public final class Errno
                 return "ENOSPC";
             case ERANGE:
                 return "ERANGE";
+            case EAGAIN:
+                return "EAGAIN";
             case EOPNOTSUPP:
                 return "EOPNOTSUPP";
             default:
@@ -95,6 +99,8 @@ public final class Errno
                 return "No space left on device";
             case ERANGE:
                 return "Numerical result out of range";
+            case EAGAIN:
+                return "Resource temporarily unavailable";
             case EOPNOTSUPP:
                 return "Operation not supported";
             default:

@@ -21,7 +21,7 @@ import java.util.List;
  */
 public sealed interface SandeshRecord permits InterfaceRequest, NextHopRequest, RouteRequest, MplsRequest,
     VxlanRequest, MirrorRequest, FlowRequest, FlowTableData, DropStatsRequest, VrfStatsRequest, PortRequest,
-    TraceRequest, CaptureRequest
+    TraceRequest, CaptureRequest, PodRequest
 {
     /**
      * The value of an integer field that was not given, where absence means something of its own
@@ -33,7 +33,8 @@ public sealed interface SandeshRecord permits InterfaceRequest, NextHopRequest, 
     /** The struct names records map, one per record type. */
     List<String> TYPES = List.of(InterfaceRequest.TYPE, NextHopRequest.TYPE, RouteRequest.TYPE,
         MplsRequest.TYPE, VxlanRequest.TYPE, MirrorRequest.TYPE, FlowRequest.TYPE, FlowTableData.TYPE,
-        DropStatsRequest.TYPE, VrfStatsRequest.TYPE, PortRequest.TYPE, TraceRequest.TYPE, CaptureRequest.TYPE);
+        DropStatsRequest.TYPE, VrfStatsRequest.TYPE, PortRequest.TYPE, TraceRequest.TYPE, CaptureRequest.TYPE,
+        PodRequest.TYPE);
 
     /**
      * The sandesh struct name.
@@ -89,6 +90,7 @@ public sealed interface SandeshRecord permits InterfaceRequest, NextHopRequest, 
             case PortRequest.TYPE -> PortRequest.from(o);
             case TraceRequest.TYPE -> TraceRequest.from(o);
             case CaptureRequest.TYPE -> CaptureRequest.from(o);
+            case PodRequest.TYPE -> PodRequest.from(o);
             default -> throw new RequestException(Errno.EOPNOTSUPP, "unsupported object " + o.type());
         };
         r.validate();
@@ -118,6 +120,7 @@ public sealed interface SandeshRecord permits InterfaceRequest, NextHopRequest, 
             case PortRequest.TYPE -> PortRequest.Field.values();
             case TraceRequest.TYPE -> TraceRequest.Field.values();
             case CaptureRequest.TYPE -> CaptureRequest.Field.values();
+            case PodRequest.TYPE -> PodRequest.Field.values();
             default -> new SandeshField[0];
         };
     }

@@ -71,7 +71,32 @@ class SandeshRecordTest
             TraceRequest.add(10, 3),
             new TraceRequest(Op.RESPONSE, 5, 2, 4, "Packet 1: ...\n"),
             CaptureRequest.start(3, 100, "/tmp/vif3.pcap"),
-            new CaptureRequest(Op.RESPONSE, 3, 100, "/tmp/vif3.pcap", 42, 1));
+            new CaptureRequest(Op.RESPONSE, 3, 100, "/tmp/vif3.pcap", 42, 1),
+
+            PodRequest.attach("default", "bb1", "c0ffee", "/run/netns/netns-1", "eth0"),
+            PodRequest.named(Op.DELETE, "default", "bb1", ""),
+            new PodRequest(Op.GET, "default", "bb1", "c0ffee", "/run/netns/netns-1", "eth0", "02:00:00:00:00:0A",
+                "10.47.255.252/12", "10.47.255.254", "10.47.255.253", 1, 3));
+    }
+
+    @Test
+    void shouldRefuseAPodRequestWithoutWhatItsOpNeeds()
+    {
+        for (final PodRequest bad : List.of(
+            PodRequest.attach("default", "", "c", "/run/netns/a", "eth0"),
+            PodRequest.attach("default", "bb1", "", "/run/netns/a", "eth0"),
+            PodRequest.attach("default", "bb1", "c", "netns-a", "eth0"),
+            PodRequest.attach("default", "bb1", "c", "/run/netns/../a/..", "eth0"),
+            PodRequest.attach("default", "bb1", "c", "/run/netns/a", "eth0 x"),
+            PodRequest.attach("default", "bb1", "c", "/run/netns/a", "an-interface-name-too-long"),
+            PodRequest.named(Op.DELETE, "", "bb1", ""),
+            PodRequest.named(Op.GET, "default", "", "")))
+        {
+            final RequestException e = assertThrows(RequestException.class,
+                bad::validate, bad.toString());
+            assertEquals(Errno.EINVAL, e.code(), bad.toString());
+            assertTrue(e.getMessage().contains("vr_pod_req.pod_"), e.getMessage());
+        }
     }
 
     @Test
