@@ -1,43 +1,18 @@
 package io.vrouter.tools.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import io.vrouter.agent.daemon.DaemonVersion;
 
 import picocli.CommandLine.IVersionProvider;
 
 /**
- * {@code -V/--version} of every tool: the project version Maven wrote into
- * {@code io/vrouter/tools/version.properties}, and the JVM that runs it.
+ * {@code -V/--version} of every tool: the same line as the daemon's ({@link DaemonVersion}), one version for the
+ * whole project.
  */
 public final class VersionProvider implements IVersionProvider
 {
-    /**
-     * The project version.
-     *
-     * @return e.g. {@code 0.1.0-SNAPSHOT}, or {@code unknown} when the resource is missing.
-     */
-    public static String version()
-    {
-        try (InputStream in = VersionProvider.class.getResourceAsStream("/io/vrouter/tools/version.properties"))
-        {
-            if (in == null)
-            {
-                return "unknown";
-            }
-            final Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "unknown");
-        }
-        catch (final IOException e)
-        {
-            return "unknown";
-        }
-    }
-
     @Override
     public String[] getVersion()
     {
-        return new String[] {"vrouter " + version() + " (Java " + Runtime.version() + ")"};
+        return new DaemonVersion().getVersion();
     }
 }
