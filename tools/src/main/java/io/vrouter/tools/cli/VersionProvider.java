@@ -1,11 +1,11 @@
 package io.vrouter.tools.cli;
 
-import io.vrouter.agent.daemon.DaemonVersion;
+import io.vrouter.agent.api.ProjectVersion;
 
 import picocli.CommandLine.IVersionProvider;
 
 /**
- * {@code -V/--version} of every tool: the same line as the daemon's ({@link DaemonVersion}), one version for the
+ * {@code -V/--version} of every tool: the same line as the daemon's ({@link ProjectVersion}), one version for the
  * whole project.
  */
 public final class VersionProvider implements IVersionProvider
@@ -13,6 +13,6 @@ public final class VersionProvider implements IVersionProvider
     @Override
     public String[] getVersion()
     {
-        return new DaemonVersion().getVersion();
+        return new ProjectVersion().getVersion();
     }
 }

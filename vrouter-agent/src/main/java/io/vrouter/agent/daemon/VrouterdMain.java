@@ -13,7 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
+import io.vrouter.agent.api.ProjectVersion;
 import io.vrouter.agent.port.Posix;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Option;
  * environment, starts the node (fabric port, workers) and the control socket, and runs until SIGTERM
  * or SIGINT, then shuts down in order. Exit codes are those of {@link StartupException}.
  */
-@Command(name = "vrouterd", mixinStandardHelpOptions = true, versionProvider = DaemonVersion.class, sortOptions = false,
+@Command(name = "vrouterd", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+    sortOptions = false,
     description = "The vrouter node daemon: pod ports, MPLSoUDP fabric, control socket (docs/vrouterd.md).")
 public final class VrouterdMain implements Callable<Integer>
 {

@@ -1,4 +1,4 @@
-package io.vrouter.agent.daemon;
+package io.vrouter.agent.api;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,10 +7,10 @@ import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
 /**
- * {@code vrouterd -V/--version}: the project version Maven wrote into
- * {@code io/vrouter/agent/version.properties}, and the JVM that runs it (the same line as the tools').
+ * {@code -V/--version} of the daemon and every tool: the project version Maven wrote into
+ * {@code io/vrouter/agent/version.properties}, and the JVM that runs it.
  */
-public final class DaemonVersion implements IVersionProvider
+public final class ProjectVersion implements IVersionProvider
 {
     /**
      * The project version.
@@ -19,7 +19,7 @@ public final class DaemonVersion implements IVersionProvider
      */
     public static String version()
     {
-        try (InputStream in = DaemonVersion.class.getResourceAsStream("/io/vrouter/agent/version.properties"))
+        try (InputStream in = ProjectVersion.class.getResourceAsStream("/io/vrouter/agent/version.properties"))
         {
             if (in == null)
             {
