@@ -267,25 +267,16 @@ public final class Forwarder
                 }
             }
         }
-        if (w.traceRemaining() > 0)
+        final boolean tracing = w.traceRemaining() > 0;
+        if (tracing && tracer == null)
         {
-            if (tracer == null)
-            {
-                tracer = new PacketTracer(graph, counters, workerIndex);
-            }
-            if (tracer.begin(w, batch, n))
-            {
-                graph.runObserved(batch, NodeIds.ETHERNET_INPUT, n + released, tracer);
-                tracer.end(w, batch);
-            }
-            else
-            {
-                graph.run(batch, NodeIds.ETHERNET_INPUT, n + released);
-            }
+            tracer = new PacketTracer(graph, counters, workerIndex);
         }
-        else
+        final boolean traced = tracing && tracer.begin(w, batch, n);
+        graph.run(batch, NodeIds.ETHERNET_INPUT, n + released, traced ? tracer : null);
+        if (traced)
         {
-            graph.run(batch, NodeIds.ETHERNET_INPUT, n + released);
+            tracer.end(w, batch);
         }
         if (captureVif >= 0)
         {

@@ -53,7 +53,8 @@ public final class Graph
     private final int[] single = new int[1];
 
     /**
-     * Watches each slot go through each node, in {@link #runObserved} (packet trace). Called on the
+     * Watches each slot go through each node, in {@link #run(PacketBatch, int, int, Observer)} (packet
+     * trace). Called on the
      * worker's thread; may allocate (an observed run is a diagnostic, never the packet path).
      */
     public interface Observer
@@ -225,6 +226,11 @@ public final class Graph
      */
     public void run(final PacketBatch batch)
     {
+        run(batch, (Observer)null);
+    }
+
+    private void run(final PacketBatch batch, final Observer observer)
+    {
         final Node[] nodes = this.nodes;
         final int[] queued = this.queued;
         boolean work = true;
@@ -251,7 +257,7 @@ public final class Graph
                 queued[i] = 0;
                 final boolean ordered = inOrder[i];
                 inOrder[i] = false;
-                nodes[i].process(batch, slots, count);
+                process(nodes[i], batch, slots, count, observer);
                 moveOn(batch, slots, count, ordered);
             }
         }
@@ -293,66 +299,40 @@ public final class Graph
      */
     public void run(final PacketBatch batch, final int entry, final int count)
     {
-        for (int slot = 0; slot < count; slot++)
-        {
-            batch.next(slot, PacketBatch.DONE);
-        }
-        nodes[entry].process(batch, identity, count);
-        moveOn(batch, identity, count, true);
-        run(batch);
+        run(batch, entry, count, null);
     }
 
     /**
      * {@link #run(PacketBatch, int, int)} with an observer: the same passes over the same queues, but each
      * node gets the slots of its vector one at a time, with the observer called before and after each
-     * (so that what a node did is seen slot by slot: the packet trace). Slower; never used on the packet
-     * path, {@link #run(PacketBatch, int, int)} is untouched by it.
+     * (so that what a node did is seen slot by slot: the packet trace). Slower; with a null observer it is
+     * the packet path's run.
      *
      * @param batch    the batch.
      * @param entry    the node every slot enters at.
      * @param count    number of slots, from slot 0.
-     * @param observer the observer.
+     * @param observer the observer, or null for none.
      */
-    public void runObserved(final PacketBatch batch, final int entry, final int count, final Observer observer)
+    public void run(final PacketBatch batch, final int entry, final int count, final Observer observer)
     {
         for (int slot = 0; slot < count; slot++)
         {
             batch.next(slot, PacketBatch.DONE);
         }
-        processEach(nodes[entry], batch, identity, count, observer);
-        moveOn(batch, identity, count, false);
-        int passes = 0;
-        boolean work = true;
-        while (work)
-        {
-            if (++passes > MAX_PASSES)
-            {
-                abandon(batch);
-                return;
-            }
-            work = false;
-            for (int i = 0; i < nodes.length; i++)
-            {
-                final int queuedCount = queued[i];
-                if (queuedCount == 0)
-                {
-                    continue;
-                }
-                work = true;
-                final int[] slots = queues[i];
-                queues[i] = spare;
-                spare = slots;
-                queued[i] = 0;
-                inOrder[i] = false;
-                processEach(nodes[i], batch, slots, queuedCount, observer);
-                moveOn(batch, slots, queuedCount, false);
-            }
-        }
+        process(nodes[entry], batch, identity, count, observer);
+        moveOn(batch, identity, count, true);
+        run(batch, observer);
     }
 
-    private void processEach(final Node node, final PacketBatch batch, final int[] slots, final int count,
+    /** A node's vector: whole, or one slot at a time between the observer's calls when there is one. */
+    private void process(final Node node, final PacketBatch batch, final int[] slots, final int count,
         final Observer observer)
     {
+        if (observer == null)
+        {
+            node.process(batch, slots, count);
+            return;
+        }
         for (int k = 0; k < count; k++)
         {
             final int slot = slots[k];

@@ -12,7 +12,8 @@ import io.vrouter.core.status.ForwardingCounters;
 
 /**
  * One worker's packet tracer: marks the batch's packets the {@link PacketWatch} wants traced, watches
- * them through the graph node by node ({@link Graph#runObserved}) and writes each one's path: every node
+ * them through the graph node by node ({@link Graph#run(PacketBatch, int, int, Graph.Observer)}) and
+ * writes each one's path: every node
  * it went through, what the node decided (the next node, or sent, dropped with the reason, held), the
  * VRF, next hop and label it set, and the headers whenever the node rewrote the frame. Allocates; used
  * only while a trace is armed.
