@@ -263,6 +263,69 @@ public final class Lab implements AutoCloseable
         waitForPods();
     }
 
+    /**
+     * Stops the controller (the nodes go headless and keep forwarding).
+     */
+    public void stopController()
+    {
+        say("stopping the controller");
+        stop("controller");
+    }
+
+    /**
+     * Starts the controller again from its state file; waits until both nodes are Ready.
+     *
+     * @throws IOException when it cannot be started.
+     */
+    public void startControllerAgain() throws IOException
+    {
+        startController();
+        waitForNodesReady();
+    }
+
+    /**
+     * Kills a node's daemon with SIGKILL (no shutdown hook runs) and waits until it is gone; its control
+     * socket file, left behind, is removed so that {@link #startNode(int)} waits for the new one.
+     *
+     * @param i node index.
+     * @throws InterruptedException when interrupted.
+     * @throws IOException when the socket file cannot be removed.
+     */
+    public void killNode(final int i) throws InterruptedException, IOException
+    {
+        say("kill -9 " + NODES[i] + "'s vrouterd");
+        final Process p = named.remove(NODES[i]);
+        processes.remove(p);
+        Shell.run("kill", "-9", Long.toString(p.pid()));
+        if (!p.waitFor(10, TimeUnit.SECONDS))
+        {
+            throw new IllegalStateException(NODES[i] + "'s vrouterd did not die after SIGKILL");
+        }
+        Files.deleteIfExists(work.resolve(NODES[i] + ".sock"));
+    }
+
+    /**
+     * A process's log file in the work directory (the node's name, or {@code controller}).
+     *
+     * @param name the process name.
+     * @return the path.
+     */
+    public Path log(final String name)
+    {
+        return work.resolve(name + ".log");
+    }
+
+    /**
+     * The name of a node.
+     *
+     * @param i node index.
+     * @return the name.
+     */
+    public static String nodeName(final int i)
+    {
+        return NODES[i];
+    }
+
     private void stop(final String name)
     {
         final Process p = named.remove(name);

@@ -173,6 +173,39 @@ public interface NodeService
     }
 
     /**
+     * One above the highest next-hop id restored from the state store at start (0 when nothing was
+     * restored): a node agent allocating next hops starts there, so that its resync never rewrites a
+     * restored next hop that routes still use with a different one.
+     *
+     * @return the first free id above the restored ones.
+     */
+    default int restoredNextHopCeiling()
+    {
+        return 0;
+    }
+
+    /**
+     * The objects restored from the state store at start that nothing has programmed since (neither
+     * added again nor deleted), what refers to others first: routes, then labels, VNIs and mirrors,
+     * next hops, interfaces, and pod ports (as {@code vr_port_req}) last. After a controller's full
+     * resync these are what it no longer has.
+     *
+     * @return the leftovers, as the ADDs that programmed them.
+     */
+    default List<SandeshRecord> restoredLeftovers()
+    {
+        return List.of();
+    }
+
+    /**
+     * Says the leftovers were removed (after a resync): the node forgets what it restored and evicts
+     * the flows whose next hops or interfaces are gone.
+     */
+    default void restoredSwept()
+    {
+    }
+
+    /**
      * The forwarder, for read-only views (dumps, counters). Writers go through {@link #program}.
      *
      * @return the forwarder.

@@ -193,6 +193,10 @@ public final class NodeAgent implements ControllerListener
         // their next hops carry the policy flag, making the forwarder set flows up from those rules,
         // unless enforcement is turned off (controller.enforce-policy=false).
         flowPolicy = node.programPolicy(List.of(), List.of()).code() == 0;
+        // After a restart from the state store, next hops are allocated above the restored ones: the resync
+        // then never rewrites a next hop that restored routes still use; the restored ones are swept after
+        // the controller's end of RIB.
+        nextNh = Math.max(nextNh, node.restoredNextHopCeiling());
         policyFlags = flowPolicy && enforcePolicy;
         program(InterfaceRequest.builder().idx(fabricVif).type(VifType.PHYSICAL).name(fabricName).vrf(0)
             .mac(FABRIC_MAC).mtu(1500).transport(0).build());
@@ -247,6 +251,58 @@ public final class NodeAgent implements ControllerListener
             }
         }
         LOG.info("end of RIB from the controller: {} stale routes swept", swept);
+        sweepRestored();
+    }
+
+    /**
+     * Removes what the node restored from its state store at start and the controller's resync did not
+     * program again (routes with their covering route from the RIB, then labels, next hops, interfaces
+     * and pod ports): after the resync, not before, so forwarding ran on the restored state until the
+     * controller's replaced it.
+     */
+    private void sweepRestored()
+    {
+        final List<SandeshRecord> leftovers = node.restoredLeftovers();
+        if (leftovers.isEmpty())
+        {
+            return;
+        }
+        int removed = 0;
+        for (final SandeshRecord r : leftovers)
+        {
+            final Response answer = switch (r)
+            {
+                case RouteRequest rt when rt.family() == AddressFamily.INET && rt.prefix() != null
+                    && rt.prefix().length == 4 ->
+                {
+                    deleteRoute(rt.vrfId(), (rt.prefix()[0] & 0xFF) + "." + (rt.prefix()[1] & 0xFF) + "."
+                        + (rt.prefix()[2] & 0xFF) + "." + (rt.prefix()[3] & 0xFF) + "/" + rt.prefixLen());
+                    yield Response.ok();
+                }
+                case RouteRequest rt -> node.program(List.of(rt.toBuilder().op(Op.DELETE).build())).get(0);
+                case MplsRequest m -> node.program(List.of(MplsRequest.delete(m.label()))).get(0);
+                case io.vrouter.core.request.VxlanRequest v ->
+                    node.program(List.of(io.vrouter.core.request.VxlanRequest.delete(v.vnid()))).get(0);
+                case io.vrouter.core.request.MirrorRequest m ->
+                    node.program(List.of(io.vrouter.core.request.MirrorRequest.delete(m.index()))).get(0);
+                case NextHopRequest n -> node.program(List.of(NextHopRequest.delete(n.id()))).get(0);
+                case InterfaceRequest i -> node.program(List.of(InterfaceRequest.delete(i.idx()))).get(0);
+                case io.vrouter.core.request.PortRequest p -> node.deletePort(p.name());
+                default -> Response.ok();
+            };
+            if (answer.code() < 0 && answer.code() != Errno.ENOENT)
+            {
+                LOG.warn("restored {} not removed after the resync: {} {}", r.struct(), answer.code(),
+                    answer.message());
+            }
+            else
+            {
+                removed++;
+            }
+        }
+        node.restoredSwept();
+        LOG.info("restored state the controller no longer has: {} of {} objects removed after its resync", removed,
+            leftovers.size());
     }
 
     // ------------------------------------------------------------------------------------------ config

@@ -58,6 +58,9 @@ public final class DaemonConfig
         d.put("paths.socket", NodeEndpoints.CONTROL_SOCKET.toString());
         d.put("paths.state", "/var/lib/vrouter");
         d.put("paths.counters", "");
+        d.put("state.store", "");
+        d.put("state.entries", 131072);
+        d.put("state.restore", Boolean.TRUE);
         d.put("introspect.host", NodeEndpoints.INTROSPECT_HOST);
         d.put("introspect.port", NodeEndpoints.INTROSPECT_PORT);
         d.put("log.level", "info");

@@ -37,6 +37,13 @@ import io.vrouter.agent.fabric.FabricSender;
 import io.vrouter.agent.port.IpCommands;
 import io.vrouter.agent.port.PortException;
 import io.vrouter.agent.port.TapPort;
+import io.vrouter.agent.control.PortRequests;
+import io.vrouter.agent.state.FlowReconciler;
+import io.vrouter.agent.state.StateKeys;
+import io.vrouter.agent.state.StateStore;
+import io.vrouter.core.request.Parsed;
+import io.vrouter.core.request.PortRequest;
+import io.vrouter.core.request.NextHopRequest;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.flow.FlowAger;
@@ -92,6 +99,12 @@ public final class Node implements NodeService, AutoCloseable
     private final Object portLock = new Object();
     private final List<ForwardingWorker> workers = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
+    private final StateStore store;
+    /** Keys restored from the store that nothing has programmed since (conductor only). */
+    private final java.util.Set<String> restored = new java.util.HashSet<>();
+    /** Restored pod ports a node agent may adopt (under portLock). */
+    private final java.util.Set<String> restoredPorts = new java.util.HashSet<>();
+    private volatile int restoredNhCeiling;
     private FabricPort fabric;
     private CounterFile counters;
     private volatile Thread conductorThread;
@@ -120,12 +133,29 @@ public final class Node implements NodeService, AutoCloseable
         }
         catch (final IOException | RuntimeException e)
         {
-            throw new StartupException(StartupException.EXIT_CONFIG, "flow table " + flowFile + ": " + e.getMessage());
+            throw new StartupException(StartupException.EXIT_CONFIG, "flow table " + flowFile + ": " + e.getMessage()
+                + " (move the file aside or delete it: flows are set up again by traffic)");
         }
         if (flowTable.repairedAtOpen() > 0)
         {
             LOG.warn("flow table {}: {} inconsistent entries repaired at open (unknown states freed, reverse-flow " +
                 "indices out of range or not mutual dropped)", flowFile, flowTable.repairedAtOpen());
+        }
+        final Path storeFile = config.string("state.store").isEmpty() ? stateDir.resolve("state.map")
+            : Path.of(config.string("state.store"));
+        try
+        {
+            this.store = StateStore.open(storeFile, config.integer("state.entries"));
+        }
+        catch (final IOException | RuntimeException | LinkageError e)
+        {
+            flowTable.close();
+            throw new StartupException(StartupException.EXIT_CONFIG, "state store " + storeFile + ": " + e.getMessage()
+                + " (stop the daemon holding it, or move the file aside to start without stored state)");
+        }
+        if (store.openedHow().startsWith("REBUILT"))
+        {
+            LOG.warn("state store {}", store.openedHow());
         }
         this.vrouter = new VRouter(tableConfig, config.integer("workers.count"), flowTable, System::nanoTime);
         this.ager = vrouter.newFlowAger();
@@ -198,6 +228,18 @@ public final class Node implements NodeService, AutoCloseable
             runners.add(runner);
             AgentRunner.startOnThread(runner);
         }
+        if (config.bool("state.restore"))
+        {
+            onConductor(() ->
+            {
+                restore();
+                return null;
+            });
+        }
+        else
+        {
+            store.clear();
+        }
         // Flow aging runs on the conductor, the tables' one writer: a slice every 100 ms, a full pass
         // over the table about every 5 s.
         final int slice = Math.max(1024, flowTable.totalEntries() / 50);
@@ -215,9 +257,242 @@ public final class Node implements NodeService, AutoCloseable
             final List<Response> out = new ArrayList<>(requests.size());
             for (final SandeshRecord r : requests)
             {
-                out.add(vrouter.program(r));
+                out.add(apply(r));
             }
             return out;
+        });
+    }
+
+    /**
+     * Programs one request and records it in the state store when it changed state (conductor only):
+     * an ADD stores the object under its key, a DELETE removes the key. Either claims a restored object.
+     */
+    private Response apply(final SandeshRecord r)
+    {
+        final Response response = vrouter.program(r);
+        if (response.code() >= 0)
+        {
+            record(r);
+        }
+        return response;
+    }
+
+    private void record(final SandeshRecord r)
+    {
+        final String key = StateKeys.of(r);
+        if (key == null)
+        {
+            return;
+        }
+        restored.remove(key);
+        try
+        {
+            if (r.op() == io.vrouter.core.request.Op.DELETE)
+            {
+                store.remove(key);
+            }
+            else
+            {
+                store.put(key, r.toSandesh());
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.error("state store {}: cannot record {}: {} (forwarding is unaffected; a restart without the "
+                + "controller would miss this change)", store.file(), key, e.toString());
+        }
+    }
+
+    /**
+     * Programs the forwarder from the state store (conductor, at start, workers running): the objects in
+     * the order they were programmed, again for those whose references were programmed after them, until
+     * a pass makes no progress; then re-attaches the pod ports' TAP devices and evicts the flows whose
+     * next hops or interfaces did not come back. What cannot be restored is logged one line each and
+     * dropped from the store.
+     */
+    private void restore()
+    {
+        final long t0 = System.nanoTime();
+        final StateStore.Contents contents = store.entries();
+        for (final String bad : contents.bad())
+        {
+            LOG.warn("state store {}: dropping an entry that does not decode: {}", store.file(), bad);
+            store.remove(bad.substring(0, bad.indexOf(':')));
+        }
+        final List<StateStore.Entry> portEntries = new ArrayList<>();
+        List<StateStore.Entry> pending = new ArrayList<>();
+        for (final StateStore.Entry e : contents.entries())
+        {
+            (e.key().startsWith(StateKeys.PORT) ? portEntries : pending).add(e);
+        }
+        final Map<String, String> errors = new LinkedHashMap<>();
+        int programmed = 0;
+        while (!pending.isEmpty())
+        {
+            final List<StateStore.Entry> again = new ArrayList<>();
+            for (final StateStore.Entry e : pending)
+            {
+                final Parsed p = Parsed.of(e.object());
+                if (!p.ok() || !e.key().equals(StateKeys.of(p.record())))
+                {
+                    errors.put(e.key(), p.ok() ? "stored under the wrong key" : p.refusal().getMessage());
+                    continue;
+                }
+                final Response r = vrouter.program(p.record());
+                if (r.code() < 0)
+                {
+                    errors.put(e.key(), r.code() + " " + r.message());
+                    again.add(e);
+                }
+                else
+                {
+                    errors.remove(e.key());
+                    restored.add(e.key());
+                    programmed++;
+                    if (p.record() instanceof NextHopRequest nh)
+                    {
+                        restoredNhCeiling = Math.max(restoredNhCeiling, nh.id() + 1);
+                    }
+                }
+            }
+            if (again.size() == pending.size())
+            {
+                break;
+            }
+            pending = again;
+        }
+        for (final Map.Entry<String, String> e : errors.entrySet())
+        {
+            LOG.warn("state store {}: not restoring {}: {}", store.file(), e.getKey(), e.getValue());
+            store.remove(e.getKey());
+        }
+        int attached = 0;
+        synchronized (portLock)
+        {
+            for (final StateStore.Entry e : portEntries)
+            {
+                attached += reattach(e) ? 1 : 0;
+            }
+        }
+        final int evicted = FlowReconciler.reconcile(flowTable, vrouter.tables());
+        LOG.info("state restored from {} ({}): {} objects, {} of {} pod ports re-attached, {} flows evicted "
+            + "(next hop or interface gone), {} entries refused, in {} ms", store.file(), store.openedHow(), programmed,
+            attached, portEntries.size(), evicted, errors.size() + contents.bad().size(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /** Re-attaches one stored pod port to its persistent TAP device in the pod's namespace. */
+    private boolean reattach(final StateStore.Entry e)
+    {
+        final Parsed p = Parsed.of(e.object());
+        if (!p.ok() || !(p.record() instanceof PortRequest pr) || !e.key().equals(StateKeys.of(pr)))
+        {
+            LOG.warn("state store {}: not restoring {}: {}", store.file(), e.key(),
+                p.ok() ? "not a port" : p.refusal().getMessage());
+            store.remove(e.key());
+            return false;
+        }
+        final PortSpec spec = PortRequests.spec(pr);
+        final int vif = spec.vifIndex();
+        if (vif < 0 || vif >= tableConfig.interfaces() || vrouter.tables().interfaces().get(vif) == null)
+        {
+            LOG.warn("state store {}: not restoring port {}: its vif {} was not restored", store.file(), spec.name(),
+                vif);
+            store.remove(e.key());
+            return false;
+        }
+        final TapPort tap;
+        try
+        {
+            tap = TapPort.attach(spec.podIfName(), nsPath(spec.netns()));
+        }
+        catch (final PortException x)
+        {
+            LOG.warn("state store {}: port {} not re-attached ({} {} in {}: {}); its vif {} is removed",
+                store.file(), spec.name(), spec.podIfName(), spec.addresses(), spec.netns(), x.getMessage(), vif);
+            store.remove(e.key());
+            apply(InterfaceRequest.delete(vif));
+            return false;
+        }
+        publish(spec, tap, vif);
+        restoredPorts.add(spec.name());
+        restored.add(e.key());
+        LOG.info("port {} re-attached: vif {}, {} {} in {}", spec.name(), vif, spec.podIfName(), spec.addresses(),
+            spec.netns());
+        return true;
+    }
+
+    private static Path nsPath(final String netns)
+    {
+        return netns.startsWith("/") ? Path.of(netns) : Path.of("/var/run/netns", netns);
+    }
+
+    /** Hands a port's device to a worker for receive and to every worker for send (under portLock). */
+    private void publish(final PortSpec stored, final TapPort tap, final int vif)
+    {
+        tap.bind(vif);
+        final ForwardingWorker w = workers.isEmpty() ? null : workers.get(nextWorker++ % workers.size());
+        portsByVif.set(vif, tap);
+        if (w != null)
+        {
+            final TapPort[] old = w.rxPorts();
+            final TapPort[] now = Arrays.copyOf(old, old.length + 1);
+            now[old.length] = tap;
+            w.rxPorts(now);
+        }
+        ports.put(stored.name(), new PortState(stored, tap, w));
+    }
+
+    @Override
+    public int restoredNextHopCeiling()
+    {
+        return restoredNhCeiling;
+    }
+
+    @Override
+    public List<SandeshRecord> restoredLeftovers()
+    {
+        return onConductor(() ->
+        {
+            final List<String> keys = new ArrayList<>(restored);
+            keys.sort(java.util.Comparator.comparingInt(StateKeys::removalRank).thenComparing(k -> k));
+            final Map<String, SandeshRecord> byKey = new java.util.HashMap<>();
+            for (final StateStore.Entry e : store.entries().entries())
+            {
+                final Parsed p = Parsed.of(e.object());
+                if (p.ok())
+                {
+                    byKey.put(e.key(), p.record());
+                }
+            }
+            final List<SandeshRecord> out = new ArrayList<>();
+            for (final String k : keys)
+            {
+                final SandeshRecord r = byKey.get(k);
+                if (r != null)
+                {
+                    out.add(r);
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void restoredSwept()
+    {
+        synchronized (portLock)
+        {
+            restoredPorts.clear();
+        }
+        onConductor(() ->
+        {
+            final int left = restored.size();
+            restored.clear();
+            final int evicted = FlowReconciler.reconcile(flowTable, vrouter.tables());
+            LOG.info("restored state swept after the controller's resync: {} objects not claimed by it were left "
+                + "to its sweep, {} flows evicted (next hop or interface gone)", left, evicted);
+            return null;
         });
     }
 
@@ -283,6 +558,14 @@ public final class Node implements NodeService, AutoCloseable
     private Response doAddPort(final PortSpec spec) throws PortException
     {
         validate(spec);
+        if (restoredPorts.contains(spec.name()))
+        {
+            final Response adopted = adopt(spec);
+            if (adopted != null)
+            {
+                return adopted;
+            }
+        }
         if (ports.containsKey(spec.name()))
         {
             throw new PortException(Errno.EEXIST, "port " + spec.name() + " exists");
@@ -291,8 +574,7 @@ public final class Node implements NodeService, AutoCloseable
         {
             throw new PortException(Errno.EEXIST, "an interface named " + spec.name() + " exists on the node");
         }
-        final Path nsPath = spec.netns().startsWith("/") ? Path.of(spec.netns())
-            : Path.of("/var/run/netns", spec.netns());
+        final Path nsPath = nsPath(spec.netns());
         if (!Files.exists(nsPath))
         {
             throw new PortException(Errno.ENOENT, "network namespace " + spec.netns() + " not found");
@@ -330,7 +612,7 @@ public final class Node implements NodeService, AutoCloseable
                 }
                 // Contrail's vif MAC for pod interfaces: the gateway MAC the pods send to (reference §1.2);
                 // as Contrail's agent, the pod's IPv4 address and the VRF as the multicast VRF.
-                final Response r = vrouter.program(InterfaceRequest.builder().idx(vif[0]).type(VifType.VIRTUAL)
+                final Response r = apply(InterfaceRequest.builder().idx(vif[0]).type(VifType.VIRTUAL)
                     .name(spec.name()).vrf(spec.vrf()).mcastVrf(spec.vrf()).ip(PortSpec.ipv4(spec.addresses()))
                     .mac(GATEWAY_MAC).mtu(mtu).flags(spec.vifFlags()).transport(0).build());
                 if (r.code() < 0)
@@ -343,28 +625,88 @@ public final class Node implements NodeService, AutoCloseable
             {
                 throw new PortException(added.code(), "vif for " + spec.name() + ": " + added.message());
             }
-            tap.bind(vif[0]);
-            final ForwardingWorker w = workers.isEmpty() ? null : workers.get(nextWorker++ % workers.size());
-            portsByVif.set(vif[0], tap);
-            if (w != null)
-            {
-                final TapPort[] old = w.rxPorts();
-                final TapPort[] now = Arrays.copyOf(old, old.length + 1);
-                now[old.length] = tap;
-                w.rxPorts(now);
-            }
             final PortSpec stored = new PortSpec(spec.name(), spec.netns(), spec.podIfName(), spec.mac(),
                 spec.addresses(), spec.gateway(), spec.vrf(), mtu, vif[0], spec.vifFlags());
-            ports.put(spec.name(), new PortState(stored, tap, w));
+            publish(stored, tap, vif[0]);
+            onConductor(() ->
+            {
+                record(PortRequests.toRequest(stored));
+                return null;
+            });
             LOG.info("port {} added: vif {} in VRF {}, {} {} in {}", spec.name(), vif[0], spec.vrf(),
                 spec.podIfName(), spec.addresses(), spec.netns());
             return added;
         }
         catch (final PortException | RuntimeException e)
         {
+            tap.unpersist();
             tap.close();
             throw e;
         }
+    }
+
+    /**
+     * A node agent adding a port the node restored from its store: when it is the same device (namespace,
+     * interface name, MAC, addresses, gateway, MTU) the port is kept as it is, forwarding throughout, and
+     * its vif is programmed again with the new VRF and flags (its next hop kept until the agent sets its
+     * own); otherwise the restored port is removed and null returned, so the port is made anew.
+     */
+    private Response adopt(final PortSpec spec)
+    {
+        restoredPorts.remove(spec.name());
+        final PortState p = ports.get(spec.name());
+        if (p == null)
+        {
+            return null;
+        }
+        final PortSpec old = p.spec();
+        final int mtu = spec.mtu() == 0 ? 1500 : spec.mtu();
+        final boolean same = old.netns().equals(spec.netns()) && old.podIfName().equals(spec.podIfName())
+            && old.mac().equalsIgnoreCase(spec.mac()) && old.addresses().equals(spec.addresses())
+            && old.gateway().equals(spec.gateway()) && old.mtu() == mtu
+            && (spec.vifIndex() < 0 || spec.vifIndex() == old.vifIndex());
+        if (!same)
+        {
+            LOG.info("restored port {} differs from the one asked for ({} vs {}): making it anew", spec.name(), old,
+                spec);
+            deletePort(spec.name());
+            return null;
+        }
+        final int vif = old.vifIndex();
+        final Response added = onConductor(() ->
+        {
+            final Response got = vrouter.program(InterfaceRequest.get(vif));
+            if (got.code() < 0 || got.objects().isEmpty())
+            {
+                return got;
+            }
+            final InterfaceRequest now = got.first(InterfaceRequest.class);
+            final Response r = apply(InterfaceRequest.builder().idx(vif).type(VifType.VIRTUAL).name(spec.name())
+                .vrf(spec.vrf()).mcastVrf(spec.vrf()).ip(PortSpec.ipv4(spec.addresses())).mac(GATEWAY_MAC).mtu(mtu)
+                .flags(spec.vifFlags()).transport(0).nhId(now.nhId()).build());
+            if (r.code() < 0)
+            {
+                return r;
+            }
+            return vrouter.program(InterfaceRequest.get(vif));
+        });
+        if (added.code() < 0)
+        {
+            LOG.warn("restored port {}: vif {} not reprogrammed ({} {}): making it anew", spec.name(), vif,
+                added.code(), added.message());
+            deletePort(spec.name());
+            return null;
+        }
+        final PortSpec stored = new PortSpec(spec.name(), spec.netns(), spec.podIfName(), spec.mac(), spec.addresses(),
+            spec.gateway(), spec.vrf(), mtu, vif, spec.vifFlags());
+        ports.put(spec.name(), new PortState(stored, p.tap(), p.worker()));
+        onConductor(() ->
+        {
+            record(PortRequests.toRequest(stored));
+            return null;
+        });
+        LOG.info("port {} adopted from the restored state: vif {} in VRF {}", spec.name(), vif, spec.vrf());
+        return added;
     }
 
     private int freeVif()
@@ -456,7 +798,11 @@ public final class Node implements NodeService, AutoCloseable
                 return new Response(Errno.ENOENT, "no port " + name, List.of());
             }
             final int vif = p.spec().vifIndex();
-            final Response r = onConductor(() -> vrouter.program(InterfaceRequest.delete(vif)));
+            final Response r = onConductor(() ->
+            {
+                record(PortRequest.named(io.vrouter.core.request.Op.DELETE, name));
+                return apply(InterfaceRequest.delete(vif));
+            });
             if (r.code() < 0 && r.code() != Errno.ENOENT)
             {
                 LOG.warn("port delete {}: vif {} delete answered {} {}", name, vif, r.code(), r.message());
@@ -469,8 +815,10 @@ public final class Node implements NodeService, AutoCloseable
                 p.worker().rxPorts(keep.toArray(new TapPort[0]));
             }
             quiesce();
+            p.tap().unpersist();
             p.tap().close();
             ports.remove(name);
+            restoredPorts.remove(name);
             LOG.info("port {} deleted (vif {})", name, vif);
             return Response.ok();
         }
@@ -661,7 +1009,8 @@ public final class Node implements NodeService, AutoCloseable
     }
 
     /**
-     * Stops the workers, closes the pod ports (their devices disappear) and the fabric port.
+     * Stops the workers, closes the pod ports (their devices stay, persistent and without carrier, for the
+     * next start to re-attach: the state store still lists them), the fabric port and the store.
      */
     @Override
     public void close()
@@ -700,6 +1049,7 @@ public final class Node implements NodeService, AutoCloseable
             Thread.currentThread().interrupt();
         }
         flowTable.close();
+        store.close();
         LOG.info("node {} stopped", config.string("node.name"));
     }
 }

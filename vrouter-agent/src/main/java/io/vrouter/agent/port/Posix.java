@@ -25,6 +25,10 @@ public final class Posix
     public static final int O_NONBLOCK = 0x800;
     /** {@code O_CLOEXEC}. */
     public static final int O_CLOEXEC = 0x80000;
+    /** {@code O_RDONLY}. */
+    public static final int O_RDONLY = 0;
+    /** {@code CLONE_NEWNET}: the network namespace type for {@link #setns}. */
+    public static final int CLONE_NEWNET = 0x40000000;
     /** {@code EAGAIN}. */
     public static final int EAGAIN = 11;
     /** {@code EINTR}. */
@@ -58,6 +62,8 @@ public final class Posix
     private static final MethodHandle SENDMMSG = downcall("sendmmsg",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT));
+    private static final MethodHandle SETNS = downcall("setns",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle STRERROR = downcallWithoutErrno("strerror",
         FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     private static final MethodHandle GETEUID = downcallWithoutErrno("geteuid",
@@ -155,6 +161,26 @@ public final class Posix
         try (Arena arena = Arena.ofConfined())
         {
             return (int)OPEN.invokeExact(errno, arena.allocateFrom(path), flags);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code setns(fd, nstype)}: moves the calling thread into the namespace {@code fd} refers to.
+     *
+     * @param errno  capture segment.
+     * @param fd     a namespace file's descriptor.
+     * @param nstype the namespace type ({@link #CLONE_NEWNET}), or 0 for any.
+     * @return 0 or -1.
+     */
+    public static int setns(final MemorySegment errno, final int fd, final int nstype)
+    {
+        try
+        {
+            return (int)SETNS.invokeExact(errno, fd, nstype);
         }
         catch (final Throwable t)
         {

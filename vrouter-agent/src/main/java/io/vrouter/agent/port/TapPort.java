@@ -12,7 +12,9 @@ import io.vrouter.core.graph.PacketBatch;
 /**
  * A pod port's packet I/O: a TAP device ({@code IFF_TAP | IFF_NO_PI | IFF_VNET_HDR}) whose file
  * descriptor the daemon keeps while the device itself is moved into the pod's namespace as the
- * pod's interface (docs/adr/0004-pod-packet-io.md).
+ * pod's interface (docs/adr/0004-pod-packet-io.md). The device is persistent ({@code TUNSETPERSIST}):
+ * it outlives the daemon, keeping the pod's addresses and routes, and the restarted daemon re-attaches
+ * to it ({@link #attach}); a port deleted on purpose is unpersisted first ({@link #unpersist()}).
  * <p>
  * Frames move straight between the kernel and the batch slots: a read lands the 10-byte
  * {@code virtio_net_hdr} in the slot's headroom and the frame at {@link PacketBatch#HEADROOM}; a
@@ -33,6 +35,8 @@ public final class TapPort implements AutoCloseable
     static final int IFF_VNET_HDR = 0x4000;
     /** {@code TUNSETIFF}. */
     static final long TUNSETIFF = 0x400454caL;
+    /** {@code TUNSETPERSIST}. */
+    static final long TUNSETPERSIST = 0x400454cbL;
     /** {@code TUNSETOFFLOAD}. */
     static final long TUNSETOFFLOAD = 0x400454d0L;
     /** Longest interface name ({@code IFNAMSIZ - 1}). */
@@ -61,6 +65,82 @@ public final class TapPort implements AutoCloseable
      * @throws PortException when the device cannot be created (message says why).
      */
     public static TapPort create(final String name) throws PortException
+    {
+        return new TapPort(name, openDevice(name), -1);
+    }
+
+    /**
+     * Re-attaches to a persistent TAP device that lives in another network namespace (a pod's interface
+     * that outlived the daemon that made it): a short-lived thread enters the namespace, opens the
+     * device by its name there ({@code TUNSETIFF} attaches to an existing persistent device) and the
+     * descriptor works from any thread afterwards. The thread never returns to the pool of threads that
+     * run anything else, so a failure to come back from the namespace cannot leak into the daemon.
+     *
+     * @param name   the device's name inside the namespace (the pod's interface name).
+     * @param netns  the namespace file (for example {@code /var/run/netns/NAME}).
+     * @return the port (bound to a vif with {@link #bind(int)} before use).
+     * @throws PortException when the namespace or the device cannot be opened (message says why).
+     */
+    public static TapPort attach(final String name, final java.nio.file.Path netns) throws PortException
+    {
+        final int[] fd = {-1};
+        final PortException[] failure = new PortException[1];
+        final Thread t = new Thread(() ->
+        {
+            try (Arena arena = Arena.ofConfined())
+            {
+                final MemorySegment errno = Posix.newErrnoSegment(arena);
+                final int target = Posix.open(errno, netns.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
+                if (target < 0)
+                {
+                    failure[0] = new PortException(io.vrouter.core.request.Errno.ENOENT,
+                        "open " + netns + ": " + Posix.strerror(Posix.errno(errno)));
+                    return;
+                }
+                try
+                {
+                    if (Posix.setns(errno, target, Posix.CLONE_NEWNET) < 0)
+                    {
+                        failure[0] = new PortException(-Posix.errno(errno),
+                            "setns " + netns + ": " + Posix.strerror(Posix.errno(errno)));
+                        return;
+                    }
+                    fd[0] = openDevice(name);
+                }
+                catch (final PortException e)
+                {
+                    failure[0] = e;
+                }
+                finally
+                {
+                    Posix.close(target);
+                }
+            }
+        }, "tap-attach-" + name);
+        t.setDaemon(true);
+        t.start();
+        try
+        {
+            t.join();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new PortException(io.vrouter.core.request.Errno.EAGAIN, "interrupted attaching " + name);
+        }
+        if (failure[0] != null)
+        {
+            throw failure[0];
+        }
+        return new TapPort(name, fd[0], -1);
+    }
+
+    /**
+     * Opens {@code /dev/net/tun} and creates, or attaches to, the named TAP device in the calling
+     * thread's namespace; a created device is made persistent ({@code TUNSETPERSIST}), so that it
+     * outlives this process and a restarted daemon finds the pod's interface still configured.
+     */
+    private static int openDevice(final String name) throws PortException
     {
         final byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         if (nameBytes.length == 0 || nameBytes.length > MAX_NAME)
@@ -93,7 +173,28 @@ public final class TapPort implements AutoCloseable
                 Posix.close(fd);
                 throw new PortException(-e, "TUNSETOFFLOAD " + name + ": " + Posix.strerror(e));
             }
-            return new TapPort(name, fd, -1);
+            if (Posix.ioctl(errno, fd, TUNSETPERSIST, 1L) < 0)
+            {
+                final int e = Posix.errno(errno);
+                Posix.close(fd);
+                throw new PortException(-e, "TUNSETPERSIST " + name + ": " + Posix.strerror(e));
+            }
+            return fd;
+        }
+    }
+
+    /**
+     * Clears the device's persistence, so that it disappears when the descriptor is closed (a port
+     * deleted on purpose); call before {@link #close()}.
+     */
+    public void unpersist()
+    {
+        if (!closed)
+        {
+            try (Arena arena = Arena.ofConfined())
+            {
+                Posix.ioctl(Posix.newErrnoSegment(arena), fd, TUNSETPERSIST, 0L);
+            }
         }
     }
 
@@ -226,8 +327,9 @@ public final class TapPort implements AutoCloseable
     }
 
     /**
-     * Closes the descriptor; the kernel removes the device wherever it is. Call only once no worker
-     * uses the port any more.
+     * Closes the descriptor. The device is persistent and stays, without carrier, wherever it is (a
+     * restarted daemon re-attaches with {@link #attach}); {@link #unpersist()} first removes it with the
+     * descriptor. Call only once no worker uses the port any more.
      */
     @Override
     public void close()

@@ -1,0 +1,4 @@
+/**
+ * Tests of the forwarding-state store.
+ */
+package io.vrouter.agent.state;
