@@ -1,0 +1,280 @@
+package io.vrouter.bench.flow;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.vrouter.core.flow.FlowKey;
+import io.vrouter.core.flow.FlowTable;
+import io.vrouter.core.flow.FlowTableConfig;
+
+/**
+ * The flow table doing the very work of the DPDK {@code rte_hash} peer ({@code shared/peers/dpdk-flow}): the
+ * peer's N keys ({@code DIR/N/flow-keys.bin}, key i holds value i + 1) inserted, then looked up in the peer's
+ * order ({@code DIR/N/flow-order.bin}, 2^22 indexes, all hits), one at a time and in bursts of 64. Setup checks
+ * that a pass over the order sums to the peer's checksum (sum of the values found) both ways. The directory
+ * comes from {@code -Dvrouter.flow.dump} (default {@code /tmp/flowdump}); create it with
+ * {@code bash shared/peers/dpdk-flow/run.sh /tmp/flowdump}. Scores are per lookup and per insert.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "-Dagrona.disable.bounds.checks=true")
+public class PeerFlowBenchmark
+{
+    /** System property naming the dump directory. */
+    public static final String DIR_PROP_NAME = "vrouter.flow.dump";
+
+    private static final int BURST = 64;
+    private static final int KEY_BYTES = 16;
+
+    @Param({"1000", "100000", "1000000"})
+    public int flows;
+
+    private Keys keys;
+    private FlowTable table;
+    private int[] values;
+    private int cursor;
+    private final FlowKey key = new FlowKey();
+    private final FlowKey[] burstKeys = new FlowKey[BURST];
+    private final long[] burstHashes = new long[BURST];
+    private final int[] burstOut = new int[BURST];
+
+    /** The peer's keys and lookup order, as columns. */
+    record Keys(int[] src, int[] dst, int[] sport, int[] dport, int[] nh, int[] proto, int[] order)
+    {
+        int size()
+        {
+            return src.length;
+        }
+
+        FlowKey fill(final FlowKey k, final int i)
+        {
+            return k.set4(nh[i], proto[i], src[i], dst[i], sport[i], dport[i]);
+        }
+
+        /** The peer's checksum: every lookup hits, key i holds i + 1. */
+        long checksum()
+        {
+            long sum = 0;
+            for (final int i : order)
+            {
+                sum += i + 1;
+            }
+            return sum;
+        }
+
+        static Keys read(final int n)
+        {
+            final Path dir = Path.of(System.getProperty(DIR_PROP_NAME, "/tmp/flowdump"), Integer.toString(n));
+            try
+            {
+                final ByteBuffer kb = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("flow-keys.bin")))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+                final ByteBuffer ob = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("flow-order.bin")))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+                if (kb.remaining() != n * KEY_BYTES || ob.remaining() % 4 != 0)
+                {
+                    throw new IllegalStateException(dir + ": " + kb.remaining() + " key bytes for " + n + " keys, "
+                        + ob.remaining() + " order bytes (see shared/peers/dpdk-flow/README.md)");
+                }
+                final Keys k = new Keys(new int[n], new int[n], new int[n], new int[n], new int[n], new int[n],
+                    new int[ob.remaining() / 4]);
+                for (int i = 0; i < n; i++)
+                {
+                    k.src[i] = kb.getInt();
+                    k.dst[i] = kb.getInt();
+                    k.sport[i] = kb.getShort() & 0xFFFF;
+                    k.dport[i] = kb.getShort() & 0xFFFF;
+                    k.nh[i] = kb.getShort() & 0xFFFF;
+                    k.proto[i] = kb.get() & 0xFF;
+                    kb.get();
+                }
+                for (int i = 0; i < k.order.length; i++)
+                {
+                    final int o = ob.getInt();
+                    if (o < 0 || o >= n)
+                    {
+                        throw new IllegalStateException(dir + "/flow-order.bin: index " + o + " out of " + n);
+                    }
+                    k.order[i] = o;
+                }
+                return k;
+            }
+            catch (final IOException e)
+            {
+                throw new UncheckedIOException(dir + ": no peer dump here; create it with "
+                    + "bash shared/peers/dpdk-flow/run.sh " + dir.getParent(), e);
+            }
+        }
+    }
+
+    static FlowTableConfig config(final int flows)
+    {
+        // As FlowLookupBenchmark: twice as many hash entries as flows, rounded to a power of two (the peer's
+        // rte_hash has 1.25 N entries in 8-slot buckets).
+        return FlowTableConfig.sized(Integer.highestOneBit(flows) * 4).withLimits(1 << 24, 1 << 24);
+    }
+
+    static int insertAll(final FlowTable table, final Keys keys, final FlowKey key, final int[] values)
+    {
+        final FlowTable.Setup s = new FlowTable.Setup();
+        s.withReverse = false;
+        int last = 0;
+        for (int i = 0; i < keys.size(); i++)
+        {
+            keys.fill(key, i);
+            final long h = key.hash();
+            last = table.insert(key, h, key, h, s, 0);
+            if (last < 0)
+            {
+                throw new IllegalStateException("table refused key " + i + ": " + last);
+            }
+            if (values != null)
+            {
+                values[last] = i + 1;
+            }
+        }
+        return last;
+    }
+
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        keys = Keys.read(flows);
+        table = FlowTable.createAnonymous(config(flows));
+        values = new int[table.totalEntries()];
+        insertAll(table, keys, key, values);
+        for (int i = 0; i < BURST; i++)
+        {
+            burstKeys[i] = new FlowKey();
+        }
+        long single = 0;
+        for (final int i : keys.order)
+        {
+            keys.fill(key, i);
+            final int fi = table.lookup(key, key.hash());
+            single += fi >= 0 ? values[fi] : 0;
+        }
+        long bulk = 0;
+        for (int at = 0; at + BURST <= keys.order.length; at += BURST)
+        {
+            for (int b = 0; b < BURST; b++)
+            {
+                burstHashes[b] = keys.fill(burstKeys[b], keys.order[at + b]).hash();
+            }
+            table.lookupBatch(burstKeys, burstHashes, BURST, burstOut);
+            for (int b = 0; b < BURST; b++)
+            {
+                bulk += burstOut[b] >= 0 ? values[burstOut[b]] : 0;
+            }
+        }
+        final long expected = keys.checksum();
+        System.out.printf("%n[flow] %d flows: chk single %d, bulk %d, peer's %d%n", flows, single, bulk, expected);
+        if (single != expected || bulk != expected)
+        {
+            throw new IllegalStateException("checksum single " + single + " / bulk " + bulk + " != " + expected);
+        }
+    }
+
+    private int next()
+    {
+        final int i = keys.order[cursor];
+        cursor = cursor + 1 == keys.order.length ? 0 : cursor + 1;
+        return i;
+    }
+
+    /**
+     * One lookup, the key filled from the peer's columns and hashed (the peer's single lookup hashes too).
+     *
+     * @return the flow index.
+     */
+    @Benchmark
+    public int lookup()
+    {
+        final FlowKey k = keys.fill(key, next());
+        return table.lookup(k, k.hash());
+    }
+
+    /**
+     * A burst of 64 lookups through {@link FlowTable#lookupBatch}; per lookup.
+     *
+     * @return the last flow index.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public int lookupBurst64()
+    {
+        for (int b = 0; b < BURST; b++)
+        {
+            burstHashes[b] = keys.fill(burstKeys[b], next()).hash();
+        }
+        table.lookupBatch(burstKeys, burstHashes, BURST, burstOut);
+        return burstOut[BURST - 1];
+    }
+
+    /** A fresh empty table per invocation, for the insert benchmark. */
+    @State(Scope.Thread)
+    public static class Empty
+    {
+        FlowTable table;
+
+        /**
+         * @param bench the benchmark state (for the table size).
+         */
+        @Setup(Level.Invocation)
+        public void setUp(final PeerFlowBenchmark bench)
+        {
+            table = FlowTable.createAnonymous(config(bench.flows));
+        }
+
+        /**
+         * Drops the filled table; its anonymous mapping goes with the next collection, forced here (outside the
+         * measurement) so that the invocations' tables do not pile up.
+         */
+        @TearDown(Level.Invocation)
+        public void tearDown()
+        {
+            table = null;
+            System.gc();
+        }
+    }
+
+    /**
+     * Inserts all N keys into an empty table (the peer's {@code rte_hash_add_key_data} loop). Single shot per
+     * invocation, a new table made before each one outside the measurement; the score is the time for all N
+     * inserts (divide by {@code flows} for the peer's ns per insert).
+     *
+     * @param empty the fresh table.
+     * @return the last index.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @Warmup(iterations = 3, batchSize = 1)
+    @Measurement(iterations = 10, batchSize = 1)
+    public int insertAll(final Empty empty)
+    {
+        return insertAll(empty.table, keys, key, null);
+    }
+}
