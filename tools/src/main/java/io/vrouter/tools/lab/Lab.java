@@ -524,8 +524,9 @@ public final class Lab implements AutoCloseable
                 .contains(io.vrouter.tools.controller.Ipv4Cidr.parseAddress(vip)));
         for (final Pod b : backends)
         {
+            // Answers its name, then echoes what the client sends until the client closes its side.
             final Process server = new ProcessBuilder("ip", "netns", "exec", b.netns(), "busybox", "nc", "-ll", "-p",
-                "8080", "-e", "/bin/echo", b.name()).redirectErrorStream(true).start();
+                "8080", "-e", "/bin/sh", "-c", "echo " + b.name() + "; exec cat").redirectErrorStream(true).start();
             processes.add(server);
         }
         // The client: a non-isolated pod on the node with fewer backends (the others are behind the tunnel).
@@ -547,7 +548,31 @@ public final class Lab implements AutoCloseable
                 b.name() + " on " + b.node(), true, counts.getOrDefault(b.name(), 0) > 0);
         }
 
-        step("10. a backend removed (the deployment scaled to 2): new connections avoid it");
+        step("10. a backend removed (the deployment scaled to 2): new connections avoid it, an open one stays");
+        // A connection opened before the change, to a backend that stays (the deployment removes its last pod).
+        Process open = null;
+        java.io.BufferedReader openReader = null;
+        for (int i = 0; i < 20 && open == null; i++)
+        {
+            final Process p = new ProcessBuilder("ip", "netns", "exec", client.netns(), "busybox", "nc", vip, "80")
+                .redirectErrorStream(true).start();
+            processes.add(p);
+            final java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            final String first = readLine(r, 5);
+            if (first != null && backends.size() == 3 && !first.equals(backends.get(2).name()))
+            {
+                open = p;
+                openReader = r;
+                say("a connection kept open from " + label(client) + " to " + vip + ":80, answered by " + first);
+            }
+            else
+            {
+                p.destroy();
+            }
+        }
+        record("10 scaled", "a connection opened before the scale-down", "a backend that stays", true,
+            open != null);
         final Path scaled = work.resolve("deployment-echo-2.yaml");
         Files.writeString(scaled, Files.readString(home.resolve("examples/seed/deployment-echo.yaml"))
             .replace("replicas: 3", "replicas: 2"));
@@ -571,6 +596,46 @@ public final class Lab implements AutoCloseable
         {
             record("10 scaled", "30 new connections to " + vip + ":80", b.name() + " on " + b.node(), true,
                 after.getOrDefault(b.name(), 0) > 0);
+        }
+        if (open != null)
+        {
+            open.getOutputStream().write("still-here\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            open.getOutputStream().flush();
+            final String echoed = readLine(openReader, 5);
+            say("the connection opened before the scale-down, sent 'still-here', got back: " + echoed);
+            record("10 scaled", "the connection opened before the scale-down", "still answered by its backend",
+                true, "still-here".equals(echoed));
+            open.destroy();
+        }
+    }
+
+    /** A line from a reader, or null when none comes within the time. */
+    private static String readLine(final java.io.BufferedReader reader, final int seconds)
+    {
+        final java.util.concurrent.CompletableFuture<String> line = java.util.concurrent.CompletableFuture
+            .supplyAsync(() ->
+            {
+                try
+                {
+                    return reader.readLine();
+                }
+                catch (final IOException e)
+                {
+                    return null;
+                }
+            });
+        try
+        {
+            return line.get(seconds, TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e)
+        {
+            return null;
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 

@@ -55,9 +55,10 @@ class LabEndToEndTest
             final int failures = lab.runScenario();
             final String text = transcript.toString(StandardCharsets.UTF_8);
             assertEquals(0, failures, "every expectation of the scenario");
-            assertEquals(33, lab.checks().size(),
+            assertEquals(35, lab.checks().size(),
                 "5 addresses, 14 pings (steps 2-8), the leaked route (steps 5, 7), two peers, blue's VRF gone; the"
-                    + " service's address, its route, three backends reached, one removed and two still reached");
+                    + " service's address, its route, three backends reached, a connection kept open, one backend"
+                    + " removed, two still reached, the open connection still answered");
             assertTrue(text.contains("busybox nc -w 2") && text.contains("answers by backend"),
                 "the connection counts printed");
             assertTrue(text.contains("NAMESPACE") && text.contains("10.47.255.252"), "get pods -o wide printed");
