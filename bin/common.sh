@@ -20,6 +20,7 @@ vrouter_package_of() {
         tcpdump) echo tcpdump ;;
         tshark) echo tshark ;;
         openssl) echo openssl ;;
+        busybox) echo busybox ;;
         promtool) echo prometheus ;;
         mvn) echo maven ;;
         *) echo "$1" ;;

@@ -145,6 +145,8 @@ public final class AdminApi implements AutoCloseable
                 return new Answer(HttpResponseStatus.OK, controller.pods());
             case "/networks":
                 return new Answer(HttpResponseStatus.OK, controller.networks());
+            case "/services":
+                return new Answer(HttpResponseStatus.OK, controller.services());
             case "/nodes":
                 return new Answer(HttpResponseStatus.OK, controller.nodes());
             case "/metrics":

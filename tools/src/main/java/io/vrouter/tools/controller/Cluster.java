@@ -136,9 +136,10 @@ public final class Cluster
      * @param label     its MPLS label on that node, or 0 while pending.
      * @param owner     the Deployment that made it, or empty.
      * @param nodeName  the node it asked for ({@code spec.nodeName}), or empty.
+     * @param labels    its labels (a Service's selector picks pods by them).
      */
     public record Pod(String namespace, String name, String network, String ip, String mac, String node, int label,
-        String owner, String nodeName)
+        String owner, String nodeName, Map<String, String> labels)
     {
         /**
          * The key {@code namespace/name}.
@@ -193,11 +194,40 @@ public final class Cluster
     {
     }
 
+    /**
+     * A ClusterIP service (Contrail's kube-manager: a load balancer whose address is on the namespace's
+     * service network and whose members are the pods its selector picks).
+     *
+     * @param namespace namespace.
+     * @param name      name.
+     * @param network   fq name of the service network its address is on.
+     * @param clusterIp the address.
+     * @param selector  the labels a backend pod has (all of them).
+     * @param ports     its ports.
+     */
+    public record Service(String namespace, String name, String network, String clusterIp, Map<String, String> selector,
+        List<ServicePort> ports)
+    {
+    }
+
+    /**
+     * A service port.
+     *
+     * @param name       the port's name, or empty.
+     * @param protocol   {@code TCP} or {@code UDP}.
+     * @param port       the service's port.
+     * @param targetPort the backends' port.
+     */
+    public record ServicePort(String name, String protocol, int port, int targetPort)
+    {
+    }
+
     private final Map<String, Namespace> namespaces = new LinkedHashMap<>();
     private final Map<String, Network> networks = new LinkedHashMap<>();
     private final Map<String, Pod> pods = new LinkedHashMap<>();
     private final Map<String, Policy> policies = new LinkedHashMap<>();
     private final Map<String, LogicalRouter> routers = new LinkedHashMap<>();
+    private final Map<String, Service> services = new LinkedHashMap<>();
     private final Map<String, TreeSet<Integer>> allocated = new LinkedHashMap<>();
     private final List<String> nodes = new ArrayList<>();
     private int nextNetworkId = 1;
@@ -289,6 +319,61 @@ public final class Cluster
     }
 
     /**
+     * The services.
+     *
+     * @return in creation order.
+     */
+    public List<Service> services()
+    {
+        return List.copyOf(services.values());
+    }
+
+    /**
+     * A service's ready backends: the pods of its namespace that have every label of its selector and run on a
+     * node, by name.
+     *
+     * @param s the service.
+     * @return the pods.
+     */
+    public List<Pod> endpoints(final Service s)
+    {
+        return pods.values().stream().filter(p -> p.namespace().equals(s.namespace()) && !p.node().isEmpty()
+            && p.labels().entrySet().containsAll(s.selector().entrySet())).sorted((a, b) -> a.name().compareTo(
+            b.name())).toList();
+    }
+
+    /**
+     * The pod network a service network serves, or the service network of a pod network: a non-isolated
+     * namespace's pods are on the default pod network and its services on the default service network; an
+     * isolated namespace has its own pair. Contrail's kube-manager connects each pair with a default policy;
+     * here the pair is joined while its service network has at least one service.
+     *
+     * @param fqName a network.
+     * @return the other network of its pair, or null when it is not a namespace's pod or service network.
+     */
+    public String servicePair(final String fqName)
+    {
+        final Network n = networks.get(fqName);
+        if (n == null || (!n.kind().equals("pod") && !n.kind().equals("service")))
+        {
+            return null;
+        }
+        final String want = n.kind().equals("pod") ? "service" : "pod";
+        for (final Network other : networks.values())
+        {
+            if (other.kind().equals(want) && other.owner().equals(n.owner()))
+            {
+                final String serviceNetwork = want.equals("service") ? other.fqName() : fqName;
+                // The pair is joined while the service network has a service: before that it holds nothing to
+                // reach, and nodes need neither its VRF nor the policy.
+                return services.values().stream().anyMatch(x -> x.network().equals(serviceNetwork))
+                    ? other.fqName() : null;
+            }
+        }
+        return null;
+    }
+
+    /**
      * The registered nodes.
      *
      * @return in registration order.
@@ -308,6 +393,11 @@ public final class Cluster
     public Set<String> connected(final String fqName)
     {
         final Set<String> out = new LinkedHashSet<>();
+        final String pair = servicePair(fqName);
+        if (pair != null)
+        {
+            out.add(pair);
+        }
         for (final Policy p : policies.values())
         {
             if (p.networks().contains(fqName) && p.rules().stream().anyMatch(r -> r.action().equals("pass")))
@@ -466,17 +556,20 @@ public final class Cluster
             }
             case "Pod":
                 requireNamespace(ns);
-                return addPod(ns, r.name(), networkOf(ns, r.annotations()), "", nodeName(r.spec()), r.ref());
+                return addPod(ns, r.name(), networkOf(ns, r.annotations()), "", nodeName(r.spec()), r.ref(),
+                    r.labels());
             case "Deployment":
                 return applyDeployment(r, ns);
             case "ContrailNetworkPolicy":
                 return applyPolicy(r, ns);
             case "LogicalRouter":
                 return applyRouter(r, ns);
+            case "Service":
+                return applyService(r, ns);
             default:
                 throw new IllegalArgumentException("unsupported kind " + r.kind() +
                     " (Namespace, NetworkAttachmentDefinition, VirtualNetwork, Pod, Deployment, " +
-                    "ContrailNetworkPolicy, LogicalRouter)");
+                    "ContrailNetworkPolicy, LogicalRouter, Service)");
         }
     }
 
@@ -492,6 +585,7 @@ public final class Cluster
                         "the " + r.name() + " namespace cannot be deleted" : "not found");
                 }
                 pods.values().removeIf(p -> p.namespace().equals(r.name()) && release(p));
+                services.values().removeIf(x -> x.namespace().equals(r.name()) && releaseService(x));
                 policies.values().removeIf(p -> p.namespace().equals(r.name()));
                 routers.values().removeIf(x -> x.namespace().equals(r.name()));
                 for (final Network n : List.copyOf(networks.values()))
@@ -544,6 +638,16 @@ public final class Cluster
                     throw new IllegalArgumentException("not found");
                 }
                 return r.ref() + " deleted";
+            case "Service":
+            {
+                final Service x = services.remove(ns + "/" + r.name());
+                if (x == null)
+                {
+                    throw new IllegalArgumentException("not found");
+                }
+                releaseService(x);
+                return r.ref() + " deleted";
+            }
             default:
                 throw new IllegalArgumentException("unsupported kind " + r.kind());
         }
@@ -559,6 +663,7 @@ public final class Cluster
             throw new IllegalArgumentException("spec.replicas must be 0..256");
         }
         Map<String, String> annotations = Map.of();
+        Map<String, String> labels = Map.of();
         Map<String, Object> podSpec = Map.of();
         if (r.spec().get("template") instanceof Map<?, ?> template)
         {
@@ -567,6 +672,10 @@ public final class Cluster
                 final Map<String, String> copy = new LinkedHashMap<>();
                 a.forEach((k, v) -> copy.put(String.valueOf(k), String.valueOf(v)));
                 annotations = copy;
+            }
+            if (template.get("metadata") instanceof Map<?, ?> md)
+            {
+                labels = Resource.stringMap(md.get("labels"), "spec.template.metadata.labels");
             }
             if (template.get("spec") instanceof Map<?, ?> s)
             {
@@ -580,7 +689,7 @@ public final class Cluster
         for (int i = existing.size(); i < n; i++)
         {
             addPod(ns, r.name() + "-" + hash + "-" + suffix(ns + "/" + r.name(), i), network, owner, nodeName(
-                podSpec), r.ref());
+                podSpec), r.ref(), labels);
         }
         for (int i = n; i < existing.size(); i++)
         {
@@ -643,6 +752,88 @@ public final class Cluster
         }
         final boolean existed = routers.put(ns + "/" + r.name(), new LogicalRouter(ns, r.name(), attached)) != null;
         return r.ref() + (existed ? " configured" : " created");
+    }
+
+    /**
+     * A ClusterIP service: {@code spec.selector} (labels, at least one), {@code spec.ports} (each {@code port},
+     * optional {@code targetPort} (a number; the port when absent), {@code protocol} TCP or UDP (TCP when absent),
+     * {@code name}); its address is allocated once from the namespace's service network and kept when the
+     * service is applied again. {@code spec.type} may only be ClusterIP and {@code spec.clusterIP} only the
+     * address it has.
+     */
+    private String applyService(final Resource r, final String ns)
+    {
+        requireNamespace(ns);
+        final Object type = r.spec().getOrDefault("type", "ClusterIP");
+        if (!"ClusterIP".equals(type))
+        {
+            throw new IllegalArgumentException("spec.type " + type + " is not supported (ClusterIP)");
+        }
+        final Map<String, String> selector = Resource.stringMap(r.spec().get("selector"), "spec.selector");
+        if (selector.isEmpty())
+        {
+            throw new IllegalArgumentException("spec.selector must name at least one label");
+        }
+        if (!(r.spec().get("ports") instanceof List<?> list) || list.isEmpty() || list.size() > 64)
+        {
+            throw new IllegalArgumentException("spec.ports must hold 1..64 ports");
+        }
+        final List<ServicePort> ports = new ArrayList<>();
+        for (final Object o : list)
+        {
+            if (!(o instanceof Map<?, ?> m))
+            {
+                throw new IllegalArgumentException("a port is not a mapping");
+            }
+            final String protocol = String.valueOf(m.containsKey("protocol") ? m.get("protocol") : "TCP");
+            if (!protocol.equals("TCP") && !protocol.equals("UDP"))
+            {
+                throw new IllegalArgumentException("port protocol must be TCP or UDP, not " + protocol);
+            }
+            final int port = portNumber(m.get("port"), "port");
+            final int target = m.containsKey("targetPort") ? portNumber(m.get("targetPort"), "targetPort") : port;
+            final String name = m.containsKey("name") ? String.valueOf(m.get("name")) : "";
+            for (final ServicePort other : ports)
+            {
+                if (other.protocol().equals(protocol) && other.port() == port)
+                {
+                    throw new IllegalArgumentException("port " + protocol + "/" + port + " is given twice");
+                }
+            }
+            ports.add(new ServicePort(name, protocol, port, target));
+        }
+        final String network = namespaces.get(ns).isolated() ? fq(project(ns), "k8s-" + ns + "-service-network")
+            : fq("k8s-default", "k8s-default-service-network");
+        final Service existing = services.get(ns + "/" + r.name());
+        final Object asked = r.spec().get("clusterIP");
+        if (asked != null && (existing == null || !existing.clusterIp().equals(asked)))
+        {
+            throw new IllegalArgumentException("spec.clusterIP cannot be chosen (it is allocated from " + network
+                + ")");
+        }
+        final String ip = existing != null ? existing.clusterIp()
+            : Ipv4Cidr.format(allocateAddress(networks.get(network)));
+        services.put(ns + "/" + r.name(), new Service(ns, r.name(), network, ip, selector, List.copyOf(ports)));
+        return r.ref() + (existing != null ? " configured" : " created");
+    }
+
+    private static int portNumber(final Object value, final String what)
+    {
+        if (!(value instanceof Integer n) || n < 1 || n > 65535)
+        {
+            throw new IllegalArgumentException(what + " must be a number 1..65535, not " + value);
+        }
+        return n;
+    }
+
+    private boolean releaseService(final Service x)
+    {
+        final Network n = networks.get(x.network());
+        if (n != null)
+        {
+            allocated.get(n.pool()).remove(Ipv4Cidr.parseAddress(x.clusterIp()));
+        }
+        return true;
     }
 
     private PolicyRule rule(final Map<String, Object> rule, final String ns)
@@ -795,7 +986,7 @@ public final class Cluster
 
     private String addPod(
         final String ns, final String name, final String network, final String owner, final String nodeName,
-        final String ref)
+        final String ref, final Map<String, String> labels)
     {
         final Pod existing = pods.get(ns + "/" + name);
         if (existing != null)
@@ -809,7 +1000,7 @@ public final class Cluster
         final Network n = networks.get(network);
         final String ip = Ipv4Cidr.format(allocateAddress(n));
         final String mac = mac(ns + "/" + name);
-        final Pod pod = schedule(new Pod(ns, name, network, ip, mac, "", 0, owner, nodeName));
+        final Pod pod = schedule(new Pod(ns, name, network, ip, mac, "", 0, owner, nodeName, labels));
         pods.put(pod.key(), pod);
         return ref + " created";
     }
@@ -822,7 +1013,7 @@ public final class Cluster
         }
         final String node = p.nodeName().isEmpty() ? nodes.get(roundRobin++ % nodes.size()) : p.nodeName();
         final Pod placed = new Pod(p.namespace(), p.name(), p.network(), p.ip(), p.mac(), node, allocateLabel(node),
-            p.owner(), p.nodeName());
+            p.owner(), p.nodeName(), p.labels());
         pods.put(placed.key(), placed);
         return placed;
     }
@@ -1019,6 +1210,7 @@ public final class Cluster
             m.put("label", p.label());
             m.put("owner", p.owner());
             m.put("nodeName", p.nodeName());
+            m.put("labels", new LinkedHashMap<>(p.labels()));
             return m;
         }).toList());
         root.put("policies", policies.values().stream().map(p -> Map.of("namespace", p.namespace(), "name", p.name(),
@@ -1035,6 +1227,23 @@ public final class Cluster
             }).toList())).toList());
         root.put("logicalRouters", routers.values().stream().map(r -> Map.of("namespace", r.namespace(), "name",
             r.name(), "networks", r.networks())).toList());
+        root.put("services", services.values().stream().map(x -> {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("namespace", x.namespace());
+            m.put("name", x.name());
+            m.put("network", x.network());
+            m.put("clusterIP", x.clusterIp());
+            m.put("selector", new LinkedHashMap<>(x.selector()));
+            m.put("ports", x.ports().stream().map(sp -> {
+                final Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("name", sp.name());
+                pm.put("protocol", sp.protocol());
+                pm.put("port", sp.port());
+                pm.put("targetPort", sp.targetPort());
+                return pm;
+            }).toList());
+            return m;
+        }).toList());
         return new Yaml().dump(root);
     }
 
@@ -1180,9 +1389,18 @@ public final class Cluster
             }
             final int label = node.isEmpty() ? StateReader.integer(p, "label", where, 0, 0)
                 : StateReader.integer(p, "label", where, FIRST_LABEL, MAX_LABEL);
+            final Map<String, String> labels;
+            try
+            {
+                labels = Resource.stringMap(p.get("labels"), "labels");
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw StateReader.refuse(where + "labels", e.getMessage());
+            }
             final Pod pod = new Pod(StateReader.string(p, "namespace", where, false),
                 StateReader.string(p, "name", where, false), network, ip, mac, node, label,
-                StateReader.string(p, "owner", where, true), StateReader.string(p, "nodeName", where, true));
+                StateReader.string(p, "owner", where, true), StateReader.string(p, "nodeName", where, true), labels);
             if (c.pods.put(pod.key(), pod) != null)
             {
                 throw StateReader.refuse(where + "name", "pod " + pod.key() + " listed twice");
@@ -1257,6 +1475,62 @@ public final class Cluster
                 throw StateReader.refuse(where + "name", "logical router " + router.name() + " listed twice");
             }
         }
+        // Absent from states saved before services existed.
+        final List<?> serviceList = root.containsKey("services") ? StateReader.list(root, "services", "") : List.of();
+        for (int i = 0; i < serviceList.size(); i++)
+        {
+            final String where = "services[" + i + "].";
+            final Map<String, Object> x = StateReader.map(serviceList.get(i), "services[" + i + "]");
+            final String network = StateReader.string(x, "network", where, false);
+            final Network net = c.networks.get(network);
+            if (net == null || !net.kind().equals("service"))
+            {
+                throw StateReader.refuse(where + "network", "no service network " + network + " in the state");
+            }
+            final String ip = StateReader.string(x, "clusterIP", where, false);
+            try
+            {
+                final int address = Ipv4Cidr.parseAddress(ip);
+                if (!Ipv4Cidr.parse(net.cidr()).contains(address) || !c.allocated.get(net.pool()).add(address))
+                {
+                    throw new IllegalArgumentException(ip + " is outside " + net.cidr() + " or given twice");
+                }
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw StateReader.refuse(where + "clusterIP", e.getMessage());
+            }
+            final Map<String, String> selector;
+            try
+            {
+                selector = Resource.stringMap(x.get("selector"), "selector");
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw StateReader.refuse(where + "selector", e.getMessage());
+            }
+            final List<ServicePort> ports = new ArrayList<>();
+            final List<?> portList = StateReader.list(x, "ports", where);
+            for (int k = 0; k < portList.size(); k++)
+            {
+                final String pw = where + "ports[" + k + "].";
+                final Map<String, Object> sp = StateReader.map(portList.get(k), where + "ports[" + k + "]");
+                final String protocol = StateReader.string(sp, "protocol", pw, false);
+                if (!protocol.equals("TCP") && !protocol.equals("UDP"))
+                {
+                    throw StateReader.refuse(pw + "protocol", "must be TCP or UDP, not " + protocol);
+                }
+                ports.add(new ServicePort(StateReader.string(sp, "name", pw, true), protocol,
+                    StateReader.integer(sp, "port", pw, 1, 65535),
+                    StateReader.integer(sp, "targetPort", pw, 1, 65535)));
+            }
+            final Service service = new Service(StateReader.string(x, "namespace", where, false),
+                StateReader.string(x, "name", where, false), network, ip, selector, List.copyOf(ports));
+            if (c.services.put(service.namespace() + "/" + service.name(), service) != null)
+            {
+                throw StateReader.refuse(where + "name", "service " + service.name() + " listed twice");
+            }
+        }
         return c;
     }
 
@@ -1295,6 +1569,8 @@ public final class Cluster
         policies.putAll(other.policies);
         routers.clear();
         routers.putAll(other.routers);
+        services.clear();
+        services.putAll(other.services);
         allocated.clear();
         allocated.putAll(other.allocated);
         nodes.clear();

@@ -11,8 +11,9 @@ import java.util.Map;
  * The configuration a node needs, as {@code config} {@code node} elements (reference §4.2): the
  * virtual networks (with their routing instance, subnet, gateway and DNS), the interfaces of the
  * pods placed on it (the port the node creates: MAC, address, label, namespace), the network
- * policies and logical routers attached to its networks. Contrail sends the IFMap graph with links;
- * we inline the references, documented in docs/controller.md.
+ * policies and logical routers attached to its networks, the default policy between a namespace's pod
+ * and service networks, and the services (load balancers) on its service networks. Contrail sends the
+ * IFMap graph with links; we inline the references, documented in docs/controller.md.
  */
 public final class ConfigSchema
 {
@@ -24,6 +25,8 @@ public final class ConfigSchema
     public static final String POLICY = "network-policy";
     /** Node type of a logical router. */
     public static final String LOGICAL_ROUTER = "logical-router";
+    /** Node type of a service's load balancer. */
+    public static final String LOADBALANCER = "loadbalancer";
 
     private ConfigSchema()
     {
@@ -128,6 +131,56 @@ public final class ConfigSchema
                 b.leaf("network", n);
             }
             out.put(LOGICAL_ROUTER + "/" + router.namespace() + ":" + router.name(), b.build());
+        }
+        for (final String fq : networks)
+        {
+            final String pair = cluster.servicePair(fq);
+            final Cluster.Network n = cluster.network(fq);
+            if (pair == null || !n.kind().equals("pod") || !networks.contains(pair))
+            {
+                continue;
+            }
+            // Contrail's kube-manager connects a namespace's pod and service networks with a default policy.
+            final String ns = n.owner().isEmpty() ? "default" : n.owner().substring(0, n.owner().indexOf('/'));
+            final String name = ns + ":k8s-" + ns + "-pod-service-np";
+            out.put(POLICY + "/" + name, XmlElement.builder("node").attribute("type", POLICY)
+                .leaf("name", name)
+                .leaf("network", fq)
+                .leaf("network", pair)
+                .child(XmlElement.builder("rule").leaf("action", "pass").leaf("protocol", "any")
+                    .leaf("source", fq).leaf("destination", pair).leaf("ports", "0-65535").leaf("direction", "<>")
+                    .build())
+                .build());
+        }
+        for (final Cluster.Service svc : cluster.services())
+        {
+            if (!networks.contains(svc.network()))
+            {
+                continue;
+            }
+            final Cluster.Network n = cluster.network(svc.network());
+            final String name = svc.namespace() + ":" + svc.name();
+            final XmlElement.Builder b = XmlElement.builder("node").attribute("type", LOADBALANCER)
+                .leaf("name", name)
+                .leaf("virtual-network", svc.network())
+                .leaf("routing-instance", n.routingInstance())
+                .leaf("vip", svc.clusterIp());
+            for (final String client : cluster.connected(svc.network()))
+            {
+                b.leaf("client-network", client);
+            }
+            for (final Cluster.ServicePort sp : svc.ports())
+            {
+                b.child(XmlElement.builder("listener").leaf("protocol", sp.protocol())
+                    .leaf("port", Integer.toString(sp.port())).leaf("target-port", Integer.toString(sp.targetPort()))
+                    .build());
+            }
+            for (final Cluster.Pod p : cluster.endpoints(svc))
+            {
+                b.child(XmlElement.builder("member").leaf("pod", p.namespace() + ":" + p.name()).leaf("ip", p.ip())
+                    .leaf("node", p.node()).build());
+            }
+            out.put(LOADBALANCER + "/" + name, b.build());
         }
         return out;
     }

@@ -177,6 +177,16 @@ public final class Controller implements NodeChannelListener
     }
 
     /**
+     * {@code get services}.
+     *
+     * @return the table.
+     */
+    public synchronized String services()
+    {
+        return Tables.services(cluster);
+    }
+
+    /**
      * The routes of an instance as the controller holds them (best path per prefix, with leaks).
      *
      * @param instance routing instance.

@@ -292,7 +292,7 @@ public final class ControllerMain
     @Command(name = "get", description = "Print pods (get pods -o wide), networks or nodes.")
     static final class Get implements Callable<Integer>
     {
-        @Parameters(index = "0", description = "pods, networks or nodes")
+        @Parameters(index = "0", description = "pods, services, networks or nodes")
         String what;
 
         @Option(names = {"-o", "--output"}, description = "Only 'wide' (the default layout is the wide one).")
@@ -304,9 +304,9 @@ public final class ControllerMain
         @Override
         public Integer call() throws Exception
         {
-            if (!what.equals("pods") && !what.equals("networks") && !what.equals("nodes"))
+            if (!what.equals("pods") && !what.equals("services") && !what.equals("networks") && !what.equals("nodes"))
             {
-                System.err.println("vrouter-controller: get pods|networks|nodes");
+                System.err.println("vrouter-controller: get pods|services|networks|nodes");
                 return 2;
             }
             if (output != null && !output.equals("wide"))

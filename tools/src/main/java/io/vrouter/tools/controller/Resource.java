@@ -17,10 +17,26 @@ import java.util.Map;
  * @param namespace   metadata.namespace, or null when not given.
  * @param annotations metadata.annotations (string values).
  * @param spec        the spec (plain maps and lists), empty when absent.
+ * @param labels      metadata.labels (string values), empty when absent.
  */
 public record Resource(String kind, String name, String namespace, Map<String, String> annotations,
-    Map<String, Object> spec)
+    Map<String, Object> spec, Map<String, String> labels)
 {
+    /**
+     * An object without labels.
+     *
+     * @param kind        kind.
+     * @param name        metadata.name.
+     * @param namespace   metadata.namespace or null.
+     * @param annotations metadata.annotations.
+     * @param spec        the spec.
+     */
+    public Resource(final String kind, final String name, final String namespace,
+        final Map<String, String> annotations, final Map<String, Object> spec)
+    {
+        this(kind, name, namespace, annotations, spec, Map.of());
+    }
+
     /** Largest manifest accepted, characters. */
     public static final int MAX_MANIFEST = 1 << 20;
 
@@ -99,13 +115,48 @@ public record Resource(String kind, String name, String namespace, Map<String, S
         {
             throw new IllegalArgumentException(where + ": metadata.annotations is not a mapping");
         }
+        final Map<String, String> labels = stringMap(metadata.get("labels"), where + ": metadata.labels");
         final Object spec = map.get("spec");
         if (spec != null && !(spec instanceof Map))
         {
             throw new IllegalArgumentException(where + ": spec is not a mapping");
         }
         return new Resource(k, name, (String)ns, Map.copyOf(annotations),
-            spec == null ? Map.of() : (Map<String, Object>)spec);
+            spec == null ? Map.of() : (Map<String, Object>)spec, labels);
+    }
+
+    /**
+     * A mapping of label keys to values (Kubernetes labels and selectors): keys and values as Kubernetes
+     * allows them (a value may be empty).
+     *
+     * @param value the mapping, or null for none.
+     * @param what  what it is, for messages.
+     * @return the labels, in order.
+     * @throws IllegalArgumentException when it is not such a mapping.
+     */
+    public static Map<String, String> stringMap(final Object value, final String what)
+    {
+        if (value == null)
+        {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> m))
+        {
+            throw new IllegalArgumentException(what + " is not a mapping");
+        }
+        final Map<String, String> out = new LinkedHashMap<>();
+        for (final Map.Entry<?, ?> e : m.entrySet())
+        {
+            final String key = String.valueOf(e.getKey());
+            final String v = e.getValue() == null ? "" : String.valueOf(e.getValue());
+            if (!key.matches("([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")
+                || !v.matches("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?"))
+            {
+                throw new IllegalArgumentException(what + ": not a valid label " + key + "=" + v);
+            }
+            out.put(key, v);
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /**

@@ -53,6 +53,33 @@ public final class Tables
         return render(rows);
     }
 
+    /**
+     * {@code get services -o wide}: NAMESPACE, NAME, CLUSTER-IP, PORT(S) ({@code port:targetPort/protocol}),
+     * SELECTOR, ENDPOINTS (the ready backends' addresses).
+     *
+     * @param cluster the model.
+     * @return the table.
+     */
+    public static String services(final Cluster cluster)
+    {
+        final List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("NAMESPACE", "NAME", "CLUSTER-IP", "PORT(S)", "SELECTOR", "ENDPOINTS"));
+        for (final Cluster.Service s : cluster.services())
+        {
+            final List<String> ports = new ArrayList<>();
+            for (final Cluster.ServicePort p : s.ports())
+            {
+                ports.add(p.port() + ":" + p.targetPort() + "/" + p.protocol());
+            }
+            final List<String> selector = new ArrayList<>();
+            s.selector().forEach((k, v) -> selector.add(k + "=" + v));
+            final List<String> endpoints = cluster.endpoints(s).stream().map(Cluster.Pod::ip).toList();
+            rows.add(List.of(s.namespace(), s.name(), s.clusterIp(), String.join(",", ports),
+                String.join(",", selector), endpoints.isEmpty() ? "<none>" : String.join(",", endpoints)));
+        }
+        return render(rows);
+    }
+
     static String render(final List<List<String>> rows)
     {
         final int columns = rows.get(0).size();

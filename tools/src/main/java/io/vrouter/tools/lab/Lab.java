@@ -53,7 +53,8 @@ public final class Lab implements AutoCloseable
     {
         String word(final boolean value)
         {
-            if (step.endsWith("addresses") || step.contains("ist "))
+            if (step.endsWith("addresses") || step.contains("ist ") || step.endsWith("service address")
+                || step.endsWith("scaled") && to.endsWith("backend removed"))
             {
                 return value ? "yes" : "no";
             }
@@ -558,7 +559,187 @@ public final class Lab implements AutoCloseable
         show("ist vr route -v " + redVrf + " on " + red.node(), NODE_NS[redNode], "ist", "vr", "route", "-v", redVrf);
         ping("8 detached", red, blue, false);
         ping("8 detached", blue, red, false);
+
+        services(def, nonIsolated);
         return matrix();
+    }
+
+    /**
+     * Step 9: a ClusterIP service in front of three echo pods (each answers TCP 8080 with its own name):
+     * 30 connections to the ClusterIP's port 80 from a pod on another node than most backends reach all
+     * three; after the deployment is scaled to two, 30 new connections never reach the removed backend.
+     */
+    private void services(final Pod def, final Pod nonIsolated) throws IOException
+    {
+        step("9. a ClusterIP service: ECMP over three backends with port translation (80 -> 8080)");
+        apply("deployment-echo.yaml", "default");
+        apply("service-echo.yaml", "default");
+        waitForPods();
+        final List<Pod> backends = pods().stream().filter(p -> p.namespace().equals("default")
+            && p.name().startsWith("echo-")).toList();
+        final String services = controller("get", "services").output();
+        say("$ vrouter-controller get services");
+        out.print(services.indent(4));
+        final String vip = services.lines().filter(l -> l.startsWith("default ") && l.contains(" echo "))
+            .map(l -> l.trim().split("\\s+")[2]).findFirst().orElse("");
+        record("9 service address", "service/echo has a ClusterIP", "in 10.96.0.0/12", true,
+            vip.matches("[0-9.]+") && io.vrouter.tools.controller.Ipv4Cidr.parse("10.96.0.0/12")
+                .contains(io.vrouter.tools.controller.Ipv4Cidr.parseAddress(vip)));
+        for (final Pod b : backends)
+        {
+            // Answers its name, then echoes what the client sends until the client closes its side.
+            final Process server = new ProcessBuilder("ip", "netns", "exec", b.netns(), "busybox", "nc", "-ll", "-p",
+                "8080", "-e", "/bin/sh", "-c", "echo " + b.name() + "; exec cat").redirectErrorStream(true).start();
+            processes.add(server);
+        }
+        // The client: a non-isolated pod on the node with fewer backends (the others are behind the tunnel).
+        final long onFirst = backends.stream().filter(b -> b.node().equals(NODES[0])).count();
+        final String clientNode = onFirst * 2 > backends.size() ? NODES[1] : NODES[0];
+        final Pod client = def.node().equals(clientNode) ? def : nonIsolated;
+        final int clientNodeIndex = nodeIndex(client);
+        final String podVrf = vrfIndex(clientNodeIndex, "default-domain:k8s-default:k8s-default-pod-network:"
+            + "k8s-default-pod-network");
+        final String route = show("ist vr route -v " + podVrf + " on " + client.node() + " (the ClusterIP's route)",
+            NODE_NS[clientNodeIndex], "ist", "vr", "route", "-v", podVrf);
+        record("9 ist vr route", "the ClusterIP " + vip + " in the pod VRF on " + client.node(), "a route", true,
+            route.contains(vip + "/32"));
+        waitFor("the ClusterIP answering from " + label(client), 30, () -> !connect(client, vip).isEmpty());
+        final Map<String, Integer> counts = connections(client, vip, 30, backends);
+        for (final Pod b : backends)
+        {
+            record("9 service", "30 connections from " + label(client) + " to " + vip + ":80",
+                b.name() + " on " + b.node(), true, counts.getOrDefault(b.name(), 0) > 0);
+        }
+
+        step("10. a backend removed (the deployment scaled to 2): new connections avoid it, an open one stays");
+        // A connection opened before the change, to a backend that stays (the deployment removes its last pod).
+        Process open = null;
+        java.io.BufferedReader openReader = null;
+        for (int i = 0; i < 20 && open == null; i++)
+        {
+            final Process p = new ProcessBuilder("ip", "netns", "exec", client.netns(), "busybox", "nc", vip, "80")
+                .redirectErrorStream(true).start();
+            processes.add(p);
+            final java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            final String first = readLine(r, 5);
+            if (first != null && backends.size() == 3 && !first.equals(backends.get(2).name()))
+            {
+                open = p;
+                openReader = r;
+                say("a connection kept open from " + label(client) + " to " + vip + ":80, answered by " + first);
+            }
+            else
+            {
+                p.destroy();
+            }
+        }
+        record("10 scaled", "a connection opened before the scale-down", "a backend that stays", true,
+            open != null);
+        final Path scaled = work.resolve("deployment-echo-2.yaml");
+        Files.writeString(scaled, Files.readString(home.resolve("examples/seed/deployment-echo.yaml"))
+            .replace("replicas: 3", "replicas: 2"));
+        applyFile(scaled, "default");
+        final List<Pod> left = pods().stream().filter(p -> p.namespace().equals("default")
+            && p.name().startsWith("echo-")).toList();
+        final Pod removed = backends.stream().filter(b -> left.stream().noneMatch(l -> l.name().equals(b.name())))
+            .findFirst().orElse(null);
+        record("10 scaled", "deployment/echo scaled to 2", "one backend removed", true, removed != null);
+        waitFor("the service's endpoints without the removed backend", 30, () -> removed == null
+            || !controller("get", "services").output().contains(removed.ip() + ",")
+            && !controller("get", "services").output().contains("," + removed.ip()));
+        sleep(1000);
+        final Map<String, Integer> after = connections(client, vip, 30, left);
+        if (removed != null)
+        {
+            record("10 scaled", "30 new connections to " + vip + ":80", removed.name() + " (removed)", false,
+                after.getOrDefault(removed.name(), 0) > 0);
+        }
+        for (final Pod b : left)
+        {
+            record("10 scaled", "30 new connections to " + vip + ":80", b.name() + " on " + b.node(), true,
+                after.getOrDefault(b.name(), 0) > 0);
+        }
+        if (open != null)
+        {
+            open.getOutputStream().write("still-here\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            open.getOutputStream().flush();
+            final String echoed = readLine(openReader, 5);
+            say("the connection opened before the scale-down, sent 'still-here', got back: " + echoed);
+            record("10 scaled", "the connection opened before the scale-down", "still answered by its backend",
+                true, "still-here".equals(echoed));
+            open.destroy();
+        }
+    }
+
+    /** A line from a reader, or null when none comes within the time. */
+    private static String readLine(final java.io.BufferedReader reader, final int seconds)
+    {
+        final java.util.concurrent.CompletableFuture<String> line = java.util.concurrent.CompletableFuture
+            .supplyAsync(() ->
+            {
+                try
+                {
+                    return reader.readLine();
+                }
+                catch (final IOException e)
+                {
+                    return null;
+                }
+            });
+        try
+        {
+            return line.get(seconds, TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e)
+        {
+            return null;
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Opens connections one after another and counts the answers by backend name (printed). */
+    private Map<String, Integer> connections(final Pod client, final String vip, final int count,
+        final List<Pod> backends)
+    {
+        final Map<String, Integer> counts = new LinkedHashMap<>();
+        backends.forEach(b -> counts.put(b.name(), 0));
+        int silent = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final String answer = connect(client, vip);
+            if (answer.isEmpty())
+            {
+                silent++;
+            }
+            else
+            {
+                counts.merge(answer, 1, Integer::sum);
+            }
+        }
+        say("$ " + count + " x (ip netns exec " + client.netns() + " busybox nc -w 2 " + vip + " 80): answers by"
+            + " backend");
+        counts.forEach((name, n) -> out.printf("    %-40s %3d%n", name, n));
+        if (silent > 0)
+        {
+            out.printf("    %-40s %3d%n", "(no answer)", silent);
+        }
+        return counts;
+    }
+
+    private static String connect(final Pod client, final String vip)
+    {
+        if (!vip.matches("[0-9.]+"))
+        {
+            return "";
+        }
+        final Shell.Result r = Shell.run(List.of("ip", "netns", "exec", client.netns(), "busybox", "sh", "-c",
+            "busybox nc -w 2 " + vip + " 80 </dev/null"), 10);
+        return r.ok() ? r.output().trim() : "";
     }
 
     // ------------------------------------------------------------------------------------------ checks

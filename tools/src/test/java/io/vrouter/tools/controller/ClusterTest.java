@@ -243,4 +243,70 @@ class ClusterTest
         assertEquals("node-2", c.pod("default", "a").node());
         assertEquals(16, c.pod("default", "a").label());
     }
+
+    @Test
+    void aServiceGetsAClusterIpFromItsNamespacesServiceNetworkKeepsItAndSelectsItsBackendsByLabel() throws IOException
+    {
+        final Cluster c = new Cluster();
+        c.addNode("node-1");
+        c.addNode("node-2");
+        c.apply(seed("deployment-echo.yaml"), "default");
+        c.apply(seed("ns-isolated.yaml"), "default");
+        c.apply(seed("deployment-ubuntu-pod-1.yaml"), "ns-isolated");
+        c.apply(seed("service-echo.yaml"), "default");
+        final Cluster.Service echo = c.services().get(0);
+        assertEquals("default-domain:k8s-default:k8s-default-service-network", echo.network());
+        assertTrue(Ipv4Cidr.parse("10.96.0.0/12").contains(Ipv4Cidr.parseAddress(echo.clusterIp())), echo.clusterIp());
+        assertEquals(List.of(new Cluster.ServicePort("http", "TCP", 80, 8080),
+            new Cluster.ServicePort("dns", "UDP", 53, 5353)), echo.ports());
+        assertEquals(3, c.endpoints(echo).size(), "the three echo pods, not the isolated namespace's");
+        assertEquals("default-domain:k8s-default:k8s-default-service-network",
+            c.servicePair("default-domain:k8s-default:k8s-default-pod-network"), "pod and service networks joined");
+        assertTrue(c.connected("default-domain:k8s-default:k8s-default-service-network")
+            .contains("default-domain:k8s-default:k8s-default-pod-network"));
+
+        final String isolated = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              selector: {app: ubuntu-pod-1}
+              ports: [{port: 80}]
+            """;
+        c.apply(Resource.parseAll(isolated, "web"), "ns-isolated");
+        final Cluster.Service web = c.services().get(1);
+        assertEquals("default-domain:k8s-ns-isolated:k8s-ns-isolated-service-network", web.network());
+        assertEquals(80, web.ports().get(0).targetPort(), "targetPort defaults to port");
+        assertTrue(!web.clusterIp().equals(echo.clusterIp()), "one pool: distinct addresses");
+        assertEquals(1, c.endpoints(web).size());
+
+        // Applied again: the same address; saved and read back: the same services.
+        assertEquals(List.of("service/echo configured"), c.apply(seed("service-echo.yaml"), "default"));
+        assertEquals(echo, c.services().get(0));
+        final Cluster back = Cluster.fromYaml(c.toYaml());
+        assertEquals(c.services(), back.services());
+        assertEquals(c.pods(), back.pods(), "pods' labels saved");
+
+        // Refusals, whole or nothing.
+        for (final String bad : List.of("selector: {}\n  ports: [{port: 80}]",
+            "selector: {app: x}\n  ports: []",
+            "selector: {app: x}\n  ports: [{port: 0}]",
+            "selector: {app: x}\n  ports: [{port: 80, targetPort: http}]",
+            "selector: {app: x}\n  ports: [{port: 80, protocol: SCTP}]",
+            "selector: {app: x}\n  ports: [{port: 80}, {port: 80}]",
+            "selector: {app: x}\n  ports: [{port: 80}]\n  type: NodePort",
+            "selector: {app: x}\n  ports: [{port: 80}]\n  clusterIP: 10.96.0.1"))
+        {
+            final List<Resource> r = Resource.parseAll("apiVersion: v1\nkind: Service\nmetadata: {name: bad}\nspec:\n  "
+                + bad + "\n", "bad");
+            assertThrows(IllegalArgumentException.class, () -> c.apply(r, "default"), bad);
+        }
+        assertEquals(2, c.services().size());
+
+        // Deleting it frees its address: the next service gets it again.
+        c.delete(seed("service-echo.yaml"), "default");
+        assertEquals(1, c.services().size());
+        c.apply(seed("service-echo.yaml"), "default");
+        assertEquals(echo.clusterIp(), c.services().get(1).clusterIp());
+    }
 }

@@ -321,6 +321,114 @@ class ControlPlaneTest
     }
 
     @Test
+    void aServicesClusterIpIsAnEcmpRouteToItsBackendsAndEveryClientVrfTranslatesIt() throws IOException
+    {
+        final Node n1 = new Node("node-1", "192.168.1.11");
+        final Node n2 = new Node("node-2", "192.168.1.12");
+        try
+        {
+            final Controller controller = new Controller(new Cluster(), null);
+            n1.connect(controller);
+            settle(n1);
+            n2.connect(controller);
+            settle(n1, n2);
+            controller.apply(seed("deployment-echo.yaml"), "default");
+            controller.apply(seed("service-echo.yaml"), "default");
+            settle(n1, n2);
+            final String vip = controller.services().lines().filter(l -> l.startsWith("default "))
+                .map(l -> l.trim().split("\\s+")[2]).findFirst().orElseThrow();
+            assertTrue(vip.startsWith("10.") && io.vrouter.tools.controller.Ipv4Cidr.parse("10.96.0.0/12")
+                .contains(io.vrouter.tools.controller.Ipv4Cidr.parseAddress(vip)), "ClusterIP on the service network: "
+                + vip);
+            final int pod1 = n1.agent.vrfOf(POD_RI);
+            final int pod2 = n2.agent.vrfOf(POD_RI);
+            assertEquals(2, controller.routes(POD_RI).get(vip + "/32").nextHops().size(),
+                "the ClusterIP leaked into the pod network's instance, one next hop per node with a backend");
+            // Backends on both nodes (round robin): the route is one ECMP composite of every backend's next hop.
+            for (final Node n : List.of(n1, n2))
+            {
+                final int vrf = n.agent.vrfOf(POD_RI);
+                final String route = n.forwarder.route(vrf, vip);
+                assertTrue(route.startsWith("nh="), n.name + ": a route to the ClusterIP in the pod VRF: " + route);
+                final int nh = Integer.parseInt(route.substring(3, route.indexOf(' ')));
+                assertEquals(io.vrouter.core.nh.NextHopType.COMPOSITE, n.forwarder.nextHopType(nh), n.name + ": ECMP");
+                final List<io.vrouter.core.flow.ServiceTable.Entry> entries =
+                    n.forwarder.vrouter().policy().services().entries();
+                assertEquals(2, entries.size(), n.name + ": TCP 80 and UDP 53 in the pod VRF: " + entries);
+                assertTrue(entries.stream().allMatch(e -> e.vrf() == vrf && e.backends().length == 3),
+                    n.name + ": three backends");
+                assertTrue(entries.stream().anyMatch(e -> e.port() == 80 && e.targetPort() == 8080
+                    && e.protocol() == 6));
+                assertTrue(entries.stream().anyMatch(e -> e.port() == 53 && e.targetPort() == 5353
+                    && e.protocol() == 17));
+            }
+            assertTrue(pod1 > 0 && pod2 > 0);
+
+            // A backend leaves (the deployment scaled to two): every node's entries follow, the route too.
+            controller.apply(Resource.parseAll(Files.readString(Path.of("..", "examples", "seed",
+                "deployment-echo.yaml")).replace("replicas: 3", "replicas: 2"), "scaled"), "default");
+            settle(n1, n2);
+            for (final Node n : List.of(n1, n2))
+            {
+                assertTrue(n.forwarder.vrouter().policy().services().entries().stream()
+                    .allMatch(e -> e.backends().length == 2), n.name + ": two backends left");
+            }
+
+            // An isolated namespace's service: only its own pod network's VRF translates it or has its route.
+            controller.apply(seed("ns-isolated.yaml"), "default");
+            controller.apply(seed("deployment-ubuntu-pod-1.yaml"), "ns-isolated");
+            controller.apply(Resource.parseAll("""
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: web
+                spec:
+                  selector: {app: ubuntu-pod-1}
+                  ports: [{port: 80, targetPort: 8080}]
+                """, "isolated service"), "ns-isolated");
+            settle(n1, n2);
+            final String isolatedVip = controller.services().lines().filter(l -> l.startsWith("ns-isolated "))
+                .map(l -> l.trim().split("\\s+")[2]).findFirst().orElseThrow();
+            final String isolatedRi =
+                "default-domain:k8s-ns-isolated:k8s-ns-isolated-pod-network:k8s-ns-isolated-pod-network";
+            for (final Node n : List.of(n1, n2))
+            {
+                final int vrf = n.agent.vrfOf(POD_RI);
+                assertEquals("none", n.forwarder.route(vrf, isolatedVip), n.name + ": not in the default pod VRF");
+                assertTrue(n.forwarder.vrouter().policy().services().entries().stream()
+                    .noneMatch(e -> e.vrf() == vrf && e.port() == 80 && e.backends().length == 1),
+                    n.name + ": the default pod VRF does not translate it");
+            }
+            final Node hosting = n1.agent.vrfOf(isolatedRi) > 0 ? n1 : n2;
+            final int isolatedVrf = hosting.agent.vrfOf(isolatedRi);
+            assertTrue(hosting.forwarder.route(isolatedVrf, isolatedVip).startsWith("nh="),
+                "the isolated pod network reaches its service");
+            assertTrue(hosting.forwarder.vrouter().policy().services().entries().stream()
+                .anyMatch(e -> e.vrf() == isolatedVrf && e.backends().length == 1));
+
+            controller.delete(seed("service-echo.yaml"), "default");
+            settle(n1, n2);
+            for (final Node n : List.of(n1, n2))
+            {
+                assertEquals("none", n.forwarder.route(n.agent.vrfOf(POD_RI), vip), n.name + ": route withdrawn");
+                assertTrue(n.forwarder.vrouter().policy().services().entries().stream()
+                    .noneMatch(e -> e.vrf() == n.agent.vrfOf(POD_RI)), n.name + ": no entry left");
+            }
+        }
+        finally
+        {
+            for (final Node n : List.of(n1, n2))
+            {
+                if (n.pipe != null)
+                {
+                    n.pipe.close();
+                }
+                n.forwarder.close();
+            }
+        }
+    }
+
+    @Test
     void aCniNodeAttachesAPodsInterfaceOnlyWhenThePluginAsks() throws IOException
     {
         final Node n1 = new Node("node-1", "192.168.1.11", true);

@@ -30,10 +30,12 @@ class LabEndToEndTest
     {
         final String ciEnv = System.getenv("CI");
         final boolean ci = ciEnv != null && !ciEnv.isEmpty() && !ciEnv.equalsIgnoreCase("false");
-        final boolean ready = root() && Shell.run("which", "ping").ok() && Shell.run("which", "nsenter").ok();
+        final boolean ready = root() && Shell.run("which", "ping").ok() && Shell.run("which", "nsenter").ok()
+            && Shell.run("which", "busybox").ok();
         if (!ready)
         {
-            final String why = "LabEndToEndTest needs root, ping and nsenter (iputils-ping, util-linux)";
+            final String why = "LabEndToEndTest needs root, ping, nsenter and busybox (iputils-ping, util-linux,"
+                + " busybox)";
             if (ci)
             {
                 throw new AssertionError(why + ": not available in CI");
@@ -53,8 +55,12 @@ class LabEndToEndTest
             final int failures = lab.runScenario();
             final String text = transcript.toString(StandardCharsets.UTF_8);
             assertEquals(0, failures, "every expectation of the scenario");
-            assertEquals(24, lab.checks().size(),
-                "5 addresses, 14 pings (steps 2-8), the leaked route (steps 5, 7), two peers, blue's VRF gone");
+            assertEquals(35, lab.checks().size(),
+                "5 addresses, 14 pings (steps 2-8), the leaked route (steps 5, 7), two peers, blue's VRF gone; the"
+                    + " service's address, its route, three backends reached, a connection kept open, one backend"
+                    + " removed, two still reached, the open connection still answered");
+            assertTrue(text.contains("busybox nc -w 2") && text.contains("answers by backend"),
+                "the connection counts printed");
             assertTrue(text.contains("NAMESPACE") && text.contains("10.47.255.252"), "get pods -o wide printed");
             assertTrue(text.contains("| name ") && text.contains("default-domain:k8s-default:RED:RED"),
                 "ist vr vrf printed");

@@ -2,6 +2,7 @@ package io.vrouter.agent.api;
 
 import io.vrouter.core.VRouter;
 import io.vrouter.core.flow.PolicyTable;
+import io.vrouter.core.flow.ServiceTable;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.PodRequest;
 import io.vrouter.core.request.Response;
@@ -63,6 +64,18 @@ public interface NodeService
     default Response programPolicy(final List<PolicyTable.Network> networks, final List<PolicyTable.Rule> rules)
     {
         return new Response(Errno.EOPNOTSUPP, "this node has no flow policy", List.of());
+    }
+
+    /**
+     * Replaces the ClusterIP services new flows are translated by ({@code ServiceTable.program}) on the
+     * conductor, whole or not at all; existing flows keep their backend.
+     *
+     * @param entries the entries: VRF, address, protocol, port, target port, backends.
+     * @return 0, or Contrail's errno with the reason; -EOPNOTSUPP where there is no flow table.
+     */
+    default Response programServices(final List<ServiceTable.Entry> entries)
+    {
+        return new Response(Errno.EOPNOTSUPP, "this node has no flow table", List.of());
     }
 
     /**

@@ -10,6 +10,7 @@ import io.vrouter.agent.api.RoutePeer;
 import io.vrouter.agent.api.VrfName;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.RouteNetworks;
+import io.vrouter.core.flow.ServiceTable;
 import io.vrouter.core.iface.VifFlags;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
@@ -68,6 +69,7 @@ public final class NodeAgent implements ControllerListener
     private static final String VMI = "virtual-machine-interface";
     private static final String POLICY = "network-policy";
     private static final String LOGICAL_ROUTER = "logical-router";
+    private static final String LOADBALANCER = "loadbalancer";
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
     private record Network(String fqName, String instance, int vrf, String gateway, String dns, int l2Receive,
@@ -109,6 +111,9 @@ public final class NodeAgent implements ControllerListener
     private final Map<String, XmlElement> interfaces = new LinkedHashMap<>();
     private final Map<String, XmlElement> policies = new LinkedHashMap<>();
     private final Map<String, XmlElement> routers = new LinkedHashMap<>();
+    private final Map<String, XmlElement> loadbalancers = new LinkedHashMap<>();
+    private final Map<String, RouteEntry> vips = new LinkedHashMap<>();
+    private List<ServiceTable.Entry> serviceEntries = List.of();
     private final Map<String, Integer> tunnels = new HashMap<>();
     private final Map<String, Integer> composites = new HashMap<>();
     private final Map<Integer, Map<String, Boolean>> learned = new HashMap<>();
@@ -223,6 +228,10 @@ public final class NodeAgent implements ControllerListener
         {
             publish(s, p, false);
         }
+        for (final Map.Entry<String, RouteEntry> v : vips.entrySet())
+        {
+            s.publish(v.getKey().substring(0, v.getKey().indexOf('|')), v.getValue(), false);
+        }
         s.endOfRib();
     }
 
@@ -332,6 +341,118 @@ public final class NodeAgent implements ControllerListener
             }
         }
         programPolicy();
+        refreshServices();
+    }
+
+    /**
+     * Services as Contrail's agent serves a Kubernetes service's load balancer: the ClusterIP is published in
+     * the service network's instance as a route to this node's backends (one next hop, a local backend's
+     * label), so the controller merges every node's into one ECMP route that leaks into the client
+     * networks; and the forwarder translates new flows from a client network's VRF to the ClusterIP and a
+     * listener's port to a backend (by the flow hash) and its target port. Call on the event loop after
+     * anything a service depends on changed (its configuration, a local port).
+     */
+    private void refreshServices()
+    {
+        final Map<String, RouteEntry> want = new LinkedHashMap<>();
+        final List<ServiceTable.Entry> entries = new ArrayList<>();
+        for (final XmlElement lb : loadbalancers.values())
+        {
+            final String vip = lb.childText("vip");
+            final Network serviceNet = networks.get(lb.childText("virtual-network"));
+            final List<XmlElement> members = lb.children("member");
+            final List<RouteNextHop> local = new ArrayList<>();
+            final int[] backends = new int[members.size()];
+            for (int i = 0; i < members.size(); i++)
+            {
+                final XmlElement m = members.get(i);
+                backends[i] = PolicyTable.Cidr.parse(m.childText("ip") + "/32").address();
+                final Port p = ports.get(m.childText("pod"));
+                if (p != null && p.ip().equals(m.childText("ip")))
+                {
+                    local.add(new RouteNextHop(1, routerId, "", p.label(), List.of("udp"),
+                        lb.childText("virtual-network")));
+                }
+            }
+            if (serviceNet != null && !local.isEmpty())
+            {
+                // A node publishes one next hop per route (the first local backend's label): the controller's
+                // route item carries one next hop per node with a backend, the nodes' ECMP composite spans them.
+                want.put(serviceNet.instance() + "|" + vip + "/32", new RouteEntry(1, 1, vip + "/32",
+                    List.of(local.get(0)), 0, 200));
+            }
+            final int address = PolicyTable.Cidr.parse(vip + "/32").address();
+            for (final XmlElement client : lb.children("client-network"))
+            {
+                final Network net = networks.get(client.text());
+                if (net == null)
+                {
+                    continue;
+                }
+                for (final XmlElement l : lb.children("listener"))
+                {
+                    entries.add(new ServiceTable.Entry(net.vrf(), address,
+                        "UDP".equals(l.childText("protocol")) ? 17 : 6, Integer.parseInt(l.childText("port")),
+                        Integer.parseInt(l.childText("target-port")), backends));
+                }
+            }
+        }
+        final NodeSession s = session.get();
+        for (final Map.Entry<String, RouteEntry> had : List.copyOf(vips.entrySet()))
+        {
+            if (!want.containsKey(had.getKey()))
+            {
+                vips.remove(had.getKey());
+                if (s != null)
+                {
+                    s.publish(had.getKey().substring(0, had.getKey().indexOf('|')), had.getValue(), true);
+                }
+            }
+        }
+        for (final Map.Entry<String, RouteEntry> w : want.entrySet())
+        {
+            if (!w.getValue().equals(vips.get(w.getKey())))
+            {
+                vips.put(w.getKey(), w.getValue());
+                if (s != null)
+                {
+                    s.publish(w.getKey().substring(0, w.getKey().indexOf('|')), w.getValue(), false);
+                }
+            }
+        }
+        if (flowPolicy && !sameEntries(entries, serviceEntries))
+        {
+            final Response r = node.programServices(entries);
+            if (r.code() < 0)
+            {
+                LOG.warn("services not programmed: {} {}", r.code(), r.message());
+            }
+            else
+            {
+                serviceEntries = entries;
+                LOG.info("services: {} entries", entries.size());
+            }
+        }
+    }
+
+    private static boolean sameEntries(final List<ServiceTable.Entry> a, final List<ServiceTable.Entry> b)
+    {
+        if (a.size() != b.size())
+        {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++)
+        {
+            final ServiceTable.Entry x = a.get(i);
+            final ServiceTable.Entry y = b.get(i);
+            if (x.vrf() != y.vrf() || x.address() != y.address() || x.protocol() != y.protocol()
+                || x.port() != y.port() || x.targetPort() != y.targetPort()
+                || !java.util.Arrays.equals(x.backends(), y.backends()))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -432,6 +553,7 @@ public final class NodeAgent implements ControllerListener
         {
             case VN -> 0;
             case POLICY, LOGICAL_ROUTER -> 1;
+            case LOADBALANCER -> 3;
             default -> 2;
         };
         return delete ? -r : r;
@@ -493,6 +615,7 @@ public final class NodeAgent implements ControllerListener
             }
             case POLICY -> policies.put(name, n);
             case LOGICAL_ROUTER -> routers.put(name, n);
+            case LOADBALANCER -> loadbalancers.put(name, n);
             default -> LOG.warn("ignoring config of unknown type {}", n.attribute("type"));
         }
     }
@@ -548,6 +671,7 @@ public final class NodeAgent implements ControllerListener
             }
             case POLICY -> policies.remove(name);
             case LOGICAL_ROUTER -> routers.remove(name);
+            case LOADBALANCER -> loadbalancers.remove(name);
             default -> LOG.warn("ignoring config delete of unknown type {}", n.attribute("type"));
         }
     }
@@ -606,6 +730,7 @@ public final class NodeAgent implements ControllerListener
             publish(s, port, false);
         }
         LOG.info("pod interface {} ({}) is vif {} in VRF {}, label {}", name, ip, vif, net.vrf(), label);
+        refreshServices();
     }
 
     private void removePort(final Port p)
@@ -629,6 +754,7 @@ public final class NodeAgent implements ControllerListener
         {
             namespaces.remove(p.netns());
         }
+        refreshServices();
     }
 
     // ------------------------------------------------------------------------------------------ CNI

@@ -48,6 +48,7 @@ import io.vrouter.core.VRouter;
 import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.flow.FlowAger;
 import io.vrouter.core.flow.PolicyTable;
+import io.vrouter.core.flow.ServiceTable;
 import io.vrouter.core.flow.FlowTable;
 import io.vrouter.core.flow.FlowTableConfig;
 import io.vrouter.core.request.Errno;
@@ -869,6 +870,13 @@ public final class Node implements NodeService, AutoCloseable
     {
         final List<PolicyTable.RouteNetwork> copy = List.copyOf(routes);
         return policyChange(() -> vrouter.policy().updateRoutes(vrf, copy));
+    }
+
+    @Override
+    public Response programServices(final List<ServiceTable.Entry> entries)
+    {
+        final List<ServiceTable.Entry> copy = List.copyOf(entries);
+        return policyChange(() -> vrouter.policy().services().program(copy));
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.vrouter.agent.api.VrfName;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.table.VRouterConfig;
 import io.vrouter.core.flow.PolicyTable;
+import io.vrouter.core.flow.ServiceTable;
 import io.vrouter.core.iface.VifType;
 import io.vrouter.core.request.Errno;
 import io.vrouter.core.request.InterfaceRequest;
@@ -126,6 +127,13 @@ public final class InProcessNode implements NodeService, AutoCloseable
     public Response routeNetworks(final int vrf, final List<PolicyTable.RouteNetwork> routes)
     {
         return policyChange(() -> vrouter.policy().updateRoutes(vrf, routes));
+    }
+
+    @Override
+    public Response programServices(final List<ServiceTable.Entry> entries)
+    {
+        final List<ServiceTable.Entry> copy = List.copyOf(entries);
+        return policyChange(() -> vrouter.policy().services().program(copy));
     }
 
     @Override

@@ -58,6 +58,7 @@ public final class FlowStage
     private final LongSupplier clock;
     private final FlowKey key = new FlowKey();
     private final FlowKey reverse = new FlowKey();
+    private final FlowKey translated = new FlowKey();
     private final FlowTable.Setup setup = new FlowTable.Setup();
 
     private ReverseKeyNh reverseKeyNh = (vrf, forward) -> forward.nhId;
@@ -398,8 +399,62 @@ public final class FlowStage
     private int miss(final int vrf, final int owner, final long now)
     {
         final int verdict = policy.evaluate(key, vrf);
-        return verdict == PolicyTable.UNDECIDED ? setupHold(vrf, owner, now)
-            : setupPair(vrf, owner, verdict == PolicyTable.PASS, now);
+        if (verdict == PolicyTable.UNDECIDED)
+        {
+            return setupHold(vrf, owner, now);
+        }
+        if (verdict == PolicyTable.PASS && key.family == AddressFamily.INET
+            && (key.proto == IpProtocol.TCP || key.proto == IpProtocol.UDP))
+        {
+            final long chosen = policy.services().choose(vrf, key.proto, key.dst4(), key.dport, flowHash(key, vrf));
+            if (chosen != ServiceTable.NONE)
+            {
+                return setupService(vrf, owner, chosen, now);
+            }
+        }
+        return setupPair(vrf, owner, verdict == PolicyTable.PASS, now);
+    }
+
+    /**
+     * A new flow to a service: the forward entry translates the destination to the chosen backend (address
+     * and port, DNAT and DPAT), the reverse entry is keyed as the backend's reply comes and translates its
+     * source back to the service's (SNAT and SPAT); both values come from the other entry's key, as every NAT
+     * flow's. The forward entry records the backend's index as its ECMP member.
+     */
+    private int setupService(final int vrf, final int owner, final long chosen, final long now)
+    {
+        final FlowKey translated = this.translated;
+        translated.copyOf(key);
+        translated.dstHi = 0;
+        translated.dstLo = ServiceTable.backendAddress(chosen) & 0xFFFFFFFFL;
+        translated.dport = ServiceTable.targetPort(chosen);
+        final int reverseNh = reverseKeyNh.of(vrf, translated);
+        reverse.reverseOf(translated);
+        reverse.nhId = reverseNh;
+        final FlowTable.Setup s = setup;
+        s.action = FlowAction.NAT;
+        s.flags = FlowAction.FLAG_DNAT | FlowAction.FLAG_DPAT;
+        s.reverseFlags = FlowAction.FLAG_SNAT | FlowAction.FLAG_SPAT;
+        s.vrf = vrf;
+        s.dvrf = vrf;
+        s.reverseVrf = vrf;
+        s.reverseDvrf = vrf;
+        s.ownerVif = owner;
+        s.mirror = -1;
+        s.ecmp = ServiceTable.backendIndex(chosen);
+        s.srcNh = key.nhId;
+        s.dropReason = 0;
+        s.withReverse = true;
+        s.inline = true;
+        s.udpSport = sourcePort(key, vrf);
+        s.reverseUdpSport = sourcePort(reverse, vrf);
+        return table.insert(key, key.hash(), reverse, reverse.hash(), s, now);
+    }
+
+    /** The flow hash a service's backend is chosen by: the 5-tuple and VRF, as the tunnel source port's. */
+    private static int flowHash(final FlowKey k, final int vrf)
+    {
+        return EntropyHash.ipHash(k.src4(), k.dst4(), vrf, k.sport, k.dport);
     }
 
     private void keyPorts(final UnsafeBuffer buf, final int l4, final int proto, final int l4Length)

@@ -264,6 +264,7 @@ public final class PolicyTable
     private volatile List<Network> networks = List.of();
     private volatile List<Rule> rules = List.of();
     private final RouteNetworks routes = new RouteNetworks();
+    private final ServiceTable services = new ServiceTable();
     private final FlowTable flows;
     private final FlowKey scratch = new FlowKey();
     private long flushed;
@@ -452,6 +453,17 @@ public final class PolicyTable
             flush(vrf, null, 0);
         }
         return removed;
+    }
+
+    /**
+     * The ClusterIP services new flows are translated by (programmed beside the policy, read by the flow
+     * stage on a miss).
+     *
+     * @return the table.
+     */
+    public ServiceTable services()
+    {
+        return services;
     }
 
     /**
