@@ -39,7 +39,7 @@ class FlowTableDifferentialTest
         final long seed = Long.getLong("vrouter.flow.seed", System.nanoTime());
         System.out.println("FlowTableDifferentialTest seed " + seed + " (replay: -Dvrouter.flow.seed=" + seed + ")");
         final SplittableRandom random = new SplittableRandom(seed);
-        final FlowTable table = FlowTable.createAnonymous(FlowTableConfig.sized(4096).withLimits(1 << 20, 1 << 20));
+        final FlowTable table = FlowTable.createAnonymous(FlowTableConfig.sized(1024).withLimits(1 << 20, 1 << 20));
         final Tuple[] space = new Tuple[KEY_SPACE];
         for (int i = 0; i < KEY_SPACE; i++)
         {
