@@ -37,8 +37,9 @@ import io.vrouter.core.testing.TestTopology;
  * sent plus what was dropped (rx = tx + drops, Invalid IF for frames from interfaces that do not exist).
  * <p>
  * Input: records of one selector byte (low 4 bits: the ingress vif; bit 7: this record starts a new
- * batch), a 16-bit big-endian length and the frame. The node is built anew for every input, so an input
- * replays alone. {@code mvn verify} runs the corpus
+ * batch), a 16-bit big-endian length and the frame. One node serves every input of a run (building one
+ * costs milliseconds and maps memory); its flow table is emptied before each input, so an input replays
+ * alone. {@code mvn verify} runs the corpus
  * ({@code src/test/resources/io/vrouter/core/forward/ForwarderFuzzTestInputs/}: golden frames of each
  * path, and the crashes found); {@code bin/vrouter-fuzz packets 300} fuzzes (docs/reliability.md,
  * "Fuzzing").
@@ -69,11 +70,14 @@ class ForwarderFuzzTest
      * The node: fabric vif 0, pods on vifs 3 and 4 in VRF 1, a pod with policy on vif 5 in VRF 2, routes
      * to each, a remote pod behind MPLSoUDP and one behind MPLSoGRE, labels, a VNI, an IPv6 route.
      */
-    static TestTopology node()
+    private static final FlowTable FLOWS = FlowTable.createAnonymous(new FlowTableConfig(256, 64, 1000, 1000, 64,
+        TimeUnit.SECONDS.toNanos(180), TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(2)));
+    private static final TestTopology NODE = node(FLOWS);
+    private static final PacketBatch BATCH_SLOTS = NODE.forwarder().newBatch();
+
+    static TestTopology node(final FlowTable flowTable)
     {
-        final FlowTableConfig flows = new FlowTableConfig(256, 64, 1000, 1000, 64, TimeUnit.SECONDS.toNanos(180),
-            TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(2));
-        final VRouter vrouter = new VRouter(TestTopology.smallConfig(), 1, FlowTable.createAnonymous(flows),
+        final VRouter vrouter = new VRouter(TestTopology.smallConfig(), 1, flowTable,
             () -> 1_000_000_000L);
         final TestTopology t = new TestTopology(vrouter)
             .vif(FABRIC, VifType.PHYSICAL, 0, FABRIC_MAC, 1500, 0)
@@ -135,9 +139,13 @@ class ForwarderFuzzTest
     @FuzzTest
     void anyBytesOnAnyVif(final byte[] data)
     {
-        final TestTopology t = node();
-        final Forwarder forwarder = t.forwarder();
-        final PacketBatch batch = forwarder.newBatch();
+        for (int i = 0; i < FLOWS.totalEntries(); i++)
+        {
+            FLOWS.delete(i, -1);
+        }
+        assertEquals(0, FLOWS.activeEntries(), "the flow table is empty before an input");
+        final Forwarder forwarder = NODE.forwarder();
+        final PacketBatch batch = BATCH_SLOTS;
         batch.clear();
         int pos = 0;
         while (pos < data.length)
