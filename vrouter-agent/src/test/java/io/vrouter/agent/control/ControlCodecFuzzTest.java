@@ -81,7 +81,8 @@ class ControlCodecFuzzTest
         }
         catch (final DecodeException e)
         {
-            throw new AssertionError("a decoded frame re-encodes to a frame that does not decode: " + e.getMessage(), e);
+            throw new AssertionError("a decoded frame re-encodes to a frame that does not decode: " + e.getMessage(),
+                e);
         }
         assertEquals(frame.id(), decoded.id());
         assertArrayEquals(again, reencode(decoded), "encoding is stable");
