@@ -94,6 +94,16 @@ vrouter_classpath() {
     echo "${own#:}:$VROUTER_HOME/tools/target/lib/*"
 }
 
+# Launchers that pass their arguments to another program (Maven, JMH, the CNI plugin) answer -V/--version
+# themselves first: the project's one version line, as every tool prints it.
+vrouter_version_if_asked() {
+    case "${1:-}" in
+        -V|--version)
+            [ $# -eq 1 ] || return 0
+            exec "$VROUTER_HOME/bin/vrouterctl" --version ;;
+    esac
+}
+
 # True when the arguments only ask for help or the version (no prerequisites needed for those).
 vrouter_info_only() {
     local a

@@ -149,9 +149,9 @@ class VrouterdStartupTest
     void shouldReportEveryConfigurationProblemAtOnceInOneLineBeforeStartingAnything() throws Exception
     {
         final Path sock = dir.resolve("never.sock");
-        final Path state = dir.resolve("never-state");
+        final Path state = dir.resolve("state");
         final Run r = run(command("--fabric-address", "1.2.3", "--controller", "nohost", "--log-level", "loud",
-            "--set", "workers.count=99", "--set", "bad", "--socket", sock.toString(), "--state-dir", state.toString()));
+            "--set", "workers.count=99", "--set", "bad", "--socket", sock.toString()));
         assertEquals(StartupException.EXIT_CONFIG, r.code(), r.out());
         assertEquals(1, r.out().strip().lines().count(), r.out());
         for (final String problem : List.of("fabric.address must be an IPv4 address, got '1.2.3'",
