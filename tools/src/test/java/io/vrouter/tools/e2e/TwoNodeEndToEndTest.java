@@ -158,11 +158,6 @@ class TwoNodeEndToEndTest
             tcpTransfer(pa, C);
             stopCapture(capture);
             assertMplsOnUnderlay();
-        }
-        // The daemon closes a control connection left idle for ControlServer.IDLE_MILLIS (30 s), and the traffic
-        // above can take longer on a loaded machine: the next phase asks over new connections, as the CLI does.
-        try (ControlClient c1 = ControlClient.connect(sock1); ControlClient c2 = ControlClient.connect(sock2))
-        {
             mirrorPodAToAnalyzer(c1);
             operatorViews(sock1);
 
