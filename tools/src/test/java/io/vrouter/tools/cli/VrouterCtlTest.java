@@ -332,6 +332,15 @@ class VrouterCtlTest
         assertTrue(run("mpls", "--get", "30").out.endsWith("      30         8\n"), run("mpls", "--get", "30").out);
         assertEquals("VXLAN Table\n\n VNID    NextHop\n----------------\n     12    8\n", run("vxlan", "--dump").out);
         assertEquals(run("vxlan", "--dump").out, run("vxlan", "--get", "12").out);
+        // references: vif 7 has its table and next hop 8; next hop 8 its table, a route, a bridge entry, a label, a VNI
+        assertTrue(run("vif", "--get", "7").out.contains(" Flags:PL3L2 QOS:-1 Ref:2 MTU:"),
+            run("vif", "--get", "7").out);
+        assertTrue(run("nh", "--get", "8").out.contains("  Rid:0  Ref_cnt:5          Vrf:1\n"),
+            run("nh", "--get", "8").out);
+        assertTrue(run("nh", "--get", "8", "--json").out.contains("\"nhr_ref_cnt\" : 5"),
+            run("nh", "--get", "8", "--json").out);
+        assertTrue(run("vif", "--get", "7", "--json").out.contains("\"vifr_ref_cnt\" : 2"),
+            run("vif", "--get", "7", "--json").out);
 
         // delete in reverse; the /32 under 10.1.0.0/24... has no cover: its leaves go back to discard
         ok(run("rt", "-c", "-v", "1", "-p", "10.3.7.0", "-l", "24", "-n", "8"));
@@ -346,6 +355,7 @@ class VrouterCtlTest
         ok(run("mpls", "--delete", "30"));
         ok(run("rt", "-d", "-v", "1", "-p", "10.1.0.7", "-l", "32"));
         assertTrue(!run("rt", "--dump", "1").out.contains("10.1.0.7/32"));
+        assertTrue(run("nh", "--get", "8").out.contains("  Ref_cnt:1          Vrf:1\n"), "only its table is left");
         ok(run("mirror", "--delete", "3"));
         ok(run("nh", "--delete", "11"));
         ok(run("vif", "--delete", "tap7"));

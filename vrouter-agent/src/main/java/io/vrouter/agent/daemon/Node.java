@@ -171,6 +171,28 @@ public final class Node implements NodeService, AutoCloseable
     }
 
     /**
+     * Whether a text is a dotted-quad IPv4 address (what {@code fabric.address} must be).
+     *
+     * @param address the text.
+     * @return true when it is.
+     */
+    public static boolean isIpv4(final String address)
+    {
+        if (!IPV4.matcher(address).matches())
+        {
+            return false;
+        }
+        for (final String part : address.split("\\."))
+        {
+            if (Integer.parseInt(part) > 255)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Binds the fabric port and starts the workers.
      *
      * @throws StartupException when the fabric address cannot be bound.
