@@ -589,9 +589,11 @@ public final class StateStore implements AutoCloseable
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             final long liveEnd = moved.values().stream().mapToLong(s -> s.offset() + align(s.length()))
                 .max().orElse(HEADER_BYTES);
+            // room for three times the live records before the next compaction (the file is sparse
+            // past the log), and never less than the mapping had: compactions stay rare under churn
+            final long capacity = Math.max(Math.max(MIN_CAPACITY, liveEnd * 4), log == null ? 0 : log.byteSize());
             unmap();
-            map(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE),
-                Math.max(MIN_CAPACITY, liveEnd * 2), true);
+            map(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE), capacity, true);
             live.clear();
             live.putAll(moved);
             end = liveEnd;
