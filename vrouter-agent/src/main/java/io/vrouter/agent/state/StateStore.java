@@ -170,7 +170,7 @@ public final class StateStore implements AutoCloseable
                     final long size = Files.size(file);
                     s.map(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE),
                         Math.max(hint, size), true);
-                    how = s.afterReplay(s.replay(size));
+                    how = s.afterReplay(s.replay(size), size);
                     s.openedHow = how;
                 }
                 else
@@ -383,10 +383,10 @@ public final class StateStore implements AutoCloseable
     }
 
     /** After the daemon's replay: drops a torn tail, rewrites a log with a bad record; describes the open. */
-    private String afterReplay(final Replay r) throws IOException
+    private String afterReplay(final Replay r, final long size) throws IOException
     {
         end = r.end();
-        final long lastByte = lastNonZero(end);
+        final long lastByte = lastNonZero(end, size);
         if (r.problem() == null && lastByte < end)
         {
             return compactIfWorth() ? "reopened, " + live.size() + " objects, compacted" :
@@ -406,9 +406,10 @@ public final class StateStore implements AutoCloseable
             + "missing)";
     }
 
-    private long lastNonZero(final long from)
+    /** The last non-zero byte in [from, size) (the mapping past the file's size is zeros), or from - 1. */
+    private long lastNonZero(final long from, final long size)
     {
-        for (long i = log.byteSize() - 1; i >= from; i--)
+        for (long i = Math.min(size, log.byteSize()) - 1; i >= from; i--)
         {
             if (log.get(ValueLayout.JAVA_BYTE, i) != 0)
             {
