@@ -142,7 +142,7 @@ public final class Node implements NodeService, AutoCloseable
             LOG.warn("flow table {}: {} inconsistent entries repaired at open (unknown states freed, reverse-flow " +
                 "indices out of range or not mutual dropped)", flowFile, flowTable.repairedAtOpen());
         }
-        final Path storeFile = config.string("state.store").isEmpty() ? stateDir.resolve("state.map")
+        final Path storeFile = config.string("state.store").isEmpty() ? stateDir.resolve("state.log")
             : Path.of(config.string("state.store"));
         try
         {
@@ -979,6 +979,12 @@ public final class Node implements NodeService, AutoCloseable
     public VRouter vrouter()
     {
         return vrouter;
+    }
+
+    @Override
+    public java.nio.file.Path stateFile()
+    {
+        return store.file().toAbsolutePath();
     }
 
     @Override
