@@ -58,10 +58,10 @@ class XmppFramerFuzzTest
             for (int i = 0; i < stream.length; i += chunk)
             {
                 ch.writeInbound(Unpooled.wrappedBuffer(stream, i, Math.min(chunk, stream.length - i)));
-                drain(ch, out);
+                FramedUnits.drain(ch, out);
             }
             ch.finish();
-            drain(ch, out);
+            FramedUnits.drain(ch, out);
         }
         catch (final DecoderException e)
         {
@@ -71,7 +71,7 @@ class XmppFramerFuzzTest
                 throw e;
             }
             assertNotNull(refusal.getMessage(), "a refusal says why");
-            drain(ch, out);
+            FramedUnits.drain(ch, out);
             out.add("refused: " + refusal.getMessage());
         }
         finally
@@ -81,34 +81,5 @@ class XmppFramerFuzzTest
             ch.releaseOutbound();
         }
         return out;
-    }
-
-    private static void drain(final EmbeddedChannel ch, final List<String> out)
-    {
-        Object o;
-        while ((o = ch.readInbound()) != null)
-        {
-            out.add(describe(o));
-        }
-    }
-
-    private static String describe(final Object unit)
-    {
-        if (unit instanceof XmppInbound.Classified c)
-        {
-            return "message " + c.message();
-        }
-        if (unit instanceof XmppInbound.Stanza s)
-        {
-            try
-            {
-                return "message " + ContrailXmpp.classify(s.element());
-            }
-            catch (final XmppProtocolException e)
-            {
-                return "unclassifiable: " + e.getMessage();
-            }
-        }
-        return unit.getClass().getSimpleName();
     }
 }

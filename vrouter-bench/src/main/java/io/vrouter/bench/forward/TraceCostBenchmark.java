@@ -46,9 +46,9 @@ import io.vrouter.core.watch.PacketWatch;
  * <li>{@code tracing}: every packet traced (re-armed whenever it runs out): the cost of tracing itself, for
  * scale; the recorded text allocates.</li>
  * </ul>
- * The path without the trace check at all is the same benchmark's ancestor: {@code ForwardingPathBenchmark
- * .podToFabric -p routes=1000} built from the commit before the trace (7f30acd^) against this one (the
- * command is in docs/benchmarks.md).
+ * The path without the trace check at all is this benchmark built with the check taken out
+ * ({@code if (watch.active())} made {@code if (false)} in {@code Forwarder.process}, in a throwaway worktree), run
+ * right after this one with {@code -p trace=never} (the commands are in docs/benchmarks.md).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
