@@ -95,6 +95,24 @@ vrouter_classpath() {
     echo "${own#:}:$VROUTER_HOME/tools/target/lib/*"
 }
 
+# vrouter_aot_flag: the JVM flag that starts vrouterd from its AOT cache (JDK 25; docs/reliability.md,
+# "Restart without the controller"): target/aot/vrouterd.aot, trained again first (about 10 s, once) when it is
+# missing, older than any jar of the class path, or made for another JDK or other flags. Prints nothing when
+# VROUTER_NO_AOT is set or the training fails (the reason goes to stderr; the daemon then starts without it).
+vrouter_aot_flag() {
+    [ -z "${VROUTER_NO_AOT:-}" ] || return 0
+    local cache="$VROUTER_HOME/target/aot/vrouterd.aot" made
+    made="$("$JAVA_HOME/bin/java" -version 2>&1 | head -1) $VROUTER_JVM_FLAGS"
+    if [ ! -f "$cache" ] || [ "$(cat "$cache.made" 2>/dev/null)" != "$made" ] \
+        || [ -n "$(find "$VROUTER_HOME"/*/target/*.jar "$VROUTER_HOME/tools/target/lib" -newer "$cache" -print -quit)" ]; then
+        # shellcheck disable=SC2086
+        "$JAVA_HOME/bin/java" $VROUTER_JVM_FLAGS -cp "$(vrouter_classpath)" io.vrouter.tools.lab.AotCache \
+            "$cache" $VROUTER_JVM_FLAGS >&2 || return 0
+        echo "$made" > "$cache.made"
+    fi
+    echo "-XX:AOTCache=$cache"
+}
+
 # Launchers that pass their arguments to another program (Maven, JMH, the CNI plugin) answer -V/--version
 # themselves first: the project's one version line, as every tool prints it.
 vrouter_version_if_asked() {

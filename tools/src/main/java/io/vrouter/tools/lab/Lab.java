@@ -87,6 +87,7 @@ public final class Lab implements AutoCloseable
     private final List<Check> checks = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private final Set<Integer> cniNodes = new HashSet<>();
+    private AotCache.Launch daemonLaunch;
     private volatile boolean keepLogs;
     private Certificates certs;
 
@@ -205,6 +206,10 @@ public final class Lab implements AutoCloseable
         {
             certs.issue(node);
         }
+        daemonLaunch = AotCache.daemon(home.resolve("target/aot"), labJvmFlags(),
+            System.getProperty("java.class.path"), out);
+        say(daemonLaunch.cached() ? "vrouterd starts from its AOT cache " + daemonLaunch.cache() :
+            "vrouterd starts without an AOT cache: " + daemonLaunch.why());
         startController();
         for (int i = 0; i < NODES.length; i++)
         {
@@ -931,14 +936,31 @@ public final class Lab implements AutoCloseable
         return Shell.in(netns, java("io.vrouter.tools.cli.VrouterCtl", args));
     }
 
+    /**
+     * How the lab starts its daemons: class path, JVM flags and the AOT cache (or why there is none).
+     *
+     * @return the daemons' launch, null before {@link #up()}.
+     */
+    public AotCache.Launch daemonLaunch()
+    {
+        return daemonLaunch;
+    }
+
+    private List<String> labJvmFlags()
+    {
+        final List<String> flags = new ArrayList<>(jvmFlags());
+        flags.add("-XX:TieredStopAtLevel=1");
+        return flags;
+    }
+
     private String[] java(final String main, final String... args)
     {
+        final boolean daemon = AotCache.DAEMON_MAIN.equals(main) && daemonLaunch != null;
         final List<String> c = new ArrayList<>();
         c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        c.addAll(jvmFlags());
-        c.add("-XX:TieredStopAtLevel=1");
+        c.addAll(daemon ? daemonLaunch.jvmFlags() : labJvmFlags());
         c.add("-cp");
-        c.add(System.getProperty("java.class.path"));
+        c.add(daemon ? daemonLaunch.classPath() : System.getProperty("java.class.path"));
         c.add(main);
         c.addAll(List.of(args));
         return c.toArray(new String[0]);

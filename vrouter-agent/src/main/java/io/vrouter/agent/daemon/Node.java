@@ -258,6 +258,11 @@ public final class Node implements NodeService, AutoCloseable
                 restore();
                 return null;
             });
+            // The flows' check against the restored tables walks the whole flow table (hundreds of
+            // milliseconds at a million entries): it runs next on the conductor, after the start has
+            // returned, not in front of forwarding. Until then a flow whose next hop did not come back only
+            // holds its slot: its key next hop is gone, so no packet can hit it.
+            conductor.execute(this::reconcileRestored);
         }
         else
         {
@@ -397,11 +402,18 @@ public final class Node implements NodeService, AutoCloseable
                 attached += reattach(e) ? 1 : 0;
             }
         }
+        LOG.info("state restored from {} ({}): {} objects, {} of {} pod ports re-attached, {} entries refused, "
+            + "in {} ms", store.file(), store.openedHow(), programmed, attached, portEntries.size(),
+            errors.size() + contents.bad().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /** Evicts the surviving flows whose next hop or interface did not come back (conductor, after the start). */
+    private void reconcileRestored()
+    {
+        final long t0 = System.nanoTime();
         final int evicted = FlowReconciler.reconcile(flowTable, vrouter.tables());
-        LOG.info("state restored from {} ({}): {} objects, {} of {} pod ports re-attached, {} flows evicted "
-            + "(next hop or interface gone), {} entries refused, in {} ms", store.file(), store.openedHow(), programmed,
-            attached, portEntries.size(), evicted, errors.size() + contents.bad().size(),
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        LOG.info("flows reconciled with the restored state: {} evicted (next hop or interface gone), in {} ms",
+            evicted, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
     /** Re-attaches one stored pod port to its persistent TAP device in the pod's namespace. */

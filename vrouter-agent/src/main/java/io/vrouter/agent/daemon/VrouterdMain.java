@@ -94,6 +94,10 @@ public final class VrouterdMain implements Callable<Integer>
      */
     public static void main(final String[] args)
     {
+        // What every start needs and the configuration does not decide runs beside the parsing and the
+        // checks, on the second core: the foreign-function handles of Posix (a stub generated for each) and
+        // netty's epoll library. A restart forwards again that much sooner (docs/reliability.md).
+        Thread.ofPlatform().daemon().name("vrouterd-warm-up").start(VrouterdMain::warmUp);
         // A usage error is one line, as every other refusal of the daemon.
         final CommandLine cl = new CommandLine(new VrouterdMain())
             .setParameterExceptionHandler((ex, args1) ->
@@ -102,6 +106,19 @@ public final class VrouterdMain implements Callable<Integer>
                 return 2;
             });
         System.exit(cl.execute(args));
+    }
+
+    private static void warmUp()
+    {
+        try
+        {
+            Class.forName(Posix.class.getName(), true, VrouterdMain.class.getClassLoader());
+            io.netty.channel.epoll.Epoll.isAvailable();
+        }
+        catch (final ClassNotFoundException | LinkageError e)
+        {
+            // The start itself meets the same failure where it can report it.
+        }
     }
 
     @Override
