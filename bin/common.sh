@@ -9,6 +9,9 @@ if [ ! -x "$JAVA_HOME/bin/java" ]; then
     exit 1
 fi
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven on JDK 25: no sun.misc.Unsafe warnings from Maven's own libraries (guava), and no terminal reset
+# codes (ESC[0m) from its console library (jansi) when the output is not a terminal.
+export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow -Djansi.noreset=true"
 VROUTER_JVM_FLAGS="$(sed -n 's/^vrouter\.jvm\.flags=//p' "$VROUTER_HOME/jvm.options")"
 
 # The Debian/Ubuntu package that provides each command the launchers and tests may need.
@@ -61,8 +64,22 @@ vrouter_require() {
 vrouter_build_if_needed() {
     if [ ! -d "$VROUTER_HOME/tools/target/lib" ] || [ ! -f "$VROUTER_HOME/tools/target/tools-0.1.0-SNAPSHOT.jar" ]; then
         vrouter_require mvn
-        echo "vrouter: building (first use: Maven compiles the six modules, about 1 to 2 minutes) ..." >&2
-        (cd "$VROUTER_HOME" && mvn -B -q -DskipTests package) >&2 || { echo "vrouter: build failed" >&2; exit 1; }
+        echo "vrouter: building (first use: Maven compiles and packages the modules, about 1 to 2 minutes;" \
+            "more when Maven first downloads the dependencies) ..." >&2
+        local log status
+        log="$(mktemp "${TMPDIR:-/tmp}/vrouter-build.XXXXXX")"
+        # One line per module as Maven reaches it; the whole log is kept only when the build fails.
+        set +e
+        (cd "$VROUTER_HOME" && mvn -B -DskipTests package) 2>&1 | tee "$log" \
+            | sed -un 's/^\[INFO\] Building \([^:]*\) [0-9][^ ]* *\(\[[0-9]*\/[0-9]*\]\)$/vrouter:   \2 \1/p' >&2
+        status=${PIPESTATUS[0]}
+        set -e
+        if [ "$status" -ne 0 ]; then
+            grep '^\[ERROR\]' "$log" | head -20 >&2
+            echo "vrouter: build failed (exit $status); full log: $log" >&2
+            exit 1
+        fi
+        rm -f "$log"
         echo "vrouter: built" >&2
     fi
 }
@@ -76,6 +93,16 @@ vrouter_classpath() {
         own="$own:$VROUTER_HOME/$m/target/$m-0.1.0-SNAPSHOT.jar"
     done
     echo "${own#:}:$VROUTER_HOME/tools/target/lib/*"
+}
+
+# Launchers that pass their arguments to another program (Maven, JMH, the CNI plugin) answer -V/--version
+# themselves first: the project's one version line, as every tool prints it.
+vrouter_version_if_asked() {
+    case "${1:-}" in
+        -V|--version)
+            [ $# -eq 1 ] || return 0
+            exec "$VROUTER_HOME/bin/vrouterctl" --version ;;
+    esac
 }
 
 # True when the arguments only ask for help or the version (no prerequisites needed for those).

@@ -61,15 +61,15 @@ class RouteItemsFastPathFuzzTest
             for (int i = 0; i < stream.length; i += chunk)
             {
                 ch.writeInbound(Unpooled.wrappedBuffer(stream, i, Math.min(chunk, stream.length - i)));
-                drain(ch, out);
+                FramedUnits.drain(ch, out);
             }
             // The peer goes away: what the framer still holds is decided now.
             ch.finish();
-            drain(ch, out);
+            FramedUnits.drain(ch, out);
         }
         catch (final DecoderException e)
         {
-            drain(ch, out);
+            FramedUnits.drain(ch, out);
             out.add("refused: " + (e.getCause() == null ? e : e.getCause().getMessage()));
         }
         finally
@@ -81,35 +81,6 @@ class RouteItemsFastPathFuzzTest
             ch.releaseOutbound();
         }
         return out;
-    }
-
-    private static void drain(final EmbeddedChannel ch, final List<String> out)
-    {
-        Object o;
-        while ((o = ch.readInbound()) != null)
-        {
-            out.add(describe(o));
-        }
-    }
-
-    private static String describe(final Object unit)
-    {
-        if (unit instanceof XmppInbound.Classified c)
-        {
-            return "message " + c.message();
-        }
-        if (unit instanceof XmppInbound.Stanza s)
-        {
-            try
-            {
-                return "message " + ContrailXmpp.classify(s.element());
-            }
-            catch (final XmppProtocolException e)
-            {
-                return "unclassifiable: " + e.getMessage();
-            }
-        }
-        return unit.getClass().getSimpleName();
     }
 
     @Test

@@ -27,8 +27,9 @@ import io.vrouter.wire.AddressFamily;
  * {@code vr_route_req}, {@code vr_mpls_req}, ...) and counters in the layouts of Contrail's {@code vif --list},
  * {@code nh --list}, {@code rt --dump}, {@code mpls --dump}, {@code dropstats} and {@code vrfstats}
  * (reference §5), so an operator reads what they already know. Two deliberate differences:
- * {@code rt --dump} prints each route once as its prefix (Contrail prints mtrie leaves), and fields
- * this forwarder does not track (reference counts, QoS) are left out rather than invented.
+ * {@code rt --dump} prints each route once as its prefix (Contrail prints mtrie leaves), and QoS, which
+ * this forwarder does not have, shows as Contrail shows an interface without a QoS map ({@code QOS:-1}).
+ * Reference counts ({@code Ref:}, {@code Ref_cnt:}) are the forwarder's ({@code References}).
  */
 public final class Formats
 {
@@ -39,6 +40,9 @@ public final class Formats
         "       Mnp=No MAC Proxy, Dpdk=DPDK PMD Interface, Rfl=Receive Filtering Offload, Mon=Interface is Monitored",
         "       Uuf=Unknown Unicast Flood, Vof=VLAN insert/strip offload, Df=Drop New Flows, L=MAC Learning Enabled",
         "       Proxy=MAC Requests Proxied Always, Er=Etree Root, Mn=Mirror without Vlan Tag, Ig=Igmp Trap Enabled");
+
+    /** {@code vifr_qos_map_index} of an interface without a QoS map: this forwarder has no QoS maps. */
+    private static final int NO_QOS_MAP = -1;
 
     private Formats()
     {
@@ -77,7 +81,8 @@ public final class Formats
             .append(mac(Requests.macBytes(v.mac()), true)).append(" IPaddr:").append(ip(Integer.reverseBytes(v.ip())))
             .append('\n');
         sb.append(indent()).append("Vrf:").append(v.vrf()).append(" Mcast Vrf:").append(v.mcastVrf())
-            .append(" Flags:").append(VifFlags.symbols(v.flags())).append(" MTU:").append(v.mtu()).append('\n');
+            .append(" Flags:").append(VifFlags.symbols(v.flags())).append(" QOS:").append(NO_QOS_MAP)
+            .append(" Ref:").append(v.refCnt()).append(" MTU:").append(v.mtu()).append('\n');
         sb.append(indent()).append("RX packets:").append(v.ipackets()).append("  bytes:").append(v.ibytes())
             .append(" errors:0\n");
         sb.append(indent()).append("TX packets:").append(v.opackets()).append("  bytes:").append(v.obytes())
@@ -113,8 +118,8 @@ public final class Formats
         final int type = nh.type();
         final int flags = nh.flags();
         final StringBuilder sb = new StringBuilder();
-        sb.append(String.format("Id:%-9d  Type:%-13s  Fmly:%8s  Rid:0  Vrf:%d%n", nh.id(), NextHopType.name(type),
-            AddressFamily.name(nh.family()), nh.vrf()));
+        sb.append(String.format("Id:%-9d  Type:%-13s  Fmly:%8s  Rid:0  Ref_cnt:%-10d Vrf:%d%n", nh.id(),
+            NextHopType.name(type), AddressFamily.name(nh.family()), nh.refCnt(), nh.vrf()));
         final String words = NextHopFlags.words(flags);
         sb.append(NH_INDENT).append("Flags:").append(words.isEmpty() ? "None" : words).append('\n');
         NextHopKinds.list(nh, sb);

@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
         VifCommand.class, NhCommand.class, RtCommand.class, LabelCommands.Mpls.class, LabelCommands.Vxlan.class,
         VrouterCtl.Mirror.class, VrouterCtl.Dropstats.class, VrouterCtl.Vrfstats.class, VrouterCtl.Flow.class,
-        VrouterCtl.Port.class, Ist.class, WatchCommands.Trace.class, WatchCommands.Vifdump.class})
+        VrouterCtl.State.class, VrouterCtl.Port.class, Ist.class, WatchCommands.Trace.class,
+        WatchCommands.Vifdump.class})
 public final class VrouterCtl implements Runnable
 {
     /** Names the launcher may be called by, each the subcommand of the same name. */
@@ -608,6 +609,83 @@ public final class VrouterCtl implements Runnable
                 }
                 common.print(spec, sb.toString());
             }
+            return 0;
+        }
+    }
+
+    /**
+     * The state log the daemon on the socket names ({@code vds_state_file} of a drop statistics answer).
+     *
+     * @param common socket options.
+     * @return the file, or null when the daemon keeps none.
+     */
+    static Path stateOf(final Common common)
+    {
+        final DropStatsRequest o = common.one(DropStatsRequest.get(DropStatsRequest.ALL_CORES))
+            .first(DropStatsRequest.class);
+        return o.stateFile().isEmpty() ? null : Path.of(o.stateFile());
+    }
+
+    /**
+     * {@code state}: the objects in the daemon's forwarding-state log (ADR 0007), what a restart without
+     * the controller would program, read by mapping the file read-only while the daemon writes it (the
+     * daemon names the file; {@code --file} reads one directly, daemon or not).
+     */
+    @Command(name = "state", mixinStandardHelpOptions = true,
+        description = "Objects in the daemon's forwarding-state log (key, sequence, kind).")
+    static final class State implements Callable<Integer>
+    {
+        final Common common = new Common(() -> this.spec);
+
+        @Option(names = "--file", paramLabel = "FILE", description = "a state log to read (default: the file the "
+            + "daemon on --socket names; vrouterd keeps it at <paths.state>/state.log)")
+        Path file;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final Path log = file != null ? file : stateOf(common);
+            if (log == null)
+            {
+                throw new CliException("the daemon on " + common.socket() + " keeps no state log");
+            }
+            final List<io.vrouter.agent.state.StateStore.Listing> rows;
+            final long bytes;
+            try (io.vrouter.agent.state.StateStore store = io.vrouter.agent.state.StateStore.openForReading(log))
+            {
+                rows = store.listing();
+                bytes = store.fileBytes();
+            }
+            catch (final java.io.IOException e)
+            {
+                throw new CliException(e.getMessage());
+            }
+            if (common.json())
+            {
+                final List<java.util.Map<String, Object>> out = new ArrayList<>(rows.size());
+                for (final io.vrouter.agent.state.StateStore.Listing l : rows)
+                {
+                    final java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("key", l.key());
+                    m.put("sequence", l.sequence());
+                    m.put("kind", l.kind());
+                    m.put("bytes", l.bytes());
+                    out.add(m);
+                }
+                common.printJson(spec, java.util.Map.of("file", log.toString(), "objects", out));
+                return 0;
+            }
+            final StringBuilder sb = new StringBuilder("State log " + log + " (" + rows.size() + " objects, file "
+                + bytes + " bytes)\n\n");
+            sb.append(String.format("%-10s %-20s %s%n", "Sequence", "Kind", "Key"));
+            for (final io.vrouter.agent.state.StateStore.Listing l : rows)
+            {
+                sb.append(String.format("%-10d %-20s %s%n", l.sequence(), l.kind(), l.key()));
+            }
+            common.print(spec, sb.toString());
             return 0;
         }
     }

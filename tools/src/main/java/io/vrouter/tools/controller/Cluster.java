@@ -518,7 +518,13 @@ public final class Cluster
         {
             case "Namespace":
             {
-                final boolean isolated = "true".equalsIgnoreCase(r.annotations().getOrDefault(ISOLATION, "false"));
+                final String isolation = r.annotations().getOrDefault(ISOLATION, "false");
+                if (!"true".equalsIgnoreCase(isolation) && !"false".equalsIgnoreCase(isolation))
+                {
+                    throw new IllegalArgumentException("annotation " + ISOLATION
+                        + " must be \"true\" or \"false\", got '" + isolation + "'");
+                }
+                final boolean isolated = "true".equalsIgnoreCase(isolation);
                 final Namespace existing = namespaces.get(r.name());
                 if (existing != null)
                 {
@@ -939,6 +945,11 @@ public final class Cluster
         }
         if (!kind.equals("pod") && !kind.equals("service"))
         {
+            if (POD_POOL.overlaps(cidr) || SERVICE_POOL.overlaps(cidr))
+            {
+                throw new IllegalArgumentException(cidr + " overlaps the cluster " + (POD_POOL.overlaps(cidr)
+                    ? "pod pool " + POD_POOL : "service pool " + SERVICE_POOL) + ", which pods and services draw on");
+            }
             for (final Network n : networks.values())
             {
                 if (!n.pool().equals(POD_POOL_KEY) && !n.pool().equals(SERVICE_POOL_KEY) &&

@@ -57,6 +57,11 @@ public final class ControllerMain
     public static void main(final String[] args)
     {
         System.exit(new CommandLine(ControllerMain.class)
+            .setParameterExceptionHandler((ex, args1) ->
+            {
+                System.err.println("vrouter-controller: " + ex.getMessage() + " (see: vrouter-controller --help)");
+                return 2;
+            })
             .setExecutionExceptionHandler((e, cmd, parsed) ->
             {
                 System.err.println("vrouter-controller: " + e.getMessage());

@@ -30,7 +30,13 @@ public final class LabMain implements Callable<Integer>
      */
     public static void main(final String[] args)
     {
-        System.exit(new CommandLine(new LabMain()).execute(args));
+        System.exit(new CommandLine(new LabMain())
+            .setParameterExceptionHandler((ex, args1) ->
+            {
+                System.err.println("vrouter-lab: " + ex.getMessage() + " (see: vrouter-lab --help)");
+                return 2;
+            })
+            .execute(args));
     }
 
     @Override

@@ -64,7 +64,8 @@ public final class Pcap
                 throw new IOException(file + ": truncated record header at byte " + pos);
             }
             final int captured = bb.getInt(pos + 8);
-            if (captured < 0 || pos + 16 + captured > data.length)
+            // In long: a captured length near 2^31 would wrap the int sum past the check.
+            if (captured < 0 || pos + 16L + captured > data.length)
             {
                 throw new IOException(file + ": truncated packet at byte " + pos);
             }

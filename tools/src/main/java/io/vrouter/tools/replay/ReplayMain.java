@@ -47,7 +47,13 @@ public final class ReplayMain implements Callable<Integer>
      */
     public static void main(final String[] args)
     {
-        System.exit(new CommandLine(new ReplayMain()).execute(args));
+        System.exit(new CommandLine(new ReplayMain())
+            .setParameterExceptionHandler((ex, args1) ->
+            {
+                System.err.println("vrouter-replay: " + ex.getMessage() + " (see: vrouter-replay --help)");
+                return 2;
+            })
+            .execute(args));
     }
 
     @Override

@@ -59,9 +59,10 @@ class FormatsTest
     void shouldPrintNextHopHeaderAndEncapData()
     {
         final NextHopRequest nh = NextHopRequest.builder().id(38).type(2).family(AddressFamily.INET).vrf(5).flags(3)
-            .oif(5).encap(new byte[] {2, (byte)0xc2, 0x23, 0x4c, (byte)0xd0, 0x55, 0, 0, 0x5e, 0, 1, 0, 8, 0}).build();
+            .oif(5).encap(new byte[] {2, (byte)0xc2, 0x23, 0x4c, (byte)0xd0, 0x55, 0, 0, 0x5e, 0, 1, 0, 8, 0}).refCnt(1)
+            .build();
         final String[] lines = Formats.nh(nh).split("\\R");
-        assertTrue(lines[0].startsWith("Id:38         Type:Encap          Fmly: AF_INET  Rid:0"), lines[0]);
+        assertEquals("Id:38         Type:Encap          Fmly: AF_INET  Rid:0  Ref_cnt:1          Vrf:5", lines[0]);
         assertEquals("              Flags:Valid, Policy", lines[1]);
         assertEquals("              EncapFmly:0000 Oif:5 Len:14", lines[2]);
         assertEquals("              Encap Data: 02 c2 23 4c d0 55 00 00 5e 00 01 00 08 00", lines[3]);
@@ -82,11 +83,11 @@ class FormatsTest
     {
         final InterfaceRequest v = InterfaceRequest.builder().idx(5).type(3).name("tapc2234cd0-55").nhId(38)
             .mac(BridgeTable.GATEWAY_MAC).ip(50397441).vrf(5).mcastVrf(5).flags(0x1C1).mtu(9160)
-            .counters(0, 0, 1, 42, 0).build();
+            .counters(0, 0, 1, 42, 0).refCnt(7).build();
         final String[] lines = Formats.vif(v).split("\\R");
         assertEquals("vif0/5      OS: tapc2234cd0-55 NH: 38", lines[0]);
         assertEquals("            Type:Virtual HWaddr:00:00:5e:00:01:00 IPaddr:1.1.1.3", lines[1]);
-        assertTrue(lines[2].startsWith("            Vrf:5 Mcast Vrf:5 Flags:PL3L2D"), lines[2]);
+        assertEquals("            Vrf:5 Mcast Vrf:5 Flags:PL3L2D QOS:-1 Ref:7 MTU:9160", lines[2]);
         assertEquals("            RX packets:0  bytes:0 errors:0", lines[3]);
         assertEquals("            TX packets:1  bytes:42 errors:0", lines[4]);
         assertEquals("            Drops:0", lines[5]);

@@ -332,6 +332,15 @@ class VrouterCtlTest
         assertTrue(run("mpls", "--get", "30").out.endsWith("      30         8\n"), run("mpls", "--get", "30").out);
         assertEquals("VXLAN Table\n\n VNID    NextHop\n----------------\n     12    8\n", run("vxlan", "--dump").out);
         assertEquals(run("vxlan", "--dump").out, run("vxlan", "--get", "12").out);
+        // references: vif 7 has its table and next hop 8; next hop 8 its table, a route, a bridge entry, a label, a VNI
+        assertTrue(run("vif", "--get", "7").out.contains(" Flags:PL3L2 QOS:-1 Ref:2 MTU:"),
+            run("vif", "--get", "7").out);
+        assertTrue(run("nh", "--get", "8").out.contains("  Rid:0  Ref_cnt:5          Vrf:1\n"),
+            run("nh", "--get", "8").out);
+        assertTrue(run("nh", "--get", "8", "--json").out.contains("\"nhr_ref_cnt\" : 5"),
+            run("nh", "--get", "8", "--json").out);
+        assertTrue(run("vif", "--get", "7", "--json").out.contains("\"vifr_ref_cnt\" : 2"),
+            run("vif", "--get", "7", "--json").out);
 
         // delete in reverse; the /32 under 10.1.0.0/24... has no cover: its leaves go back to discard
         ok(run("rt", "-c", "-v", "1", "-p", "10.3.7.0", "-l", "24", "-n", "8"));
@@ -346,6 +355,7 @@ class VrouterCtlTest
         ok(run("mpls", "--delete", "30"));
         ok(run("rt", "-d", "-v", "1", "-p", "10.1.0.7", "-l", "32"));
         assertTrue(!run("rt", "--dump", "1").out.contains("10.1.0.7/32"));
+        assertTrue(run("nh", "--get", "8").out.contains("  Ref_cnt:1          Vrf:1\n"), "only its table is left");
         ok(run("mirror", "--delete", "3"));
         ok(run("nh", "--delete", "11"));
         ok(run("vif", "--delete", "tap7"));
@@ -586,8 +596,19 @@ class VrouterCtlTest
     /** A daemon as the CLI sees it: its socket and the counters file it names. */
     private static NodeService naming(final InProcessNode node, final Path countersFile)
     {
+        return naming(node, countersFile, null);
+    }
+
+    private static NodeService naming(final InProcessNode node, final Path countersFile, final Path stateFile)
+    {
         return new NodeService()
         {
+            @Override
+            public Path stateFile()
+            {
+                return stateFile;
+            }
+
             @Override
             public List<Response> program(final List<? extends SandeshRecord> requests)
             {
@@ -624,6 +645,56 @@ class VrouterCtlTest
                 return node.vrouter();
             }
         };
+    }
+
+    /**
+     * Issue 14, restart without the controller: {@code vrouterctl state} lists the objects in the state log
+     * of the daemon on the socket (the daemon names the file), while the daemon keeps appending to it.
+     */
+    @Test
+    void shouldListTheStateLogOfTheDaemonOnTheSocket() throws Exception
+    {
+        final Path log = tmp.resolve("state/state.log");
+        java.nio.file.Files.createDirectories(log.getParent());
+        final Path other = tmp.resolve("node-2.sock");
+        try (io.vrouter.agent.state.StateStore store = io.vrouter.agent.state.StateStore.open(log, 1024);
+            ControlServer control = new ControlServer(naming(node, null, log), other))
+        {
+            control.start();
+            final NextHopRequest nh = NextHopRequest.builder().id(5).type(2).family(AddressFamily.INET).vrf(1)
+                .oif(1).flags(1).encap(new byte[] {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0}).build();
+            store.put("nh/5", nh.toSandesh());
+            store.put("mpls/17", MplsRequest.add(17, 5).toSandesh());
+            final StringWriter out = new StringWriter();
+            final StringWriter err = new StringWriter();
+            assertEquals(0, VrouterCtl.run("vrouterctl", new String[] {"state", "--socket", other.toString()},
+                new PrintWriter(out), new PrintWriter(err)), err.toString());
+            assertEquals("State log " + log.toAbsolutePath() + " (2 objects, file " + java.nio.file.Files.size(log)
+                + " bytes)\n\n"
+                + String.format("%-10s %-20s %s%n", "Sequence", "Kind", "Key")
+                + String.format("%-10d %-20s %s%n", 1, "vr_nexthop_req", "nh/5")
+                + String.format("%-10d %-20s %s%n", 2, "vr_mpls_req", "mpls/17"), out.toString());
+            store.remove("mpls/17");
+            store.put("vif/1", InterfaceRequest.builder().idx(1).type(3).name("tap1").transport(2).vrf(1)
+                .mac(0x020000000001L).build().toSandesh());
+            final StringWriter json = new StringWriter();
+            assertEquals(0, VrouterCtl.run("vrouterctl", new String[] {"state", "--socket", other.toString(), "--json"},
+                new PrintWriter(json), new PrintWriter(err)), err.toString());
+            final JsonNode tree = SandeshJson.mapper().readTree(json.toString());
+            assertEquals(log.toAbsolutePath().toString(), tree.get("file").asText());
+            assertEquals(2, tree.get("objects").size(), json.toString());
+            assertEquals("vif/1", tree.get("objects").get(1).get("key").asText());
+            assertEquals(4, tree.get("objects").get(1).get("sequence").asLong());
+            assertEquals("vr_interface_req", tree.get("objects").get(1).get("kind").asText());
+        }
+        final StringWriter err = new StringWriter();
+        assertEquals(1, VrouterCtl.run("vrouterctl", new String[] {"state", "--file", tmp.resolve("nothing")
+            .toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err)));
+        assertTrue(err.toString().contains("no state store here"), err.toString());
+        final StringWriter direct = new StringWriter();
+        assertEquals(0, VrouterCtl.run("vrouterctl", new String[] {"state", "--file", log.toString()},
+            new PrintWriter(direct), new PrintWriter(err)), err.toString());
+        assertTrue(direct.toString().contains("(2 objects"), direct.toString());
     }
 
     /** Issue 14 item 7: two daemons on one machine, and dropstats shows the numbers of the one it asks. */

@@ -159,6 +159,32 @@ class ClusterTest
         assertEquals(before, c.toYaml());
     }
 
+    /** Issue 15: an annotation value the controller does not know and a network inside a cluster pool are refused. */
+    @Test
+    void refusesUnknownIsolationValuesAndNetworksInsideTheClusterPools() throws IOException
+    {
+        final Cluster c = seedCluster();
+        final String before = c.toYaml();
+        final Map<String, String> cases = Map.of(
+            "kind: Namespace\nmetadata: {name: ns-maybe, annotations: {opencontrail.org/isolation: maybe}}",
+            "annotation opencontrail.org/isolation must be \"true\" or \"false\", got 'maybe'",
+            "apiVersion: vrouter.io/v1\nkind: VirtualNetwork\nmetadata: {name: INSIDE}\nspec: {cidr: 10.40.0.0/16}",
+            "10.40.0.0/16 overlaps the cluster pod pool 10.32.0.0/12",
+            "apiVersion: vrouter.io/v1\nkind: VirtualNetwork\nmetadata: {name: WIDE}\nspec: {cidr: 10.0.0.0/8}",
+            "10.0.0.0/8 overlaps the cluster pod pool 10.32.0.0/12",
+            "apiVersion: vrouter.io/v1\nkind: VirtualNetwork\nmetadata: {name: SVC}\nspec: {cidr: 10.100.0.0/24}",
+            "10.100.0.0/24 overlaps the cluster service pool 10.96.0.0/12");
+        for (final Map.Entry<String, String> e : cases.entrySet())
+        {
+            final IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                () -> c.apply(Resource.parseAll(e.getKey(), "test"), "default"), e.getKey());
+            assertTrue(x.getMessage().contains(e.getValue()), e.getValue() + " <- " + x.getMessage());
+        }
+        assertEquals(before, c.toYaml(), "nothing was applied");
+        c.apply(Resource.parseAll("kind: Namespace\nmetadata: {name: ns-no, annotations: "
+            + "{opencontrail.org/isolation: \"False\"}}", "test"), "default");
+    }
+
     /** Issue 14 item 5: a saved state is checked as strictly as a manifest, with the field and reason. */
     @Test
     void aCorruptStateIsRefusedNamingTheFieldAndTheReason() throws IOException

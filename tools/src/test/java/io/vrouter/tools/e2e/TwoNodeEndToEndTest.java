@@ -136,6 +136,8 @@ class TwoNodeEndToEndTest
         final Process d1 = startDaemon(n1, U1, sock1, "node1");
         final Process d2 = startDaemon(n2, U2, sock2, "node2");
 
+        // A connection per phase: the control socket closes connections idle for 30 s (docs/reliability.md), and
+        // the traffic phase in between can take that long on a loaded machine.
         try (ControlClient c1 = ControlClient.connect(sock1); ControlClient c2 = ControlClient.connect(sock2))
         {
             // Pods first (the vifs exist once the ports do), then the node's fabric and overlay state.
@@ -148,19 +150,25 @@ class TwoNodeEndToEndTest
                 new int[] {LABEL_C}, new String[] {A, B}, new int[] {LABEL_A, LABEL_B});
 
             badPortAdds(c1);
+        }
 
-            final Process capture = startCapture();
-            ping(pa, B);
-            ping(pb, A);
-            ping(pa, C);
-            ping(pc, A);
-            ping(pc, B);
-            tcpTransfer(pa, C);
-            stopCapture(capture);
-            assertMplsOnUnderlay();
+        final Process capture = startCapture();
+        ping(pa, B);
+        ping(pb, A);
+        ping(pa, C);
+        ping(pc, A);
+        ping(pc, B);
+        tcpTransfer(pa, C);
+        stopCapture(capture);
+        assertMplsOnUnderlay();
+        try (ControlClient c1 = ControlClient.connect(sock1))
+        {
             mirrorPodAToAnalyzer(c1);
-            operatorViews(sock1);
+        }
+        operatorViews(sock1);
 
+        try (ControlClient c1 = ControlClient.connect(sock1); ControlClient c2 = ControlClient.connect(sock2))
+        {
             final long aOut1 = vifCounter(c1, 3, InterfaceRequest::ipackets);
             assertTrue(aOut1 > 100, "vif 3 on node 1 received " + aOut1 + " packets");
             assertTrue(vifCounter(c2, 0, InterfaceRequest::ipackets) > 100, "fabric vif on node 2 counted the tunnel");

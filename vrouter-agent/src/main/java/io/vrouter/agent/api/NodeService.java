@@ -134,6 +134,16 @@ public interface NodeService
     }
 
     /**
+     * The daemon's forwarding-state log, which the CLI learns here ({@code vrouterctl state}).
+     *
+     * @return the file, or null when the node keeps none.
+     */
+    default java.nio.file.Path stateFile()
+    {
+        return null;
+    }
+
+    /**
      * Tells the node who attaches pods' interfaces for a CNI plugin ({@code vr_pod_req}): the controller
      * session's agent does, when pods' interfaces are the runtime's ({@code pods.cni}).
      *

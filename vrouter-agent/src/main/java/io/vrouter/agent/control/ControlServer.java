@@ -303,7 +303,8 @@ public final class ControlServer implements AutoCloseable
         {
             case PortRequest port -> PortRequests.execute(node, port);
             case PodRequest pod -> node.pod(pod);
-            case DropStatsRequest drops -> StatsRequests.execute(node.vrouter(), drops, node.countersFile());
+            case DropStatsRequest drops -> StatsRequests.execute(node.vrouter(), drops, node.countersFile(),
+                node.stateFile());
             case VrfStatsRequest vrfs -> StatsRequests.execute(node.vrouter(), vrfs);
             case TraceRequest trace -> WatchRequests.execute(node.vrouter(), trace);
             case CaptureRequest capture -> WatchRequests.execute(node.vrouter(), capture);

@@ -38,10 +38,11 @@ public final class StatsRequests
      * @param vrouter      the forwarder whose workers are read.
      * @param request      the request.
      * @param countersFile the daemon's counters file, named in the answer, or null.
+     * @param stateFile    the daemon's forwarding-state log, named in the answer, or null.
      * @return the answer.
      */
     public static Response execute(final VRouter vrouter, final DropStatsRequest request,
-        final java.nio.file.Path countersFile)
+        final java.nio.file.Path countersFile, final java.nio.file.Path stateFile)
     {
         try
         {
@@ -63,7 +64,7 @@ public final class StatsRequests
                 drops[r.ordinal()] = core < 0 ? vrouter.drops(r) : workers.get(core).counters().drops(r);
             }
             return Response.of(0, List.of(new DropStatsRequest(Op.ADD, core, workers.size(), drops,
-                countersFile == null ? "" : countersFile.toString())));
+                countersFile == null ? "" : countersFile.toString(), stateFile == null ? "" : stateFile.toString())));
         }
         catch (final RequestException e)
         {

@@ -210,6 +210,60 @@ public final class Daemon implements AutoCloseable
         }
     }
 
+    /**
+     * What is wrong with the controller settings, checked before anything starts: each server is host:port, a
+     * controller needs controller.tls-ca (with controller.tls-cert and controller.tls-key) or controller.insecure,
+     * and the TLS files are readable.
+     *
+     * @param config the configuration.
+     * @return the problems, empty when none.
+     */
+    static List<String> controllerProblems(final DaemonConfig config)
+    {
+        final List<String> problems = new ArrayList<>();
+        final String servers = config.string("controller.servers").trim();
+        if (servers.isEmpty())
+        {
+            return problems;
+        }
+        for (final String server : servers.split(","))
+        {
+            final int colon = server.lastIndexOf(':');
+            int port = -1;
+            try
+            {
+                port = colon <= 0 ? -1 : Integer.parseInt(server.substring(colon + 1).trim());
+            }
+            catch (final NumberFormatException e)
+            {
+                port = -1;
+            }
+            if (port < 1 || port > 65535)
+            {
+                problems.add("controller.servers: '" + server + "' is not host:port");
+            }
+        }
+        if (config.string("controller.tls-ca").isEmpty())
+        {
+            if (!config.bool("controller.insecure"))
+            {
+                problems.add("controller.servers is set without controller.tls-ca: give controller.tls-cert, "
+                    + "controller.tls-key and controller.tls-ca (mutual TLS), or --insecure (controller.insecure) "
+                    + "for plain TCP");
+            }
+            return problems;
+        }
+        for (final String key : List.of("controller.tls-ca", "controller.tls-cert", "controller.tls-key"))
+        {
+            final String path = config.string(key);
+            if (!path.isEmpty() && !Files.isReadable(Path.of(path)))
+            {
+                problems.add(key + ": cannot read " + path);
+            }
+        }
+        return problems;
+    }
+
     private static File file(final String path)
     {
         return path.isEmpty() ? null : new File(path);

@@ -142,7 +142,7 @@ public final class Node implements NodeService, AutoCloseable
             LOG.warn("flow table {}: {} inconsistent entries repaired at open (unknown states freed, reverse-flow " +
                 "indices out of range or not mutual dropped)", flowFile, flowTable.repairedAtOpen());
         }
-        final Path storeFile = config.string("state.store").isEmpty() ? stateDir.resolve("state.map")
+        final Path storeFile = config.string("state.store").isEmpty() ? stateDir.resolve("state.log")
             : Path.of(config.string("state.store"));
         try
         {
@@ -168,6 +168,28 @@ public final class Node implements NodeService, AutoCloseable
             conductorThread = t;
             return t;
         });
+    }
+
+    /**
+     * Whether a text is a dotted-quad IPv4 address (what {@code fabric.address} must be).
+     *
+     * @param address the text.
+     * @return true when it is.
+     */
+    public static boolean isIpv4(final String address)
+    {
+        if (!IPV4.matcher(address).matches())
+        {
+            return false;
+        }
+        for (final String part : address.split("\\."))
+        {
+            if (Integer.parseInt(part) > 255)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -957,6 +979,12 @@ public final class Node implements NodeService, AutoCloseable
     public VRouter vrouter()
     {
         return vrouter;
+    }
+
+    @Override
+    public java.nio.file.Path stateFile()
+    {
+        return store.file().toAbsolutePath();
     }
 
     @Override

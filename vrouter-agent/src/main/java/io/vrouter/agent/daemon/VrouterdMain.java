@@ -94,7 +94,13 @@ public final class VrouterdMain implements Callable<Integer>
      */
     public static void main(final String[] args)
     {
-        final CommandLine cl = new CommandLine(new VrouterdMain());
+        // A usage error is one line, as every other refusal of the daemon.
+        final CommandLine cl = new CommandLine(new VrouterdMain())
+            .setParameterExceptionHandler((ex, args1) ->
+            {
+                System.err.println("vrouterd: " + ex.getMessage() + " (see: vrouterd --help)");
+                return 2;
+            });
         System.exit(cl.execute(args));
     }
 
@@ -119,47 +125,81 @@ public final class VrouterdMain implements Callable<Integer>
         }
     }
 
+    /** One check of the configuration; its refusal is collected with the others'. */
+    @FunctionalInterface
+    private interface Check
+    {
+        void run() throws StartupException;
+    }
+
+    private static void check(final java.util.List<String> problems, final Check c)
+    {
+        try
+        {
+            c.run();
+        }
+        catch (final StartupException e)
+        {
+            problems.add(e.getMessage());
+        }
+    }
+
+    /**
+     * The configuration from the file, the flags and {@code --set}, every value checked before anything starts:
+     * all the problems are reported at once, in one line.
+     */
     private DaemonConfig configure() throws StartupException
     {
         final DaemonConfig cfg = configFile == null ? new DaemonConfig() : DaemonConfig.load(configFile);
-        set(cfg, "node.name", nodeName);
-        set(cfg, "fabric.interface", fabricInterface);
-        set(cfg, "fabric.address", fabricAddress);
-        set(cfg, "fabric.port", fabricPort);
-        set(cfg, "fabric.vif", fabricVif);
-        set(cfg, "workers.count", workers);
-        set(cfg, "workers.idle", idle);
-        set(cfg, "paths.socket", socket);
-        set(cfg, "paths.state", stateDir);
-        set(cfg, "paths.counters", counters);
-        set(cfg, "introspect.port", introspectPort);
-        set(cfg, "log.level", logLevel);
-        set(cfg, "controller.servers", controller);
+        final java.util.List<String> problems = new java.util.ArrayList<>();
+        check(problems, () -> set(cfg, "node.name", nodeName));
+        check(problems, () -> set(cfg, "fabric.interface", fabricInterface));
+        check(problems, () -> set(cfg, "fabric.address", fabricAddress));
+        check(problems, () -> set(cfg, "fabric.port", fabricPort));
+        check(problems, () -> set(cfg, "fabric.vif", fabricVif));
+        check(problems, () -> set(cfg, "workers.count", workers));
+        check(problems, () -> set(cfg, "workers.idle", idle));
+        check(problems, () -> set(cfg, "paths.socket", socket));
+        check(problems, () -> set(cfg, "paths.state", stateDir));
+        check(problems, () -> set(cfg, "paths.counters", counters));
+        check(problems, () -> set(cfg, "introspect.port", introspectPort));
+        check(problems, () -> set(cfg, "log.level", logLevel));
+        check(problems, () -> set(cfg, "controller.servers", controller));
         if (insecure)
         {
-            set(cfg, "controller.insecure", Boolean.TRUE);
+            check(problems, () -> set(cfg, "controller.insecure", Boolean.TRUE));
         }
         for (final String s : sets)
         {
             final int eq = s.indexOf('=');
             if (eq <= 0)
             {
-                throw new StartupException(StartupException.EXIT_CONFIG, "--set " + s + ": expected KEY=VALUE");
+                problems.add("--set " + s + ": expected KEY=VALUE");
+                continue;
             }
-            cfg.set(s.substring(0, eq).trim(), s.substring(eq + 1).trim(), "--set");
+            check(problems, () -> cfg.set(s.substring(0, eq).trim(), s.substring(eq + 1).trim(), "--set"));
         }
         final String level = cfg.string("log.level").toLowerCase(java.util.Locale.ROOT);
         if (!java.util.List.of("trace", "debug", "info", "warn", "error").contains(level))
         {
-            throw new StartupException(StartupException.EXIT_CONFIG,
-                "log.level must be trace, debug, info, warn or error, got '" + level + "'");
+            problems.add("log.level must be trace, debug, info, warn or error, got '" + level + "'");
+        }
+        final String address = cfg.string("fabric.address");
+        if (!address.isEmpty() && !Node.isIpv4(address))
+        {
+            problems.add("fabric.address must be an IPv4 address, got '" + address + "'");
+        }
+        check(problems, cfg::vrouterConfig);
+        problems.addAll(Daemon.controllerProblems(cfg));
+        if (!problems.isEmpty())
+        {
+            throw new StartupException(StartupException.EXIT_CONFIG, String.join("; ", problems));
         }
         final org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         if (root instanceof ch.qos.logback.classic.Logger lb)
         {
             lb.setLevel(Level.toLevel(level));
         }
-        cfg.vrouterConfig();
         return cfg;
     }
 

@@ -54,6 +54,39 @@ public final class StateKeys
         };
     }
 
+    /**
+     * Whether a string read from disk has a key's syntax: a known table prefix, then 1 to 255 bytes of
+     * printable ASCII in all, no spaces.
+     *
+     * @param key the string.
+     * @return true for a well-formed key.
+     */
+    public static boolean valid(final String key)
+    {
+        if (key == null || key.isEmpty() || key.length() > 255)
+        {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++)
+        {
+            final char c = key.charAt(i);
+            if (c <= 0x20 || c >= 0x7f)
+            {
+                return false;
+            }
+        }
+        for (final String prefix : PREFIXES)
+        {
+            if (key.startsWith(prefix) && key.length() > prefix.length())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String[] PREFIXES = {"vif/", "nh/", "rt/", "mpls/", "vxlan/", "mirror/", PORT};
+
     private static String route(final RouteRequest r)
     {
         if (r.family() == AddressFamily.BRIDGE)

@@ -42,8 +42,8 @@ class NodePortValidationTest
     {
         node.close();
         java.nio.file.Files.deleteIfExists(state.resolve("flows.tbl"));
-        java.nio.file.Files.deleteIfExists(state.resolve("state.map"));
-        java.nio.file.Files.deleteIfExists(state.resolve("state.map.lock"));
+        java.nio.file.Files.deleteIfExists(state.resolve("state.log"));
+        java.nio.file.Files.deleteIfExists(state.resolve("state.log.lock"));
         java.nio.file.Files.deleteIfExists(state);
     }
 

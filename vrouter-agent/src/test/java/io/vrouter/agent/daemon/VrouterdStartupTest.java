@@ -146,6 +146,33 @@ class VrouterdStartupTest
     }
 
     @Test
+    void shouldReportEveryConfigurationProblemAtOnceInOneLineBeforeStartingAnything() throws Exception
+    {
+        final Path sock = dir.resolve("never.sock");
+        final Path state = dir.resolve("state");
+        final Run r = run(command("--fabric-address", "1.2.3", "--controller", "nohost", "--log-level", "loud",
+            "--set", "workers.count=99", "--set", "bad", "--socket", sock.toString()));
+        assertEquals(StartupException.EXIT_CONFIG, r.code(), r.out());
+        assertEquals(1, r.out().strip().lines().count(), r.out());
+        for (final String problem : List.of("fabric.address must be an IPv4 address, got '1.2.3'",
+            "log.level must be trace, debug, info, warn or error, got 'loud'", "workers.count must be 1..64, got 99",
+            "--set bad: expected KEY=VALUE", "controller.servers: 'nohost' is not host:port",
+            "controller.servers is set without controller.tls-ca"))
+        {
+            assertTrue(r.out().contains(problem), problem + " in " + r.out());
+        }
+        assertTrue(!Files.exists(sock) && !Files.exists(state), "nothing was made before the refusal");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownFlagInOneLine() throws Exception
+    {
+        final Run r = run(command("--fabric-address", "127.0.0.1", "--bogus"));
+        assertEquals(2, r.code(), r.out());
+        assertEquals("vrouterd: Unknown option: '--bogus' (see: vrouterd --help)", r.out().strip());
+    }
+
+    @Test
     void shouldRefuseToRunAsNonRoot() throws Exception
     {
         if (Posix.geteuid() == 0)

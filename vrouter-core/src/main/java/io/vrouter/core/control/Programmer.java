@@ -36,6 +36,7 @@ import io.vrouter.core.request.TraceRequest;
 import io.vrouter.core.request.VrfStatsRequest;
 import io.vrouter.core.request.VxlanRequest;
 import io.vrouter.core.status.CounterSource;
+import io.vrouter.core.table.References;
 import io.vrouter.core.table.Tables;
 import io.vrouter.encap.TunnelType;
 import io.vrouter.wire.AddressFamily;
@@ -178,16 +179,18 @@ public final class Programmer
                 return Response.ok();
             }
             case GET:
-                return Response.of(0, List.of(describe(tables.interfaces().get(existingVif(r.idx())))));
+                return Response.of(0, List.of(describe(tables.interfaces().get(existingVif(r.idx())),
+                    References.count(tables))));
             case DUMP:
             {
+                final References refs = References.count(tables);
                 final List<InterfaceRequest> out = new ArrayList<>();
                 for (int i = Math.max(r.marker() + 1, 0); i < tables.interfaces().size(); i++)
                 {
                     final Vif v = tables.interfaces().get(i);
                     if (v != null)
                     {
-                        out.add(describe(v));
+                        out.add(describe(v, refs));
                     }
                 }
                 return Response.of(out.size(), out);
@@ -235,7 +238,7 @@ public final class Programmer
             r.nhId(), r.osIdx(), r.mirId(), r.inMirrorMd().clone(), r.outMirrorMd().clone());
     }
 
-    private InterfaceRequest describe(final Vif v)
+    private InterfaceRequest describe(final Vif v, final References refs)
     {
         final int idx = v.index();
         return InterfaceRequest.builder()
@@ -254,6 +257,7 @@ public final class Programmer
             .mirId(v.mirrorId())
             .inMirrorMd(v.inMirrorMd().clone())
             .outMirrorMd(v.outMirrorMd().clone())
+            .refCnt(refs.vif(idx))
             .counters(counters.interfaceCounter(idx, CounterSource.IF_IPACKETS),
                 counters.interfaceCounter(idx, CounterSource.IF_IBYTES),
                 counters.interfaceCounter(idx, CounterSource.IF_OPACKETS),
@@ -282,16 +286,18 @@ public final class Programmer
                 return Response.ok();
             }
             case GET:
-                return Response.of(0, List.of(describe(tables.nextHops().get(existingNextHop(r.id())))));
+                return Response.of(0, List.of(describe(tables.nextHops().get(existingNextHop(r.id())),
+                    References.count(tables))));
             case DUMP:
             {
+                final References refs = References.count(tables);
                 final List<NextHopRequest> out = new ArrayList<>();
                 for (int i = Math.max(r.marker() + 1, 0); i < tables.nextHops().size(); i++)
                 {
                     final NextHop nh = tables.nextHops().get(i);
                     if (nh != null)
                     {
-                        out.add(describe(nh));
+                        out.add(describe(nh, refs));
                     }
                 }
                 return Response.of(out.size(), out);
@@ -340,7 +346,7 @@ public final class Programmer
      * Contrail's encodings; its kind adds what only its type has (a tunnel's addresses and a UDP tunnel's
      * ports, a composite's members and labels).
      */
-    private static NextHopRequest describe(final NextHop nh)
+    private static NextHopRequest describe(final NextHop nh, final References refs)
     {
         final NextHopRequest.Builder b = NextHopRequest.builder()
             .id(nh.id())
@@ -349,7 +355,8 @@ public final class Programmer
             .vrf(nh.vrf())
             .flags(nh.flags())
             .encap(nh.encap().clone())
-            .ecmpConfigHash(nh.ecmpConfigHash());
+            .ecmpConfigHash(nh.ecmpConfigHash())
+            .refCnt(refs.nextHop(nh.id()));
         if (nh.oif() >= 0)
         {
             b.oif(nh.oif());

@@ -441,24 +441,8 @@ public final class FlowStage
         final int reverseNh = reverseKeyNh.of(vrf, translated);
         reverse.reverseOf(translated);
         reverse.nhId = reverseNh;
-        final FlowTable.Setup s = setup;
-        s.action = FlowAction.NAT;
-        s.flags = FlowAction.FLAG_DNAT | FlowAction.FLAG_DPAT;
-        s.reverseFlags = FlowAction.FLAG_SNAT | FlowAction.FLAG_SPAT;
-        s.vrf = vrf;
-        s.dvrf = vrf;
-        s.reverseVrf = vrf;
-        s.reverseDvrf = vrf;
-        s.ownerVif = owner;
-        s.mirror = -1;
-        s.ecmp = ServiceTable.backendIndex(chosen);
-        s.srcNh = key.nhId;
-        s.dropReason = 0;
-        s.withReverse = true;
-        s.inline = true;
-        s.udpSport = sourcePort(key, vrf);
-        s.reverseUdpSport = sourcePort(reverse, vrf);
-        return table.insert(key, key.hash(), reverse, reverse.hash(), s, now);
+        return insertPair(vrf, owner, FlowAction.NAT, FlowAction.FLAG_DNAT | FlowAction.FLAG_DPAT,
+            FlowAction.FLAG_SNAT | FlowAction.FLAG_SPAT, ServiceTable.backendIndex(chosen), 0, now);
     }
 
     /** TCP, UDP and ICMP echo (keyed by its identifier, destination port 0) have a port to translate. */
@@ -568,19 +552,30 @@ public final class FlowStage
             reverse.sport = key.sport;
             reverse.dport = key.dport;
         }
+        return insertPair(vrf, inVif, pass ? FlowAction.FORWARD : FlowAction.DROP, 0, 0, -1,
+            pass ? 0 : DROP_REASON_POLICY, now);
+    }
+
+    /**
+     * Inserts {@code key} and the {@code reverse} key already made from it as a linked pair in one VRF, set up in
+     * line, each with its own entropy source port.
+     */
+    private int insertPair(final int vrf, final int owner, final int action, final int flags,
+        final int reverseFlags, final int ecmp, final int dropReason, final long now)
+    {
         final FlowTable.Setup s = setup;
-        s.action = pass ? FlowAction.FORWARD : FlowAction.DROP;
-        s.flags = 0;
-        s.reverseFlags = 0;
+        s.action = action;
+        s.flags = flags;
+        s.reverseFlags = reverseFlags;
         s.vrf = vrf;
         s.dvrf = vrf;
         s.reverseVrf = vrf;
         s.reverseDvrf = vrf;
-        s.ownerVif = inVif;
+        s.ownerVif = owner;
         s.mirror = -1;
-        s.ecmp = -1;
+        s.ecmp = ecmp;
         s.srcNh = key.nhId;
-        s.dropReason = pass ? 0 : DROP_REASON_POLICY;
+        s.dropReason = dropReason;
         s.withReverse = true;
         s.inline = true;
         s.udpSport = sourcePort(key, vrf);

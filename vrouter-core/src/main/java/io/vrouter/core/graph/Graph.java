@@ -51,6 +51,8 @@ public final class Graph
     private int[][] filled;
     private LeakHandler leakHandler = (batch, slot) -> batch.drop(slot);
     private final int[] single = new int[1];
+    private Node[] observedNodes;
+    private Observer observedFor;
 
     /**
      * Watches each slot go through each node, in {@link #run(PacketBatch, int, int, Observer)} (packet
@@ -130,6 +132,7 @@ public final class Graph
             throw new IllegalStateException("node " + node.name() + " cannot take index " + node.id());
         }
         nodes[node.id()] = node;
+        observedFor = null;
     }
 
     /**
@@ -226,12 +229,16 @@ public final class Graph
      */
     public void run(final PacketBatch batch)
     {
-        run(batch, (Observer)null);
+        run(batch, nodes);
     }
 
-    private void run(final PacketBatch batch, final Observer observer)
+    /**
+     * The passes over the queues, with the nodes given: the graph's own, or the same nodes wrapped for an
+     * observer. Either way the loop makes one virtual call per node vector, so a traced run leaves no branch
+     * or profile behind in the packet path's compiled loop.
+     */
+    private void run(final PacketBatch batch, final Node[] nodes)
     {
-        final Node[] nodes = this.nodes;
         final int[] queued = this.queued;
         boolean work = true;
         int passes = 0;
@@ -257,7 +264,7 @@ public final class Graph
                 queued[i] = 0;
                 final boolean ordered = inOrder[i];
                 inOrder[i] = false;
-                process(nodes[i], batch, slots, count, observer);
+                nodes[i].process(batch, slots, count);
                 moveOn(batch, slots, count, ordered);
             }
         }
@@ -315,31 +322,58 @@ public final class Graph
      */
     public void run(final PacketBatch batch, final int entry, final int count, final Observer observer)
     {
+        final Node[] use = null == observer ? nodes : observed(observer);
         for (int slot = 0; slot < count; slot++)
         {
             batch.next(slot, PacketBatch.DONE);
         }
-        process(nodes[entry], batch, identity, count, observer);
+        use[entry].process(batch, identity, count);
         moveOn(batch, identity, count, true);
-        run(batch, observer);
+        run(batch, use);
     }
 
-    /** A node's vector: whole, or one slot at a time between the observer's calls when there is one. */
-    private void process(final Node node, final PacketBatch batch, final int[] slots, final int count,
-        final Observer observer)
+    /** The graph's nodes wrapped for an observer (made when the observer changes: a traced run, not per packet). */
+    private Node[] observed(final Observer observer)
     {
-        if (observer == null)
+        if (observedFor != observer)
         {
-            node.process(batch, slots, count);
-            return;
+            final Node[] wrapped = new Node[nodes.length];
+            for (int i = 0; i < nodes.length; i++)
+            {
+                wrapped[i] = null == nodes[i] ? null : new ObservedNode(nodes[i], observer, single);
+            }
+            observedNodes = wrapped;
+            observedFor = observer;
         }
-        for (int k = 0; k < count; k++)
+        return observedNodes;
+    }
+
+    /** A node whose vector is processed one slot at a time between the observer's calls (the packet trace). */
+    private static final class ObservedNode extends Node
+    {
+        private final Node node;
+        private final Observer observer;
+        private final int[] single;
+
+        ObservedNode(final Node node, final Observer observer, final int[] single)
         {
-            final int slot = slots[k];
-            single[0] = slot;
-            observer.before(node, batch, slot);
-            node.process(batch, single, 1);
-            observer.after(node, batch, slot);
+            super(node.id(), node.name());
+            this.node = node;
+            this.observer = observer;
+            this.single = single;
+        }
+
+        @Override
+        public void process(final PacketBatch batch, final int[] slots, final int count)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                final int slot = slots[k];
+                single[0] = slot;
+                observer.before(node, batch, slot);
+                node.process(batch, single, 1);
+                observer.after(node, batch, slot);
+            }
         }
     }
 

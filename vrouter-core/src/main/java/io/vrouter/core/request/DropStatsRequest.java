@@ -16,8 +16,10 @@ import io.vrouter.core.status.DropReason;
  * @param drops   the counts by {@link DropReason#ordinal()} (answers), or empty in a request.
  * @param countersFile {@code vds_counters_file} (answers; ours, not Contrail's): the daemon's shared-memory
  *                     counters file, which {@code dropstats} and {@code vrfstats} read, or empty.
+ * @param stateFile {@code vds_state_file} (answers; ours): the daemon's forwarding-state log, which
+ *                  {@code vrouterctl state} reads, or empty.
  */
-public record DropStatsRequest(Op op, int core, int workers, long[] drops, String countersFile)
+public record DropStatsRequest(Op op, int core, int workers, long[] drops, String countersFile, String stateFile)
     implements SandeshRecord
 {
     /** The struct name. */
@@ -33,11 +35,13 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops, Strin
      * @param workers {@code vds_workers}.
      * @param drops   the counts.
      * @param countersFile the counters file, or empty.
+     * @param stateFile    the state log, or empty.
      */
     public DropStatsRequest
     {
         drops = drops == null ? new long[0] : drops;
         countersFile = countersFile == null ? "" : countersFile;
+        stateFile = stateFile == null ? "" : stateFile;
     }
 
     /** The fields of {@code vr_drop_stats_req} besides the counts ({@link #dropField}). */
@@ -48,7 +52,9 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops, Strin
         /** {@code vds_workers}. */
         VDS_WORKERS,
         /** {@code vds_counters_file} (ours). */
-        VDS_COUNTERS_FILE;
+        VDS_COUNTERS_FILE,
+        /** {@code vds_state_file} (ours). */
+        VDS_STATE_FILE;
 
         private final String fieldName = name().toLowerCase(Locale.ROOT);
 
@@ -67,7 +73,7 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops, Strin
         @Override
         public FieldKind kind()
         {
-            return this == VDS_COUNTERS_FILE ? FieldKind.STRING : FieldKind.INTEGER;
+            return this == VDS_COUNTERS_FILE || this == VDS_STATE_FILE ? FieldKind.STRING : FieldKind.INTEGER;
         }
     }
 
@@ -79,7 +85,7 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops, Strin
      */
     public static DropStatsRequest get(final int core)
     {
-        return new DropStatsRequest(Op.GET, core, 0, new long[0], "");
+        return new DropStatsRequest(Op.GET, core, 0, new long[0], "", "");
     }
 
     /**
@@ -126,7 +132,8 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops, Strin
             drops[i] = o.getLong(dropField(DropReason.BY_ID[i]), 0);
         }
         return new DropStatsRequest(o.op(), Mapping.integer(o, Field.VDS_CORE, ALL_CORES),
-            Mapping.integer(o, Field.VDS_WORKERS, 0), drops, Mapping.string(o, Field.VDS_COUNTERS_FILE, ""));
+            Mapping.integer(o, Field.VDS_WORKERS, 0), drops, Mapping.string(o, Field.VDS_COUNTERS_FILE, ""),
+            Mapping.string(o, Field.VDS_STATE_FILE, ""));
     }
 
     /**
@@ -172,6 +179,10 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops, Strin
         {
             o.put(Field.VDS_COUNTERS_FILE, countersFile);
         }
+        if (!stateFile.isEmpty())
+        {
+            o.put(Field.VDS_STATE_FILE, stateFile);
+        }
         return o;
     }
 
@@ -185,7 +196,8 @@ public record DropStatsRequest(Op op, int core, int workers, long[] drops, Strin
     public boolean equals(final Object other)
     {
         return other instanceof DropStatsRequest r && op == r.op && core == r.core && workers == r.workers
-            && Arrays.equals(drops, r.drops) && countersFile.equals(r.countersFile);
+            && Arrays.equals(drops, r.drops) && countersFile.equals(r.countersFile)
+            && stateFile.equals(r.stateFile);
     }
 
     @Override

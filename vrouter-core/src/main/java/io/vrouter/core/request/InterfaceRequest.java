@@ -32,6 +32,7 @@ import io.vrouter.core.iface.VifType;
  * @param opackets    {@code vifr_opackets} (answers).
  * @param obytes      {@code vifr_obytes} (answers).
  * @param dpackets    {@code vifr_dpackets} (answers).
+ * @param refCnt {@code vifr_ref_cnt} (answers): references to the object, see {@code References}.
  * @param marker      {@code vifr_marker}: a DUMP answers the interfaces after it; -1 for all.
  */
 public record InterfaceRequest(
@@ -56,6 +57,7 @@ public record InterfaceRequest(
     long opackets,
     long obytes,
     long dpackets,
+    int refCnt,
     int marker) implements SandeshRecord
 {
     /** The struct name. */
@@ -87,6 +89,7 @@ public record InterfaceRequest(
      * @param opackets    {@code vifr_opackets}.
      * @param obytes      {@code vifr_obytes}.
      * @param dpackets    {@code vifr_dpackets}.
+     * @param refCnt {@code vifr_ref_cnt}.
      * @param marker      {@code vifr_marker}.
      */
     public InterfaceRequest
@@ -141,6 +144,8 @@ public record InterfaceRequest(
         VIFR_DPACKETS(FieldKind.INTEGER),
         /** {@code vifr_marker}. */
         VIFR_MARKER(FieldKind.INTEGER),
+        /** {@code vifr_ref_cnt} (answers). */
+        VIFR_REF_CNT(FieldKind.INTEGER),
         /** {@code vifr_src_mac}: Contrail's, accepted and not used. */
         VIFR_SRC_MAC(FieldKind.BYTES),
         /** {@code vifr_ip6}: accepted and not used. */
@@ -263,6 +268,7 @@ public record InterfaceRequest(
             Mapping.int64(o, Field.VIFR_OPACKETS, 0),
             Mapping.int64(o, Field.VIFR_OBYTES, 0),
             Mapping.int64(o, Field.VIFR_DPACKETS, 0),
+            Mapping.integer(o, Field.VIFR_REF_CNT, 0),
             Mapping.integer(o, Field.VIFR_MARKER, -1));
     }
 
@@ -352,6 +358,10 @@ public record InterfaceRequest(
             .put(Field.VIFR_OPACKETS, opackets)
             .put(Field.VIFR_OBYTES, obytes)
             .put(Field.VIFR_DPACKETS, dpackets);
+        if (refCnt != 0)
+        {
+            o.put(Field.VIFR_REF_CNT, refCnt);
+        }
         if (marker != -1)
         {
             o.put(Field.VIFR_MARKER, marker);
@@ -407,6 +417,7 @@ public record InterfaceRequest(
         private long opackets;
         private long obytes;
         private long dpackets;
+        private int refCnt;
         private int marker = -1;
 
         private Builder()
@@ -436,6 +447,7 @@ public record InterfaceRequest(
             opackets = r.opackets;
             obytes = r.obytes;
             dpackets = r.dpackets;
+            refCnt = r.refCnt;
             marker = r.marker;
         }
 
@@ -653,6 +665,18 @@ public record InterfaceRequest(
         }
 
         /**
+         * Sets {@code vifr_ref_cnt} (answers).
+         *
+         * @param v references to the object.
+         * @return this.
+         */
+        public Builder refCnt(final int v)
+        {
+            refCnt = v;
+            return this;
+        }
+
+        /**
          * Sets {@code vifr_marker}.
          *
          * @param v the last index already dumped, -1 for all.
@@ -672,7 +696,7 @@ public record InterfaceRequest(
         public InterfaceRequest build()
         {
             return new InterfaceRequest(op, idx, type, name, transport, vrf, mcastVrf, mac, ip, mtu, flags, nhId,
-                osIdx, mirId, inMirrorMd, outMirrorMd, ipackets, ibytes, opackets, obytes, dpackets, marker);
+                osIdx, mirId, inMirrorMd, outMirrorMd, ipackets, ibytes, opackets, obytes, dpackets, refCnt, marker);
         }
     }
 }

@@ -27,6 +27,7 @@ import io.vrouter.wire.AddressFamily;
  * @param nhList         {@code nhr_nh_list}: a composite's members.
  * @param labelList      {@code nhr_label_list}: a label per member (-1 none), or empty.
  * @param ecmpConfigHash {@code nhr_ecmp_config_hash}.
+ * @param refCnt {@code nhr_ref_cnt} (answers): references to the object, see {@code References}.
  * @param marker         {@code nhr_marker}: a DUMP answers the next hops after it; -1 for all.
  */
 public record NextHopRequest(
@@ -45,6 +46,7 @@ public record NextHopRequest(
     int[] nhList,
     int[] labelList,
     int ecmpConfigHash,
+    int refCnt,
     int marker) implements SandeshRecord
 {
     /** The struct name. */
@@ -68,6 +70,7 @@ public record NextHopRequest(
      * @param nhList         {@code nhr_nh_list}.
      * @param labelList      {@code nhr_label_list}.
      * @param ecmpConfigHash {@code nhr_ecmp_config_hash}.
+     * @param refCnt {@code nhr_ref_cnt}.
      * @param marker         {@code nhr_marker}.
      */
     public NextHopRequest
@@ -114,6 +117,8 @@ public record NextHopRequest(
         NHR_ECMP_CONFIG_HASH(FieldKind.INTEGER),
         /** {@code nhr_marker}. */
         NHR_MARKER(FieldKind.INTEGER),
+        /** {@code nhr_ref_cnt} (answers). */
+        NHR_REF_CNT(FieldKind.INTEGER),
         /** {@code nhr_rw_dst_mac}: Contrail's, accepted and not used. */
         NHR_RW_DST_MAC(FieldKind.BYTES),
         /** {@code nhr_tun_sip6}: Contrail's, accepted and not used. */
@@ -238,6 +243,7 @@ public record NextHopRequest(
             Mapping.ints(o, Field.NHR_NH_LIST),
             Mapping.ints(o, Field.NHR_LABEL_LIST),
             Mapping.integer(o, Field.NHR_ECMP_CONFIG_HASH, 0),
+            Mapping.integer(o, Field.NHR_REF_CNT, 0),
             Mapping.integer(o, Field.NHR_MARKER, -1));
     }
 
@@ -338,6 +344,10 @@ public record NextHopRequest(
         {
             o.put(Field.NHR_ECMP_CONFIG_HASH, ecmpConfigHash);
         }
+        if (refCnt != 0)
+        {
+            o.put(Field.NHR_REF_CNT, refCnt);
+        }
         if (marker != -1)
         {
             o.put(Field.NHR_MARKER, marker);
@@ -387,6 +397,7 @@ public record NextHopRequest(
         private int[] nhList = new int[0];
         private int[] labelList = new int[0];
         private int ecmpConfigHash;
+        private int refCnt;
         private int marker = -1;
 
         private Builder()
@@ -410,6 +421,7 @@ public record NextHopRequest(
             nhList = r.nhList;
             labelList = r.labelList;
             ecmpConfigHash = r.ecmpConfigHash;
+            refCnt = r.refCnt;
             marker = r.marker;
         }
 
@@ -564,6 +576,18 @@ public record NextHopRequest(
         }
 
         /**
+         * Sets {@code nhr_ref_cnt} (answers).
+         *
+         * @param v references to the object.
+         * @return this.
+         */
+        public Builder refCnt(final int v)
+        {
+            refCnt = v;
+            return this;
+        }
+
+        /**
          * Sets {@code nhr_marker}.
          *
          * @param v the last id already dumped, -1 for all.
@@ -583,7 +607,7 @@ public record NextHopRequest(
         public NextHopRequest build()
         {
             return new NextHopRequest(op, id, type, family, flags, vrf, encapOifId, encap, tunSip, tunDip, tunSport,
-                tunDport, nhList, labelList, ecmpConfigHash, marker);
+                tunDport, nhList, labelList, ecmpConfigHash, refCnt, marker);
         }
     }
 }
