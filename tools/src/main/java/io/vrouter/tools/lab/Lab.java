@@ -839,6 +839,32 @@ public final class Lab implements AutoCloseable
             + FABRIC_ONLY_PORT, false, none.equals("fabric-only-host"));
     }
 
+    /**
+     * Whether the fabric host (which has the underlay's route to the pod, set by step 11) pings a
+     * fabric-forwarded pod, retried for up to 20 s.
+     *
+     * @param p the pod.
+     * @return answered.
+     */
+    public boolean fabricHostReaches(final Pod p)
+    {
+        return !retry(() -> pingFrom(FABRIC_HOST, p.ip()) ? "yes" : "", "yes").isEmpty();
+    }
+
+    /**
+     * What the fabric-only host's listener (started by step 11) answers a pod's TCP connection through fabric
+     * SNAT, retried for up to 20 s.
+     *
+     * @param p the pod.
+     * @return the answer ({@code fabric-only-host}), or what was seen instead.
+     */
+    public String fabricOnlyAnswer(final Pod p)
+    {
+        return retry(() -> Shell.run(List.of("ip", "netns", "exec", p.netns(), "busybox", "sh", "-c",
+            "busybox nc -w 2 " + FABRIC_ONLY_IP + " " + FABRIC_ONLY_PORT + " </dev/null"), 10).output().trim(),
+            "fabric-only-host");
+    }
+
     private static boolean pingFrom(final String netns, final String ip)
     {
         return Shell.run(List.of("ip", "netns", "exec", netns, "ping", "-c", "2", "-i", "0.2", "-W", "1", ip), 10)

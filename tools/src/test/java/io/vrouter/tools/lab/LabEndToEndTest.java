@@ -89,6 +89,11 @@ class LabEndToEndTest
             assertEquals("2.0.0.252", lab.pod("default", "ubuntuapp2").ip(), "same address after the node restart");
             assertEquals(c.netns(), lab.pod("default", "ubuntuapp2").netns());
             assertTrue(lab.reachable(a, b), "cross-node traffic works again after the node restart");
+            final Lab.Pod blue = lab.pod("default", "ubuntuapp2");
+            assertTrue(lab.fabricHostReaches(blue), "the fabric host reaches blue's pod again after its node's"
+                + " restart (" + blue.node() + "): vhost0, its routes and the pod's kernel route made anew");
+            assertEquals("fabric-only-host", lab.fabricOnlyAnswer(blue),
+                "fabric SNAT works again after the node restart (the kernel's steering installed anew)");
             passed = true;
         }
         finally
