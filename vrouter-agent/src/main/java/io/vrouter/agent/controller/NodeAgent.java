@@ -138,6 +138,8 @@ public final class NodeAgent implements ControllerListener
     private int[] snatPorts;
     /** What fabric SNAT was last programmed as (VRFs and range), or empty when off. */
     private String snatProgrammed = "";
+    /** Whether the missing host port was reported (once). */
+    private boolean noHostPortLogged;
     /** VRFs given the default route to the host port (networks with fabric forwarding or SNAT). */
     private final Set<Integer> fabricDefaults = new HashSet<>();
     /** Fabric-forwarded pods: address to the interface next hop their fabric VRF route points at. */
@@ -629,11 +631,11 @@ public final class NodeAgent implements ControllerListener
         final boolean wanted = networks.values().stream().anyMatch(n -> n.forwarding() || n.snat());
         if (vhostNh < 0)
         {
-            if (wanted && !"no-host-port".equals(snatProgrammed))
+            if (wanted && !noHostPortLogged)
             {
                 LOG.warn("a network asks for fabric forwarding or SNAT, but this node has no host port (fabric.vhost):"
                     + " its pods stay in the overlay");
-                snatProgrammed = "no-host-port";
+                noHostPortLogged = true;
             }
             return;
         }
