@@ -47,6 +47,17 @@ public final class Cluster
     private static final String ISOLATION = "opencontrail.org/isolation";
     private static final String NETWORK = "opencontrail.org/network";
     private static final String CIDR = "opencontrail.org/cidr";
+    private static final String FABRIC_FORWARDING = "opencontrail.org/ip_fabric_forwarding";
+    private static final String FABRIC_SNAT = "opencontrail.org/ip_fabric_snat";
+    /**
+     * The ports nodes translate fabric SNAT flows to: above the Linux default ephemeral range (32768-60999), so a
+     * node's own connections never take one; each node gets its own block of {@link #SNAT_BLOCK} ports.
+     */
+    public static final int SNAT_POOL_LOW = 61000;
+    /** Last port of the fabric SNAT pool. */
+    public static final int SNAT_POOL_HIGH = 65535;
+    /** Ports per node (17 nodes fit the pool; later nodes get no range, and their SNAT pods reach only the overlay). */
+    public static final int SNAT_BLOCK = 256;
 
     /**
      * A namespace.
@@ -68,9 +79,31 @@ public final class Cluster
      * @param pool    key of the address pool it draws on.
      * @param id      network id (also the VXLAN id).
      * @param owner   the namespace/object that made it, for deletion.
+     * @param fabricForwarding {@code opencontrail.org/ip_fabric_forwarding}: its pods are routed in the underlay
+     *                         (Contrail puts their routes in the fabric VRF).
+     * @param fabricSnat       {@code opencontrail.org/ip_fabric_snat}: its pods reach addresses outside the
+     *                         overlay through their node's fabric address.
      */
-    public record Network(String fqName, String kind, String cidr, boolean topDown, String pool, int id, String owner)
+    public record Network(String fqName, String kind, String cidr, boolean topDown, String pool, int id, String owner,
+        boolean fabricForwarding, boolean fabricSnat)
     {
+        /**
+         * A network without fabric forwarding or SNAT.
+         *
+         * @param fqName  {@code domain:project:name}.
+         * @param kind    kind.
+         * @param cidr    subnet.
+         * @param topDown allocation order.
+         * @param pool    pool key.
+         * @param id      network id.
+         * @param owner   owner.
+         */
+        public Network(final String fqName, final String kind, final String cidr, final boolean topDown,
+            final String pool, final int id, final String owner)
+        {
+            this(fqName, kind, cidr, topDown, pool, id, owner, false, false);
+        }
+
         /**
          * The project part of the name.
          *
@@ -545,8 +578,10 @@ public final class Cluster
                 {
                     throw new IllegalArgumentException("annotation " + CIDR + " is required");
                 }
+                final boolean forwarding = fabricFlag(r, FABRIC_FORWARDING);
+                final boolean snat = fabricFlag(r, FABRIC_SNAT);
                 return addNetwork(fq(project(ns), "k8s-" + r.name() + "-pod-network"), "attachment", cidr, true,
-                    ns + "/" + r.ref(), r.ref());
+                    ns + "/" + r.ref(), r.ref(), forwarding, snat);
             }
             case "VirtualNetwork":
             {
@@ -920,9 +955,46 @@ public final class Cluster
         }
     }
 
+    /** An {@code ip_fabric_*} annotation: "true" or "false" (any case, absent is false), anything else refused. */
+    private static boolean fabricFlag(final Resource r, final String annotation)
+    {
+        final String value = r.annotations().getOrDefault(annotation, "false");
+        if (!"true".equalsIgnoreCase(value) && !"false".equalsIgnoreCase(value))
+        {
+            throw new IllegalArgumentException("annotation " + annotation + " must be \"true\" or \"false\", got '"
+                + value + "'");
+        }
+        return "true".equalsIgnoreCase(value);
+    }
+
+    /**
+     * A node's fabric SNAT port range: its block of the pool by its joining order (nodes are never renumbered).
+     *
+     * @param node the node.
+     * @return {low, high}, or null when the node is unknown or the pool has no block left for it.
+     */
+    public int[] snatPorts(final String node)
+    {
+        final int index = nodes.indexOf(node);
+        if (index < 0)
+        {
+            return null;
+        }
+        final long low = SNAT_POOL_LOW + (long)index * SNAT_BLOCK;
+        final long high = low + SNAT_BLOCK - 1;
+        return high > SNAT_POOL_HIGH ? null : new int[] {(int)low, (int)high};
+    }
+
     private String addNetwork(
         final String fqName, final String kind, final String cidrText, final boolean topDown, final String owner,
         final String ref)
+    {
+        return addNetwork(fqName, kind, cidrText, topDown, owner, ref, false, false);
+    }
+
+    private String addNetwork(
+        final String fqName, final String kind, final String cidrText, final boolean topDown, final String owner,
+        final String ref, final boolean fabricForwarding, final boolean fabricSnat)
     {
         final Ipv4Cidr cidr;
         try
@@ -940,6 +1012,13 @@ public final class Cluster
             if (!existing.cidr().equals(cidr.toString()))
             {
                 throw new IllegalArgumentException("network " + fqName + " exists with cidr " + existing.cidr());
+            }
+            if (existing.fabricForwarding() != fabricForwarding || existing.fabricSnat() != fabricSnat)
+            {
+                networks.put(fqName, new Network(existing.fqName(), existing.kind(), existing.cidr(),
+                    existing.topDown(), existing.pool(), existing.id(), existing.owner(), fabricForwarding,
+                    fabricSnat));
+                return ref + " configured";
             }
             return ref + " unchanged";
         }
@@ -960,7 +1039,8 @@ public final class Cluster
                 }
             }
         }
-        networks.put(fqName, new Network(fqName, kind, cidr.toString(), topDown, pool, nextNetworkId++, owner));
+        networks.put(fqName, new Network(fqName, kind, cidr.toString(), topDown, pool, nextNetworkId++, owner,
+            fabricForwarding, fabricSnat));
         allocated.computeIfAbsent(pool, k -> new TreeSet<>());
         return ref + " created";
     }
@@ -1209,7 +1289,8 @@ public final class Cluster
         root.put("namespaces", namespaces.values().stream()
             .map(n -> Map.of("name", n.name(), "isolated", n.isolated())).toList());
         root.put("networks", networks.values().stream().map(n -> Map.of("fqName", n.fqName(), "kind", n.kind(),
-            "cidr", n.cidr(), "topDown", n.topDown(), "pool", n.pool(), "id", n.id(), "owner", n.owner())).toList());
+            "cidr", n.cidr(), "topDown", n.topDown(), "pool", n.pool(), "id", n.id(), "owner", n.owner(),
+            "fabricForwarding", n.fabricForwarding(), "fabricSnat", n.fabricSnat())).toList());
         root.put("pods", pods.values().stream().map(p -> {
             final Map<String, Object> m = new LinkedHashMap<>();
             m.put("namespace", p.namespace());
@@ -1351,8 +1432,12 @@ public final class Cluster
             {
                 throw StateReader.refuse(where + "id", "network id " + id + " used twice");
             }
+            // Files written before the fabric flags existed have neither: false.
+            final boolean forwarding = n.containsKey("fabricForwarding")
+                && StateReader.bool(n, "fabricForwarding", where);
+            final boolean snat = n.containsKey("fabricSnat") && StateReader.bool(n, "fabricSnat", where);
             final Network net = new Network(fqName, kind, cidr, StateReader.bool(n, "topDown", where), pool, id,
-                StateReader.string(n, "owner", where, true));
+                StateReader.string(n, "owner", where, true), forwarding, snat);
             if (c.networks.put(net.fqName(), net) != null)
             {
                 throw StateReader.refuse(where + "fqName", "network " + fqName + " listed twice");

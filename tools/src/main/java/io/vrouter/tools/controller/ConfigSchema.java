@@ -27,6 +27,8 @@ public final class ConfigSchema
     public static final String LOGICAL_ROUTER = "logical-router";
     /** Node type of a service's load balancer. */
     public static final String LOADBALANCER = "loadbalancer";
+    /** Node type of the node itself (Contrail's {@code virtual-router}): its fabric SNAT port range. */
+    public static final String VIRTUAL_ROUTER = "virtual-router";
 
     private ConfigSchema()
     {
@@ -71,6 +73,18 @@ public final class ConfigSchema
                 .leaf("subnet", n.cidr())
                 .leaf("gateway", n.gateway())
                 .leaf("dns", n.dns())
+                .leaf("ip-fabric-forwarding", Boolean.toString(n.fabricForwarding()))
+                .leaf("fabric-snat", Boolean.toString(n.fabricSnat()))
+                .build());
+        }
+        // The node's own port range for fabric SNAT (Contrail's agent translates to ports of a range per compute
+        // node); sent while the node holds a network with fabric SNAT, so that no two nodes share a port.
+        final int[] snatPorts = cluster.snatPorts(node);
+        if (snatPorts != null && networks.stream().anyMatch(fq -> cluster.network(fq).fabricSnat()))
+        {
+            out.put(VIRTUAL_ROUTER + "/" + node, XmlElement.builder("node").attribute("type", VIRTUAL_ROUTER)
+                .leaf("name", node)
+                .leaf("fabric-snat-ports", snatPorts[0] + "-" + snatPorts[1])
                 .build());
         }
         for (final Cluster.Pod p : cluster.pods())

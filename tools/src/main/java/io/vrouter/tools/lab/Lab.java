@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import io.vrouter.tools.controller.Cluster;
+
 /**
  * The lab: a controller and two nodes on one machine, each in its own network namespace joined by a
  * bridge (the underlay), one {@code vrouterd} per node, and the seed article's Kubernetes setups
@@ -36,6 +38,13 @@ public final class Lab implements AutoCloseable
     static final String[] NODE_NS = {"vrl-node1", "vrl-node2"};
     static final String[] NODE_IP = {"192.168.100.11", "192.168.100.12"};
     static final String CTL_IP = "192.168.100.1";
+    /** A host on the fabric whose routes send fabric-forwarded pods' addresses to their node (the underlay's). */
+    static final String FABRIC_HOST = "vrl-fabric-host";
+    static final String FABRIC_HOST_IP = "192.168.100.50";
+    /** A host on the fabric only: no route to any pod, it answers whatever reaches it by its source. */
+    static final String FABRIC_ONLY = "vrl-fabric-only";
+    static final String FABRIC_ONLY_IP = "192.168.100.60";
+    private static final int FABRIC_ONLY_PORT = 9000;
     private static final String RED_VRF_NAME = "default-domain:k8s-default:RED:RED";
     private static final String BLUE_VRF_NAME =
         "default-domain:k8s-default:k8s-blue-pod-network:k8s-blue-pod-network";
@@ -54,6 +63,7 @@ public final class Lab implements AutoCloseable
         String word(final boolean value)
         {
             if (step.endsWith("addresses") || step.contains("ist ") || step.endsWith("service address")
+                || step.endsWith("capture")
                 || step.endsWith("scaled") && to.endsWith("backend removed"))
             {
                 return value ? "yes" : "no";
@@ -197,6 +207,21 @@ public final class Lab implements AutoCloseable
             Shell.must("ip", "-n", ns, "addr", "add", NODE_IP[i] + "/24", "dev", "eth0");
             Shell.must("ip", "-n", ns, "link", "set", "eth0", "up");
             Shell.must("ip", "-n", CTL, "link", "set", "n" + (i + 1) + "-br", "master", "br0", "up");
+            // The node's kernel routes between its host port (vhost0) and the underlay: fabric forwarding and
+            // SNAT (ADR 0008). Set in the lab's namespace only; it goes with it.
+            Shell.must("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        }
+        say("underlay hosts: " + FABRIC_HOST + " (" + FABRIC_HOST_IP + ", routes fabric-forwarded pods to their node),"
+            + " " + FABRIC_ONLY + " (" + FABRIC_ONLY_IP + ", no route to any pod)");
+        final String[][] hosts = {{FABRIC_HOST, FABRIC_HOST_IP, "fh-br"}, {FABRIC_ONLY, FABRIC_ONLY_IP, "fo-br"}};
+        for (final String[] h : hosts)
+        {
+            Shell.must("ip", "netns", "add", h[0]);
+            Shell.must("ip", "-n", h[0], "link", "set", "lo", "up");
+            Shell.must("ip", "-n", h[0], "link", "add", "eth0", "type", "veth", "peer", "name", h[2], "netns", CTL);
+            Shell.must("ip", "-n", h[0], "addr", "add", h[1] + "/24", "dev", "eth0");
+            Shell.must("ip", "-n", h[0], "link", "set", "eth0", "up");
+            Shell.must("ip", "-n", CTL, "link", "set", h[2], "master", "br0", "up");
         }
         say("certificates: a throwaway CA, the controller (" + CTL_IP + ") and " + String.join(", ", NODES) +
             " (mutual TLS, each node's certificate naming it)");
@@ -460,7 +485,7 @@ public final class Lab implements AutoCloseable
             "--controller", CTL_IP + ":5269",
             "--idle", "backoff", "--set", "controller.tls-cert=" + certs.cert(NODES[i]),
             "--set", "controller.tls-key=" + certs.key(NODES[i]), "--set", "controller.tls-ca=" + certs.ca(),
-            "--set", "pods.cni=" + cniNodes.contains(i));
+            "--set", "pods.cni=" + cniNodes.contains(i), "--set", "fabric.vhost=vhost0");
         waitFor(NODES[i] + "'s control socket", 90, () -> Files.exists(socket));
     }
 
@@ -566,6 +591,7 @@ public final class Lab implements AutoCloseable
         ping("8 detached", blue, red, false);
 
         services(def, nonIsolated);
+        fabric(blue, def);
         return matrix();
     }
 
@@ -745,6 +771,166 @@ public final class Lab implements AutoCloseable
         final Shell.Result r = Shell.run(List.of("ip", "netns", "exec", client.netns(), "busybox", "sh", "-c",
             "busybox nc -w 2 " + vip + " 80 </dev/null"), 10);
         return r.ok() ? r.output().trim() : "";
+    }
+
+    /**
+     * Step 11: blue has ip_fabric_forwarding and ip_fabric_snat. A host on the underlay reaches the blue pod by its
+     * own address (ping and TCP; the capture on the host shows the pod's address, no tunnel); the blue pod reaches
+     * a fabric-only host, which sees the node's fabric address and a port of the node's SNAT range as the source
+     * (capture), and the answer comes back to the pod; a pod of a network without SNAT does not reach it.
+     */
+    private void fabric(final Pod blue, final Pod plain) throws IOException
+    {
+        step("11. fabric forwarding and SNAT (blue: ip_fabric_forwarding and ip_fabric_snat \"true\")");
+        final int node = nodeIndex(blue);
+        say("$ ip -n " + FABRIC_HOST + " route add " + blue.ip() + "/32 via " + NODE_IP[node]
+            + "   (the underlay's route to a fabric-forwarded pod: via its node)");
+        Shell.must("ip", "-n", FABRIC_HOST, "route", "replace", blue.ip() + "/32", "via", NODE_IP[node]);
+        waitFor(blue.ip() + "/32 in the fabric VRF on " + blue.node(), 30, () ->
+            ctl(NODE_NS[node], "ist", "vr", "route", "-v", "0").output().contains(blue.ip() + "/32"));
+        final String routes = show("ist vr route -v 0 on " + blue.node() + " (the fabric VRF)", NODE_NS[node],
+            "ist", "vr", "route", "-v", "0");
+        record("11 ist vr route", "the fabric VRF 0 on " + blue.node() + " holds", blue.ip() + "/32 via its tap",
+            true, routes.contains(blue.ip() + "/32"));
+        boolean pinged = pingFrom(FABRIC_HOST, blue.ip());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!pinged && System.nanoTime() < deadline)
+        {
+            sleep(500);
+            pinged = pingFrom(FABRIC_HOST, blue.ip());
+        }
+        record("11 fabric forwarding", "fabric host " + FABRIC_HOST_IP, label(blue), true, pinged);
+
+        final Process server = new ProcessBuilder("ip", "netns", "exec", blue.netns(), "busybox", "nc", "-ll", "-p",
+            "8081", "-e", "/bin/sh", "-c", "echo blue-pod").redirectErrorStream(true).start();
+        processes.add(server);
+        final Capture seenByHost = capture(FABRIC_HOST, "tcp and src host " + blue.ip() + " and src port 8081");
+        final String answer = retry(() -> Shell.run(List.of("ip", "netns", "exec", FABRIC_HOST, "busybox", "sh", "-c",
+            "busybox nc -w 2 " + blue.ip() + " 8081 </dev/null"), 10).output().trim(), "blue-pod");
+        say("$ ip netns exec " + FABRIC_HOST + " busybox nc " + blue.ip() + " 8081   -> '" + answer + "'");
+        record("11 fabric forwarding", "fabric host " + FABRIC_HOST_IP + " tcp", label(blue) + ":8081", true,
+            answer.equals("blue-pod"));
+        final String hostLine = seenByHost.firstLine();
+        say("capture on " + FABRIC_HOST + ": " + hostLine);
+        record("11 fabric forwarding capture", "the host sees the answer from", blue.ip() + ".8081 itself (no tunnel)",
+            true, hostLine.contains(" IP " + blue.ip() + ".8081 > " + FABRIC_HOST_IP + "."));
+
+        final Process listener = new ProcessBuilder("ip", "netns", "exec", FABRIC_ONLY, "busybox", "nc", "-ll", "-p",
+            Integer.toString(FABRIC_ONLY_PORT), "-e", "/bin/sh", "-c", "echo fabric-only-host")
+            .redirectErrorStream(true).start();
+        processes.add(listener);
+        final Capture seenByOnly = capture(FABRIC_ONLY, "tcp dst port " + FABRIC_ONLY_PORT
+            + " and tcp[tcpflags] & tcp-syn != 0");
+        final String reply = retry(() -> Shell.run(List.of("ip", "netns", "exec", blue.netns(), "busybox", "sh", "-c",
+            "busybox nc -w 2 " + FABRIC_ONLY_IP + " " + FABRIC_ONLY_PORT + " </dev/null"), 10).output().trim(),
+            "fabric-only-host");
+        say("$ ip netns exec " + blue.netns() + " busybox nc " + FABRIC_ONLY_IP + " " + FABRIC_ONLY_PORT + "   -> '"
+            + reply + "'");
+        record("11 fabric SNAT", label(blue), "fabric-only host " + FABRIC_ONLY_IP + ":" + FABRIC_ONLY_PORT, true,
+            reply.equals("fabric-only-host"));
+        final String syn = seenByOnly.firstLine();
+        say("capture on " + FABRIC_ONLY + ": " + syn);
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile(" IP ([0-9.]+)\\.([0-9]+) > "
+            + java.util.regex.Pattern.quote(FABRIC_ONLY_IP + "." + FABRIC_ONLY_PORT)).matcher(syn);
+        final boolean translated = m.find() && m.group(1).equals(NODE_IP[node])
+            && Integer.parseInt(m.group(2)) >= Cluster.SNAT_POOL_LOW
+            && Integer.parseInt(m.group(2)) <= Cluster.SNAT_POOL_HIGH;
+        record("11 fabric SNAT capture", "the fabric-only host sees the source", NODE_IP[node] + ":"
+            + Cluster.SNAT_POOL_LOW + "-" + Cluster.SNAT_POOL_HIGH
+            + " (" + blue.node() + ")", true, translated);
+        final String none = Shell.run(List.of("ip", "netns", "exec", plain.netns(), "busybox", "sh", "-c",
+            "busybox nc -w 2 " + FABRIC_ONLY_IP + " " + FABRIC_ONLY_PORT + " </dev/null"), 10).output().trim();
+        record("11 fabric SNAT", label(plain) + " (no SNAT)", "fabric-only host " + FABRIC_ONLY_IP + ":"
+            + FABRIC_ONLY_PORT, false, none.equals("fabric-only-host"));
+    }
+
+    /**
+     * Whether the fabric host (which has the underlay's route to the pod, set by step 11) pings a
+     * fabric-forwarded pod, retried for up to 20 s.
+     *
+     * @param p the pod.
+     * @return answered.
+     */
+    public boolean fabricHostReaches(final Pod p)
+    {
+        return !retry(() -> pingFrom(FABRIC_HOST, p.ip()) ? "yes" : "", "yes").isEmpty();
+    }
+
+    /**
+     * What the fabric-only host's listener (started by step 11) answers a pod's TCP connection through fabric
+     * SNAT, retried for up to 20 s.
+     *
+     * @param p the pod.
+     * @return the answer ({@code fabric-only-host}), or what was seen instead.
+     */
+    public String fabricOnlyAnswer(final Pod p)
+    {
+        return retry(() -> Shell.run(List.of("ip", "netns", "exec", p.netns(), "busybox", "sh", "-c",
+            "busybox nc -w 2 " + FABRIC_ONLY_IP + " " + FABRIC_ONLY_PORT + " </dev/null"), 10).output().trim(),
+            "fabric-only-host");
+    }
+
+    private static boolean pingFrom(final String netns, final String ip)
+    {
+        return Shell.run(List.of("ip", "netns", "exec", netns, "ping", "-c", "2", "-i", "0.2", "-W", "1", ip), 10)
+            .ok();
+    }
+
+    private static String retry(final java.util.function.Supplier<String> attempt, final String want)
+    {
+        String got = attempt.get();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!got.equals(want) && System.nanoTime() < deadline)
+        {
+            sleep(500);
+            got = attempt.get();
+        }
+        return got;
+    }
+
+    /** A tcpdump in a namespace, started before the traffic it is to see; its first matching line. */
+    private static final class Capture
+    {
+        private final Process process;
+
+        Capture(final Process process)
+        {
+            this.process = process;
+        }
+
+        String firstLine()
+        {
+            try
+            {
+                if (!process.waitFor(10, TimeUnit.SECONDS))
+                {
+                    process.destroy();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+                final String text = new String(process.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+                return text.lines().filter(l -> l.contains(" IP ")).findFirst().orElse("(nothing captured)");
+            }
+            catch (final IOException e)
+            {
+                return "(capture failed: " + e.getMessage() + ")";
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                return "(interrupted)";
+            }
+        }
+    }
+
+    private Capture capture(final String netns, final String filter) throws IOException
+    {
+        say("$ ip netns exec " + netns + " tcpdump -n -l -c 1 -i eth0 '" + filter + "'");
+        final Process p = new ProcessBuilder("ip", "netns", "exec", netns, "tcpdump", "-n", "-l", "-c", "1", "-i",
+            "eth0", filter).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        processes.add(p);
+        sleep(1000);
+        return new Capture(p);
     }
 
     // ------------------------------------------------------------------------------------------ checks

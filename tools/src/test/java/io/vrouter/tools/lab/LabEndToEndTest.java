@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,11 +32,11 @@ class LabEndToEndTest
         final String ciEnv = System.getenv("CI");
         final boolean ci = ciEnv != null && !ciEnv.isEmpty() && !ciEnv.equalsIgnoreCase("false");
         final boolean ready = root() && Shell.run("which", "ping").ok() && Shell.run("which", "nsenter").ok()
-            && Shell.run("which", "busybox").ok();
+            && Shell.run("which", "busybox").ok() && Shell.run("which", "tcpdump").ok();
         if (!ready)
         {
-            final String why = "LabEndToEndTest needs root, ping, nsenter and busybox (iputils-ping, util-linux,"
-                + " busybox)";
+            final String why = "LabEndToEndTest needs root, ping, nsenter, busybox and tcpdump (iputils-ping,"
+                + " util-linux, busybox, tcpdump)";
             if (ci)
             {
                 throw new AssertionError(why + ": not available in CI");
@@ -55,10 +56,20 @@ class LabEndToEndTest
             final int failures = lab.runScenario();
             final String text = transcript.toString(StandardCharsets.UTF_8);
             assertEquals(0, failures, "every expectation of the scenario");
-            assertEquals(35, lab.checks().size(),
+            assertEquals(42, lab.checks().size(),
                 "5 addresses, 14 pings (steps 2-8), the leaked route (steps 5, 7), two peers, blue's VRF gone; the"
                     + " service's address, its route, three backends reached, a connection kept open, one backend"
-                    + " removed, two still reached, the open connection still answered");
+                    + " removed, two still reached, the open connection still answered; fabric: blue's route in the"
+                    + " fabric VRF, a fabric host's ping and TCP to the blue pod with the capture, the blue pod's TCP"
+                    + " to a fabric-only host through SNAT with the capture, and a pod without SNAT not reaching it");
+            for (final String step : List.of("11 fabric forwarding", "11 fabric forwarding capture", "11 fabric SNAT",
+                "11 fabric SNAT capture", "11 ist vr route"))
+            {
+                assertTrue(lab.checks().stream().anyMatch(c -> c.step().equals(step) && c.expected() && c.seen()),
+                    step + " held");
+            }
+            assertTrue(text.contains("capture on vrl-fabric-only: ") && text.contains(" IP 192.168.100.1"),
+                "the fabric-only host's capture printed, a node's fabric address as the source");
             assertTrue(text.contains("busybox nc -w 2") && text.contains("answers by backend"),
                 "the connection counts printed");
             assertTrue(text.contains("NAMESPACE") && text.contains("10.47.255.252"), "get pods -o wide printed");
@@ -78,6 +89,11 @@ class LabEndToEndTest
             assertEquals("2.0.0.252", lab.pod("default", "ubuntuapp2").ip(), "same address after the node restart");
             assertEquals(c.netns(), lab.pod("default", "ubuntuapp2").netns());
             assertTrue(lab.reachable(a, b), "cross-node traffic works again after the node restart");
+            final Lab.Pod blue = lab.pod("default", "ubuntuapp2");
+            assertTrue(lab.fabricHostReaches(blue), "the fabric host reaches blue's pod again after its node's"
+                + " restart (" + blue.node() + "): vhost0, its routes and the pod's kernel route made anew");
+            assertEquals("fabric-only-host", lab.fabricOnlyAnswer(blue),
+                "fabric SNAT works again after the node restart (the kernel's steering installed anew)");
             passed = true;
         }
         finally

@@ -1,6 +1,7 @@
 package io.vrouter.agent.api;
 
 import io.vrouter.core.VRouter;
+import io.vrouter.core.flow.FabricSnat;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.ServiceTable;
 import io.vrouter.core.request.Errno;
@@ -226,6 +227,54 @@ public interface NodeService
      */
     default void restoredSwept()
     {
+    }
+
+    /**
+     * The node's host port ({@code vhost0}), when the daemon has one ({@code fabric.vhost}).
+     *
+     * @return it, or null.
+     */
+    default HostPort hostPort()
+    {
+        return null;
+    }
+
+    /**
+     * Routes a prefix in the node's kernel to the host port (a fabric-forwarded pod's address), or removes
+     * that route.
+     *
+     * @param prefix IPv4 CIDR.
+     * @param add    true to add (replace), false to remove.
+     * @return ok, or the error.
+     */
+    default Response hostRoute(final String prefix, final boolean add)
+    {
+        return new Response(Errno.EOPNOTSUPP, "this node has no host port", List.of());
+    }
+
+    /**
+     * Steers the replies of fabric SNAT flows in the node's kernel to the host port: TCP and UDP packets to
+     * the node's fabric address with a destination port in the node's range. A range of 0-0 removes it.
+     *
+     * @param address the node's fabric address.
+     * @param low     first port, or 0 to remove.
+     * @param high    last port, or 0 to remove.
+     * @return ok, or the error.
+     */
+    default Response hostSnatPorts(final String address, final int low, final int high)
+    {
+        return new Response(Errno.EOPNOTSUPP, "this node has no host port", List.of());
+    }
+
+    /**
+     * Programs the forwarder's fabric SNAT (on the conductor), whole or not at all.
+     *
+     * @param config the configuration, or null to turn it off.
+     * @return ok, or the refusal.
+     */
+    default Response programFabricSnat(final FabricSnat.Config config)
+    {
+        return new Response(Errno.EOPNOTSUPP, "this node has no flow policy", List.of());
     }
 
     /**

@@ -4,10 +4,12 @@ import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
 import static io.vrouter.core.fib.RouteFlags.ARP_PROXY;
 import static io.vrouter.core.fib.RouteFlags.LABEL_VALID;
 
+import io.vrouter.agent.api.HostPort;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.api.RoutePeer;
 import io.vrouter.agent.api.VrfName;
+import io.vrouter.core.flow.FabricSnat;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.RouteNetworks;
 import io.vrouter.core.flow.ServiceTable;
@@ -70,11 +72,20 @@ public final class NodeAgent implements ControllerListener
     private static final String POLICY = "network-policy";
     private static final String LOGICAL_ROUTER = "logical-router";
     private static final String LOADBALANCER = "loadbalancer";
+    private static final String VIRTUAL_ROUTER = "virtual-router";
+    /** The fabric's network in the flow policy: VRF 0, Contrail's {@code ip-fabric} (controller ids start at 1). */
+    private static final int FABRIC_NETWORK_ID = 0;
+    private static final String FABRIC_NETWORK = "default-domain:default-project:ip-fabric";
+    private static final String DEFAULT_ROUTE = "0.0.0.0/0";
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
     private record Network(String fqName, String instance, int vrf, String gateway, String dns, int l2Receive,
-        int id, String subnet)
+        int id, String subnet, boolean forwarding, boolean snat)
     {
+        Network withFabric(final boolean fwd, final boolean nat)
+        {
+            return new Network(fqName, instance, vrf, gateway, dns, l2Receive, id, subnet, fwd, nat);
+        }
     }
 
     /**
@@ -121,6 +132,18 @@ public final class NodeAgent implements ControllerListener
     private int nextVrf = 1;
     private int nextNh;
     private int receiveNh = -1;
+    /** The host port's ({@code vhost0}) interface next hop in the fabric VRF, or -1 when the node has none. */
+    private int vhostNh = -1;
+    /** This node's fabric SNAT port range from its {@code virtual-router}, or null. */
+    private int[] snatPorts;
+    /** What fabric SNAT was last programmed as (VRFs and range), or empty when off. */
+    private String snatProgrammed = "";
+    /** Whether the missing host port was reported (once). */
+    private boolean noHostPortLogged;
+    /** VRFs given the default route to the host port (networks with fabric forwarding or SNAT). */
+    private final Set<Integer> fabricDefaults = new HashSet<>();
+    /** Fabric-forwarded pods: address to the interface next hop their fabric VRF route points at. */
+    private final Map<String, Integer> forwarded = new HashMap<>();
     private boolean policyFlags;
     private boolean flowPolicy;
     private boolean enforcePolicy = true;
@@ -208,6 +231,36 @@ public final class NodeAgent implements ControllerListener
         receiveNh = nextNh++;
         program(Requests.nextHop(receiveNh, NextHopType.RECEIVE, 0).flags(NextHopFlags.VALID).build());
         addRoute(0, routerId + "/32", receiveNh, 0, 0);
+        final HostPort host = node.hostPort();
+        if (host != null)
+        {
+            startHostPort(host);
+        }
+    }
+
+    /**
+     * The host port ({@code vhost0}, Contrail's vif 0/1): a vif in the fabric VRF with the policy flag (replies
+     * of fabric SNAT flows and packets to fabric-forwarded pods take the flow there), its interface next hop
+     * (frames to the kernel side's MAC), the gateway MAC's L2-receive entry in the fabric VRF (the kernel sends
+     * to it) and the fabric VRF's default route to it: what is not the node's or a pod's goes to the kernel,
+     * which routes it on the underlay.
+     */
+    private void startHostPort(final HostPort host)
+    {
+        final int vifFlags = flowPolicy ? VifFlags.POLICY_ENABLED : 0;
+        final InterfaceRequest vif = InterfaceRequest.builder().idx(host.vif()).type(VifType.HOST).name(host.name())
+            .vrf(0).mcastVrf(0).mac(GATEWAY_MAC).mtu(1500).flags(vifFlags).transport(0).build();
+        program(vif);
+        vhostNh = nextNh++;
+        program(Requests.nextHop(vhostNh, NextHopType.ENCAP, 0).family(AddressFamily.INET)
+            .flags(NextHopFlags.VALID).oif(host.vif()).encap(Requests.l2Rewrite(host.kernelMac(), GATEWAY_MAC))
+            .build());
+        program(vif.toBuilder().nhId(vhostNh).build());
+        final int l2 = nextNh++;
+        program(Requests.nextHop(l2, NextHopType.L2_RECEIVE, 0).flags(NextHopFlags.VALID).build(),
+            RouteRequest.builder().family(AddressFamily.BRIDGE).vrfId(0).mac(GATEWAY_MAC).nhId(l2).build());
+        addRoute(0, DEFAULT_ROUTE, vhostNh, 0, 0);
+        LOG.info("host port {} is vif {} in the fabric VRF, next hop {}", host.name(), host.vif(), vhostNh);
     }
 
     // ------------------------------------------------------------------------------------------ session
@@ -342,6 +395,7 @@ public final class NodeAgent implements ControllerListener
         }
         programPolicy();
         refreshServices();
+        refreshFabric();
     }
 
     /**
@@ -511,6 +565,22 @@ public final class NodeAgent implements ControllerListener
                 }
             }
         }
+        // Contrail's k8s-default-ip-fabric-np: a network with fabric forwarding or SNAT and the fabric (VRF 0, the
+        // host port's side) pass both ways; the fabric network has no subnet, so an underlay address stays outside
+        // every overlay network (what fabric SNAT translates).
+        if (vhostNh >= 0)
+        {
+            nets.add(new PolicyTable.Network(FABRIC_NETWORK_ID, FABRIC_NETWORK, new int[] {0}, List.of()));
+            for (final Network n : networks.values())
+            {
+                if (n.forwarding() || n.snat())
+                {
+                    rules.add(new PolicyTable.Rule(PolicyTable.Endpoint.network(n.id()),
+                        PolicyTable.Endpoint.network(FABRIC_NETWORK_ID), PolicyTable.ANY_PROTOCOL, 0, 65535, 0, 65535,
+                        true, true));
+                }
+            }
+        }
         final Response r = node.programPolicy(nets, rules);
         if (r.code() < 0)
         {
@@ -519,6 +589,148 @@ public final class NodeAgent implements ControllerListener
         else
         {
             LOG.info("flow policy: {} networks, {} rules", nets.size(), rules.size());
+        }
+    }
+
+    /** A {@code LOW-HIGH} port range within 1..65535, or null (logged) when it is not one. */
+    private static int[] portRange(final String text)
+    {
+        final String[] parts = text == null ? new String[0] : text.split("-");
+        try
+        {
+            final int low = Integer.parseInt(parts[0].trim());
+            final int high = Integer.parseInt(parts[1].trim());
+            if (parts.length == 2 && low >= 1 && high <= 65535 && low <= high)
+            {
+                return new int[] {low, high};
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            // refused below
+        }
+        LOG.warn("virtual-router fabric-snat-ports '{}' is not LOW-HIGH within 1..65535: no fabric SNAT", text);
+        return null;
+    }
+
+    /**
+     * Fabric forwarding and SNAT as the configuration now asks (call on the event loop after a change):
+     * <ul>
+     * <li>a network with either gets a default route to the host port in its VRF (what leaves the overlay goes
+     * to the node's kernel; with forwarding only, it counts as the fabric's network for the policy);</li>
+     * <li>a fabric-forwarded network's pods of this node get their /32 in the fabric VRF (Contrail puts their
+     * routes in {@code ip-fabric:__default__}) and in the node kernel's table through the host port, so a host
+     * on the underlay that routes the address to this node reaches the pod without the overlay;</li>
+     * <li>the forwarder's fabric SNAT covers the VRFs of networks with SNAT, translating to the node's fabric
+     * address and its port range, and the node kernel hands the replies (TCP and UDP to that address and range)
+     * back to the host port.</li>
+     * </ul>
+     */
+    private void refreshFabric()
+    {
+        final boolean wanted = networks.values().stream().anyMatch(n -> n.forwarding() || n.snat());
+        if (vhostNh < 0)
+        {
+            if (wanted && !noHostPortLogged)
+            {
+                LOG.warn("a network asks for fabric forwarding or SNAT, but this node has no host port (fabric.vhost):"
+                    + " its pods stay in the overlay");
+                noHostPortLogged = true;
+            }
+            return;
+        }
+        for (final Network n : networks.values())
+        {
+            final boolean want = n.forwarding() || n.snat();
+            if (want && fabricDefaults.add(n.vrf()))
+            {
+                addRoute(n.vrf(), DEFAULT_ROUTE, vhostNh, 0, 0);
+            }
+            else if (!want && fabricDefaults.remove(n.vrf()))
+            {
+                deleteRoute(n.vrf(), DEFAULT_ROUTE);
+            }
+            if (want)
+            {
+                routeNetworks(n.vrf(), List.of(routeNetwork(DEFAULT_ROUTE,
+                    n.forwarding() && !n.snat() ? FABRIC_NETWORK_ID : RouteNetworks.NONE)));
+            }
+        }
+        final Map<String, Port> want = new LinkedHashMap<>();
+        for (final Port p : ports.values())
+        {
+            final Network n = networks.get(p.network());
+            if (n != null && n.forwarding())
+            {
+                want.put(p.ip(), p);
+            }
+        }
+        for (final String ip : List.copyOf(forwarded.keySet()))
+        {
+            final Port p = want.get(ip);
+            if (p == null || p.nh() != forwarded.get(ip))
+            {
+                unforward(ip);
+            }
+        }
+        for (final Port p : want.values())
+        {
+            if (!forwarded.containsKey(p.ip()))
+            {
+                addRoute(0, p.ip() + "/32", p.nh(), 0, 0);
+                routeNetworks(0, List.of(routeNetwork(p.ip() + "/32", networkId(p.network()))));
+                final Response r = node.hostRoute(p.ip() + "/32", true);
+                if (r.code() < 0)
+                {
+                    LOG.warn("fabric forwarding of {}: no kernel route: {}", p.ip(), r.message());
+                }
+                forwarded.put(p.ip(), p.nh());
+                LOG.info("pod {} ({}) fabric-forwarded: routed in the fabric VRF and by the node's kernel", p.name(),
+                    p.ip());
+            }
+        }
+        final List<Integer> vrfs = networks.values().stream().filter(Network::snat).map(Network::vrf).sorted().toList();
+        final int[] range = snatPorts;
+        final String now = vrfs.isEmpty() || range == null ? "" : vrfs + " " + range[0] + "-" + range[1];
+        if (!now.equals(snatProgrammed))
+        {
+            if (!vrfs.isEmpty() && range == null)
+            {
+                LOG.warn("networks with fabric SNAT but no port range for this node from the controller:"
+                    + " not translated");
+            }
+            final FabricSnat.Config config = now.isEmpty() ? null : new FabricSnat.Config(0,
+                PolicyTable.Cidr.parse(routerId + "/32").address(), range[0], range[1],
+                vrfs.stream().mapToInt(Integer::intValue).toArray());
+            final Response r = node.programFabricSnat(config);
+            final Response k = node.hostSnatPorts(routerId, now.isEmpty() ? 0 : range[0],
+                now.isEmpty() ? 0 : range[1]);
+            if (r.code() < 0 || k.code() < 0)
+            {
+                LOG.warn("fabric SNAT not programmed: {} {}", r.message(), k.message());
+            }
+            else
+            {
+                LOG.info("fabric SNAT: {}", now.isEmpty() ? "off" : "VRFs " + vrfs + " to " + routerId + " ports "
+                    + range[0] + "-" + range[1]);
+            }
+            snatProgrammed = now;
+        }
+    }
+
+    /** Takes a pod's address out of the fabric VRF and the node kernel's table, if it was fabric-forwarded. */
+    private void unforward(final String ip)
+    {
+        if (forwarded.remove(ip) == null)
+        {
+            return;
+        }
+        deleteRoute(0, ip + "/32");
+        routeNetworks(0, List.of(routeNetwork(ip + "/32", RouteNetworks.NONE)));
+        final Response r = node.hostRoute(ip + "/32", false);
+        if (r.code() < 0)
+        {
+            LOG.warn("fabric forwarding of {}: kernel route not removed: {}", ip, r.message());
         }
     }
 
@@ -566,8 +778,16 @@ public final class NodeAgent implements ControllerListener
         {
             case VN ->
             {
-                if (networks.containsKey(name))
+                final boolean fwd = "true".equals(n.childText("ip-fabric-forwarding"));
+                final boolean nat = "true".equals(n.childText("fabric-snat"));
+                final Network known = networks.get(name);
+                if (known != null)
                 {
+                    if (known.forwarding() != fwd || known.snat() != nat)
+                    {
+                        networks.put(name, known.withFabric(fwd, nat));
+                        LOG.info("network {}: fabric forwarding {}, fabric SNAT {}", name, fwd, nat);
+                    }
                     return;
                 }
                 final int vrf = nextVrf++;
@@ -576,7 +796,7 @@ public final class NodeAgent implements ControllerListener
                     RouteRequest.builder().family(AddressFamily.BRIDGE).vrfId(vrf).mac(GATEWAY_MAC).nhId(l2).build());
                 final Network net = new Network(name, required(n, "routing-instance"), vrf,
                     required(n, "gateway"), required(n, "dns"), l2, Integer.parseInt(required(n, "network-id")),
-                    required(n, "subnet"));
+                    required(n, "subnet"), fwd, nat);
                 networks.put(name, net);
                 node.nameVrf(vrf, new VrfName(net.instance(), name, Integer.parseInt(required(n, "network-id"))));
                 addRoute(net.vrf(), net.gateway() + "/32", receiveNh, ARP_PROXY, 0);
@@ -616,6 +836,7 @@ public final class NodeAgent implements ControllerListener
             case POLICY -> policies.put(name, n);
             case LOGICAL_ROUTER -> routers.put(name, n);
             case LOADBALANCER -> loadbalancers.put(name, n);
+            case VIRTUAL_ROUTER -> snatPorts = portRange(n.childText("fabric-snat-ports"));
             default -> LOG.warn("ignoring config of unknown type {}", n.attribute("type"));
         }
     }
@@ -651,6 +872,10 @@ public final class NodeAgent implements ControllerListener
                 }
                 deleteRoute(net.vrf(), net.gateway() + "/32");
                 deleteRoute(net.vrf(), net.dns() + "/32");
+                if (fabricDefaults.remove(net.vrf()))
+                {
+                    deleteRoute(net.vrf(), DEFAULT_ROUTE);
+                }
                 node.program(List.of(RouteRequest.builder().op(Op.DELETE).family(AddressFamily.BRIDGE)
                         .vrfId(net.vrf()).mac(GATEWAY_MAC).build(),
                     NextHopRequest.delete(net.l2Receive())));
@@ -672,6 +897,7 @@ public final class NodeAgent implements ControllerListener
             case POLICY -> policies.remove(name);
             case LOGICAL_ROUTER -> routers.remove(name);
             case LOADBALANCER -> loadbalancers.remove(name);
+            case VIRTUAL_ROUTER -> snatPorts = null;
             default -> LOG.warn("ignoring config delete of unknown type {}", n.attribute("type"));
         }
     }
@@ -731,6 +957,7 @@ public final class NodeAgent implements ControllerListener
         }
         LOG.info("pod interface {} ({}) is vif {} in VRF {}, label {}", name, ip, vif, net.vrf(), label);
         refreshServices();
+        refreshFabric();
     }
 
     private void removePort(final Port p)
@@ -741,6 +968,7 @@ public final class NodeAgent implements ControllerListener
             publish(s, p, true);
         }
         ports.remove(p.name());
+        unforward(p.ip());
         deleteRoute(p.vrf(), p.ip() + "/32");
         routeNetworks(p.vrf(), List.of(routeNetwork(p.ip() + "/32", RouteNetworks.NONE)));
         program(MplsRequest.delete(p.label()));

@@ -43,6 +43,8 @@ public final class DaemonConfig
         d.put("fabric.address", "");
         d.put("fabric.port", 6635);
         d.put("fabric.vif", 0);
+        d.put("fabric.vhost", "");
+        d.put("fabric.vhost-vif", 1);
         d.put("workers.count", 1);
         d.put("workers.idle", "backoff");
         d.put("tables.interfaces", c.interfaces());
@@ -274,6 +276,20 @@ public final class DaemonConfig
         if (integer("fabric.vif") >= integer("tables.interfaces"))
         {
             throw new StartupException(StartupException.EXIT_CONFIG, "fabric.vif must be below tables.interfaces");
+        }
+        if (!string("fabric.vhost").isEmpty())
+        {
+            if (!string("fabric.vhost").matches("[A-Za-z0-9_.\\-]{1,15}"))
+            {
+                throw new StartupException(StartupException.EXIT_CONFIG, "fabric.vhost must be an interface name"
+                    + " (1 to 15 of [A-Za-z0-9_.-]), got '" + string("fabric.vhost") + "'");
+            }
+            final int vhostVif = integer("fabric.vhost-vif");
+            if (vhostVif < 0 || vhostVif >= integer("tables.interfaces") || vhostVif == integer("fabric.vif"))
+            {
+                throw new StartupException(StartupException.EXIT_CONFIG,
+                    "fabric.vhost-vif must be below tables.interfaces and not fabric.vif, got " + vhostVif);
+            }
         }
         try
         {

@@ -26,6 +26,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vrouter.agent.api.HostPort;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.api.NodeEndpoints;
@@ -46,6 +47,7 @@ import io.vrouter.core.request.PortRequest;
 import io.vrouter.core.request.NextHopRequest;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.table.VRouterConfig;
+import io.vrouter.core.flow.FabricSnat;
 import io.vrouter.core.flow.FlowAger;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.ServiceTable;
@@ -107,6 +109,14 @@ public final class Node implements NodeService, AutoCloseable
     private final java.util.Set<String> restoredPorts = new java.util.HashSet<>();
     private volatile int restoredNhCeiling;
     private FabricPort fabric;
+    /** The host port ({@code vhost0}), or null (fabric.vhost empty); its TAP is not in {@link #ports}. */
+    private volatile HostPort hostPort;
+    private TapPort hostTap;
+    private ForwardingWorker hostWorker;
+    /** The fabric SNAT steering installed in the kernel: address, low, high (under hostLock), or null. */
+    private String[] hostSnat;
+    private boolean localRuleMoved;
+    private final Object hostLock = new Object();
     private CounterFile counters;
     private volatile Thread conductorThread;
     private int nextWorker;
@@ -250,6 +260,10 @@ public final class Node implements NodeService, AutoCloseable
             workers.add(w);
             runners.add(runner);
             AgentRunner.startOnThread(runner);
+        }
+        if (!config.string("fabric.vhost").isEmpty())
+        {
+            startHostPort();
         }
         if (config.bool("state.restore"))
         {
@@ -749,7 +763,8 @@ public final class Node implements NodeService, AutoCloseable
         final int reserved = config.integer("fabric.vif");
         for (int i = 1; i < tableConfig.interfaces(); i++)
         {
-            if (i != reserved && vrouter.tables().interfaces().get(i) == null && portsByVif.get(i) == null)
+            if (i != reserved && !isHostVif(i) && vrouter.tables().interfaces().get(i) == null
+                && portsByVif.get(i) == null)
             {
                 return i;
             }
@@ -816,7 +831,7 @@ public final class Node implements NodeService, AutoCloseable
             throw new PortException(Errno.EINVAL, "port_vrf " + spec.vrf() + ": 0.." + (tableConfig.vrfs() - 1));
         }
         if (spec.vifIndex() < -1 || spec.vifIndex() >= tableConfig.interfaces()
-            || spec.vifIndex() == config.integer("fabric.vif"))
+            || spec.vifIndex() == config.integer("fabric.vif") || isHostVif(spec.vifIndex()))
         {
             throw new PortException(Errno.EINVAL, "port_vif_idx " + spec.vifIndex() + ": -1 or a free vif index");
         }
@@ -877,6 +892,281 @@ public final class Node implements NodeService, AutoCloseable
                 Thread.yield();
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------------------ host port
+
+    /** The kernel side's MAC on the host port (locally administered; only ever seen on that link). */
+    private static final long HOST_KERNEL_MAC = 0x02000000fa01L;
+    /** The link-local next hop the kernel routes through the host port (Contrail's vhost0 gateway is similar). */
+    private static final String HOST_NEIGHBOR = "169.254.0.1";
+    /** The kernel routing table holding the fabric SNAT replies' route to the host port. */
+    static final String SNAT_TABLE = "6635";
+    /** Preference of the rules steering fabric SNAT replies; the local table's rule moves behind them. */
+    static final String SNAT_RULE_PREF = "100";
+    static final String LOCAL_RULE_PREF = "200";
+
+    private boolean isHostVif(final int vif)
+    {
+        return !config.string("fabric.vhost").isEmpty() && vif == config.integer("fabric.vhost-vif");
+    }
+
+    /**
+     * Creates the host port: a TAP in the daemon's own namespace (not persistent: it goes with the daemon, and
+     * the kernel routes through it with it), up, with the kernel side's MAC, a permanent neighbour for the
+     * link-local next hop with the forwarder's MAC, and the device's own settings: accept_local (the replies'
+     * translated packets carry the node's own address as their source), rp_filter off, no IPv6. Its frames go
+     * to a worker like a pod port's; the node agent programs its vif, next hop and routes.
+     */
+    private void startHostPort() throws StartupException
+    {
+        final String name = config.string("fabric.vhost");
+        final int vif = config.integer("fabric.vhost-vif");
+        final TapPort tap;
+        try
+        {
+            if (Files.exists(Path.of("/sys/class/net", name)))
+            {
+                // A daemon that died before closing it left nothing (not persistent), so this is someone else's.
+                throw new PortException(Errno.EEXIST, "an interface named " + name + " exists on the node");
+            }
+            tap = TapPort.create(name);
+        }
+        catch (final PortException e)
+        {
+            throw new StartupException(StartupException.EXIT_CONFIG, "fabric.vhost " + name + ": " + e.getMessage());
+        }
+        try
+        {
+            tap.unpersist();
+            IpCommands.ip("link", "set", "dev", name, "address", io.vrouter.wire.MacAddress.format(HOST_KERNEL_MAC),
+                "mtu", "1500", "up");
+            sysctl("net/ipv4/conf/" + name + "/accept_local", "1");
+            sysctl("net/ipv4/conf/" + name + "/rp_filter", "0");
+            sysctl("net/ipv6/conf/" + name + "/disable_ipv6", "1");
+            IpCommands.ip("neigh", "replace", HOST_NEIGHBOR, "lladdr", io.vrouter.wire.MacAddress.format(GATEWAY_MAC),
+                "dev", name, "nud", "permanent");
+        }
+        catch (final PortException e)
+        {
+            tap.close();
+            throw new StartupException(StartupException.EXIT_CONFIG, "fabric.vhost " + name + ": " + e.getMessage());
+        }
+        tap.bind(vif);
+        final ForwardingWorker w = workers.get(nextWorker++ % workers.size());
+        portsByVif.set(vif, tap);
+        final TapPort[] old = w.rxPorts();
+        final TapPort[] now = Arrays.copyOf(old, old.length + 1);
+        now[old.length] = tap;
+        w.rxPorts(now);
+        hostTap = tap;
+        hostWorker = w;
+        hostPort = new HostPort(name, vif, HOST_KERNEL_MAC, HOST_NEIGHBOR);
+        final String forwarding = readSysctl("net/ipv4/ip_forward");
+        if (!"1".equals(forwarding))
+        {
+            LOG.warn("host port {}: net.ipv4.ip_forward is {} in this namespace: the kernel will not route fabric"
+                + " forwarding and SNAT packets between {} and the underlay (sysctl -w net.ipv4.ip_forward=1)",
+                name, forwarding, name);
+        }
+        LOG.info("host port {} (vif {}): plain IP between the fabric VRF and this namespace's kernel", name, vif);
+    }
+
+    private static void sysctl(final String key, final String value) throws PortException
+    {
+        try
+        {
+            Files.writeString(Path.of("/proc/sys", key), value);
+        }
+        catch (final IOException e)
+        {
+            throw new PortException(Errno.EINVAL, "sysctl " + key.replace('/', '.') + "=" + value + ": " + e);
+        }
+    }
+
+    private static String readSysctl(final String key)
+    {
+        try
+        {
+            return Files.readString(Path.of("/proc/sys", key)).strip();
+        }
+        catch (final IOException e)
+        {
+            return "unreadable (" + e.getMessage() + ")";
+        }
+    }
+
+    private void closeHostPort()
+    {
+        synchronized (hostLock)
+        {
+            if (hostSnat != null)
+            {
+                removeSnatRules();
+            }
+            final TapPort tap = hostTap;
+            if (tap == null)
+            {
+                return;
+            }
+            portsByVif.set(tap.vifIndex(), null);
+            if (hostWorker != null)
+            {
+                final List<TapPort> keep = new ArrayList<>(Arrays.asList(hostWorker.rxPorts()));
+                keep.remove(tap);
+                hostWorker.rxPorts(keep.toArray(new TapPort[0]));
+            }
+            tap.close();
+            hostTap = null;
+            hostPort = null;
+        }
+    }
+
+    @Override
+    public HostPort hostPort()
+    {
+        return hostPort;
+    }
+
+    @Override
+    public Response hostRoute(final String prefix, final boolean add)
+    {
+        final HostPort h = hostPort;
+        if (h == null)
+        {
+            return NodeService.super.hostRoute(prefix, add);
+        }
+        try
+        {
+            if (!IPV4.matcher(prefix.substring(0, Math.max(0, prefix.indexOf('/')))).matches())
+            {
+                throw new PortException(Errno.EINVAL, "host route " + prefix + ": not an IPv4 prefix");
+            }
+            if (add)
+            {
+                IpCommands.ip("route", "replace", prefix, "via", h.neighbor(), "dev", h.name(), "onlink");
+            }
+            else
+            {
+                IpCommands.ip("route", "del", prefix, "dev", h.name());
+            }
+            return Response.ok();
+        }
+        catch (final PortException e)
+        {
+            return new Response(e.code(), e.getMessage(), List.of());
+        }
+    }
+
+    @Override
+    public Response hostSnatPorts(final String address, final int low, final int high)
+    {
+        final HostPort h = hostPort;
+        if (h == null)
+        {
+            return NodeService.super.hostSnatPorts(address, low, high);
+        }
+        synchronized (hostLock)
+        {
+            try
+            {
+                if (low == 0 && high == 0)
+                {
+                    if (hostSnat != null)
+                    {
+                        removeSnatRules();
+                    }
+                    return Response.ok();
+                }
+                if (!IPV4.matcher(address).matches() || low < 1 || high > 65535 || low > high)
+                {
+                    throw new PortException(Errno.EINVAL, "fabric snat steering: " + address + " " + low + "-" + high
+                        + " is not an IPv4 address and a port range within 1..65535");
+                }
+                final String[] want = {address, Integer.toString(low), Integer.toString(high)};
+                if (hostSnat != null)
+                {
+                    if (Arrays.equals(hostSnat, want))
+                    {
+                        return Response.ok();
+                    }
+                    removeSnatRules();
+                }
+                // Replies to the node's address are local to the kernel: the rules that send them to the host port
+                // must come before the local table's, which moves from preference 0 to behind them (as other
+                // dataplanes that steer local traffic do); it goes back when the rules go.
+                if (!localRuleMoved)
+                {
+                    // A daemon killed before its cleanup may have left the rules (its device went with it).
+                    while (IpCommands.ipOutput("rule", "show", "pref", SNAT_RULE_PREF).contains("lookup " + SNAT_TABLE))
+                    {
+                        IpCommands.ip("rule", "del", "pref", SNAT_RULE_PREF);
+                    }
+                    if (!IpCommands.ipOutput("rule", "show", "pref", LOCAL_RULE_PREF).contains("lookup local"))
+                    {
+                        IpCommands.ip("rule", "add", "pref", LOCAL_RULE_PREF, "lookup", "local");
+                    }
+                    if (IpCommands.ipOutput("rule", "show", "pref", "0").contains("lookup local"))
+                    {
+                        IpCommands.ip("rule", "del", "pref", "0", "lookup", "local");
+                    }
+                    localRuleMoved = true;
+                }
+                IpCommands.ip("route", "replace", "default", "via", h.neighbor(), "dev", h.name(), "onlink", "table",
+                    SNAT_TABLE);
+                for (final String proto : List.of("tcp", "udp"))
+                {
+                    IpCommands.ip("rule", "add", "pref", SNAT_RULE_PREF, "to", address + "/32", "ipproto", proto,
+                        "dport", low + "-" + high, "lookup", SNAT_TABLE);
+                }
+                hostSnat = want;
+                LOG.info("fabric SNAT replies to {} ports {}-{} (tcp, udp) steered to {}", address, low, high,
+                    h.name());
+                return Response.ok();
+            }
+            catch (final PortException e)
+            {
+                LOG.warn("fabric SNAT steering not installed: {}", e.getMessage());
+                return new Response(e.code(), e.getMessage(), List.of());
+            }
+        }
+    }
+
+    /** Removes the SNAT rules, their table's route and puts the local rule back (under hostLock). */
+    private void removeSnatRules()
+    {
+        final String[] s = hostSnat;
+        hostSnat = null;
+        for (final String proto : List.of("tcp", "udp"))
+        {
+            quietly("rule", "del", "pref", SNAT_RULE_PREF, "to", s[0] + "/32", "ipproto", proto, "dport",
+                s[1] + "-" + s[2], "lookup", SNAT_TABLE);
+        }
+        quietly("route", "flush", "table", SNAT_TABLE);
+        if (localRuleMoved)
+        {
+            quietly("rule", "add", "pref", "0", "lookup", "local");
+            quietly("rule", "del", "pref", LOCAL_RULE_PREF, "lookup", "local");
+            localRuleMoved = false;
+        }
+    }
+
+    private static void quietly(final String... args)
+    {
+        try
+        {
+            IpCommands.ip(args);
+        }
+        catch (final PortException e)
+        {
+            LOG.warn("host port cleanup: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public Response programFabricSnat(final FabricSnat.Config c)
+    {
+        return policyChange(() -> vrouter.policy().fabricSnat().program(c));
     }
 
     @Override
@@ -1079,6 +1369,7 @@ public final class Node implements NodeService, AutoCloseable
             }
             ports.clear();
         }
+        closeHostPort();
         if (fabric != null)
         {
             fabric.close();

@@ -38,6 +38,21 @@ public final class IpCommands
     }
 
     /**
+     * Runs {@code ip ARGS} in the daemon's namespace and returns what it printed.
+     *
+     * @param args arguments after {@code ip}.
+     * @return its output.
+     * @throws PortException when it fails.
+     */
+    public static String ipOutput(final String... args) throws PortException
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add("ip");
+        cmd.addAll(Arrays.asList(args));
+        return run(cmd);
+    }
+
+    /**
      * Runs {@code ip ARGS} inside a namespace.
      *
      * @param netns the namespace name or path.
@@ -67,9 +82,10 @@ public final class IpCommands
      * Runs a command and waits for it.
      *
      * @param cmd the command line.
+     * @return what it printed (standard output and error).
      * @throws PortException when it cannot start, times out or exits non-zero.
      */
-    public static void run(final List<String> cmd) throws PortException
+    public static String run(final List<String> cmd) throws PortException
     {
         final Process p;
         try
@@ -94,6 +110,7 @@ public final class IpCommands
                 throw new PortException(Errno.EINVAL,
                     String.join(" ", cmd) + ": " + new String(out, StandardCharsets.UTF_8).strip());
             }
+            return new String(out, StandardCharsets.UTF_8);
         }
         catch (final IOException e)
         {

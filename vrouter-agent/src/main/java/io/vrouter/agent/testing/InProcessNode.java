@@ -11,12 +11,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.vrouter.agent.api.HostPort;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.api.RouteOrigins;
 import io.vrouter.agent.api.VrfName;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.table.VRouterConfig;
+import io.vrouter.core.flow.FabricSnat;
 import io.vrouter.core.flow.PolicyTable;
 import io.vrouter.core.flow.ServiceTable;
 import io.vrouter.core.iface.VifType;
@@ -50,6 +52,8 @@ public final class InProcessNode implements NodeService, AutoCloseable
     private final Map<String, PortSpec> ports = new LinkedHashMap<>();
     private final Map<String, Integer> vifs = new LinkedHashMap<>();
     private int nextVif = 3;
+    private volatile HostPort hostPort;
+    private final List<String> kernelChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile RouteOrigins routeOrigins;
     private final Map<Integer, VrfName> vrfNames = new ConcurrentHashMap<>();
 
@@ -140,6 +144,65 @@ public final class InProcessNode implements NodeService, AutoCloseable
     public Response clearRouteNetworks(final int vrf)
     {
         return policyChange(() -> vrouter.policy().clearRoutes(vrf));
+    }
+
+    /**
+     * Gives the node a host port ({@code vhost0}) the agent programs like the daemon's; the kernel side is not
+     * there: what the agent asks of the kernel is recorded ({@link #kernelChanges()}). Call before the agent
+     * starts. Pod vifs are allocated from 3, so the host port's index should be below that or far above.
+     *
+     * @param port the host port.
+     * @return this.
+     */
+    public InProcessNode hostPort(final HostPort port)
+    {
+        this.hostPort = port;
+        return this;
+    }
+
+    @Override
+    public HostPort hostPort()
+    {
+        return hostPort;
+    }
+
+    /**
+     * What the node agent asked of the node's kernel, in order: {@code route add PREFIX}, {@code route del PREFIX},
+     * {@code snat ADDRESS LOW-HIGH} ({@code 0-0} to remove).
+     *
+     * @return the requests.
+     */
+    public List<String> kernelChanges()
+    {
+        return List.copyOf(kernelChanges);
+    }
+
+    @Override
+    public Response hostRoute(final String prefix, final boolean add)
+    {
+        if (hostPort == null)
+        {
+            return NodeService.super.hostRoute(prefix, add);
+        }
+        kernelChanges.add((add ? "route add " : "route del ") + prefix);
+        return Response.ok();
+    }
+
+    @Override
+    public Response hostSnatPorts(final String address, final int low, final int high)
+    {
+        if (hostPort == null)
+        {
+            return NodeService.super.hostSnatPorts(address, low, high);
+        }
+        kernelChanges.add("snat " + address + " " + low + "-" + high);
+        return Response.ok();
+    }
+
+    @Override
+    public Response programFabricSnat(final FabricSnat.Config config)
+    {
+        return policyChange(() -> vrouter.policy().fabricSnat().program(config));
     }
 
     /**

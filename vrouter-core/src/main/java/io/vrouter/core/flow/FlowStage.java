@@ -46,6 +46,8 @@ public final class FlowStage
     public static final int HELD_GONE = 2;
 
     private static final int ICMP_ECHO_REPLY = 0;
+    /** {@link #miss} refusal: no free fabric SNAT port (beside the table's own negative codes). */
+    private static final int SNAT_NO_PORT = -100;
     private static final int ICMP_ECHO_REQUEST = 8;
     private static final int ICMP6_ECHO_REQUEST = 128;
     private static final int ICMP6_ECHO_REPLY = 129;
@@ -398,6 +400,14 @@ public final class FlowStage
      */
     private int miss(final int vrf, final int owner, final long now)
     {
+        final FabricSnat snat = policy.fabricSnat();
+        if (key.family == AddressFamily.INET && snat.covers(vrf) && snatProtocol()
+            && policy.networkOfAddress(vrf, key.dst4()) < 0)
+        {
+            // Outside every overlay network: Contrail's ip-fabric policy lets the pod network reach the fabric,
+            // through the node's fabric address.
+            return setupSnat(vrf, owner, snat, now);
+        }
         final int verdict = policy.evaluate(key, vrf);
         if (verdict == PolicyTable.UNDECIDED)
         {
@@ -433,6 +443,72 @@ public final class FlowStage
         reverse.nhId = reverseNh;
         return insertPair(vrf, owner, FlowAction.NAT, FlowAction.FLAG_DNAT | FlowAction.FLAG_DPAT,
             FlowAction.FLAG_SNAT | FlowAction.FLAG_SPAT, ServiceTable.backendIndex(chosen), 0, now);
+    }
+
+    /** TCP, UDP and ICMP echo (keyed by its identifier, destination port 0) have a port to translate. */
+    private boolean snatProtocol()
+    {
+        return key.proto == IpProtocol.TCP || key.proto == IpProtocol.UDP
+            || (key.proto == IpProtocol.ICMP && key.dport == 0);
+    }
+
+    /**
+     * A new flow leaving through fabric SNAT: the forward entry translates the source to the node's fabric
+     * address and a port of the node's range (SNAT and SPAT) and is routed in the fabric VRF; the reverse entry
+     * is keyed as the reply arrives in the fabric VRF (remote address and port to the fabric address and the
+     * chosen port; an echo reply by its identifier) and translates the destination back to the pod's (DNAT and
+     * DPAT), routed in the pod's VRF. The port is the first free one from a start chosen by the flow hash;
+     * none free is {@link #SNAT_NO_PORT}.
+     */
+    private int setupSnat(final int vrf, final int owner, final FabricSnat snat, final long now)
+    {
+        final int fabricVrf = snat.fabricVrf();
+        final int ports = snat.ports();
+        final int low = snat.portLow();
+        final boolean icmp = key.proto == IpProtocol.ICMP;
+        final FlowKey r = reverse;
+        final int reverseNh = reverseKeyNh.of(fabricVrf, key);
+        final int start = (flowHash(key, vrf) & 0x7FFFFFFF) % ports;
+        int port = -1;
+        for (int i = 0; i < ports; i++)
+        {
+            final int candidate = low + (start + i) % ports;
+            if (icmp)
+            {
+                r.set4(reverseNh, key.proto, key.dst4(), snat.address(), candidate, 0);
+            }
+            else
+            {
+                r.set4(reverseNh, key.proto, key.dst4(), snat.address(), key.dport, candidate);
+            }
+            if (table.lookup(r, r.hash()) < 0)
+            {
+                port = candidate;
+                break;
+            }
+        }
+        if (port < 0)
+        {
+            return SNAT_NO_PORT;
+        }
+        final FlowTable.Setup s = setup;
+        s.action = FlowAction.NAT;
+        s.flags = FlowAction.FLAG_SNAT | FlowAction.FLAG_SPAT | FlowAction.FLAG_VRFT;
+        s.reverseFlags = FlowAction.FLAG_DNAT | FlowAction.FLAG_DPAT | FlowAction.FLAG_VRFT;
+        s.vrf = vrf;
+        s.dvrf = fabricVrf;
+        s.reverseVrf = fabricVrf;
+        s.reverseDvrf = vrf;
+        s.ownerVif = owner;
+        s.mirror = -1;
+        s.ecmp = -1;
+        s.srcNh = key.nhId;
+        s.dropReason = 0;
+        s.withReverse = true;
+        s.inline = true;
+        s.udpSport = sourcePort(key, vrf);
+        s.reverseUdpSport = sourcePort(r, fabricVrf);
+        return table.insert(key, key.hash(), r, r.hash(), s, now);
     }
 
     /** The flow hash a service's backend is chosen by: the 5-tuple and VRF, as the tunnel source port's. */
@@ -575,6 +651,8 @@ public final class FlowStage
                 return DropReason.NEW_FLOWS;
             case FlowTable.FULL:
                 return DropReason.FLOW_TABLE_FULL;
+            case SNAT_NO_PORT:
+                return DropReason.FLOW_SNAT_NO_PORT;
             default:
                 return DropReason.FLOW_UNUSABLE;
         }
@@ -679,6 +757,11 @@ public final class FlowStage
         table.readKey(rflow, reverse);
         final boolean udp = proto == IpProtocol.UDP;
         final boolean ports = proto == IpProtocol.TCP || udp;
+        if (proto == IpProtocol.ICMP && (flags & (FlowAction.FLAG_SPAT | FlowAction.FLAG_DPAT)) != 0)
+        {
+            // An echo's identifier is its port: both entries' keys hold the other side's in sport.
+            l4Rewrite16(buf, l4 + 4, l4 + 2, false, reverse.sport);
+        }
         final int l4csum = proto == IpProtocol.TCP ? l4 + 16 : l4 + 6;
         if ((flags & FlowAction.FLAG_SNAT) != 0)
         {

@@ -265,6 +265,7 @@ public final class PolicyTable
     private volatile List<Rule> rules = List.of();
     private final RouteNetworks routes = new RouteNetworks();
     private final ServiceTable services = new ServiceTable();
+    private final FabricSnat fabricSnat = new FabricSnat();
     private final FlowTable flows;
     private final FlowKey scratch = new FlowKey();
     private long flushed;
@@ -464,6 +465,17 @@ public final class PolicyTable
     public ServiceTable services()
     {
         return services;
+    }
+
+    /**
+     * The fabric SNAT new flows to non-overlay addresses are translated by (programmed beside the policy,
+     * read by the flow stage on a miss).
+     *
+     * @return the table.
+     */
+    public FabricSnat fabricSnat()
+    {
+        return fabricSnat;
     }
 
     /**

@@ -65,7 +65,9 @@ public enum DropReason
     INVALID_UNDERLAY_ECMP("Invalid underlay ECMP"),
     // Not in Contrail: refusals of the per-interface and per-VRF flow limits (reference §7).
     FLOW_VIF_LIMIT("Flow Interface Limit"),
-    FLOW_VRF_LIMIT("Flow VRF Limit");
+    FLOW_VRF_LIMIT("Flow VRF Limit"),
+    // Not in Contrail as a reason of its own: a new fabric-SNAT flow found no free port in the node's range.
+    FLOW_SNAT_NO_PORT("Fabric SNAT Port Exhausted");
 
     /** All reasons by {@link #ordinal()}, for the hot path (no {@code values()} clone). */
     public static final DropReason[] BY_ID = values();
