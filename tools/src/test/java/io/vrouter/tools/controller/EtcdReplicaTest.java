@@ -142,6 +142,53 @@ class EtcdReplicaTest
     }
 
     @Test
+    void aNodeOnOneReplicaGetsTheConfigurationAppliedOnTheOther() throws Exception
+    {
+        final Cluster seed = new Cluster();
+        seed.addNode("node-1");
+        final ControlPlaneTest.Node n1 = new ControlPlaneTest.Node("node-1", "192.168.1.11");
+        try (EtcdCluster etcd = EtcdCluster.start(1);
+            Replica a = Replica.start(etcd.clientUrls(), seed);
+            Replica b = Replica.start(etcd.clientUrls(), new Cluster()))
+        {
+            // The node is registered already (the seed), so its session changes nothing in etcd: every push to
+            // it below comes from b's watch, which the test waits for (b's monitor) before pumping the pipe.
+            n1.connect(b.controller());
+            ControlPlaneTest.settle(n1);
+            assertTrue(n1.namespaces.isEmpty());
+
+            assertEquals(200, post(a, "apply", pods("web-", 1)).statusCode());
+            awaitModel(b, m -> m.pod("default", "web-0") != null);
+            ControlPlaneTest.settle(n1);
+            assertEquals(1, n1.namespaces.size(), "node-1 (on b) made the namespace of the pod applied on a");
+            assertTrue(n1.agent.vrfOf(ControlPlaneTest.POD_RI) >= 0, "and holds the pod network's VRF");
+
+            assertEquals(200, post(a, "delete", pods("web-", 1)).statusCode());
+            awaitModel(b, m -> m.pod("default", "web-0") == null);
+            ControlPlaneTest.settle(n1);
+            assertTrue(n1.namespaces.isEmpty(), "the delete on a reached node-1 through b: " + n1.namespaces);
+        }
+        finally
+        {
+            if (n1.pipe != null)
+            {
+                n1.disconnect();
+            }
+        }
+    }
+
+    private static void awaitModel(final Replica r, final java.util.function.Predicate<Cluster> done)
+        throws InterruptedException
+    {
+        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!done.test(r.controller().snapshot()))
+        {
+            assertTrue(System.nanoTime() - until < 0, "the replica's watch did not bring the change in 10 s");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void appliesRacingOnTwoReplicasNeverShareAnAddressOrALabel() throws Exception
     {
         final int rounds = "full".equals(System.getProperty("vrouter.sweep")) ? 20 : 6;
