@@ -63,6 +63,16 @@ public final class EtcdClusterStore implements ClusterStore
     private static final ByteSequence ROOT = bytes(EtcdLayout.ROOT);
     private static final ByteSequence META = bytes(EtcdLayout.META);
 
+    static
+    {
+        // jetcd's Vert.x would otherwise make a /tmp/vertx-cache-* directory for serving class-path files, which
+        // a controller that is killed leaves behind; jetcd serves no files.
+        if (System.getProperty("vertx.disableFileCPResolving") == null)
+        {
+            System.setProperty("vertx.disableFileCPResolving", "true");
+        }
+    }
+
     private final List<String> endpoints;
     private final long timeoutMillis;
     private final Client client;
