@@ -25,6 +25,7 @@ vrouter_package_of() {
         openssl) echo openssl ;;
         busybox) echo busybox ;;
         promtool) echo prometheus ;;
+        etcd) echo etcd-server ;;
         mvn) echo maven ;;
         *) echo "$1" ;;
     esac

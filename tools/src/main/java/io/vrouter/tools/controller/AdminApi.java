@@ -46,7 +46,9 @@ import java.util.concurrent.TimeUnit;
  * apply/delete/get} talk to: {@code POST /apply?namespace=NS} and {@code POST /delete?namespace=NS}
  * with a YAML body, {@code GET /pods}, {@code GET /networks}, {@code GET /nodes},
  * {@code GET /routes?instance=RI}, {@code GET /metrics} (Prometheus text format).
- * Errors answer 400 with the reason; the model is unchanged.
+ * Errors answer 400 with the reason; the model is unchanged. A store that cannot commit (etcd unreachable)
+ * answers 503 with the reason; nothing changed. A table read while the store cannot be reached is the
+ * controller's last known state, marked by a {@code Warning} header.
  * <p>
  * Requests are answered on one thread (never the event loop), in arrival order. Only requests whose
  * {@code Host} is a loopback name are answered ({@link LoopbackHost}: a web page cannot apply
@@ -123,12 +125,25 @@ public final class AdminApi implements AutoCloseable
     }
 
     /** A status, a body and its content type. */
-    private record Answer(HttpResponseStatus status, String text, String contentType)
+    private record Answer(HttpResponseStatus status, String text, String contentType, String warning)
     {
         Answer(final HttpResponseStatus status, final String text)
         {
-            this(status, text, "text/plain; charset=utf-8");
+            this(status, text, "text/plain; charset=utf-8", null);
         }
+
+        Answer(final HttpResponseStatus status, final String text, final String contentType)
+        {
+            this(status, text, contentType, null);
+        }
+    }
+
+    /** A table read after the model caught up with the store; when it could not, answered with a warning. */
+    private Answer read(final java.util.function.Supplier<String> table)
+    {
+        final String stale = controller.sync();
+        return new Answer(HttpResponseStatus.OK, table.get(), "text/plain; charset=utf-8", stale == null ? null :
+            "the controller's last known state: " + stale);
     }
 
     private Answer answer(final HttpMethod method, final String uri, final String body)
@@ -142,13 +157,13 @@ public final class AdminApi implements AutoCloseable
                 return post ? manifest(q, body, q.path().equals("/apply"))
                     : new Answer(HttpResponseStatus.METHOD_NOT_ALLOWED, "POST a YAML manifest\n");
             case "/pods":
-                return new Answer(HttpResponseStatus.OK, controller.pods());
+                return read(controller::pods);
             case "/networks":
-                return new Answer(HttpResponseStatus.OK, controller.networks());
+                return read(controller::networks);
             case "/services":
-                return new Answer(HttpResponseStatus.OK, controller.services());
+                return read(controller::services);
             case "/nodes":
-                return new Answer(HttpResponseStatus.OK, controller.nodes());
+                return read(controller::nodes);
             case "/metrics":
                 return new Answer(HttpResponseStatus.OK, controller.metrics(), PrometheusText.CONTENT_TYPE);
             case "/routes":
@@ -181,6 +196,11 @@ public final class AdminApi implements AutoCloseable
         catch (final IllegalArgumentException e)
         {
             return new Answer(HttpResponseStatus.BAD_REQUEST, "error: " + e.getMessage() + "\n");
+        }
+        catch (final StoreUnavailableException e)
+        {
+            return new Answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "error: configuration change refused: " +
+                e.getMessage() + "\n");
         }
     }
 
@@ -243,6 +263,11 @@ public final class AdminApi implements AutoCloseable
             final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, a.status(),
                 Unpooled.wrappedBuffer(bytes));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+            if (a.warning() != null)
+            {
+                response.headers().set(HttpHeaderNames.WARNING, "199 vrouter-controller \"" +
+                    a.warning().replace('"', '\'') + "\"");
+            }
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
             if (keepAlive)
             {

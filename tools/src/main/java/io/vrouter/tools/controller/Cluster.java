@@ -1282,6 +1282,16 @@ public final class Cluster
      */
     public String toYaml()
     {
+        return new Yaml().dump(toTree());
+    }
+
+    /**
+     * The model as the tree {@link #toYaml()} writes: mappings, lists, strings, integers and booleans.
+     *
+     * @return the tree (a fresh one, the caller's to change).
+     */
+    Map<String, Object> toTree()
+    {
         final Map<String, Object> root = new LinkedHashMap<>();
         root.put("nextNetworkId", nextNetworkId);
         root.put("roundRobin", roundRobin);
@@ -1336,7 +1346,7 @@ public final class Cluster
             }).toList());
             return m;
         }).toList());
-        return new Yaml().dump(root);
+        return root;
     }
 
     /**
@@ -1361,6 +1371,18 @@ public final class Cluster
         {
             throw new IllegalArgumentException("not YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
+        return fromTree(tree);
+    }
+
+    /**
+     * Reads a model from the tree {@link #toTree()} writes, with {@link #fromYaml}'s checks.
+     *
+     * @param tree the tree.
+     * @return the model.
+     * @throws IllegalArgumentException naming the field and the reason when the tree is not a valid model.
+     */
+    static Cluster fromTree(final Object tree)
+    {
         final Map<String, Object> root = StateReader.map(tree, "(top level)");
         final Cluster c = new Cluster();
         c.namespaces.clear();
@@ -1648,12 +1670,22 @@ public final class Cluster
         }
     }
 
-    private Cluster copy()
+    /**
+     * An independent copy.
+     *
+     * @return the copy.
+     */
+    Cluster copy()
     {
-        return fromYaml(toYaml());
+        return fromTree(toTree());
     }
 
-    private void replaceWith(final Cluster other)
+    /**
+     * Takes over another model's content (the other is not changed afterwards by either).
+     *
+     * @param other the model.
+     */
+    void replaceWith(final Cluster other)
     {
         namespaces.clear();
         namespaces.putAll(other.namespaces);
@@ -1668,7 +1700,7 @@ public final class Cluster
         services.clear();
         services.putAll(other.services);
         allocated.clear();
-        allocated.putAll(other.allocated);
+        other.allocated.forEach((pool, used) -> allocated.put(pool, new TreeSet<>(used)));
         nodes.clear();
         nodes.addAll(other.nodes);
         nextNetworkId = other.nextNetworkId;

@@ -12,11 +12,7 @@ import io.vrouter.xmpp.XmppProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,6 +25,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 
 /**
@@ -52,7 +51,10 @@ public final class Controller implements NodeChannelListener
     private static final int ROUTES_PER_MESSAGE = 1024;
 
     private final Cluster cluster;
-    private final Path stateFile;
+    private final ClusterStore store;
+    private final ScheduledExecutorService registrar;
+    private final Set<String> registering = new HashSet<>();
+    private long modelVersion = -1;
     private final Map<String, Map<String, Map<String, RouteEntry>>> rib = new HashMap<>();
     private final Map<String, ControllerSession> sessions = new LinkedHashMap<>();
     private final Map<String, Map<String, Integer>> subscriptions = new HashMap<>();
@@ -95,9 +97,51 @@ public final class Controller implements NodeChannelListener
      */
     public Controller(final Cluster cluster, final Path stateFile, final long graceNanos)
     {
+        this(cluster, new FileClusterStore(cluster, stateFile), graceNanos);
+    }
+
+    /**
+     * A controller whose model lives in a store (a file, or etcd shared with other controllers): it follows
+     * every model the store commits, its own changes and, for a shared store, other controllers'.
+     *
+     * @param store      the store (the controller does not close it).
+     * @param graceNanos how long after start end-of-RIB may wait for the other nodes.
+     */
+    public Controller(final ClusterStore store, final long graceNanos)
+    {
+        this(new Cluster(), store, graceNanos);
+    }
+
+    private Controller(final Cluster cluster, final ClusterStore store, final long graceNanos)
+    {
         this.cluster = cluster;
-        this.stateFile = stateFile;
+        this.store = store;
         this.endOfRibDeadline = System.nanoTime() + graceNanos;
+        this.registrar = store.local() ? null : Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread t = new Thread(r, "controller-registrar");
+            t.setDaemon(true);
+            return t;
+        });
+        store.start(this::modelChanged);
+    }
+
+    /**
+     * Takes a model the store committed (this controller's change or, on a shared store, another's) and
+     * pushes what it changes to the nodes: configuration, and the routes of instances whose leaks changed.
+     *
+     * @param model   the model (not changed by anyone afterwards).
+     * @param version the store's version of it; older ones than the last taken are ignored.
+     */
+    private synchronized void modelChanged(final Cluster model, final long version)
+    {
+        if (version <= modelVersion)
+        {
+            return;
+        }
+        modelVersion = version;
+        cluster.replaceWith(model);
+        changed();
     }
 
     // ------------------------------------------------------------------------------------------ admin
@@ -109,11 +153,9 @@ public final class Controller implements NodeChannelListener
      * @param defaultNamespace namespace for objects without one.
      * @return kubectl-style lines.
      */
-    public synchronized List<String> apply(final List<Resource> resources, final String defaultNamespace)
+    public List<String> apply(final List<Resource> resources, final String defaultNamespace)
     {
-        final List<String> out = cluster.apply(resources, defaultNamespace);
-        changed();
-        return out;
+        return store.update(c -> c.apply(resources, defaultNamespace));
     }
 
     /**
@@ -123,11 +165,39 @@ public final class Controller implements NodeChannelListener
      * @param defaultNamespace namespace for objects without one.
      * @return kubectl-style lines.
      */
-    public synchronized List<String> delete(final List<Resource> resources, final String defaultNamespace)
+    public List<String> delete(final List<Resource> resources, final String defaultNamespace)
     {
-        final List<String> out = cluster.delete(resources, defaultNamespace);
-        changed();
-        return out;
+        return store.update(c -> c.delete(resources, defaultNamespace));
+    }
+
+    /**
+     * Brings the model up to every change committed before the call (a shared store; see {@link ClusterStore#sync}).
+     *
+     * @return null when current, else why the model may be stale.
+     */
+    public String sync()
+    {
+        return store.sync();
+    }
+
+    /**
+     * A copy of the model as this controller has it now.
+     *
+     * @return the copy.
+     */
+    synchronized Cluster snapshot()
+    {
+        return cluster.copy();
+    }
+
+    /**
+     * Where the model lives.
+     *
+     * @return the store.
+     */
+    public ClusterStore store()
+    {
+        return store;
     }
 
     /**
@@ -409,9 +479,7 @@ public final class Controller implements NodeChannelListener
         {
             // A node joins the cluster (and gets pods) once its session has gone as far as its first
             // end-of-RIB, so a connection that only sends a stream header changes nothing.
-            cluster.addNode(node);
-            LOG.info("node {} registered", node);
-            changed();
+            register(node);
         }
         endOfRibFrom.add(node);
         endOfRibOwed.add(node);
@@ -466,6 +534,58 @@ public final class Controller implements NodeChannelListener
         flushDirty();
     }
 
+    /**
+     * Adds a node to the model: at once with a local store (the model comes back through
+     * {@link #modelChanged} on this thread); with a shared store on the registrar thread, never holding this
+     * lock across the round trip, and again every second while the store refuses (etcd unreachable).
+     */
+    private void register(final String node)
+    {
+        if (registrar == null)
+        {
+            try
+            {
+                store.update(c -> c.addNode(node));
+                LOG.info("node {} registered", node);
+            }
+            catch (final StoreUnavailableException e)
+            {
+                LOG.warn("node {} not registered: {}", node, e.getMessage());
+            }
+            return;
+        }
+        if (registering.add(node))
+        {
+            registrar.execute(() -> registerShared(node));
+        }
+    }
+
+    private void registerShared(final String node)
+    {
+        synchronized (this)
+        {
+            if (!sessions.containsKey(node) || cluster.nodes().contains(node))
+            {
+                registering.remove(node);
+                return;
+            }
+        }
+        try
+        {
+            store.update(c -> c.addNode(node));
+            LOG.info("node {} registered", node);
+            synchronized (this)
+            {
+                registering.remove(node);
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.warn("node {} not registered yet ({}); trying again in 1 s", node, e.getMessage());
+            registrar.schedule(() -> registerShared(node), 1, TimeUnit.SECONDS);
+        }
+    }
+
     /** Removes a node's paths that match from the RIB and marks them for resync; returns how many. */
     private int withdrawRoutes(final String node, final BiPredicate<String, String> which)
     {
@@ -505,7 +625,6 @@ public final class Controller implements NodeChannelListener
      */
     private void changed()
     {
-        save();
         final Map<String, List<String>> now = new HashMap<>();
         for (final String node : List.copyOf(sessions.keySet()))
         {
@@ -725,23 +844,5 @@ public final class Controller implements NodeChannelListener
         }
         final Cluster.Network n = cluster.network(instance.substring(0, colon));
         return n != null && n.routingInstance().equals(instance) ? n.fqName() : null;
-    }
-
-    private void save()
-    {
-        if (stateFile == null)
-        {
-            return;
-        }
-        try
-        {
-            final Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-            Files.writeString(tmp, cluster.toYaml());
-            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException("cannot save the controller state to " + stateFile, e);
-        }
     }
 }

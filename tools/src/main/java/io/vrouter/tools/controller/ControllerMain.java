@@ -118,8 +118,19 @@ public final class ControllerMain
         @Option(names = "--api", defaultValue = DEFAULT_API, description = "Admin endpoint (default ${DEFAULT-VALUE}).")
         String api;
 
-        @Option(names = "--state", required = true, description = "State file (created if absent).")
+        @Option(names = "--state", description = "State file (created if absent): the single-controller mode. " +
+            "With --etcd: the state to seed an etcd that holds no cluster yet.")
         Path state;
+
+        @Option(names = "--etcd", split = ",", paramLabel = "URL",
+            description = "etcd client URLs (http://HOST:PORT, comma-separated): keep the cluster in etcd, shared " +
+                "with the other controllers given the same etcd (docs/controller.md).")
+        List<String> etcd;
+
+        @Option(names = "--etcd-timeout", defaultValue = "" + EtcdClusterStore.DEFAULT_TIMEOUT_MILLIS,
+            description = "Milliseconds an etcd request may take before etcd counts as unreachable (default " +
+                "${DEFAULT-VALUE}).")
+        long etcdTimeout;
 
         @Option(names = "--hold-time", defaultValue = "" + XmppSession.DEFAULT_HOLD_SECONDS,
             description = "XMPP hold time in seconds (default ${DEFAULT-VALUE}).")
@@ -179,10 +190,21 @@ public final class ControllerMain
                 System.err.println("vrouter-controller: WARNING: --insecure: nodes are not authenticated; any " +
                     "client that reaches " + listen + " can claim any node's name");
             }
+            if (state == null && (etcd == null || etcd.isEmpty()))
+            {
+                System.err.println("vrouter-controller: give --state FILE (one controller) or --etcd URL[,URL...] " +
+                    "(replicated controllers)");
+                return 2;
+            }
+            if (etcdTimeout < 100)
+            {
+                System.err.println("vrouter-controller: --etcd-timeout must be at least 100 ms");
+                return 2;
+            }
             final Cluster cluster;
             try
             {
-                cluster = Files.exists(state) ? loadState(state) : new Cluster();
+                cluster = state != null && Files.exists(state) ? loadState(state) : new Cluster();
             }
             catch (final IllegalArgumentException | IOException e)
             {
@@ -190,8 +212,33 @@ public final class ControllerMain
                     " (nothing started; fix or move the file)");
                 return 2;
             }
+            final ClusterStore store;
+            if (etcd != null && !etcd.isEmpty())
+            {
+                for (final String url : etcd)
+                {
+                    if (!url.matches("https?://[^/\\s]+:[0-9]{1,5}/?"))
+                    {
+                        System.err.println("vrouter-controller: --etcd " + url + ": not http://HOST:PORT");
+                        return 2;
+                    }
+                }
+                try
+                {
+                    store = EtcdClusterStore.open(etcd, cluster, etcdTimeout);
+                }
+                catch (final StoreUnavailableException e)
+                {
+                    System.err.println("vrouter-controller: " + e.getMessage() + " (nothing started)");
+                    return 2;
+                }
+            }
+            else
+            {
+                store = new FileClusterStore(cluster, state);
+            }
             final SslContext ssl = tlsCert == null ? null : XmppTls.server(tlsCert, tlsKey, tlsCa);
-            final Controller controller = new Controller(cluster, state, TimeUnit.SECONDS.toNanos(eorGrace));
+            final Controller controller = new Controller(store, TimeUnit.SECONDS.toNanos(eorGrace));
             controller.netnsPrefix(netnsPrefix);
             final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
             timer.scheduleAtFixedRate(() -> controller.flushEndOfRib(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
@@ -206,12 +253,13 @@ public final class ControllerMain
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "controller-shutdown"));
                 System.out.println("vrouter-controller: XMPP on " + xmpp.address() + transport +
                     ", admin on http://" + admin.address().getHostString() + ":" + admin.address().getPort() +
-                    ", state " + state);
+                    ", " + store.describe());
                 stop.await();
             }
             finally
             {
                 timer.shutdownNow();
+                store.close();
             }
             return 0;
         }
@@ -320,6 +368,8 @@ public final class ControllerMain
                 return 2;
             }
             final HttpResponse<String> r = send(api, HttpRequest.newBuilder(uri(api, "/" + what)).GET().build());
+            r.headers().firstValue("Warning").ifPresent(w -> System.err.println("vrouter-controller: warning: " +
+                w.replaceFirst("^199 vrouter-controller ", "")));
             System.out.print(r.body());
             return r.statusCode() == 200 ? 0 : 1;
         }

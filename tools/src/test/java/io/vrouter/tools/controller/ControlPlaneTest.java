@@ -35,13 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ControlPlaneTest
 {
-    private static final String POD_RI =
+    static final String POD_RI =
         "default-domain:k8s-default:k8s-default-pod-network:k8s-default-pod-network";
     private static final String RED_RI = "default-domain:k8s-default:RED:RED";
     private static final String BLUE_RI =
         "default-domain:k8s-default:k8s-blue-pod-network:k8s-blue-pod-network";
 
-    private static final class Node
+    static final class Node
     {
         final String name;
         final String address;
@@ -96,7 +96,7 @@ class ControlPlaneTest
         return Resource.parseAll(Files.readString(Path.of("..", "examples", "seed", file)), file);
     }
 
-    private static void settle(final Node... nodes)
+    static void settle(final Node... nodes)
     {
         for (int i = 0; i < 4; i++)
         {
