@@ -149,10 +149,11 @@ public final class IntrospectModel
 
     /**
      * Routes of a VRF as {@code RouteUcSandeshData}: {@code src_ip}, {@code src_plen}, {@code src_vrf}
-     * and one path whose {@code peer} and {@code preference} say where the route came from (the control
-     * node's address for a route learned over XMPP, {@code LocalVmPort} for a local pod's route,
-     * {@code Local} for the node's own routes and those programmed through the control socket; {@link
-     * RouteOrigins}) and whose {@code nh} describes the next hop as the agent's {@code NhSandeshData} does.
+     * and a path per peer whose {@code peer} and {@code preference} say where the route came from (the
+     * address of each control node that advertises a route learned over XMPP, {@code LocalVmPort} for a
+     * local pod's route, {@code Local} for the node's own routes and those programmed through the control
+     * socket; {@link RouteOrigins}) and whose {@code nh} describes the next hop as the agent's {@code
+     * NhSandeshData} does.
      *
      * @param vrf    the VRF.
      * @param family an {@link AddressFamily}: inet, inet6 or bridge.
@@ -172,7 +173,7 @@ public final class IntrospectModel
             vifNames.put(v.idx(), v.name());
         }
         final RouteOrigins origins = node.routeOrigins();
-        final Map<String, RoutePeer> peers = origins == null || family == AddressFamily.BRIDGE ? Map.of() :
+        final Map<String, List<RoutePeer>> peers = origins == null || family == AddressFamily.BRIDGE ? Map.of() :
             origins.peers(vrf);
         final List<Map<String, Object>> out = new ArrayList<>();
         for (final RouteRequest r : dump(RouteRequest.dump(family, vrf), RouteRequest.class))
@@ -196,15 +197,22 @@ public final class IntrospectModel
             m.put("src_plen", plen);
             m.put("src_vrf", vrf);
             final long label = r.labelled() ? r.label() : -1;
-            final Map<String, Object> path = new LinkedHashMap<>();
-            final RoutePeer peer = peers.getOrDefault(m.get("src_ip") + "/" + plen, RoutePeer.LOCAL);
-            path.put("peer", peer.peer());
-            path.put("preference", peer.preference());
-            path.put("label", label);
-            path.put("active_label", label);
-            path.put("vxlan_id", 0);
-            path.put("nh", nh(nhs.get(r.nhId()), r.nhId(), nhs, vifNames));
-            m.put("path_list", List.of(path));
+            final Map<String, Object> nh = nh(nhs.get(r.nhId()), r.nhId(), nhs, vifNames);
+            final List<Map<String, Object>> paths = new ArrayList<>();
+            for (final RoutePeer peer : peers.getOrDefault(m.get("src_ip") + "/" + plen, List.of(RoutePeer.LOCAL)))
+            {
+                // One path per peer, as the agent lists them; the forwarder holds the route once, so every
+                // path shows the one next hop programmed.
+                final Map<String, Object> path = new LinkedHashMap<>();
+                path.put("peer", peer.peer());
+                path.put("preference", peer.preference());
+                path.put("label", label);
+                path.put("active_label", label);
+                path.put("vxlan_id", 0);
+                path.put("nh", nh);
+                paths.add(path);
+            }
+            m.put("path_list", paths);
             out.add(m);
         }
         return out;
