@@ -48,16 +48,18 @@ public final class ControllerClient implements AutoCloseable
     /**
      * One session's state, for views (Contrail's {@code AgentXmppConnectionStatus}).
      *
-     * @param index        the session's index (0 or 1).
-     * @param server       the server it is connected or connecting to, {@code host:port}.
-     * @param state        {@code Established}, {@code Connecting} or {@code Idle} (waiting to reconnect).
-     * @param peer         the server's address as the node names it, empty before the first session.
-     * @param flaps        how many times an established session was lost.
-     * @param sinceMillis  when the state last changed (epoch milliseconds).
-     * @param lastEvent    what changed it last.
+     * @param index       the session's index (0 or 1).
+     * @param host        the server it is connected or connecting to: its host.
+     * @param port        and its port.
+     * @param state       {@code Established}, {@code Connecting} or {@code Idle} (waiting to reconnect).
+     * @param peerName    the server's name from its stream header, empty before the first session.
+     * @param flaps       how many times an established session was lost.
+     * @param flapMillis  when the last one was (epoch milliseconds), 0 for never.
+     * @param sinceMillis when the state last changed (epoch milliseconds).
+     * @param lastEvent   what changed it last.
      */
-    public record Status(int index, String server, String state, String peer, int flaps, long sinceMillis,
-        String lastEvent)
+    public record Status(int index, String host, int port, String state, String peerName, int flaps, long flapMillis,
+        long sinceMillis, String lastEvent)
     {
     }
 
@@ -265,8 +267,8 @@ public final class ControllerClient implements AutoCloseable
             this.index = index;
             this.listener = listener;
             this.serverIndex = index;
-            this.status = new Status(index, describe(servers.get(index)), "Idle", "", 0, System.currentTimeMillis(),
-                "none");
+            this.status = new Status(index, servers.get(index).getHostString(), servers.get(index).getPort(), "Idle",
+                "", 0, 0, System.currentTimeMillis(), "none");
         }
 
         NodeSession open()
@@ -275,10 +277,13 @@ public final class ControllerClient implements AutoCloseable
             return s != null && s.isOpen() ? s : null;
         }
 
-        private void state(final String state, final String peer, final int flaps, final String event)
+        private void state(final String state, final String peerName, final boolean flap, final String event)
         {
-            status = new Status(index, describe(servers.get(serverIndex)), state, peer, flaps,
-                System.currentTimeMillis(), event);
+            final long now = System.currentTimeMillis();
+            final Status was = status;
+            final InetSocketAddress server = servers.get(serverIndex);
+            status = new Status(index, server.getHostString(), server.getPort(), state, peerName,
+                was.flaps() + (flap ? 1 : 0), flap ? now : was.flapMillis(), now, event);
         }
 
         void connect()
@@ -290,7 +295,7 @@ public final class ControllerClient implements AutoCloseable
             final InetSocketAddress server = servers.get(serverIndex);
             final NodeSession s = new NodeSession(nodeName, this);
             session = s;
-            state("Connecting", status.peer(), status.flaps(), "connect");
+            state("Connecting", status.peerName(), false, "connect");
             final ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>()
             {
                 @Override
@@ -309,7 +314,7 @@ public final class ControllerClient implements AutoCloseable
                 if (!done.isSuccess())
                 {
                     LOG.warn("cannot reach controller {} (session {}): {}", server, index, done.cause().getMessage());
-                    state("Idle", status.peer(), status.flaps(), "connect failed");
+                    state("Idle", status.peerName(), false, "connect failed");
                     scheduleReconnect();
                 }
                 else
@@ -339,15 +344,14 @@ public final class ControllerClient implements AutoCloseable
         public void onSessionUp()
         {
             retryMillis = FIRST_RETRY_MILLIS;
-            final NodeSession s = session;
-            state("Established", s.remoteHost().isEmpty() ? s.peer() : s.remoteHost(), status.flaps(), "session up");
+            state("Established", session.peer(), false, "session up");
             listener.onSessionUp();
         }
 
         @Override
         public void onSessionDown()
         {
-            state("Idle", status.peer(), status.flaps() + 1, "session down");
+            state("Idle", status.peerName(), true, "session down");
             listener.onSessionDown();
         }
 

@@ -544,6 +544,26 @@ public final class Lab implements AutoCloseable
     }
 
     /**
+     * A node's controller sessions as its introspect lists them ({@code ist vr xmpp --json}): {@code
+     * controller_ip state flap_count} per session.
+     *
+     * @param node node index.
+     * @return one line per session.
+     * @throws IOException when the answer is not JSON.
+     */
+    public List<String> xmppSessions(final int node) throws IOException
+    {
+        final Shell.Result r = ctl(NODE_NS[node], "--json", "ist", "vr", "xmpp");
+        final List<String> out = new ArrayList<>();
+        for (final JsonNode peer : new ObjectMapper().readTree(r.output()).path("peers"))
+        {
+            out.add(peer.path("controller_ip").asText() + " " + peer.path("state").asText() + " "
+                + peer.path("flap_count").asText());
+        }
+        return out;
+    }
+
+    /**
      * Waits for a background ping and returns how many replies were lost.
      *
      * @param ping the process.

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * copy of its state file, so both serve the same configuration) and two vrouterd processes each keeping a
  * session with both. A continuous ping ({@code ping -i 0.05}) between pods on different nodes must lose no
  * reply while one controller is killed with SIGKILL and started again, each way round; the introspect lists
- * the route to the other node's pod once per controller that advertises it. Needs root, ping and nsenter; in
+ * the route to the other node's pod once per controller that advertises it, and both sessions
+ * ({@code ist vr xmpp}). Needs root, ping and nsenter; in
  * CI a missing prerequisite fails the test. Everything the lab made is removed even on failure.
  */
 class TwoControllersEndToEndTest
@@ -48,6 +49,8 @@ class TwoControllersEndToEndTest
             final int nodeA = a.node().equals(Lab.nodeName(0)) ? 0 : 1;
             final String remote = b.ip() + "/32";
             waitForPeers(lab, nodeA, remote, List.of(FIRST, SECOND));
+            assertEquals(List.of(FIRST + " Established 0", SECOND + " Established 0"), lab.xmppSessions(nodeA),
+                "ist vr xmpp lists both sessions");
 
             final Path pingLog = work.resolve("ping.log");
             ping = lab.continuousPing(a, b, "0.05", pingLog);
@@ -55,6 +58,10 @@ class TwoControllersEndToEndTest
             lab.killController(1);
             Thread.sleep(1000);
             waitForPeers(lab, nodeA, remote, List.of(SECOND));
+            final List<String> sessions = lab.xmppSessions(nodeA);
+            assertTrue(sessions.get(0).startsWith(FIRST + " ") && !sessions.get(0).contains("Established")
+                && sessions.get(0).endsWith(" 1"), "the first session is down, one flap: " + sessions);
+            assertEquals(SECOND + " Established 0", sessions.get(1));
             Thread.sleep(2000);
             lab.startControllerAgain(1);
             waitForPeers(lab, nodeA, remote, List.of(FIRST, SECOND));

@@ -213,6 +213,19 @@ public final class NodeAgent implements ControllerListener
         return channels[index];
     }
 
+    /**
+     * How the node names a control node in its views: its address, with the port when it is not XMPP's
+     * (two controllers on one address stay apart).
+     *
+     * @param host the control node's address.
+     * @param port its XMPP port (0: none known).
+     * @return the name.
+     */
+    public static String controlNodeName(final String host, final int port)
+    {
+        return port == ContrailXmpp.DEFAULT_PORT || port == 0 ? host : host + ":" + port;
+    }
+
     /** The sessions that are up. */
     private List<NodeSession> openSessions()
     {
@@ -366,8 +379,7 @@ public final class NodeAgent implements ControllerListener
         // The introspect names routes learned over XMPP by the control node's address, as Contrail's agent
         // does (with the port when it is not XMPP's, so two controllers on one address stay apart); a session
         // without one (an in-memory pipe) by the controller's stream name.
-        c.peer = s.remoteHost().isEmpty() ? s.peer() : s.remoteHost() +
-            (s.remotePort() == ContrailXmpp.DEFAULT_PORT || s.remotePort() == 0 ? "" : ":" + s.remotePort());
+        c.peer = s.remoteHost().isEmpty() ? s.peer() : controlNodeName(s.remoteHost(), s.remotePort());
         c.up = true;
         for (final Network n : networks.values())
         {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vrouter.agent.api.XmppPeer;
 import io.vrouter.agent.control.ControlServer;
 import io.vrouter.agent.controller.IpNetns;
 import io.vrouter.agent.controller.NodeAgent;
@@ -171,6 +172,9 @@ public final class Daemon implements AutoCloseable
             agent::session);
         controller = client[0];
         node.attachRouteOrigins(vrf -> onAgent(client[0], () -> agent.routePeers(vrf), Map.of(), 2));
+        node.attachXmppPeers(() -> client[0].status().stream().map(s -> new XmppPeer(
+            NodeAgent.controlNodeName(s.host(), s.port()), s.state(), s.peerName(), s.host() + ":" + s.port(),
+            s.state().equals("Established"), s.flaps(), s.flapMillis(), s.sinceMillis(), s.lastEvent())).toList());
         node.attachPods(r -> onAgent(client[0], () -> agent.pod(r),
             new Response(Errno.EAGAIN, "the node agent did not answer in time", List.of()), 60));
         controller.start();

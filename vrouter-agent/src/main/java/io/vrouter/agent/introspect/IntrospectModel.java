@@ -1,5 +1,6 @@
 package io.vrouter.agent.introspect;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,6 +12,8 @@ import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.RouteOrigins;
 import io.vrouter.agent.api.RoutePeer;
 import io.vrouter.agent.api.VrfName;
+import io.vrouter.agent.api.XmppPeer;
+import io.vrouter.agent.api.XmppPeers;
 import io.vrouter.agent.control.StatsRequests;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.fib.Ip4Fib;
@@ -142,6 +145,38 @@ public final class IntrospectModel
             m.put("evpnindex", id);
             m.put("vxlan_id", named != null ? named.vxlanId() : 0);
             m.put("vn", named != null ? named.virtualNetwork() : "N/A");
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * The controller sessions as the agent's {@code AgentXmppData}: {@code controller_ip}, {@code state},
+     * {@code peer_name}, {@code peer_address}, {@code cfg_controller} ({@code Yes}/{@code No}), {@code
+     * flap_count}, {@code flap_time} (ISO-8601, or {@code never}), {@code last_event}, {@code last_state_at}.
+     *
+     * @return one per session the node keeps; empty without a controller.
+     */
+    public List<Map<String, Object>> xmppPeers()
+    {
+        final XmppPeers peers = node.xmppPeers();
+        final List<Map<String, Object>> out = new ArrayList<>();
+        if (peers == null)
+        {
+            return out;
+        }
+        for (final XmppPeer p : peers.peers())
+        {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("controller_ip", p.controllerIp());
+            m.put("state", p.state());
+            m.put("peer_name", p.peerName());
+            m.put("peer_address", p.peerAddress());
+            m.put("cfg_controller", p.config() ? "Yes" : "No");
+            m.put("flap_count", p.flapCount());
+            m.put("flap_time", p.flapMillis() == 0 ? "never" : Instant.ofEpochMilli(p.flapMillis()).toString());
+            m.put("last_event", p.lastEvent());
+            m.put("last_state_at", Instant.ofEpochMilli(p.stateMillis()).toString());
             out.add(m);
         }
         return out;

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.api.RouteOrigins;
+import io.vrouter.agent.api.XmppPeers;
 import io.vrouter.agent.api.VrfName;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.table.VRouterConfig;
@@ -51,6 +52,7 @@ public final class InProcessNode implements NodeService, AutoCloseable
     private final Map<String, Integer> vifs = new LinkedHashMap<>();
     private int nextVif = 3;
     private volatile RouteOrigins routeOrigins;
+    private volatile XmppPeers xmppPeers;
     private final Map<Integer, VrfName> vrfNames = new ConcurrentHashMap<>();
 
     /**
@@ -100,6 +102,18 @@ public final class InProcessNode implements NodeService, AutoCloseable
     public RouteOrigins routeOrigins()
     {
         return routeOrigins;
+    }
+
+    @Override
+    public void attachXmppPeers(final XmppPeers peers)
+    {
+        this.xmppPeers = peers;
+    }
+
+    @Override
+    public XmppPeers xmppPeers()
+    {
+        return xmppPeers;
     }
 
     @Override
