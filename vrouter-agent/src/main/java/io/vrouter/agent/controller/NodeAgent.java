@@ -128,6 +128,8 @@ public final class NodeAgent implements ControllerListener
     private final Map<String, Integer> composites = new HashMap<>();
     private final Map<Integer, PeerMerge<String, RouteEntry>> learned = new HashMap<>();
     private final PeerMerge<String, XmlElement> items = new PeerMerge<>(MAX_SESSIONS);
+    /** Configuration items whose last apply failed: applied again when sent again, even unchanged. */
+    private final Set<String> unapplied = new HashSet<>();
     private final Rib rib = new Rib();
     private int nextVrf = 1;
     private int nextNh;
@@ -527,10 +529,10 @@ public final class NodeAgent implements ControllerListener
         final List<XmlElement> delete = new ArrayList<>();
         for (final XmlElement n : config.nodes())
         {
-            final String key = n.attribute("type") + "\n" + n.childText("name");
+            final String key = itemKey(n);
             if (!config.delete())
             {
-                if (items.advertise(c.index, key, n))
+                if (items.advertise(c.index, key, n) || unapplied.contains(key))
                 {
                     update.add(n);
                 }
@@ -559,6 +561,11 @@ public final class NodeAgent implements ControllerListener
         applyConfig(update, false);
     }
 
+    private static String itemKey(final XmlElement n)
+    {
+        return n.attribute("type") + "\n" + n.childText("name");
+    }
+
     /** Applies configuration elements (networks before interfaces on update, the reverse on delete). */
     private void applyConfig(final List<XmlElement> nodes, final boolean delete)
     {
@@ -574,15 +581,21 @@ public final class NodeAgent implements ControllerListener
             {
                 if (delete)
                 {
+                    unapplied.remove(itemKey(n));
                     deleteConfig(n);
                 }
                 else
                 {
                     updateConfig(n);
+                    unapplied.remove(itemKey(n));
                 }
             }
             catch (final RuntimeException e)
             {
+                if (!delete)
+                {
+                    unapplied.add(itemKey(n));
+                }
                 LOG.error("cannot apply {} {}: {}", n.attribute("type"), n.childText("name"), e.getMessage());
             }
         }

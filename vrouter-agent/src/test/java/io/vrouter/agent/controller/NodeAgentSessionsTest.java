@@ -241,6 +241,34 @@ class NodeAgentSessionsTest
         assertEquals(0, forwarder.ports().size(), "both deleted it: removed");
     }
 
+    @Test
+    void anItemThatFailedToApplyIsAppliedWhenSentAgainUnchanged()
+    {
+        final XmlElement orphan = XmlElement.builder("node").attribute("type", "virtual-machine-interface")
+            .leaf("name", "default:pod-2")
+            .leaf("mac", "02:00:00:00:00:0b")
+            .leaf("ip", "10.1.0.3/24")
+            .leaf("gateway", "10.1.0.1")
+            .leaf("virtual-network", "default-domain:k8s-default:RED")
+            .leaf("routing-instance", "default-domain:k8s-default:RED:RED")
+            .leaf("label", "41")
+            .leaf("netns", "pod-2")
+            .leaf("host-ifname", "tappod2")
+            .build();
+        config(a, false, orphan);
+        assertEquals(0, forwarder.ports().size(), "its network is not there: not applied");
+        config(a, false, XmlElement.builder("node").attribute("type", "virtual-network")
+            .leaf("name", "default-domain:k8s-default:RED")
+            .leaf("network-id", "6")
+            .leaf("routing-instance", "default-domain:k8s-default:RED:RED")
+            .leaf("subnet", "10.1.0.0/24")
+            .leaf("gateway", "10.1.0.1")
+            .leaf("dns", "10.1.0.2")
+            .build());
+        config(b, false, orphan);
+        assertEquals(1, forwarder.ports().size(), "sent again, unchanged: applied this time");
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
 
     /** A session up: an unconnected session object stands for it (its sends go nowhere). */
