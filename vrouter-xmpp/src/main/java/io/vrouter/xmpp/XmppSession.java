@@ -49,6 +49,7 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
     private ChannelHandlerContext context;
     private String peer = "?";
     private String remoteHost = "";
+    private int remotePort;
     private boolean open;
 
     /**
@@ -98,6 +99,16 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
     public final String remoteHost()
     {
         return remoteHost;
+    }
+
+    /**
+     * The peer's TCP port (0 for a channel without one, such as an in-memory pipe).
+     *
+     * @return the port.
+     */
+    public final int remotePort()
+    {
+        return remotePort;
     }
 
     /**
@@ -210,6 +221,7 @@ public abstract class XmppSession extends ChannelInboundHandlerAdapter
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null)
         {
             remoteHost = a.getAddress().getHostAddress();
+            remotePort = a.getPort();
         }
         onConnected(ctx);
         ctx.fireChannelActive();

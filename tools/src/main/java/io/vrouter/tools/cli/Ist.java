@@ -23,12 +23,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code vrouterctl ist vr vrf [name]} and {@code vrouterctl ist vr route -v N}: like
+ * {@code vrouterctl ist vr vrf [name]}, {@code vrouterctl ist vr route -v N} and {@code vrouterctl ist vr
+ * xmpp}: like
  * contrail-introspect-cli, fetch from the daemon's introspect over HTTP and print its layouts
  * ({@link IstFormat}).
  */
 @Command(name = "ist", mixinStandardHelpOptions = true,
-    description = "Introspect queries (ist vr vrf, ist vr route -v N).", subcommands = Ist.Vr.class)
+    description = "Introspect queries (ist vr vrf, ist vr route -v N, ist vr xmpp).", subcommands = Ist.Vr.class)
 public final class Ist
 {
     @Option(names = "--host", scope = ScopeType.INHERIT, defaultValue = NodeEndpoints.INTROSPECT_HOST,
@@ -78,7 +79,7 @@ public final class Ist
 
     /** {@code ist vr}. */
     @Command(name = "vr", mixinStandardHelpOptions = true, description = "vRouter agent pages.",
-        subcommands = {Vrf.class, Route.class})
+        subcommands = {Vrf.class, Route.class, Xmpp.class})
     static final class Vr
     {
         @ParentCommand
@@ -105,6 +106,28 @@ public final class Ist
             final JsonNode body = vr.ist.get("/vrfs" + q);
             spec.commandLine().getOut().print(vr.ist.json() ? SandeshJson.write(body)
                 : IstFormat.vrfTable(body.path("vrfs")));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    /** {@code ist vr xmpp}. */
+    @Command(name = "xmpp", mixinStandardHelpOptions = true,
+        description = "Controller sessions (controller_ip, state, peer_name, ... flap_time).")
+    static final class Xmpp implements Callable<Integer>
+    {
+        @ParentCommand
+        Vr vr;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final JsonNode body = vr.ist.get("/xmpp");
+            spec.commandLine().getOut().print(vr.ist.json() ? SandeshJson.write(body)
+                : IstFormat.xmppTable(body.path("peers")));
             spec.commandLine().getOut().flush();
             return 0;
         }

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The layouts of contrail-introspect-cli's {@code ist.py vr vrf} (a left-aligned PrettyTable with
- * 60-character wrapped cells) and {@code ist.py vr route -v N} (per route its prefix, then per path
- * {@code [peer] pref:} and the next-hop line), reference §5.9, rendered from the introspect's JSON
+ * The layouts of contrail-introspect-cli's {@code ist.py vr vrf} and {@code ist.py vr xmpp} (left-aligned
+ * PrettyTables with 60-character wrapped cells) and {@code ist.py vr route -v N} (per route its prefix, then
+ * per path {@code [peer] pref:} and the next-hop line), reference §5.9, rendered from the introspect's JSON
  * ({@code docs/introspect.md}).
  */
 public final class IstFormat
@@ -19,6 +19,9 @@ public final class IstFormat
     /** The default columns of {@code ist.py vr vrf}. */
     public static final List<String> VRF_COLUMNS =
         List.of("name", "ucindex", "mcindex", "brindex", "evpnindex", "vxlan_id", "vn");
+    /** The default columns of {@code ist.py vr xmpp}. */
+    public static final List<String> XMPP_COLUMNS = List.of("controller_ip", "state", "peer_name", "peer_address",
+        "cfg_controller", "flap_count", "flap_time");
     private static final int MAX_WIDTH = 60;
 
     private IstFormat()
@@ -33,17 +36,34 @@ public final class IstFormat
      */
     public static String vrfTable(final JsonNode vrfs)
     {
+        return columns(VRF_COLUMNS, vrfs);
+    }
+
+    /**
+     * {@code ist vr xmpp}: one row per controller session.
+     *
+     * @param peers the {@code peers} array of {@code /xmpp}.
+     * @return the table.
+     */
+    public static String xmppTable(final JsonNode peers)
+    {
+        return columns(XMPP_COLUMNS, peers);
+    }
+
+    /** A table of some fields of each object (an absent field is an empty cell). */
+    private static String columns(final List<String> columns, final JsonNode objects)
+    {
         final List<List<String>> rows = new ArrayList<>();
-        for (final JsonNode v : vrfs)
+        for (final JsonNode v : objects)
         {
             final List<String> row = new ArrayList<>();
-            for (final String c : VRF_COLUMNS)
+            for (final String c : columns)
             {
                 row.add(v.has(c) ? v.get(c).asText() : "");
             }
             rows.add(row);
         }
-        return table(VRF_COLUMNS, rows);
+        return table(columns, rows);
     }
 
     /**

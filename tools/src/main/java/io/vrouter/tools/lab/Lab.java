@@ -99,6 +99,7 @@ public final class Lab implements AutoCloseable
     private final Set<Integer> cniNodes = new HashSet<>();
     private AotCache.Launch daemonLaunch;
     private volatile boolean keepLogs;
+    private boolean secondController;
     private Certificates certs;
 
     /**
@@ -126,6 +127,19 @@ public final class Lab implements AutoCloseable
     public Lab cniPods(final int node)
     {
         cniNodes.add(node);
+        return this;
+    }
+
+    /**
+     * Gives the nodes a second controller to keep a session with ({@code vrouterd --controller
+     * 192.168.100.1:5269,192.168.100.1:5270}, two sessions at once); call before {@link #up()}. The second
+     * controller itself starts with {@link #startSecondController()}, from a copy of the first one's state.
+     *
+     * @return this.
+     */
+    public Lab secondController()
+    {
+        secondController = true;
         return this;
     }
 
@@ -247,22 +261,95 @@ public final class Lab implements AutoCloseable
 
     private void startController() throws IOException
     {
-        say("controller: vrouter-controller serve in " + CTL + " (XMPP over mutual TLS " + CTL_IP + ":5269)");
-        start("controller", CTL, "io.vrouter.tools.controller.ControllerMain", "serve", "--listen", CTL_IP + ":5269",
-            "--api", "127.0.0.1:8082", "--state", work.resolve("controller-state.yaml").toString(),
+        startController(1);
+    }
+
+    /** Starts controller 1 (the lab's) or 2 (the second, {@link #secondController()}) and waits for its API. */
+    private void startController(final int which) throws IOException
+    {
+        final String name = controllerName(which);
+        say(name + ": vrouter-controller serve in " + CTL + " (XMPP over mutual TLS " + CTL_IP + ":"
+            + (5268 + which) + ")");
+        start(name, CTL, "io.vrouter.tools.controller.ControllerMain", "serve", "--listen", CTL_IP + ":"
+            + (5268 + which), "--api", controllerApi(which), "--state", work.resolve(name + "-state.yaml").toString(),
             "--netns-prefix", POD_PREFIX, "--eor-grace", "10", "--tls-cert", certs.cert("controller").toString(),
             "--tls-key", certs.key("controller").toString(), "--tls-ca", certs.ca().toString());
-        waitFor("the controller's admin endpoint", 60, () -> controller("get", "nodes").ok());
+        waitFor(name + "'s admin endpoint", 60, () -> controller(which, "get", "nodes").ok());
+    }
+
+    private static String controllerName(final int which)
+    {
+        return which == 1 ? "controller" : "controller-" + which;
+    }
+
+    private static String controllerApi(final int which)
+    {
+        return "127.0.0.1:" + (8081 + which);
     }
 
     private void waitForNodesReady()
     {
-        waitFor("both nodes Ready", 90, () ->
+        waitForNodesReady(1);
+    }
+
+    private void waitForNodesReady(final int which)
+    {
+        waitFor("both nodes Ready on " + controllerName(which), 90, () ->
         {
-            final String nodes = controller("get", "nodes").output();
+            final String nodes = controller(which, "get", "nodes").output();
             return Stream.of(NODES).allMatch(n -> nodes.lines().anyMatch(l -> l.startsWith(n + " ") &&
                 l.contains("Ready") && !l.contains("NotReady")));
         });
+    }
+
+    /**
+     * Starts the second controller ({@link #secondController()}) from a copy of the first one's state file,
+     * so that both serve the same configuration, and waits until both nodes are Ready on it (each node's
+     * second session reconnects with back-off, so this can take up to half a minute).
+     *
+     * @throws IOException when the state cannot be copied or the controller started.
+     */
+    public void startSecondController() throws IOException
+    {
+        if (!secondController)
+        {
+            throw new IllegalStateException("the nodes were not given a second controller (secondController())");
+        }
+        Files.copy(work.resolve("controller-state.yaml"), work.resolve(controllerName(2) + "-state.yaml"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        startController(2);
+        waitForNodesReady(2);
+    }
+
+    /**
+     * Kills a controller with SIGKILL (1: the lab's, 2: the second) and waits until it is gone.
+     *
+     * @param which the controller.
+     * @throws InterruptedException when interrupted.
+     */
+    public void killController(final int which) throws InterruptedException
+    {
+        say("kill -9 " + controllerName(which));
+        final Process p = named.remove(controllerName(which));
+        processes.remove(p);
+        Shell.run("kill", "-9", Long.toString(p.pid()));
+        if (!p.waitFor(10, TimeUnit.SECONDS))
+        {
+            throw new IllegalStateException(controllerName(which) + " did not die after SIGKILL");
+        }
+    }
+
+    /**
+     * Starts a controller again from its state file (1: the lab's, 2: the second) and waits until both
+     * nodes are Ready on it.
+     *
+     * @param which the controller.
+     * @throws IOException when it cannot be started.
+     */
+    public void startControllerAgain(final int which) throws IOException
+    {
+        startController(which);
+        waitForNodesReady(which);
     }
 
     /**
@@ -402,6 +489,111 @@ public final class Lab implements AutoCloseable
     }
 
     /**
+     * Starts a ping that runs until {@link #stopPing(Process, Path)}, its output (a line per reply) in a file.
+     *
+     * @param from     source pod.
+     * @param to       destination pod.
+     * @param interval seconds between echo requests ({@code ping -i}, e.g. {@code 0.05}).
+     * @param log      where its output goes.
+     * @return the process.
+     * @throws IOException when it cannot be started.
+     */
+    public Process continuousPing(final Pod from, final Pod to, final String interval, final Path log)
+        throws IOException
+    {
+        final Process p = new ProcessBuilder("ip", "netns", "exec", from.netns(), "ping", "-i", interval, "-W", "1",
+            to.ip()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    /**
+     * Stops a {@link #continuousPing} (SIGINT, after which ping prints its summary) and counts the requests
+     * that got no reply: every sequence number up to the last one answered without a reply, and any
+     * requests after it but the one that may have been in flight when the ping was stopped.
+     *
+     * @param ping the process.
+     * @param log  its output.
+     * @return requests and lost replies.
+     * @throws IOException when its output cannot be read.
+     * @throws InterruptedException when interrupted.
+     */
+    public int[] stopPing(final Process ping, final Path log) throws IOException, InterruptedException
+    {
+        Shell.run("kill", "-INT", Long.toString(ping.pid()));
+        ping.waitFor(10, TimeUnit.SECONDS);
+        processes.remove(ping);
+        final String output = Files.readString(log);
+        final java.util.regex.Matcher summary = java.util.regex.Pattern
+            .compile("(\\d+) packets transmitted, (\\d+) (packets )?received").matcher(output);
+        if (!summary.find())
+        {
+            throw new IllegalStateException("no ping summary in " + log + ": " + output);
+        }
+        final int sent = Integer.parseInt(summary.group(1));
+        final java.util.BitSet answered = new java.util.BitSet();
+        final java.util.regex.Matcher reply = java.util.regex.Pattern.compile("icmp_seq=(\\d+) ").matcher(output);
+        while (reply.find())
+        {
+            answered.set(Integer.parseInt(reply.group(1)));
+        }
+        final int last = answered.length() - 1;
+        int lost = 0;
+        for (int seq = 1; seq <= last; seq++)
+        {
+            lost += answered.get(seq) ? 0 : 1;
+        }
+        lost += Math.max(0, sent - 1 - last);
+        say("ping: " + summary.group(0) + "; " + lost + " lost before the last request");
+        return new int[] {sent, lost};
+    }
+
+    /**
+     * The peers a node's introspect lists for a route ({@code ist vr route --json}): one per control node
+     * that advertises it.
+     *
+     * @param node   node index.
+     * @param vrf    the VRF's name.
+     * @param prefix {@code address/len}.
+     * @return the peers, in the introspect's order; empty when the route is not there.
+     * @throws IOException when the answer is not JSON.
+     */
+    public List<String> routePeers(final int node, final String vrf, final String prefix) throws IOException
+    {
+        final Shell.Result r = ctl(NODE_NS[node], "--json", "ist", "vr", "route", "-v", vrfIndex(node, vrf), "-p",
+            prefix);
+        final List<String> out = new ArrayList<>();
+        for (final JsonNode route : new ObjectMapper().readTree(r.output()).path("routes"))
+        {
+            for (final JsonNode path : route.path("path_list"))
+            {
+                out.add(path.path("peer").asText());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A node's controller sessions as its introspect lists them ({@code ist vr xmpp --json}): {@code
+     * controller_ip state flap_count} per session.
+     *
+     * @param node node index.
+     * @return one line per session.
+     * @throws IOException when the answer is not JSON.
+     */
+    public List<String> xmppSessions(final int node) throws IOException
+    {
+        final Shell.Result r = ctl(NODE_NS[node], "--json", "ist", "vr", "xmpp");
+        final List<String> out = new ArrayList<>();
+        for (final JsonNode peer : new ObjectMapper().readTree(r.output()).path("peers"))
+        {
+            out.add(peer.path("controller_ip").asText() + " " + peer.path("state").asText() + " "
+                + peer.path("flap_count").asText());
+        }
+        return out;
+    }
+
+    /**
      * Waits for a background ping and returns how many replies were lost.
      *
      * @param ping the process.
@@ -482,7 +674,7 @@ public final class Lab implements AutoCloseable
         start(NODES[i], NODE_NS[i], "io.vrouter.agent.daemon.VrouterdMain", "--node-name", NODES[i],
             "--fabric-interface", "eth0", "--fabric-address", NODE_IP[i], "--socket", socket.toString(),
             "--state-dir", work.resolve(NODES[i]).toString(), "--counters", counters(i).toString(),
-            "--controller", CTL_IP + ":5269",
+            "--controller", CTL_IP + ":5269" + (secondController ? "," + CTL_IP + ":5270" : ""),
             "--idle", "backoff", "--set", "controller.tls-cert=" + certs.cert(NODES[i]),
             "--set", "controller.tls-key=" + certs.key(NODES[i]), "--set", "controller.tls-ca=" + certs.ca(),
             "--set", "pods.cni=" + cniNodes.contains(i), "--set", "fabric.vhost=vhost0");
@@ -1115,6 +1307,13 @@ public final class Lab implements AutoCloseable
     private Shell.Result controller(final String... args)
     {
         return Shell.in(CTL, java("io.vrouter.tools.controller.ControllerMain", args));
+    }
+
+    private Shell.Result controller(final int which, final String... args)
+    {
+        final List<String> withApi = new ArrayList<>(List.of(args));
+        withApi.addAll(List.of("--api", controllerApi(which)));
+        return controller(withApi.toArray(new String[0]));
     }
 
     private Shell.Result ctl(final String netns, final String... args)

@@ -43,6 +43,28 @@ class IstFormatTest
     }
 
     @Test
+    void shouldPrintXmppTableWithIstPysColumns() throws Exception
+    {
+        final JsonNode peers = SandeshJson.mapper().readTree("""
+            [{"controller_ip":"10.0.0.1","state":"Established","peer_name":"network-control@contrailsystems.com",
+              "peer_address":"10.0.0.1:5269","cfg_controller":"Yes","flap_count":0,"flap_time":"never",
+              "last_event":"session up"},
+             {"controller_ip":"10.0.0.2","state":"Idle","peer_name":"","peer_address":"10.0.0.2:5269",
+              "cfg_controller":"No","flap_count":2,"flap_time":"2026-12-07T16:00:00Z"}]""");
+        final String rule = "+---------------+-------------+-------------------------------------+---------------+"
+            + "----------------+------------+----------------------+\n";
+        assertEquals(rule
+            + "| controller_ip | state       | peer_name                           | peer_address  | cfg_controller "
+            + "| flap_count | flap_time            |\n"
+            + rule
+            + "| 10.0.0.1      | Established | network-control@contrailsystems.com | 10.0.0.1:5269 | Yes            "
+            + "| 0          | never                |\n"
+            + "| 10.0.0.2      | Idle        |                                     | 10.0.0.2:5269 | No             "
+            + "| 2          | 2026-12-07T16:00:00Z |\n"
+            + rule, IstFormat.xmppTable(peers));
+    }
+
+    @Test
     void shouldCutLongWordsAsTextwrap()
     {
         final String x70 = "x".repeat(70);

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,20 +32,7 @@ class RestartWithoutControllerEndToEndTest
     @Test
     void aKilledNodeForwardsFromItsStoreWithinOneSecondWithTheControllerStopped() throws Exception
     {
-        final String ciEnv = System.getenv("CI");
-        final boolean ci = ciEnv != null && !ciEnv.isEmpty() && !ciEnv.equalsIgnoreCase("false");
-        final boolean ready = Shell.run("id", "-u").output().trim().equals("0") && Shell.run("which", "ping").ok()
-            && Shell.run("which", "nsenter").ok();
-        if (!ready)
-        {
-            final String why = "RestartWithoutControllerEndToEndTest needs root, ping and nsenter";
-            if (ci)
-            {
-                throw new AssertionError(why + ": not available in CI");
-            }
-            System.err.println("SKIPPED LOUDLY: " + why);
-            Assumptions.abort(why);
-        }
+        LabPrerequisites.require("RestartWithoutControllerEndToEndTest", "ping", "nsenter");
         final Path home = Path.of("..").toAbsolutePath().normalize();
         final Path work = Files.createTempDirectory("vrouter-restart-test");
         final Lab lab = new Lab(home, work, System.out);

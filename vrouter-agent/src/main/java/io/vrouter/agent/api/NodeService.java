@@ -176,6 +176,25 @@ public interface NodeService
     }
 
     /**
+     * Tells the node who knows the state of its controller sessions (the controller client does).
+     *
+     * @param peers the answerer, or null for none.
+     */
+    default void attachXmppPeers(final XmppPeers peers)
+    {
+    }
+
+    /**
+     * Who knows the state of the node's controller sessions.
+     *
+     * @return the answerer, or null when the node has no controller.
+     */
+    default XmppPeers xmppPeers()
+    {
+        return null;
+    }
+
+    /**
      * Who knows where the node's routes came from.
      *
      * @return the answerer, or null when no controller session programs this node.

@@ -1,5 +1,6 @@
 package io.vrouter.agent.api;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,10 +12,12 @@ import java.util.Map;
 public interface RouteOrigins
 {
     /**
-     * The peers of a VRF's routes.
+     * The peers of a VRF's routes: one for most routes, one per control node for a route learned from
+     * several (the forwarder holds it once).
      *
      * @param vrf the VRF.
-     * @return {@code address/len} → peer; a prefix not in it was programmed by hand ({@link RoutePeer#LOCAL}).
+     * @return {@code address/len} → peers, never empty; a prefix not in it was programmed by hand ({@link
+     *         RoutePeer#LOCAL}).
      */
-    Map<String, RoutePeer> peers(int vrf);
+    Map<String, List<RoutePeer>> peers(int vrf);
 }

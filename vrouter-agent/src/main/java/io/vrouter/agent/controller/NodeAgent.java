@@ -30,6 +30,7 @@ import io.vrouter.core.request.SandeshRecord;
 import io.vrouter.wire.AddressFamily;
 import io.vrouter.wire.MacAddress;
 import io.vrouter.xmpp.ChannelMessage;
+import io.vrouter.xmpp.ContrailXmpp;
 import io.vrouter.xmpp.ControllerListener;
 import io.vrouter.xmpp.NodeSession;
 import io.vrouter.xmpp.RouteEntry;
@@ -45,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -54,10 +56,14 @@ import java.util.function.Supplier;
  * next hops (MPLSoUDP to the hosting node) or, for the node's own pods seen through a leak, the
  * pod's interface next hop; several next hops become an ECMP composite.
  * <p>
- * Overview: everything runs on the controller client's event loop, one event at a time. Routes
- * learned from the controller are marked stale when the session goes down and kept in the
- * forwarder, so forwarding continues headless (reference §4.6); after the next session's end-of-RIB
- * whatever was not refreshed is removed. Every route installed carries the ARP-proxy flag, so a pod
+ * Overview: everything runs on the controller client's event loop, one event at a time. The agent keeps
+ * up to {@link #MAX_SESSIONS} controller sessions at once (Contrail's two XMPP servers), each a {@link
+ * #session(int) listener} of its own; what the sessions send is merged ({@link PeerMerge}): a route or a
+ * configuration item advertised by both is programmed once, and goes only when every session that
+ * advertised it has withdrawn it. Losing one session keeps everything another still advertises, neither
+ * stale nor reprogrammed; what no remaining session advertises is marked stale and kept in the forwarder,
+ * so forwarding continues headless (reference §4.6), and the next end-of-RIB (from any session) removes
+ * whatever was not advertised again. Every route installed carries the ARP-proxy flag, so a pod
  * resolving an on-link address gets the gateway MAC for destinations that have a route and no
  * answer for the others, which is how an isolated network stays unreachable. Every route programmed is
  * kept in a per-VRF {@link Rib}, so that a route's delete carries its covering route (Contrail's delete is
@@ -65,6 +71,9 @@ import java.util.function.Supplier;
  */
 public final class NodeAgent implements ControllerListener
 {
+    /** Controller sessions the agent merges at most (Contrail's agent: two XMPP servers). */
+    public static final int MAX_SESSIONS = 2;
+
     private static final long FABRIC_MAC = 0x02000000fa00L;
     private static final long UNDERLAY_PEER_MAC = 0x02000000fb00L;
     private static final String VN = "virtual-network";
@@ -116,7 +125,8 @@ public final class NodeAgent implements ControllerListener
     private final int fabricVif;
     private final int podMtu;
     private final PodNamespaces namespaces;
-    private final Supplier<NodeSession> session;
+    private final IntFunction<NodeSession> sessions;
+    private final Channel[] channels = new Channel[MAX_SESSIONS];
     private final Map<String, Network> networks = new LinkedHashMap<>();
     private final Map<String, Port> ports = new LinkedHashMap<>();
     private final Map<String, XmlElement> interfaces = new LinkedHashMap<>();
@@ -127,7 +137,10 @@ public final class NodeAgent implements ControllerListener
     private List<ServiceTable.Entry> serviceEntries = List.of();
     private final Map<String, Integer> tunnels = new HashMap<>();
     private final Map<String, Integer> composites = new HashMap<>();
-    private final Map<Integer, Map<String, Boolean>> learned = new HashMap<>();
+    private final Map<Integer, PeerMerge<String, RouteEntry>> learned = new HashMap<>();
+    private final PeerMerge<String, XmlElement> items = new PeerMerge<>(MAX_SESSIONS);
+    /** Configuration items whose last apply failed: applied again when sent again, even unchanged. */
+    private final Set<String> unapplied = new HashSet<>();
     private final Rib rib = new Rib();
     private int nextVrf = 1;
     private int nextNh;
@@ -148,7 +161,6 @@ public final class NodeAgent implements ControllerListener
     private boolean flowPolicy;
     private boolean enforcePolicy = true;
     private boolean cniPods;
-    private volatile String controllerPeer = "";
 
     /**
      * An agent.
@@ -160,7 +172,8 @@ public final class NodeAgent implements ControllerListener
      * @param firstNhId  the first next-hop id it may use (ids below are the daemon's).
      * @param podMtu     MTU of pod interfaces.
      * @param namespaces creates pods' network namespaces.
-     * @param session    the current controller session, or null while down.
+     * @param session    the current controller session, or null while down (the agent's only session: its
+     *                   events come through the agent's own {@link ControllerListener} methods).
      */
     public NodeAgent(
         final NodeService node,
@@ -172,6 +185,33 @@ public final class NodeAgent implements ControllerListener
         final PodNamespaces namespaces,
         final Supplier<NodeSession> session)
     {
+        this(node, routerId, fabricName, fabricVif, firstNhId, podMtu, namespaces,
+            index -> index == 0 ? session.get() : null);
+    }
+
+    /**
+     * An agent with up to {@link #MAX_SESSIONS} controller sessions; session {@code i}'s events go to {@link
+     * #session(int) session(i)} (session 0's also to the agent's own {@link ControllerListener} methods).
+     *
+     * @param node       the node it programs.
+     * @param routerId   the node's fabric address, the next hop it publishes.
+     * @param fabricName the fabric interface's name.
+     * @param fabricVif  the fabric interface, the tunnels' outgoing interface.
+     * @param firstNhId  the first next-hop id it may use (ids below are the daemon's).
+     * @param podMtu     MTU of pod interfaces.
+     * @param namespaces creates pods' network namespaces.
+     * @param sessions   session index → that session when it is up, else null.
+     */
+    public NodeAgent(
+        final NodeService node,
+        final String routerId,
+        final String fabricName,
+        final int fabricVif,
+        final int firstNhId,
+        final int podMtu,
+        final PodNamespaces namespaces,
+        final IntFunction<NodeSession> sessions)
+    {
         this.node = node;
         this.routerId = routerId;
         this.fabricName = fabricName;
@@ -179,7 +219,51 @@ public final class NodeAgent implements ControllerListener
         this.nextNh = firstNhId;
         this.podMtu = podMtu;
         this.namespaces = namespaces;
-        this.session = session;
+        this.sessions = sessions;
+        for (int i = 0; i < MAX_SESSIONS; i++)
+        {
+            channels[i] = new Channel(i);
+        }
+    }
+
+    /**
+     * The listener of one controller session: its routes and configuration are merged with the other
+     * session's.
+     *
+     * @param index the session, 0 to {@link #MAX_SESSIONS} - 1.
+     * @return its listener.
+     */
+    public ControllerListener session(final int index)
+    {
+        return channels[index];
+    }
+
+    /**
+     * How the node names a control node in its views: its address, with the port when it is not XMPP's
+     * (two controllers on one address stay apart).
+     *
+     * @param host the control node's address.
+     * @param port its XMPP port (0: none known).
+     * @return the name.
+     */
+    public static String controlNodeName(final String host, final int port)
+    {
+        return port == ContrailXmpp.DEFAULT_PORT || port == 0 ? host : host + ":" + port;
+    }
+
+    /** The sessions that are up. */
+    private List<NodeSession> openSessions()
+    {
+        final List<NodeSession> out = new ArrayList<>(MAX_SESSIONS);
+        for (int i = 0; i < MAX_SESSIONS; i++)
+        {
+            final NodeSession s = sessions.apply(i);
+            if (s != null)
+            {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /**
@@ -265,14 +349,93 @@ public final class NodeAgent implements ControllerListener
 
     // ------------------------------------------------------------------------------------------ session
 
+    /** One controller session's listener: its events, tagged with the session's index. */
+    private final class Channel implements ControllerListener
+    {
+        private final int index;
+        private String peer = "";
+        private boolean up;
+
+        Channel(final int index)
+        {
+            this.index = index;
+        }
+
+        @Override
+        public void onSessionUp()
+        {
+            sessionUp(this);
+        }
+
+        @Override
+        public void onSessionDown()
+        {
+            sessionDown(this);
+        }
+
+        @Override
+        public void onRoutes(final ChannelMessage.RouteUpdate update)
+        {
+            routes(this, update);
+        }
+
+        @Override
+        public void onConfig(final ChannelMessage.Config config)
+        {
+            config(this, config);
+        }
+
+        @Override
+        public void onEndOfRib()
+        {
+            endOfRib(this);
+        }
+    }
+
     @Override
     public void onSessionUp()
     {
-        final NodeSession s = session.get();
+        sessionUp(channels[0]);
+    }
+
+    @Override
+    public void onSessionDown()
+    {
+        sessionDown(channels[0]);
+    }
+
+    @Override
+    public void onEndOfRib()
+    {
+        endOfRib(channels[0]);
+    }
+
+    @Override
+    public void onConfig(final ChannelMessage.Config config)
+    {
+        config(channels[0], config);
+    }
+
+    @Override
+    public void onRoutes(final ChannelMessage.RouteUpdate update)
+    {
+        routes(channels[0], update);
+    }
+
+    /** The new session (re-)subscribes and (re-)publishes everything, then sends its end-of-RIB. */
+    private void sessionUp(final Channel c)
+    {
+        final NodeSession s = sessions.apply(c.index);
+        if (s == null)
+        {
+            LOG.warn("controller session {} reported up but is not open: ignored", c.index);
+            return;
+        }
         // The introspect names routes learned over XMPP by the control node's address, as Contrail's agent
-        // does; a session without one (an in-memory pipe) by the controller's stream name.
-        controllerPeer = s.remoteHost().isEmpty() ? s.peer() : s.remoteHost();
-        learned.values().forEach(routes -> routes.replaceAll((prefix, stale) -> true));
+        // does (with the port when it is not XMPP's, so two controllers on one address stay apart); a session
+        // without one (an in-memory pipe) by the controller's stream name.
+        c.peer = s.remoteHost().isEmpty() ? s.peer() : controlNodeName(s.remoteHost(), s.remotePort());
+        c.up = true;
         for (final Network n : networks.values())
         {
             s.subscribe(n.instance(), n.vrf());
@@ -286,33 +449,72 @@ public final class NodeAgent implements ControllerListener
             s.publish(v.getKey().substring(0, v.getKey().indexOf('|')), v.getValue(), false);
         }
         s.endOfRib();
+        LOG.info("controller session {} with {} is up", c.index, c.peer);
     }
 
-    @Override
-    public void onSessionDown()
+    /**
+     * A session ended: what another session still advertises stays as it is; what no session advertises any
+     * more is kept, marked stale, for the next end-of-RIB to sweep.
+     */
+    private void sessionDown(final Channel c)
     {
-        learned.values().forEach(routes -> routes.replaceAll((prefix, stale) -> true));
-        LOG.warn("controller session down: forwarding on the last state ({} learned routes kept, marked stale)",
-            learned.values().stream().mapToInt(Map::size).sum());
+        c.up = false;
+        int reprogrammed = 0;
+        int kept = 0;
+        int stale = 0;
+        for (final Map.Entry<Integer, PeerMerge<String, RouteEntry>> vrf : learned.entrySet())
+        {
+            final List<PeerMerge.Change<String, RouteEntry>> changes = vrf.getValue().lost(c.index);
+            reprogrammed += changes.size();
+            routeNetworks(vrf.getKey(), reinstall(vrf.getKey(), changes));
+            stale += vrf.getValue().staleCount();
+            kept += vrf.getValue().size();
+        }
+        final List<PeerMerge.Change<String, XmlElement>> config = items.lost(c.index);
+        if (!config.isEmpty())
+        {
+            applyConfig(config.stream().map(PeerMerge.Change::value).toList(), false);
+        }
+        boolean others = false;
+        for (final Channel o : channels)
+        {
+            others |= o.up;
+        }
+        if (others)
+        {
+            LOG.warn("controller session {} with {} down: {} learned routes kept, {} of them stale (no other session "
+                + "advertises them), {} now programmed as the other session advertises them", c.index, c.peer, kept,
+                stale, reprogrammed);
+        }
+        else
+        {
+            LOG.warn("controller session down: forwarding on the last state ({} learned routes kept, marked stale)",
+                stale);
+        }
     }
 
-    @Override
-    public void onEndOfRib()
+    /**
+     * A session has sent everything it has: what no session advertised again since it went stale is removed
+     * (routes, then configuration items), then what the node restored from its store and no one claimed.
+     */
+    private void endOfRib(final Channel c)
     {
         int swept = 0;
-        for (final Map.Entry<Integer, Map<String, Boolean>> vrf : learned.entrySet())
+        for (final Map.Entry<Integer, PeerMerge<String, RouteEntry>> vrf : learned.entrySet())
         {
-            for (final String prefix : List.copyOf(vrf.getValue().keySet()))
+            for (final PeerMerge.Change<String, RouteEntry> gone : vrf.getValue().sweep())
             {
-                if (vrf.getValue().get(prefix))
-                {
-                    deleteRoute(vrf.getKey(), prefix);
-                    vrf.getValue().remove(prefix);
-                    swept++;
-                }
+                deleteRoute(vrf.getKey(), gone.key());
+                swept++;
             }
         }
-        LOG.info("end of RIB from the controller: {} stale routes swept", swept);
+        final List<PeerMerge.Change<String, XmlElement>> staleConfig = items.sweep();
+        if (!staleConfig.isEmpty())
+        {
+            applyConfig(staleConfig.stream().map(PeerMerge.Change::value).toList(), true);
+        }
+        LOG.info("end of RIB from the controller ({}): {} stale routes and {} stale configuration items swept",
+            c.peer, swept, staleConfig.size());
         sweepRestored();
     }
 
@@ -369,27 +571,84 @@ public final class NodeAgent implements ControllerListener
 
     // ------------------------------------------------------------------------------------------ config
 
-    @Override
-    public void onConfig(final ChannelMessage.Config config)
+    /**
+     * A configuration block from a session, merged with the other session's: an update applies when its
+     * element is new or differs from the one applied; a delete applies only when no other session still has
+     * the item (else the other session's element is applied if it differs).
+     */
+    private void config(final Channel c, final ChannelMessage.Config config)
     {
-        final List<XmlElement> ordered = new ArrayList<>(config.nodes());
-        // Networks before interfaces on update; interfaces before networks on delete.
-        ordered.sort((a, b) -> Integer.compare(rank(a, config.delete()), rank(b, config.delete())));
+        final List<XmlElement> update = new ArrayList<>();
+        final List<XmlElement> delete = new ArrayList<>();
+        for (final XmlElement n : config.nodes())
+        {
+            final String key = itemKey(n);
+            if (!config.delete())
+            {
+                if (items.advertise(c.index, key, n) || unapplied.contains(key))
+                {
+                    update.add(n);
+                }
+                continue;
+            }
+            final XmlElement applied = items.current(key);
+            final PeerMerge.Change<String, XmlElement> change = items.withdraw(c.index, key);
+            if (change == null)
+            {
+                if (applied == null)
+                {
+                    // Never advertised by any session: deleted as asked (nothing there is harmless).
+                    delete.add(n);
+                }
+            }
+            else if (change.value() == null)
+            {
+                delete.add(applied);
+            }
+            else
+            {
+                update.add(change.value());
+            }
+        }
+        applyConfig(delete, true);
+        applyConfig(update, false);
+    }
+
+    private static String itemKey(final XmlElement n)
+    {
+        return n.attribute("type") + "\n" + n.childText("name");
+    }
+
+    /** Applies configuration elements (networks before interfaces on update, the reverse on delete). */
+    private void applyConfig(final List<XmlElement> nodes, final boolean delete)
+    {
+        if (nodes.isEmpty())
+        {
+            return;
+        }
+        final List<XmlElement> ordered = new ArrayList<>(nodes);
+        ordered.sort((a, b) -> Integer.compare(rank(a, delete), rank(b, delete)));
         for (final XmlElement n : ordered)
         {
             try
             {
-                if (config.delete())
+                if (delete)
                 {
+                    unapplied.remove(itemKey(n));
                     deleteConfig(n);
                 }
                 else
                 {
                     updateConfig(n);
+                    unapplied.remove(itemKey(n));
                 }
             }
             catch (final RuntimeException e)
             {
+                if (!delete)
+                {
+                    unapplied.add(itemKey(n));
+                }
                 LOG.error("cannot apply {} {}: {}", n.attribute("type"), n.childText("name"), e.getMessage());
             }
         }
@@ -451,13 +710,13 @@ public final class NodeAgent implements ControllerListener
                 }
             }
         }
-        final NodeSession s = session.get();
+        final List<NodeSession> open = openSessions();
         for (final Map.Entry<String, RouteEntry> had : List.copyOf(vips.entrySet()))
         {
             if (!want.containsKey(had.getKey()))
             {
                 vips.remove(had.getKey());
-                if (s != null)
+                for (final NodeSession s : open)
                 {
                     s.publish(had.getKey().substring(0, had.getKey().indexOf('|')), had.getValue(), true);
                 }
@@ -468,7 +727,7 @@ public final class NodeAgent implements ControllerListener
             if (!w.getValue().equals(vips.get(w.getKey())))
             {
                 vips.put(w.getKey(), w.getValue());
-                if (s != null)
+                for (final NodeSession s : open)
                 {
                     s.publish(w.getKey().substring(0, w.getKey().indexOf('|')), w.getValue(), false);
                 }
@@ -803,8 +1062,7 @@ public final class NodeAgent implements ControllerListener
                 addRoute(net.vrf(), net.dns() + "/32", receiveNh, ARP_PROXY, 0);
                 routeNetworks(net.vrf(), List.of(routeNetwork(net.gateway() + "/32", net.id()),
                     routeNetwork(net.dns() + "/32", net.id())));
-                final NodeSession s = session.get();
-                if (s != null)
+                for (final NodeSession s : openSessions())
                 {
                     s.subscribe(net.instance(), net.vrf());
                 }
@@ -865,10 +1123,10 @@ public final class NodeAgent implements ControllerListener
                 }
                 // The whole VRF goes: its routes are deleted without reprogramming covers that go too.
                 rib.removeVrf(net.vrf());
-                final Map<String, Boolean> routes = learned.remove(net.vrf());
+                final PeerMerge<String, RouteEntry> routes = learned.remove(net.vrf());
                 if (routes != null)
                 {
-                    routes.keySet().forEach(prefix -> deleteRoute(net.vrf(), prefix));
+                    routes.keys().forEach(prefix -> deleteRoute(net.vrf(), prefix));
                 }
                 deleteRoute(net.vrf(), net.gateway() + "/32");
                 deleteRoute(net.vrf(), net.dns() + "/32");
@@ -879,8 +1137,7 @@ public final class NodeAgent implements ControllerListener
                 node.program(List.of(RouteRequest.builder().op(Op.DELETE).family(AddressFamily.BRIDGE)
                         .vrfId(net.vrf()).mac(GATEWAY_MAC).build(),
                     NextHopRequest.delete(net.l2Receive())));
-                final NodeSession s = session.get();
-                if (s != null)
+                for (final NodeSession s : openSessions())
                 {
                     s.unsubscribe(net.instance());
                 }
@@ -950,8 +1207,7 @@ public final class NodeAgent implements ControllerListener
         final Port port = new Port(name, n, net.instance(), vnName, net.vrf(), ip, label, vif, nh, netns, ifname,
             container, ownNetns);
         ports.put(name, port);
-        final NodeSession s = session.get();
-        if (s != null)
+        for (final NodeSession s : openSessions())
         {
             publish(s, port, false);
         }
@@ -962,8 +1218,7 @@ public final class NodeAgent implements ControllerListener
 
     private void removePort(final Port p)
     {
-        final NodeSession s = session.get();
-        if (s != null)
+        for (final NodeSession s : openSessions())
         {
             publish(s, p, true);
         }
@@ -1082,8 +1337,13 @@ public final class NodeAgent implements ControllerListener
 
     // ------------------------------------------------------------------------------------------ routes
 
-    @Override
-    public void onRoutes(final ChannelMessage.RouteUpdate update)
+    /**
+     * Routes from a session, merged with the other session's: an item is programmed when it is new or
+     * differs from what the forwarder has for the prefix (a repeat, the other session's same route included,
+     * programs nothing); a retract removes the route only when no other session still advertises it (else
+     * the other session's route is programmed if it differs).
+     */
+    private void routes(final Channel c, final ChannelMessage.RouteUpdate update)
     {
         final Network net = networks.values().stream().filter(n -> n.instance().equals(update.instance()))
             .findFirst().orElse(null);
@@ -1092,10 +1352,11 @@ public final class NodeAgent implements ControllerListener
             LOG.warn("routes for {}, which this node has no network for: ignored", update.instance());
             return;
         }
-        final Map<String, Boolean> routes = learned.computeIfAbsent(net.vrf(), k -> new HashMap<>());
+        final PeerMerge<String, RouteEntry> routes =
+            learned.computeIfAbsent(net.vrf(), k -> new PeerMerge<>(MAX_SESSIONS));
         final List<RouteRequest> batch = new ArrayList<>(update.items().size());
-        final List<String> prefixes = new ArrayList<>(update.items().size());
-        final List<String> origins = new ArrayList<>(update.items().size());
+        final List<RouteEntry> entries = new ArrayList<>(update.items().size());
+        final List<PolicyTable.RouteNetwork> nets = new ArrayList<>(update.items().size() + update.retracts().size());
         final Set<String> own = ownPrefixes(net);
         for (final RouteEntry e : update.items())
         {
@@ -1105,9 +1366,15 @@ public final class NodeAgent implements ControllerListener
             }
             try
             {
-                batch.add(install(net.vrf(), e));
-                prefixes.add(e.prefix());
-                origins.add(e.nextHops().isEmpty() ? "" : e.nextHops().get(0).virtualNetwork());
+                final RouteRequest add = install(net.vrf(), e);
+                if (programmed(add).equals(rib.get(net.vrf(), e.prefix())))
+                {
+                    // The forwarder already has this route (from the other session, or a repeat): nothing to do.
+                    routes.advertise(c.index, e.prefix(), e);
+                    continue;
+                }
+                batch.add(add);
+                entries.add(e);
             }
             catch (final RuntimeException ex)
             {
@@ -1115,30 +1382,84 @@ public final class NodeAgent implements ControllerListener
             }
         }
         final List<Response> responses = batch.isEmpty() ? List.of() : node.program(batch);
-        final List<PolicyTable.RouteNetwork> nets = new ArrayList<>(responses.size() + update.retracts().size());
         for (int i = 0; i < responses.size(); i++)
         {
+            final RouteEntry e = entries.get(i);
             if (responses.get(i).code() < 0)
             {
-                LOG.error("cannot install {} in VRF {}: {} {}", prefixes.get(i), net.vrf(), responses.get(i).code(),
+                LOG.error("cannot install {} in VRF {}: {} {}", e.prefix(), net.vrf(), responses.get(i).code(),
                     responses.get(i).message());
             }
             else
             {
-                routes.put(prefixes.get(i), false);
-                rib.put(net.vrf(), prefixes.get(i), programmed(batch.get(i)));
-                nets.add(routeNetwork(prefixes.get(i), networkId(origins.get(i))));
+                routes.advertise(c.index, e.prefix(), e);
+                rib.put(net.vrf(), e.prefix(), programmed(batch.get(i)));
+                nets.add(routeNetwork(e.prefix(), networkId(origin(e))));
             }
         }
+        final List<PeerMerge.Change<String, RouteEntry>> fallbacks = new ArrayList<>();
         for (final String prefix : update.retracts())
         {
-            if (routes.remove(prefix) != null)
+            final PeerMerge.Change<String, RouteEntry> change = routes.withdraw(c.index, prefix);
+            if (change == null)
+            {
+                continue;
+            }
+            if (change.value() == null)
             {
                 deleteRoute(net.vrf(), prefix);
                 nets.add(routeNetwork(prefix, RouteNetworks.NONE));
             }
+            else
+            {
+                fallbacks.add(change);
+            }
         }
+        nets.addAll(reinstall(net.vrf(), fallbacks));
         routeNetworks(net.vrf(), nets);
+    }
+
+    /** The network a route item names (its first next hop's {@code <virtual-network>}), or empty. */
+    private static String origin(final RouteEntry e)
+    {
+        return e.nextHops().isEmpty() ? "" : e.nextHops().get(0).virtualNetwork();
+    }
+
+    /**
+     * Programs the routes another session advertises in place of the ones a withdrawn or lost session did,
+     * each only when the forwarder's route differs from it (so an identical route is never touched).
+     *
+     * @return the routes' networks, for the flow policy.
+     */
+    private List<PolicyTable.RouteNetwork> reinstall(final int vrf, final List<PeerMerge.Change<String, RouteEntry>>
+        changes)
+    {
+        final List<PolicyTable.RouteNetwork> nets = new ArrayList<>();
+        for (final PeerMerge.Change<String, RouteEntry> change : changes)
+        {
+            final RouteEntry e = change.value();
+            try
+            {
+                final RouteRequest add = install(vrf, e);
+                if (programmed(add).equals(rib.get(vrf, e.prefix())))
+                {
+                    continue;
+                }
+                final Response r = node.program(List.of(add)).get(0);
+                if (r.code() < 0)
+                {
+                    LOG.error("cannot install {} in VRF {}: {} {}", e.prefix(), vrf, r.code(), r.message());
+                    continue;
+                }
+                rib.put(vrf, e.prefix(), programmed(add));
+                nets.add(routeNetwork(e.prefix(), networkId(origin(e))));
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.error("cannot install {} in VRF {}: {}", e.prefix(), vrf, ex.getMessage());
+            }
+        }
+        return nets;
     }
 
     /** The id of a route's network (the item's {@code <virtual-network>}), or none when this node lacks it. */
@@ -1359,42 +1680,66 @@ public final class NodeAgent implements ControllerListener
     }
 
     /**
-     * Where the routes of a VRF came from, for the introspect: the control node for the routes learned from
-     * it (stale ones included, as long as they are kept), {@code LocalVmPort} for this node's pods,
-     * {@code Local} for the node's address and the networks' gateway and DNS. Call on the session's event
-     * loop (it reads the agent's state).
+     * Where the routes of a VRF came from, for the introspect: one path per control node that advertises a
+     * learned route (as Contrail lists one path per peer; a stale route, kept after every session that had it
+     * went away, shows those sessions' control nodes), {@code LocalVmPort} for this node's pods, {@code Local}
+     * for the node's address and the networks' gateway and DNS. Call on the session's event loop (it reads
+     * the agent's state).
      *
      * @param vrf the VRF.
-     * @return {@code address/len} → peer.
+     * @return {@code address/len} → peers.
      */
-    public Map<String, RoutePeer> routePeers(final int vrf)
+    public Map<String, List<RoutePeer>> routePeers(final int vrf)
     {
-        final Map<String, RoutePeer> out = new HashMap<>();
+        final Map<String, List<RoutePeer>> out = new HashMap<>();
         if (vrf == 0)
         {
-            out.put(routerId + "/32", RoutePeer.LOCAL);
+            out.put(routerId + "/32", List.of(RoutePeer.LOCAL));
         }
-        final RoutePeer controller = new RoutePeer(controllerPeer.isEmpty() ? "controller" : controllerPeer, 100);
-        for (final String prefix : learned.getOrDefault(vrf, Map.of()).keySet())
+        final PeerMerge<String, RouteEntry> routes = learned.get(vrf);
+        if (routes != null)
         {
-            out.put(prefix, controller);
+            for (final String prefix : routes.keys())
+            {
+                final List<RoutePeer> peers = new ArrayList<>(MAX_SESSIONS);
+                for (final int index : routes.holders(prefix))
+                {
+                    final String name = channels[index].peer;
+                    peers.add(new RoutePeer(name.isEmpty() ? "controller" : name, 100));
+                }
+                out.put(prefix, peers.isEmpty() ? List.of(new RoutePeer("controller", 100)) : peers);
+            }
         }
         for (final Network n : networks.values())
         {
             if (n.vrf() == vrf)
             {
-                out.put(n.gateway() + "/32", RoutePeer.LOCAL);
-                out.put(n.dns() + "/32", RoutePeer.LOCAL);
+                out.put(n.gateway() + "/32", List.of(RoutePeer.LOCAL));
+                out.put(n.dns() + "/32", List.of(RoutePeer.LOCAL));
             }
         }
         for (final Port p : ports.values())
         {
             if (p.vrf() == vrf)
             {
-                out.put(p.ip() + "/32", RoutePeer.LOCAL_VM_PORT);
+                out.put(p.ip() + "/32", List.of(RoutePeer.LOCAL_VM_PORT));
             }
         }
         return out;
+    }
+
+    /**
+     * Whether a learned route is kept only because no session withdrew it before going away (views, tests).
+     * Call on the session's event loop.
+     *
+     * @param vrf    the VRF.
+     * @param prefix {@code address/len}.
+     * @return true when stale.
+     */
+    public boolean staleRoute(final int vrf, final String prefix)
+    {
+        final PeerMerge<String, RouteEntry> routes = learned.get(vrf);
+        return routes != null && routes.stale(prefix);
     }
 
     /**

@@ -73,6 +73,20 @@ final class Rib
     }
 
     /**
+     * What the forwarder was given for a prefix.
+     *
+     * @param vrf    VRF.
+     * @param prefix {@code address/length}.
+     * @return what the route's add programmed, or null when the VRF holds no such route.
+     * @throws IllegalArgumentException when the prefix is not an IPv4 or IPv6 prefix.
+     */
+    Route get(final int vrf, final String prefix)
+    {
+        final Map<Prefix, Route> routes = vrfs.get(vrf);
+        return routes == null ? null : routes.get(parse(prefix));
+    }
+
+    /**
      * Forgets a route.
      *
      * @param vrf    VRF.

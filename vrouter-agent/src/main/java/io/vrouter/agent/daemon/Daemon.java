@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vrouter.agent.api.XmppPeer;
 import io.vrouter.agent.control.ControlServer;
 import io.vrouter.agent.controller.IpNetns;
 import io.vrouter.agent.controller.NodeAgent;
@@ -153,7 +154,7 @@ public final class Daemon implements AutoCloseable
         final ControllerClient[] client = new ControllerClient[1];
         final NodeAgent agent = new NodeAgent(node, config.string("fabric.address"), config.string("fabric.interface"),
             config.integer("fabric.vif"), config.integer("controller.first-nh"), config.integer("pods.mtu"),
-            new IpNetns(), () -> client[0].session())
+            new IpNetns(), index -> client[0].session(index))
             .enforcePolicy(config.bool("controller.enforce-policy"))
             .cniPods(config.bool("pods.cni"));
         try
@@ -165,14 +166,20 @@ public final class Daemon implements AutoCloseable
             throw new StartupException(StartupException.EXIT_CONFIG, "programming the node's base state: " +
                 e.getMessage());
         }
-        client[0] = new ControllerClient(config.string("node.name"), addresses, config.integer("controller.hold-time"),
-            ssl, agent);
+        // Two sessions at once when two or more controllers are given, as Contrail's agent keeps two XMPP servers.
+        client[0] = new ControllerClient(config.string("node.name"), addresses,
+            Math.min(NodeAgent.MAX_SESSIONS, addresses.size()), config.integer("controller.hold-time"), ssl,
+            agent::session);
         controller = client[0];
         node.attachRouteOrigins(vrf -> onAgent(client[0], () -> agent.routePeers(vrf), Map.of(), 2));
+        node.attachXmppPeers(() -> client[0].status().stream().map(s -> new XmppPeer(
+            NodeAgent.controlNodeName(s.host(), s.port()), s.state(), s.peerName(), s.host() + ":" + s.port(),
+            s.state().equals("Established"), s.flaps(), s.flapMillis(), s.sinceMillis(), s.lastEvent())).toList());
         node.attachPods(r -> onAgent(client[0], () -> agent.pod(r),
             new Response(Errno.EAGAIN, "the node agent did not answer in time", List.of()), 60));
         controller.start();
-        LOG.info("controller session to {}{}", servers, ssl == null ? "" : " over TLS");
+        LOG.info("controller sessions: {} at once, to {}{}", controller.sessions(), servers,
+            ssl == null ? "" : " over TLS");
     }
 
     /**

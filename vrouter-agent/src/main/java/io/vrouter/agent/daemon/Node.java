@@ -31,6 +31,7 @@ import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.api.NodeEndpoints;
 import io.vrouter.agent.api.RouteOrigins;
+import io.vrouter.agent.api.XmppPeers;
 import io.vrouter.agent.counters.CounterFile;
 import io.vrouter.agent.api.VrfName;
 import io.vrouter.agent.fabric.FabricPort;
@@ -73,6 +74,7 @@ public final class Node implements NodeService, AutoCloseable
 {
     private final Map<Integer, VrfName> vrfNames = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile RouteOrigins routeOrigins;
+    private volatile XmppPeers xmppPeers;
     private volatile Function<PodRequest, Response> pods;
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
@@ -1275,6 +1277,18 @@ public final class Node implements NodeService, AutoCloseable
     public RouteOrigins routeOrigins()
     {
         return routeOrigins;
+    }
+
+    @Override
+    public void attachXmppPeers(final XmppPeers peers)
+    {
+        this.xmppPeers = peers;
+    }
+
+    @Override
+    public XmppPeers xmppPeers()
+    {
+        return xmppPeers;
     }
 
     @Override

@@ -70,7 +70,8 @@ public final class VrouterdMain implements Callable<Integer>
     Integer introspectPort;
 
     @Option(names = "--controller",
-        description = "Controller XMPP address(es), host:port[,host:port] (controller.servers); none = no controller.")
+        description = "Controller XMPP address(es), host:port[,host:port...] (controller.servers); with two or " +
+            "more, sessions with two at once; none = no controller.")
     String controller;
 
     @Option(names = "--insecure", description = "Talk to the controller over plain TCP when no controller.tls-ca " +

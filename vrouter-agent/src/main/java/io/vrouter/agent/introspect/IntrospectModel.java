@@ -1,5 +1,6 @@
 package io.vrouter.agent.introspect;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,6 +12,8 @@ import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.RouteOrigins;
 import io.vrouter.agent.api.RoutePeer;
 import io.vrouter.agent.api.VrfName;
+import io.vrouter.agent.api.XmppPeer;
+import io.vrouter.agent.api.XmppPeers;
 import io.vrouter.agent.control.StatsRequests;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.fib.Ip4Fib;
@@ -148,11 +151,44 @@ public final class IntrospectModel
     }
 
     /**
+     * The controller sessions as the agent's {@code AgentXmppData}: {@code controller_ip}, {@code state},
+     * {@code peer_name}, {@code peer_address}, {@code cfg_controller} ({@code Yes}/{@code No}), {@code
+     * flap_count}, {@code flap_time} (ISO-8601, or {@code never}), {@code last_event}, {@code last_state_at}.
+     *
+     * @return one per session the node keeps; empty without a controller.
+     */
+    public List<Map<String, Object>> xmppPeers()
+    {
+        final XmppPeers peers = node.xmppPeers();
+        final List<Map<String, Object>> out = new ArrayList<>();
+        if (peers == null)
+        {
+            return out;
+        }
+        for (final XmppPeer p : peers.peers())
+        {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("controller_ip", p.controllerIp());
+            m.put("state", p.state());
+            m.put("peer_name", p.peerName());
+            m.put("peer_address", p.peerAddress());
+            m.put("cfg_controller", p.config() ? "Yes" : "No");
+            m.put("flap_count", p.flapCount());
+            m.put("flap_time", p.flapMillis() == 0 ? "never" : Instant.ofEpochMilli(p.flapMillis()).toString());
+            m.put("last_event", p.lastEvent());
+            m.put("last_state_at", Instant.ofEpochMilli(p.stateMillis()).toString());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
      * Routes of a VRF as {@code RouteUcSandeshData}: {@code src_ip}, {@code src_plen}, {@code src_vrf}
-     * and one path whose {@code peer} and {@code preference} say where the route came from (the control
-     * node's address for a route learned over XMPP, {@code LocalVmPort} for a local pod's route,
-     * {@code Local} for the node's own routes and those programmed through the control socket; {@link
-     * RouteOrigins}) and whose {@code nh} describes the next hop as the agent's {@code NhSandeshData} does.
+     * and a path per peer whose {@code peer} and {@code preference} say where the route came from (the
+     * address of each control node that advertises a route learned over XMPP, {@code LocalVmPort} for a
+     * local pod's route, {@code Local} for the node's own routes and those programmed through the control
+     * socket; {@link RouteOrigins}) and whose {@code nh} describes the next hop as the agent's {@code
+     * NhSandeshData} does.
      *
      * @param vrf    the VRF.
      * @param family an {@link AddressFamily}: inet, inet6 or bridge.
@@ -172,7 +208,7 @@ public final class IntrospectModel
             vifNames.put(v.idx(), v.name());
         }
         final RouteOrigins origins = node.routeOrigins();
-        final Map<String, RoutePeer> peers = origins == null || family == AddressFamily.BRIDGE ? Map.of() :
+        final Map<String, List<RoutePeer>> peers = origins == null || family == AddressFamily.BRIDGE ? Map.of() :
             origins.peers(vrf);
         final List<Map<String, Object>> out = new ArrayList<>();
         for (final RouteRequest r : dump(RouteRequest.dump(family, vrf), RouteRequest.class))
@@ -196,15 +232,22 @@ public final class IntrospectModel
             m.put("src_plen", plen);
             m.put("src_vrf", vrf);
             final long label = r.labelled() ? r.label() : -1;
-            final Map<String, Object> path = new LinkedHashMap<>();
-            final RoutePeer peer = peers.getOrDefault(m.get("src_ip") + "/" + plen, RoutePeer.LOCAL);
-            path.put("peer", peer.peer());
-            path.put("preference", peer.preference());
-            path.put("label", label);
-            path.put("active_label", label);
-            path.put("vxlan_id", 0);
-            path.put("nh", nh(nhs.get(r.nhId()), r.nhId(), nhs, vifNames));
-            m.put("path_list", List.of(path));
+            final Map<String, Object> nh = nh(nhs.get(r.nhId()), r.nhId(), nhs, vifNames);
+            final List<Map<String, Object>> paths = new ArrayList<>();
+            for (final RoutePeer peer : peers.getOrDefault(m.get("src_ip") + "/" + plen, List.of(RoutePeer.LOCAL)))
+            {
+                // One path per peer, as the agent lists them; the forwarder holds the route once, so every
+                // path shows the one next hop programmed.
+                final Map<String, Object> path = new LinkedHashMap<>();
+                path.put("peer", peer.peer());
+                path.put("preference", peer.preference());
+                path.put("label", label);
+                path.put("active_label", label);
+                path.put("vxlan_id", 0);
+                path.put("nh", nh);
+                paths.add(path);
+            }
+            m.put("path_list", paths);
             out.add(m);
         }
         return out;

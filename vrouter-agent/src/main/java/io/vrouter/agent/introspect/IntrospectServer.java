@@ -67,7 +67,7 @@ public final class IntrospectServer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(IntrospectServer.class);
     private static final List<String> ENDPOINTS = List.of("/metrics", "/vrfs", "/routes?vrf=N&family=inet|inet6|bridge",
-        "/interfaces", "/nexthops", "/labels", "/vxlan", "/mirrors", "/flows", "/counters", "/ports");
+        "/interfaces", "/nexthops", "/labels", "/vxlan", "/mirrors", "/flows", "/counters", "/ports", "/xmpp");
 
     /** Most connections open at once. */
     public static final int MAX_CONNECTIONS = 64;
@@ -201,6 +201,8 @@ public final class IntrospectServer implements AutoCloseable
                     return new Answer(HttpResponseStatus.OK, Map.of("endpoints", ENDPOINTS));
                 case "/vrfs":
                     return ok("vrfs", model.vrfs(param(q, "name", "")));
+                case "/xmpp":
+                    return ok("peers", model.xmppPeers());
                 case "/routes":
                 {
                     final String vrfText = param(q, "vrf", null);

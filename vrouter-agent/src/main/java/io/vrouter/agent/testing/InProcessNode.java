@@ -15,6 +15,7 @@ import io.vrouter.agent.api.HostPort;
 import io.vrouter.agent.api.NodeService;
 import io.vrouter.agent.api.PortSpec;
 import io.vrouter.agent.api.RouteOrigins;
+import io.vrouter.agent.api.XmppPeers;
 import io.vrouter.agent.api.VrfName;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.table.VRouterConfig;
@@ -55,6 +56,7 @@ public final class InProcessNode implements NodeService, AutoCloseable
     private volatile HostPort hostPort;
     private final List<String> kernelChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile RouteOrigins routeOrigins;
+    private volatile XmppPeers xmppPeers;
     private final Map<Integer, VrfName> vrfNames = new ConcurrentHashMap<>();
 
     /**
@@ -104,6 +106,18 @@ public final class InProcessNode implements NodeService, AutoCloseable
     public RouteOrigins routeOrigins()
     {
         return routeOrigins;
+    }
+
+    @Override
+    public void attachXmppPeers(final XmppPeers peers)
+    {
+        this.xmppPeers = peers;
+    }
+
+    @Override
+    public XmppPeers xmppPeers()
+    {
+        return xmppPeers;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.vrouter.agent.api.RoutePeer;
+import io.vrouter.agent.api.XmppPeer;
 import io.vrouter.agent.testing.InProcessNode;
 import io.vrouter.core.VRouter;
 import io.vrouter.core.table.VRouterConfig;
@@ -95,6 +98,38 @@ class IntrospectServerTest
         assertEquals(1, counters.get("drops_per_worker").get(0).get("Invalid NH").asInt());
         assertEquals(1, counters.get("interfaces").get(0).get("drops").asInt());
         assertTrue(json("/").get("endpoints").size() > 5);
+    }
+
+    @Test
+    void shouldListOnePathPerPeerAndEveryControllerSession() throws Exception
+    {
+        node.attachRouteOrigins(vrf -> Map.of("10.0.0.0/8", List.of(new RoutePeer("192.168.100.1", 100),
+            new RoutePeer("192.168.100.1:5270", 100))));
+        node.attachXmppPeers(() -> List.of(
+            new XmppPeer("192.168.100.1", "Established", "network-control@contrailsystems.com",
+                "192.168.100.1:5269", true, 1, 1_000, 2_000, "session up"),
+            new XmppPeer("192.168.100.1:5270", "Idle", "", "192.168.100.1:5270", false, 0, 0, 3_000,
+                "connect failed")));
+        final JsonNode paths = json("/routes?vrf=2").get("routes").get(0).get("path_list");
+        assertEquals(2, paths.size(), "one path per control node advertising the route");
+        assertEquals("192.168.100.1", paths.get(0).get("peer").asText());
+        assertEquals("192.168.100.1:5270", paths.get(1).get("peer").asText());
+        assertEquals("discard", paths.get(1).get("nh").get("type").asText(), "every path shows the one next hop");
+        final JsonNode peers = json("/xmpp").get("peers");
+        assertEquals(2, peers.size());
+        assertEquals("Established", peers.get(0).get("state").asText());
+        assertEquals("Yes", peers.get(0).get("cfg_controller").asText());
+        assertEquals(1, peers.get(0).get("flap_count").asInt());
+        assertEquals("1970-01-01T00:00:01Z", peers.get(0).get("flap_time").asText());
+        assertEquals("192.168.100.1:5270", peers.get(1).get("controller_ip").asText());
+        assertEquals("never", peers.get(1).get("flap_time").asText());
+        assertEquals("No", peers.get(1).get("cfg_controller").asText());
+    }
+
+    @Test
+    void shouldListNoSessionsWithoutAController() throws Exception
+    {
+        assertEquals(0, json("/xmpp").get("peers").size());
     }
 
     @Test
