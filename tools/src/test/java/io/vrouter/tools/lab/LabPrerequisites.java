@@ -30,12 +30,22 @@ final class LabPrerequisites
             return;
         }
         final String why = test + " needs root and " + String.join(", ", commands);
-        final String ci = System.getenv("CI");
-        if (ci != null && !ci.isEmpty() && !ci.equalsIgnoreCase("false"))
+        if (inCi())
         {
             throw new AssertionError(why + ": not available in CI");
         }
         System.err.println("SKIPPED LOUDLY: " + why);
         Assumptions.abort(why);
+    }
+
+    /**
+     * Whether the tests run in CI ({@code CI} set and not {@code false}), where nothing may be skipped.
+     *
+     * @return true in CI.
+     */
+    static boolean inCi()
+    {
+        final String ci = System.getenv("CI");
+        return ci != null && !ci.isEmpty() && !ci.equalsIgnoreCase("false");
     }
 }

@@ -122,7 +122,7 @@ class RestartWithoutControllerEndToEndTest
                     + "process start (from its AOT cache " + launch.cache() + "): " + (firstAfter - startedProcessAt)
                     + " ms");
             }
-            else if (ci)
+            else if (LabPrerequisites.inCi())
             {
                 throw new AssertionError("in CI the lab's daemons start from their AOT cache, so that the time "
                     + "from the process start is checked; there was none: " + launch.why());
