@@ -1034,6 +1034,61 @@ public final class Lab implements AutoCloseable
             "busybox nc -w 2 " + FABRIC_ONLY_IP + " " + FABRIC_ONLY_PORT + " </dev/null"), 10).output().trim();
         record("11 fabric SNAT", label(plain) + " (no SNAT)", "fabric-only host " + FABRIC_ONLY_IP + ":"
             + FABRIC_ONLY_PORT, false, none.equals("fabric-only-host"));
+        fabricSnatPing(blue, node);
+    }
+
+    /**
+     * Step 11, ICMP: the blue pod pings the fabric-only host through fabric SNAT (the host sees the node's address
+     * and an echo identifier of the node's range; the replies, steered to vhost0 by the node's kernel, reach the
+     * pod), and the node itself still pings the fabric-only host and the controller while the steering is in
+     * place (its replies are written back to its kernel by the forwarder).
+     */
+    private void fabricSnatPing(final Pod blue, final int node) throws IOException
+    {
+        final Capture echo = capture(FABRIC_ONLY, "icmp[icmptype] == icmp-echo");
+        final boolean answered = fabricOnlyPinged(blue);
+        say("$ ip netns exec " + blue.netns() + " ping -c 2 " + FABRIC_ONLY_IP + "   -> "
+            + (answered ? "answered" : "no answer"));
+        record("11 fabric SNAT ping", label(blue), "fabric-only host " + FABRIC_ONLY_IP, true, answered);
+        final String line = echo.firstLine();
+        say("capture on " + FABRIC_ONLY + ": " + line);
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile(" IP ([0-9.]+) > "
+            + java.util.regex.Pattern.quote(FABRIC_ONLY_IP) + ": ICMP echo request, id ([0-9]+)").matcher(line);
+        record("11 fabric SNAT ping capture", "the fabric-only host sees the echo from", NODE_IP[node] + " id "
+            + Cluster.SNAT_POOL_LOW + "-" + Cluster.SNAT_POOL_HIGH + " (" + blue.node() + ")", true,
+            m.find() && m.group(1).equals(NODE_IP[node]) && Integer.parseInt(m.group(2)) >= Cluster.SNAT_POOL_LOW
+                && Integer.parseInt(m.group(2)) <= Cluster.SNAT_POOL_HIGH);
+        final String rules = Shell.run(List.of("ip", "-n", NODE_NS[node], "rule", "show"), 10).output();
+        say("$ ip -n " + NODE_NS[node] + " rule show\n" + rules.stripTrailing());
+        final boolean steered = rules.contains("iif eth0") && rules.contains("ipproto icmp");
+        record("11 fabric SNAT node ping", blue.node() + " (ICMP steered: " + steered + ")", "fabric-only host "
+            + FABRIC_ONLY_IP, true, steered && pingFrom(NODE_NS[node], FABRIC_ONLY_IP));
+        record("11 fabric SNAT node ping", blue.node() + " (ICMP steered: " + steered + ")", "controller " + CTL_IP,
+            true, steered && pingFrom(NODE_NS[node], CTL_IP));
+    }
+
+    /**
+     * Whether a pod's node pings an underlay address from its own namespace (retried for up to 20 s).
+     *
+     * @param p  the pod, whose node's namespace pings.
+     * @param ip the address.
+     * @return answered.
+     */
+    public boolean nodePings(final Pod p, final String ip)
+    {
+        final String ns = NODE_NS[nodeIndex(p)];
+        return !retry(() -> pingFrom(ns, ip) ? "yes" : "", "yes").isEmpty();
+    }
+
+    /**
+     * Whether a pod pings the fabric-only host through fabric SNAT, retried for up to 20 s.
+     *
+     * @param p the pod (of a network with fabric SNAT).
+     * @return answered.
+     */
+    public boolean fabricOnlyPinged(final Pod p)
+    {
+        return !retry(() -> pingFrom(p.netns(), FABRIC_ONLY_IP) ? "yes" : "", "yes").isEmpty();
     }
 
     /**

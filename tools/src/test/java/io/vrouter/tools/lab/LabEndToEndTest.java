@@ -56,18 +56,23 @@ class LabEndToEndTest
             final int failures = lab.runScenario();
             final String text = transcript.toString(StandardCharsets.UTF_8);
             assertEquals(0, failures, "every expectation of the scenario");
-            assertEquals(42, lab.checks().size(),
+            assertEquals(46, lab.checks().size(),
                 "5 addresses, 14 pings (steps 2-8), the leaked route (steps 5, 7), two peers, blue's VRF gone; the"
                     + " service's address, its route, three backends reached, a connection kept open, one backend"
                     + " removed, two still reached, the open connection still answered; fabric: blue's route in the"
                     + " fabric VRF, a fabric host's ping and TCP to the blue pod with the capture, the blue pod's TCP"
-                    + " to a fabric-only host through SNAT with the capture, and a pod without SNAT not reaching it");
+                    + " to a fabric-only host through SNAT with the capture, a pod without SNAT not reaching it, the"
+                    + " blue pod's ping to the fabric-only host with the capture, the node's pings to it and to the"
+                    + " controller while SNAT steers ICMP");
             for (final String step : List.of("11 fabric forwarding", "11 fabric forwarding capture", "11 fabric SNAT",
-                "11 fabric SNAT capture", "11 ist vr route"))
+                "11 fabric SNAT capture", "11 ist vr route", "11 fabric SNAT ping", "11 fabric SNAT ping capture",
+                "11 fabric SNAT node ping"))
             {
                 assertTrue(lab.checks().stream().anyMatch(c -> c.step().equals(step) && c.expected() && c.seen()),
                     step + " held");
             }
+            assertTrue(text.contains(": ICMP echo request, id 6"), "the fabric-only host's capture of the pod's"
+                + " echo printed, with an identifier of the SNAT pool");
             assertTrue(text.contains("capture on vrl-fabric-only: ") && text.contains(" IP 192.168.100.1"),
                 "the fabric-only host's capture printed, a node's fabric address as the source");
             assertTrue(text.contains("busybox nc -w 2") && text.contains("answers by backend"),
@@ -94,6 +99,10 @@ class LabEndToEndTest
                 + " restart (" + blue.node() + "): vhost0, its routes and the pod's kernel route made anew");
             assertEquals("fabric-only-host", lab.fabricOnlyAnswer(blue),
                 "fabric SNAT works again after the node restart (the kernel's steering installed anew)");
+            assertTrue(lab.fabricOnlyPinged(blue), "the blue pod's ping through fabric SNAT is answered again after"
+                + " the node restart (the ICMP steering installed anew)");
+            assertTrue(lab.nodePings(blue, Lab.FABRIC_ONLY_IP) && lab.nodePings(blue, Lab.CTL_IP),
+                "the restarted node itself pings the fabric-only host and the controller with the steering in place");
             passed = true;
         }
         finally

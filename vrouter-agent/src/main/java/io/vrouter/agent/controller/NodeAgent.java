@@ -344,6 +344,14 @@ public final class NodeAgent implements ControllerListener
         program(Requests.nextHop(l2, NextHopType.L2_RECEIVE, 0).flags(NextHopFlags.VALID).build(),
             RouteRequest.builder().family(AddressFamily.BRIDGE).vrfId(0).mac(GATEWAY_MAC).nhId(l2).build());
         addRoute(0, DEFAULT_ROUTE, vhostNh, 0, 0);
+        // The node's own address in the fabric VRF: a receive next hop through the host port (Contrail's points at
+        // vhost0), so what the kernel handed over with the SNAT replies but belongs to no translated flow (its own
+        // pings' replies, ICMP errors for it) goes back to the kernel as it came, MACs aside; tunnel packets to the
+        // address are still decapsulated (fabric-input asks only for a receive next hop).
+        final int hostReceive = nextNh++;
+        program(Requests.nextHop(hostReceive, NextHopType.RECEIVE, 0).flags(NextHopFlags.VALID).oif(host.vif())
+            .encap(Requests.l2Rewrite(host.kernelMac(), GATEWAY_MAC)).build());
+        addRoute(0, routerId + "/32", hostReceive, 0, 0);
         LOG.info("host port {} is vif {} in the fabric VRF, next hop {}", host.name(), host.vif(), vhostNh);
     }
 

@@ -1070,6 +1070,7 @@ public final class Node implements NodeService, AutoCloseable
         }
         synchronized (hostLock)
         {
+            boolean installing = false;
             try
             {
                 if (low == 0 && high == 0)
@@ -1085,7 +1086,8 @@ public final class Node implements NodeService, AutoCloseable
                     throw new PortException(Errno.EINVAL, "fabric snat steering: " + address + " " + low + "-" + high
                         + " is not an IPv4 address and a port range within 1..65535");
                 }
-                final String[] want = {address, Integer.toString(low), Integer.toString(high)};
+                final String underlay = deviceOf(address);
+                final String[] want = {address, Integer.toString(low), Integer.toString(high), underlay};
                 if (hostSnat != null)
                 {
                     if (Arrays.equals(hostSnat, want))
@@ -1116,22 +1118,63 @@ public final class Node implements NodeService, AutoCloseable
                 }
                 IpCommands.ip("route", "replace", "default", "via", h.neighbor(), "dev", h.name(), "onlink", "table",
                     SNAT_TABLE);
+                hostSnat = want;
+                installing = true;
                 for (final String proto : List.of("tcp", "udp"))
                 {
                     IpCommands.ip("rule", "add", "pref", SNAT_RULE_PREF, "to", address + "/32", "ipproto", proto,
                         "dport", low + "-" + high, "lookup", SNAT_TABLE);
                 }
-                hostSnat = want;
-                LOG.info("fabric SNAT replies to {} ports {}-{} (tcp, udp) steered to {}", address, low, high,
-                    h.name());
+                // Echo replies carry no port the kernel can match: every ICMP packet to the address that comes in
+                // from the underlay goes to the host port; the forwarder gives a translated flow's to its pod and
+                // writes the rest (the node's own) back into the host port, where no rule matches (iif) and the
+                // kernel delivers it locally. Never from the host port itself: that would loop.
+                if (underlay.isEmpty())
+                {
+                    LOG.warn("fabric SNAT: {} is on no interface of this namespace: pods' pings through SNAT are"
+                        + " not answered (ICMP not steered)", address);
+                }
+                else
+                {
+                    IpCommands.ip("rule", "add", "pref", SNAT_RULE_PREF, "iif", underlay, "to", address + "/32",
+                        "ipproto", "icmp", "lookup", SNAT_TABLE);
+                }
+                LOG.info("fabric SNAT replies to {} ports {}-{} (tcp, udp){} steered to {}", address, low, high,
+                    underlay.isEmpty() ? "" : " and ICMP from " + underlay, h.name());
                 return Response.ok();
             }
             catch (final PortException e)
             {
+                if (installing)
+                {
+                    // What was added of this request goes again (the previous steering went before it).
+                    removeSnatRules();
+                }
                 LOG.warn("fabric SNAT steering not installed: {}", e.getMessage());
                 return new Response(e.code(), e.getMessage(), List.of());
             }
         }
+    }
+
+    /**
+     * The interface holding an IPv4 address in this namespace (the underlay's, for the node's fabric address).
+     *
+     * @return its name, or empty when no interface has the address.
+     */
+    private static String deviceOf(final String address) throws PortException
+    {
+        // "2: eth0    inet 192.168.100.11/24 brd 192.168.100.255 scope global eth0\ ..."
+        for (final String line : IpCommands.ipOutput("-o", "-4", "addr", "show").split("\n"))
+        {
+            final String[] f = line.trim().split("\\s+");
+            if (f.length > 3 && "inet".equals(f[2]) && f[3].startsWith(address + "/"))
+            {
+                final String name = f[1];
+                final int at = name.indexOf('@');
+                return at < 0 ? name : name.substring(0, at);
+            }
+        }
+        return "";
     }
 
     /** Removes the SNAT rules, their table's route and puts the local rule back (under hostLock). */
@@ -1143,6 +1186,11 @@ public final class Node implements NodeService, AutoCloseable
         {
             quietly("rule", "del", "pref", SNAT_RULE_PREF, "to", s[0] + "/32", "ipproto", proto, "dport",
                 s[1] + "-" + s[2], "lookup", SNAT_TABLE);
+        }
+        if (!s[3].isEmpty())
+        {
+            quietly("rule", "del", "pref", SNAT_RULE_PREF, "iif", s[3], "to", s[0] + "/32", "ipproto", "icmp",
+                "lookup", SNAT_TABLE);
         }
         quietly("route", "flush", "table", SNAT_TABLE);
         if (localRuleMoved)

@@ -18,6 +18,7 @@ import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.Response;
+import io.vrouter.core.status.VrfStat;
 import io.vrouter.core.testing.Frames;
 import io.vrouter.wire.MacAddress;
 import io.vrouter.xmpp.ChannelMessage;
@@ -27,9 +28,10 @@ import io.vrouter.xmpp.XmlElement;
  * The fabric's plain-IP path as the node agent programs it from the controller's configuration (issue 16, ADR
  * 0008), driven into a real in-process forwarder with a host port ({@code vhost0}) whose kernel side is recorded:
  * golden bytes for a fabric-SNAT flow leaving through the host port (the node's fabric address and a port of the
- * node's range as the source, frame to the kernel's MAC) and its reply coming back to the pod, and for a
- * fabric-forwarded pod reached from the underlay by its own address and answering untranslated; the kernel routes
- * and SNAT steering the agent asks for, and their removal.
+ * node's range as the source, frame to the kernel's MAC) and its reply coming back to the pod, the same for a
+ * pod's ping (the echo identifier translated), the node's own ICMP (replies to its pings, errors) written back
+ * into the host port unchanged, and for a fabric-forwarded pod reached from the underlay by its own address and
+ * answering untranslated; the kernel routes and SNAT steering the agent asks for, and their removal.
  */
 class FabricPathTest
 {
@@ -96,6 +98,60 @@ class FabricPathTest
             9000, port, 16, false), podVif);
         assertEquals(hex(Frames.udp4(podMac, GATEWAY_MAC, ip(FABRIC_ONLY), ip(POD_IP), 62, 9000, 40000, 16, false)),
             hex(back), "the reply, translated back to the pod's address and port");
+    }
+
+    @Test
+    void snatPodsEchoLeavesWithTheNodesAddressAndAnIdentifierOfTheRangeAndTheReplyReachesThePod()
+    {
+        final long podMac = MacAddress.parse(POD_MAC);
+        final byte[] out = one(podVif, Frames.icmpEcho4(GATEWAY_MAC, podMac, ip(POD_IP), ip(FABRIC_ONLY), 64, 8, 7, 1,
+            16), HOST_VIF);
+        final int id = (out[38] & 0xFF) << 8 | (out[39] & 0xFF);
+        assertTrue(id >= 61000 && id <= 61255, "an identifier of the node's range: " + id);
+        assertEquals(hex(Frames.icmpEcho4(KERNEL_MAC, GATEWAY_MAC, ip(ROUTER_ID), ip(FABRIC_ONLY), 63, 8, id, 1, 16)),
+            hex(out), "to the kernel's MAC, from the node's fabric address, the identifier translated, TTL - 1");
+
+        final byte[] back = one(HOST_VIF, Frames.icmpEcho4(GATEWAY_MAC, KERNEL_MAC, ip(FABRIC_ONLY), ip(ROUTER_ID), 63,
+            0, id, 1, 16), podVif);
+        assertEquals(hex(Frames.icmpEcho4(podMac, GATEWAY_MAC, ip(FABRIC_ONLY), ip(POD_IP), 62, 0, 7, 1, 16)),
+            hex(back), "the reply, translated back to the pod's address and identifier");
+    }
+
+    @Test
+    void theNodesOwnEchoReplyGoesBackToTheKernelUnchangedAndSetsUpNoFlow()
+    {
+        final long flows = node.vrouter().flows().activeEntries();
+        final byte[] reply = Frames.icmpEcho4(GATEWAY_MAC, KERNEL_MAC, ip(FABRIC_ONLY), ip(ROUTER_ID), 63, 0, 4242, 9,
+            56);
+        final byte[] back = one(HOST_VIF, reply, HOST_VIF);
+        assertEquals(hex(Frames.icmpEcho4(KERNEL_MAC, GATEWAY_MAC, ip(FABRIC_ONLY), ip(ROUTER_ID), 63, 0, 4242, 9,
+            56)), hex(back), "written back into vhost0 as it came, only the MACs swapped (no TTL decrement)");
+        assertEquals(flows, node.vrouter().flows().activeEntries(), "the node's own traffic sets up no flow");
+        assertEquals(1, node.vrouter().vrfStat(0, VrfStat.RECEIVES), "counted as the fabric VRF's receives");
+    }
+
+    @Test
+    void anIdentifierTranslatedForOneRemoteDoesNotStealTheNodesReplyFromAnother()
+    {
+        final long podMac = MacAddress.parse(POD_MAC);
+        final byte[] out = one(podVif, Frames.icmpEcho4(GATEWAY_MAC, podMac, ip(POD_IP), ip(FABRIC_ONLY), 64, 8, 7, 1,
+            16), HOST_VIF);
+        final int id = (out[38] & 0xFF) << 8 | (out[39] & 0xFF);
+        final byte[] other = Frames.icmpEcho4(GATEWAY_MAC, KERNEL_MAC, ip(FABRIC_HOST), ip(ROUTER_ID), 63, 0, id, 3,
+            16);
+        assertEquals(hex(Frames.icmpEcho4(KERNEL_MAC, GATEWAY_MAC, ip(FABRIC_HOST), ip(ROUTER_ID), 63, 0, id, 3, 16)),
+            hex(one(HOST_VIF, other, HOST_VIF)), "the flow key holds the remote address: another host's reply with"
+                + " the same identifier is the node's");
+    }
+
+    @Test
+    void anIcmpErrorForTheNodeGoesBackToTheKernel()
+    {
+        final byte[] unreachable = Frames.icmpEcho4(GATEWAY_MAC, KERNEL_MAC, ip(FABRIC_ONLY), ip(ROUTER_ID), 63, 3, 0,
+            0, 28);
+        final byte[] back = one(HOST_VIF, unreachable, HOST_VIF);
+        assertEquals(hex(Frames.icmpEcho4(KERNEL_MAC, GATEWAY_MAC, ip(FABRIC_ONLY), ip(ROUTER_ID), 63, 3, 0, 0, 28)),
+            hex(back), "a destination unreachable (no translated flow's) goes to the kernel as it came");
     }
 
     @Test

@@ -71,6 +71,7 @@ public final class FlowStage
     private int mirror = -1;
     private int destinationVrf = -1;
     private boolean held;
+    private boolean toNode;
     private final UnsafeBuffer[] heldFrames = new UnsafeBuffer[HOLD_QUEUE];
     private final int[] heldFlow = new int[HOLD_QUEUE];
     private final int[] heldGen = new int[HOLD_QUEUE];
@@ -168,6 +169,27 @@ public final class FlowStage
     public boolean held()
     {
         return held;
+    }
+
+    /**
+     * Whether the last {@link #decide} let the packet on without a flow because it is the node's own: in the
+     * fabric VRF, addressed to the node's fabric address (fabric SNAT on), and not the reply of a translated
+     * flow. It goes on to its route (the node's receive next hop, which hands it back to the kernel);
+     * {@link #index()} is -1.
+     *
+     * @return true for such a packet.
+     */
+    public boolean toNode()
+    {
+        return toNode;
+    }
+
+    /** A packet in the fabric VRF to the node's fabric address that is no translated flow's (IPv4, SNAT on). */
+    private boolean forTheNode(final int vrf)
+    {
+        final FabricSnat snat = policy.fabricSnat();
+        return key.family == AddressFamily.INET && snat.ports() > 0 && vrf == snat.fabricVrf()
+            && key.dst4() == snat.address();
     }
 
     /**
@@ -329,6 +351,7 @@ public final class FlowStage
         final int owner, final boolean dropNewFlows, final int frameOffset, final int frameLength)
     {
         held = false;
+        toNode = false;
         index = -1;
         mirror = -1;
         destinationVrf = -1;
@@ -342,6 +365,14 @@ public final class FlowStage
         int fi = table.lookup(key, key.hash());
         if (fi < 0)
         {
+            if (forTheNode(vrf))
+            {
+                // Not the reply of a translated flow: the node's own (its pings' replies, ICMP errors for it),
+                // which the kernel handed over with the SNAT replies. No flow: it goes on to its route, the
+                // receive next hop, and back to the kernel (architecture.md, ADR 0008).
+                toNode = true;
+                return null;
+            }
             if (dropNewFlows)
             {
                 return DropReason.NEW_FLOWS;

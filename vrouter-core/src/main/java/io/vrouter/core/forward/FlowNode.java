@@ -19,6 +19,9 @@ import io.vrouter.core.status.DropReason;
  * resume node and owner (the interface a new flow is charged to). Writes: {@code F_FLOWED}; {@code flow}
  * and the flow's tunnel source port; {@code aux} = the flow's destination VRF, or -1. NAT rewrites the
  * packet in place; a flow that mirrors sends a copy to its mirror.
+ * <p>A packet the flow stage finds to be the node's own ({@link FlowStage#toNode()}: in the fabric VRF, to the
+ * node's fabric address, no translated flow's reply) goes on without a flow: its route is the node's receive
+ * next hop, which hands it back to the node's kernel through the host port.
  * <p>Next: the slot's resume node; none for a packet held on a new flow the slow path decides (not a
  * drop). Drops: the flow's reason (Flow Action Drop, Flow Unusable, New Flows, flow limits, No Fragment
  * Entry, ...).
@@ -72,6 +75,12 @@ final class FlowNode extends Node
                 // Queued on a HOLD flow for the slow path: not sent now, not a drop.
                 batch.drop(slot);
                 batch.next(slot, PacketBatch.DONE);
+                continue;
+            }
+            if (flows.toNode())
+            {
+                // The node's own packet (not a translated flow's reply): on to its route without a flow.
+                dp.next(batch, slot, batch.resume(slot));
                 continue;
             }
             batch.flow(slot, flows.index(), flows.udpSourcePort());

@@ -108,6 +108,38 @@ public final class Frames
     }
 
     /**
+     * An Ethernet + IPv4 + ICMP echo request or reply with a payload of bytes 0, 1, 2, ...
+     *
+     * @param dstMac   destination MAC.
+     * @param srcMac   source MAC.
+     * @param src      source IP.
+     * @param dst      destination IP.
+     * @param ttl      TTL.
+     * @param type     ICMP type (8 request, 0 reply).
+     * @param id       echo identifier.
+     * @param sequence echo sequence number.
+     * @param payload  payload length.
+     * @return the frame.
+     */
+    public static byte[] icmpEcho4(final long dstMac, final long srcMac, final int src, final int dst, final int ttl,
+        final int type, final int id, final int sequence, final int payload)
+    {
+        final byte[] f = new byte[14 + 20 + 8 + payload];
+        final ByteBuffer bb = ByteBuffer.wrap(f);
+        ethernet(bb, dstMac, srcMac, 0x0800);
+        ipv4(f, bb, 20 + 8 + payload, ttl, 1, src, dst, true);
+        bb.put((byte)type).put((byte)0).putShort((short)0).putShort((short)id).putShort((short)sequence);
+        for (int i = 0; i < payload; i++)
+        {
+            f[42 + i] = (byte)i;
+        }
+        final int c = checksum(f, 34, 8 + payload, 0);
+        f[36] = (byte)(c >>> 8);
+        f[37] = (byte)c;
+        return f;
+    }
+
+    /**
      * An Ethernet + IPv4 + TCP SYN with an MSS option.
      *
      * @param dstMac destination MAC.

@@ -8,9 +8,12 @@ import io.vrouter.core.status.VrfStat;
 import io.vrouter.core.status.VrfTally;
 
 /**
- * {@code receive}: a routed packet for this host, delivered as it is (with its Ethernet header) to the
- * receive next hop's interface.
- * <p>Reads: {@code nh}, {@code vrf}, {@code l3}. Writes: the slot's output; counts the VRF's receives.
+ * {@code receive}: a routed packet for this host, delivered as it is to the receive next hop's interface
+ * (Contrail's receive next hop is vhost0's): not a forward, so the TTL stays; when the next hop has an
+ * Ethernet rewrite (the host port's: to the kernel side's MAC, from the gateway MAC) its MACs replace the
+ * frame's, otherwise the frame keeps its Ethernet header.
+ * <p>Reads: {@code nh}, {@code vrf}, {@code l3}. Writes: the frame's MACs (with a rewrite); the slot's output;
+ * counts the VRF's receives.
  * <p>Next: none (sent). Drops: Nowhere To Go (no interface), Invalid NH.
  */
 final class ReceiveNode extends OutputNode
@@ -40,8 +43,13 @@ final class ReceiveNode extends OutputNode
                 dp.drop(batch, slot, DropReason.NOWHERE_TO_GO);
                 continue;
             }
-            dp.transmit(batch, slot, nh.oif(), batch.l3(slot) - Datapath.ETH_HLEN,
-                batch.l3Length(slot) + Datapath.ETH_HLEN);
+            final int start = batch.l3(slot) - Datapath.ETH_HLEN;
+            final byte[] encap = nh.encap();
+            if (encap.length >= Datapath.ETH_HLEN)
+            {
+                batch.buffer(slot).putBytes(start, encap, 0, 12);
+            }
+            dp.transmit(batch, slot, nh.oif(), start, batch.l3Length(slot) + Datapath.ETH_HLEN);
         }
         VrfTally.flush(tally, dp.counters(), VrfStat.RECEIVES);
     }
