@@ -239,6 +239,7 @@ public final class Node implements NodeService, AutoCloseable
                 + " (is the address on an interface of this namespace, and no other daemon using it?)");
         }
         fabric = port;
+        StartupClock.mark("fabric");
         final int count = config.integer("workers.count");
         final java.nio.file.Path countersPath = config.string("paths.counters").isEmpty()
             ? NodeEndpoints.countersFor(java.nio.file.Path.of(config.string("paths.socket")).toAbsolutePath())
@@ -263,10 +264,7 @@ public final class Node implements NodeService, AutoCloseable
             runners.add(runner);
             AgentRunner.startOnThread(runner);
         }
-        if (!config.string("fabric.vhost").isEmpty())
-        {
-            startHostPort();
-        }
+        StartupClock.mark("workers");
         if (config.bool("state.restore"))
         {
             onConductor(() ->
@@ -274,6 +272,7 @@ public final class Node implements NodeService, AutoCloseable
                 restore();
                 return null;
             });
+            StartupClock.mark("restore");
             // The flows' check against the restored tables walks the whole flow table (hundreds of
             // milliseconds at a million entries): it runs next on the conductor, after the start has
             // returned, not in front of forwarding. Until then a flow whose next hop did not come back only
@@ -284,13 +283,20 @@ public final class Node implements NodeService, AutoCloseable
         {
             store.clear();
         }
+        // After the restore: the overlay forwards again without the host port, whose set-up runs `ip`.
+        if (!config.string("fabric.vhost").isEmpty())
+        {
+            startHostPort();
+            StartupClock.mark("host port");
+        }
         // Flow aging runs on the conductor, the tables' one writer: a slice every 100 ms, a full pass
         // over the table about every 5 s.
         final int slice = Math.max(1024, flowTable.totalEntries() / 50);
         agingTimer.scheduleAtFixedRate(() -> conductor.execute(() -> ager.scan(slice)), 100, 100,
             TimeUnit.MILLISECONDS);
-        LOG.info("node {} started: {} worker(s), idle {}, fabric {}:{} on vif {}", config.string("node.name"), count,
-            config.string("workers.idle"), address, config.integer("fabric.port"), config.integer("fabric.vif"));
+        LOG.info("node {} started: {} worker(s), idle {}, fabric {}:{} on vif {}{}", config.string("node.name"), count,
+            config.string("workers.idle"), address, config.integer("fabric.port"), config.integer("fabric.vif"),
+            StartupClock.summary());
     }
 
     @Override

@@ -95,10 +95,16 @@ public final class VrouterdMain implements Callable<Integer>
      */
     public static void main(final String[] args)
     {
+        StartupClock.mainEntered();
         // What every start needs and the configuration does not decide runs beside the parsing and the
         // checks, on the second core: the foreign-function handles of Posix (a stub generated for each) and
         // netty's epoll library. A restart forwards again that much sooner (docs/reliability.md).
         Thread.ofPlatform().daemon().name("vrouterd-warm-up").start(VrouterdMain::warmUp);
+        final VrouterdMain plain = new VrouterdMain();
+        if (PlainOptions.read(plain, args))
+        {
+            System.exit(plain.call());
+        }
         // A usage error is one line, as every other refusal of the daemon.
         final CommandLine cl = new CommandLine(new VrouterdMain())
             .setParameterExceptionHandler((ex, args1) ->
@@ -127,7 +133,9 @@ public final class VrouterdMain implements Callable<Integer>
     {
         try
         {
+            StartupClock.mark("arguments");
             final DaemonConfig cfg = configure();
+            StartupClock.mark("configuration");
             return run(cfg);
         }
         catch (final StartupException e)
@@ -248,6 +256,7 @@ public final class VrouterdMain implements Callable<Integer>
             throw new StartupException(StartupException.EXIT_CONFIG, "cannot create state dir " + state + ": " + e);
         }
         final Node node = new Node(cfg);
+        StartupClock.mark("tables");
         final Daemon daemon = new Daemon(node, cfg, socketPath);
         daemon.start();
         final CountDownLatch stopped = new CountDownLatch(1);
