@@ -49,6 +49,8 @@ public final class Controller implements NodeChannelListener
 
     /** Routes per {@code items} message: about 500 KB of XML, well under a node's stanza limit. */
     private static final int ROUTES_PER_MESSAGE = 1024;
+    /** Subscriptions a node may hold, with a shared store, to instances not in this replica's model yet. */
+    private static final int MAX_PENDING_SUBSCRIPTIONS = 64;
 
     private final Cluster cluster;
     private final ClusterStore store;
@@ -355,7 +357,7 @@ public final class Controller implements NodeChannelListener
         {
             throw new XmppProtocolException("this session of " + session.node() + " was replaced");
         }
-        if (networkOf(instance) == null)
+        if (networkOf(instance) == null && !awaitable(node, instance))
         {
             throw new XmppProtocolException("unknown routing instance " + instance);
         }
@@ -631,6 +633,11 @@ public final class Controller implements NodeChannelListener
             pushConfig(node);
             for (final String instance : List.copyOf(subscriptions.get(node).keySet()))
             {
+                if (networkOf(instance) == null && !store.local())
+                {
+                    // Not (or no longer) in the model: kept until the node unsubscribes or the network appears.
+                    continue;
+                }
                 if (networkOf(instance) == null)
                 {
                     subscriptions.get(node).remove(instance);
@@ -646,6 +653,32 @@ public final class Controller implements NodeChannelListener
         }
         leakSources.clear();
         leakSources.putAll(now);
+    }
+
+    /**
+     * Whether a subscription to an instance this controller does not know yet is kept until the network
+     * appears: with a shared store only, where a node subscribes on both its sessions as soon as one replica
+     * has sent it a new network, and the other replica may not have taken that change from etcd yet (closing
+     * the session would make it flap). At most {@value #MAX_PENDING_SUBSCRIPTIONS} such per node.
+     */
+    private boolean awaitable(final String node, final String instance)
+    {
+        if (store.local() || instance.lastIndexOf(':') < 0)
+        {
+            return false;
+        }
+        int pending = 0;
+        for (final String i : subscriptions.get(node).keySet())
+        {
+            pending += networkOf(i) == null ? 1 : 0;
+        }
+        if (pending >= MAX_PENDING_SUBSCRIPTIONS)
+        {
+            return false;
+        }
+        LOG.info("node {} subscribes to {}, not in this replica's model yet: kept until the network appears", node,
+            instance);
+        return true;
     }
 
     /** The instances whose routes leak into an instance (those of networks connected to its network). */

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,8 @@ public final class Lab implements AutoCloseable
     {
         String word(final boolean value)
         {
-            if (step.endsWith("addresses") || step.contains("ist ") || step.endsWith("service address")
+            if (step.endsWith("addresses") || step.contains("ist ") || step.startsWith("ha state")
+                || step.endsWith("service address")
                 || step.endsWith("capture")
                 || step.endsWith("scaled") && to.endsWith("backend removed"))
             {
@@ -100,6 +102,9 @@ public final class Lab implements AutoCloseable
     private AotCache.Launch daemonLaunch;
     private volatile boolean keepLogs;
     private boolean secondController;
+    private boolean ha;
+    private EtcdMembers etcd;
+    private final Map<Integer, List<Integer>> etcdOf = new HashMap<>();
     private Certificates certs;
 
     /**
@@ -141,6 +146,56 @@ public final class Lab implements AutoCloseable
     {
         secondController = true;
         return this;
+    }
+
+    /**
+     * The replicated control plane ({@code vrouter-lab --ha}): three etcd members in the controller's namespace on
+     * the underlay ({@value #CTL_IP} ports 2379, 2479 and 2579; peers one above), two controllers serving the
+     * cluster from them ({@code serve --etcd}, XMPP on ports 5269 and 5270, admin on 127.0.0.1:8082 and 8083) and
+     * both nodes keeping a session with each. Call before {@link #up()}; needs the {@code etcd} binary.
+     *
+     * @return this.
+     */
+    public Lab ha()
+    {
+        ha = true;
+        secondController = true;
+        return this;
+    }
+
+    /**
+     * With {@link #ha()}: the etcd members a controller is given (by default all three), e.g. only one, so that
+     * freezing it cuts that controller off from etcd while the other keeps a quorum. Call before {@link #up()}.
+     *
+     * @param which   the controller (1 or 2).
+     * @param members member indexes (0 to 2).
+     * @return this.
+     */
+    public Lab controllerEtcd(final int which, final Integer... members)
+    {
+        etcdOf.put(which, List.of(members));
+        return this;
+    }
+
+    /**
+     * The etcd members of {@link #ha()} (to kill, restart, freeze or thaw one), null before {@link #up()} or
+     * without it.
+     *
+     * @return the members.
+     */
+    public EtcdMembers etcd()
+    {
+        return etcd;
+    }
+
+    /**
+     * Whether the lab runs the replicated control plane ({@link #ha()}).
+     *
+     * @return true with {@code --ha}.
+     */
+    public boolean isHa()
+    {
+        return ha;
     }
 
     /**
@@ -249,13 +304,30 @@ public final class Lab implements AutoCloseable
             System.getProperty("java.class.path"), out);
         say(daemonLaunch.cached() ? "vrouterd starts from its AOT cache " + daemonLaunch.cache() :
             "vrouterd starts without an AOT cache: " + daemonLaunch.why());
+        if (ha)
+        {
+            if (EtcdMembers.binary() == null)
+            {
+                throw new IllegalStateException("--ha needs etcd (apt-get install etcd-server)");
+            }
+            say("etcd: three members in " + CTL + " on " + CTL_IP + ":2379, :2479, :2579 (peers :2380, :2480, :2580)");
+            etcd = EtcdMembers.startIn(3, CTL, CTL_IP, 2379);
+        }
         startController();
+        if (ha)
+        {
+            startController(2);
+        }
         for (int i = 0; i < NODES.length; i++)
         {
             say("node " + NODES[i] + ": vrouterd in " + NODE_NS[i] + " (fabric " + NODE_IP[i] + ")");
             startNode(i);
         }
         waitForNodesReady();
+        if (ha)
+        {
+            waitForNodesReady(2);
+        }
         out.print(controller("get", "nodes").output());
     }
 
@@ -268,12 +340,29 @@ public final class Lab implements AutoCloseable
     private void startController(final int which) throws IOException
     {
         final String name = controllerName(which);
+        final List<String> store = new ArrayList<>();
+        if (ha)
+        {
+            final List<String> urls = new ArrayList<>();
+            for (final int m : etcdOf.getOrDefault(which, List.of(0, 1, 2)))
+            {
+                urls.add(etcd.clientUrl(m));
+            }
+            store.addAll(List.of("--etcd", String.join(",", urls)));
+        }
+        else
+        {
+            store.addAll(List.of("--state", work.resolve(name + "-state.yaml").toString()));
+        }
         say(name + ": vrouter-controller serve in " + CTL + " (XMPP over mutual TLS " + CTL_IP + ":"
-            + (5268 + which) + ")");
-        start(name, CTL, "io.vrouter.tools.controller.ControllerMain", "serve", "--listen", CTL_IP + ":"
-            + (5268 + which), "--api", controllerApi(which), "--state", work.resolve(name + "-state.yaml").toString(),
-            "--netns-prefix", POD_PREFIX, "--eor-grace", "10", "--tls-cert", certs.cert("controller").toString(),
-            "--tls-key", certs.key("controller").toString(), "--tls-ca", certs.ca().toString());
+            + (5268 + which) + (ha ? "; " + String.join(" ", store) : "") + ")");
+        final List<String> args = new ArrayList<>(List.of("serve", "--listen", CTL_IP + ":" + (5268 + which),
+            "--api", controllerApi(which)));
+        args.addAll(store);
+        args.addAll(List.of("--netns-prefix", POD_PREFIX, "--eor-grace", "10", "--tls-cert",
+            certs.cert("controller").toString(), "--tls-key", certs.key("controller").toString(), "--tls-ca",
+            certs.ca().toString()));
+        start(name, CTL, "io.vrouter.tools.controller.ControllerMain", args.toArray(new String[0]));
         waitFor(name + "'s admin endpoint", 60, () -> controller(which, "get", "nodes").ok());
     }
 
@@ -574,6 +663,19 @@ public final class Lab implements AutoCloseable
     }
 
     /**
+     * A VRF's index on a node, by name ({@code ist vr vrf}).
+     *
+     * @param node node index.
+     * @param name the VRF's name.
+     * @return the index, or -1 when the node has no such VRF.
+     */
+    public int vrfId(final int node, final String name)
+    {
+        final String index = vrfs(node).get(name);
+        return index == null ? -1 : Integer.parseInt(index);
+    }
+
+    /**
      * A node's controller sessions as its introspect lists them ({@code ist vr xmpp --json}): {@code
      * controller_ip state flap_count} per session.
      *
@@ -752,6 +854,10 @@ public final class Lab implements AutoCloseable
         record("5 ist vr route", "RED's own pod 100.0.0.3/32 on " + red.node() + " names its peer",
             "[LocalVmPort]", true, peerOf(routes, "100.0.0.3/32").equals("LocalVmPort"));
         final String blueVrf = vrfIndex(redNode, BLUE_VRF_NAME);
+        if (ha)
+        {
+            killFirstReplica();
+        }
 
         step("6. the policy deleted: the route is withdrawn and the ping fails again");
         delete("policy-red-blue.yaml", "default");
@@ -784,6 +890,10 @@ public final class Lab implements AutoCloseable
 
         services(def, nonIsolated);
         fabric(blue, def);
+        if (ha)
+        {
+            firstReplicaBack(def, nonIsolated);
+        }
         return matrix();
     }
 
@@ -892,6 +1002,82 @@ public final class Lab implements AutoCloseable
             record("10 scaled", "the connection opened before the scale-down", "still answered by its backend",
                 true, "still-here".equals(echoed));
             open.destroy();
+        }
+    }
+
+    /**
+     * {@code --ha}, after step 5: the first controller replica is killed with SIGKILL; both nodes keep their
+     * session with the second, which serves every later step (applies, deletes, routes).
+     */
+    private void killFirstReplica()
+    {
+        step("ha. kill -9 " + controllerName(1) + " (" + CTL_IP + ":5269) mid-run: steps 6 to 11 run with "
+            + controllerName(2) + " (" + CTL_IP + ":5270) alone");
+        for (int i = 0; i < NODES.length; i++)
+        {
+            show("ist vr xmpp on " + NODES[i] + " (before)", NODE_NS[i], "ist", "vr", "xmpp");
+        }
+        try
+        {
+            killController(1);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        for (int i = 0; i < NODES.length; i++)
+        {
+            final int node = i;
+            waitFor(NODES[i] + "'s session with " + controllerName(1) + " down", 30, () ->
+                !sessions(node).get(0).contains(" Established "));
+            show("ist vr xmpp on " + NODES[i] + " (after)", NODE_NS[i], "ist", "vr", "xmpp");
+            final List<String> now = sessions(i);
+            record("ha ist vr xmpp", NODES[i] + "'s session with " + CTL_IP + ":5269", "Established", false,
+                now.get(0).contains(" Established "));
+            record("ha ist vr xmpp", NODES[i] + "'s session with " + CTL_IP + ":5270", "Established", true,
+                now.size() > 1 && now.get(1).contains(" Established "));
+        }
+    }
+
+    /**
+     * {@code --ha}, after step 11: the killed replica starts again, reads the cluster back from etcd (with
+     * everything applied while it was down), and both nodes reconnect to it.
+     */
+    private void firstReplicaBack(final Pod from, final Pod to) throws IOException
+    {
+        step("ha. " + controllerName(1) + " started again: the cluster from etcd, both nodes back on it");
+        startControllerAgain(1);
+        for (int i = 0; i < NODES.length; i++)
+        {
+            final int node = i;
+            waitFor(NODES[i] + "'s session with " + controllerName(1) + " up", 60, () ->
+                sessions(node).get(0).contains(" Established "));
+            show("ist vr xmpp on " + NODES[i], NODE_NS[i], "ist", "vr", "xmpp");
+            final List<String> now = sessions(i);
+            record("ha ist vr xmpp", NODES[i] + "'s sessions with " + CTL_IP + ":5269 and :5270", "both Established",
+                true, now.size() == 2 && now.stream().allMatch(l -> l.contains(" Established ")));
+        }
+        final String first = controller(1, "get", "pods", "-o", "wide").output();
+        final String second = controller(2, "get", "pods", "-o", "wide").output();
+        say("$ vrouter-controller get pods -o wide --api " + controllerApi(1));
+        out.print(first.indent(4));
+        record("ha state", controllerName(1) + "'s pods (applied while it was down)", "the same as "
+            + controllerName(2) + "'s", true, first.equals(second) && first.contains("echo-"));
+        ping("ha restarted", from, to, true);
+        ping("ha restarted", to, from, true);
+    }
+
+    private List<String> sessions(final int node)
+    {
+        try
+        {
+            final List<String> s = xmppSessions(node);
+            return s.isEmpty() ? List.of("") : s;
+        }
+        catch (final IOException e)
+        {
+            return List.of("");
         }
     }
 
@@ -1361,14 +1547,26 @@ public final class Lab implements AutoCloseable
 
     private Shell.Result controller(final String... args)
     {
+        if (ha && !named.containsKey(controllerName(1)) && named.containsKey(controllerName(2)))
+        {
+            // The first controller is down: the other replica serves the same cluster.
+            return controller(2, args);
+        }
         return Shell.in(CTL, java("io.vrouter.tools.controller.ControllerMain", args));
     }
 
-    private Shell.Result controller(final int which, final String... args)
+    /**
+     * Runs {@code vrouter-controller ARGS --api} against one controller (1 or 2), in the controller's namespace.
+     *
+     * @param which the controller.
+     * @param args  the command line.
+     * @return what it printed and its exit status.
+     */
+    Shell.Result controller(final int which, final String... args)
     {
         final List<String> withApi = new ArrayList<>(List.of(args));
         withApi.addAll(List.of("--api", controllerApi(which)));
-        return controller(withApi.toArray(new String[0]));
+        return Shell.in(CTL, java("io.vrouter.tools.controller.ControllerMain", withApi.toArray(new String[0])));
     }
 
     private Shell.Result ctl(final String netns, final String... args)
@@ -1540,6 +1738,10 @@ public final class Lab implements AutoCloseable
             {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (etcd != null)
+        {
+            etcd.close();
         }
         removeLeftovers();
         if (keepLogs)

@@ -20,6 +20,11 @@ public final class LabMain implements Callable<Integer>
     @Option(names = "--keep", description = "Leave the lab running after the checks, until interrupted.")
     boolean keep;
 
+    @Option(names = "--ha", description = "The replicated control plane: three etcd members and two controllers "
+        + "(serve --etcd) on the underlay, both nodes connected to both; one controller is killed with SIGKILL after "
+        + "step 5 and started again at the end. Needs etcd (Debian's etcd-server).")
+    boolean ha;
+
     @Option(names = "--home", defaultValue = "${sys:vrouter.home:-.}", description = "The checkout.")
     Path home;
 
@@ -44,6 +49,10 @@ public final class LabMain implements Callable<Integer>
     {
         final Path work = Files.createTempDirectory("vrouter-lab");
         final Lab lab = new Lab(home.toAbsolutePath(), work, System.out);
+        if (ha)
+        {
+            lab.ha();
+        }
         final Thread teardown = new Thread(lab::close, "lab-teardown");
         Runtime.getRuntime().addShutdownHook(teardown);
         int failures;

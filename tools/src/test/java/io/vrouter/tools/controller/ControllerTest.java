@@ -270,4 +270,106 @@ class ControllerTest
         assertTrue(p1.first().isActive(), "an error answer, not a closed session");
         assertEquals(Map.of(), controller.routes("default-domain:nope:nope:nope"));
     }
+
+    /**
+     * A shared store whose watch lags: changes committed while {@link #lag} is set reach the controller only at
+     * {@link #catchUp()}, as on a replica that has not taken another replica's change from etcd yet.
+     */
+    private static final class LaggingStore implements ClusterStore
+    {
+        private Cluster committed = new Cluster();
+        private long version;
+        private Listener listener;
+        boolean lag;
+
+        @Override
+        public void start(final Listener l)
+        {
+            listener = l;
+            l.modelChanged(committed.copy(), version);
+        }
+
+        @Override
+        public synchronized <T> T update(final java.util.function.Function<Cluster, T> change)
+        {
+            final Cluster draft = committed.copy();
+            final T result = change.apply(draft);
+            committed = draft;
+            version++;
+            if (!lag)
+            {
+                listener.modelChanged(draft.copy(), version);
+            }
+            return result;
+        }
+
+        void catchUp()
+        {
+            lag = false;
+            listener.modelChanged(committed.copy(), version);
+        }
+
+        @Override
+        public String sync()
+        {
+            return null;
+        }
+
+        @Override
+        public boolean local()
+        {
+            return false;
+        }
+
+        @Override
+        public String describe()
+        {
+            return "lagging test store";
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+
+    /**
+     * Two sessions per node on replicated controllers: a node subscribes on both sessions as soon as one replica
+     * sent it a new network; the other replica, whose watch has not brought the network yet, keeps the
+     * subscription (no error, no closed session) and serves the instance's routes, before and after it catches up.
+     */
+    @Test
+    void aLaggingReplicaKeepsASubscriptionToAnInstanceItDoesNotKnowYet() throws IOException
+    {
+        final LaggingStore store = new LaggingStore();
+        final Controller controller = new Controller(store, 0);
+        store.lag = true;
+        controller.apply(seed("vn-red.yaml"), "default");
+        final FakeNode observer = new FakeNode("node-2");
+        final XmppPipe p2 = pipes.open(observer.session, new ControllerSession(controller));
+        p2.pump();
+        observer.session.subscribe(RED_RI, 1);
+        p2.pump();
+        assertTrue(p2.first().isActive() && p2.second().isActive(), "the session stays up");
+        final FakeNode publisher = new FakeNode("node-1");
+        final XmppPipe p1 = pipes.open(publisher.session, new ControllerSession(controller));
+        p1.pump();
+        publisher.session.subscribe(RED_RI, 1);
+        publisher.session.publish(RED_RI, new RouteEntry(1, 1, "100.0.0.99/32", List.of(new RouteNextHop(1,
+            "192.168.1.11", "", 99, List.of("udp"), "")), 0, 200), false);
+        p1.pump();
+        p2.pump();
+        assertEquals(List.of("100.0.0.99/32"), List.copyOf(observer.routes.getOrDefault(RED_RI, Map.of()).keySet()),
+            "the subscription made before the replica knew RED gets RED's routes");
+        store.catchUp();
+        p1.pump();
+        p2.pump();
+        publisher.session.publish(RED_RI, new RouteEntry(1, 1, "100.0.0.98/32", List.of(new RouteNextHop(1,
+            "192.168.1.11", "", 98, List.of("udp"), "")), 0, 200), false);
+        p1.pump();
+        p2.pump();
+        assertEquals(List.of("100.0.0.98/32", "100.0.0.99/32"), List.copyOf(observer.routes.get(RED_RI).keySet()),
+            "and keeps getting them once the replica has the network");
+        assertTrue(p2.first().isActive() && p2.second().isActive(), "the session is still up");
+    }
 }

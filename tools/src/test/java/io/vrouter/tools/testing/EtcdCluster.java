@@ -1,29 +1,16 @@
 package io.vrouter.tools.testing;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+
+import io.vrouter.tools.lab.EtcdMembers;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Test support: N etcd members ({@code etcd} from Debian's {@code etcd-server}) on loopback, each on free
- * client and peer ports with its own temporary data directory, forming one new cluster. For the replicated
- * controller's tests and any end-to-end test that needs etcd:
+ * client and peer ports with its own temporary data directory, forming one new cluster ({@link EtcdMembers},
+ * which the lab's {@code --ha} also uses, inside its namespace). For the replicated controller's tests and any
+ * end-to-end test that needs etcd:
  * <pre>
  * EtcdCluster.assumeAvailable("MyTest");            // skips loudly without etcd; fails under CI
  * try (EtcdCluster etcd = EtcdCluster.start(3))
@@ -35,53 +22,18 @@ import java.util.stream.Stream;
  *     etcd.thaw(2);      // SIGCONT
  * }                      // every member killed and its directory removed, also when the test failed
  * </pre>
- * A JVM shutdown hook kills members a test left running when the JVM exits without closing. The members
- * allow transactions of up to {@value #MAX_TXN_OPS} operations ({@code --max-txn-ops}; etcd's default is
- * 128, less than one manifest of 50 pods needs) and requests up to 10 MiB. Each member's output goes to
- * {@code etcd.log} in its directory, printed by {@link #logTail} for a failing test.
+ * A JVM shutdown hook kills members a test left running when the JVM exits without closing.
  */
 public final class EtcdCluster implements AutoCloseable
 {
     /** The {@code --max-txn-ops} the members run with. */
-    public static final int MAX_TXN_OPS = 16384;
+    public static final int MAX_TXN_OPS = EtcdMembers.MAX_TXN_OPS;
 
-    private static final Duration READY = Duration.ofSeconds(30);
+    private final EtcdMembers members;
 
-    private final Path root;
-    private final List<Member> members = new ArrayList<>();
-    private final Thread hook;
-
-    private static final class Member
+    private EtcdCluster(final EtcdMembers members)
     {
-        final String name;
-        final int clientPort;
-        final int peerPort;
-        final Path dir;
-        Process process;
-
-        Member(final String name, final int clientPort, final int peerPort, final Path dir)
-        {
-            this.name = name;
-            this.clientPort = clientPort;
-            this.peerPort = peerPort;
-            this.dir = dir;
-        }
-
-        String clientUrl()
-        {
-            return "http://127.0.0.1:" + clientPort;
-        }
-
-        String peerUrl()
-        {
-            return "http://127.0.0.1:" + peerPort;
-        }
-    }
-
-    private EtcdCluster(final Path root)
-    {
-        this.root = root;
-        this.hook = new Thread(this::killAll, "etcd-cluster-cleanup");
+        this.members = members;
     }
 
     /**
@@ -91,15 +43,7 @@ public final class EtcdCluster implements AutoCloseable
      */
     public static String binary()
     {
-        for (final String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
-        {
-            final Path p = Path.of(dir.isEmpty() ? "." : dir, "etcd");
-            if (Files.isExecutable(p))
-            {
-                return p.toString();
-            }
-        }
-        return Files.isExecutable(Path.of("/usr/bin/etcd")) ? "/usr/bin/etcd" : null;
+        return EtcdMembers.binary();
     }
 
     /**
@@ -134,75 +78,7 @@ public final class EtcdCluster implements AutoCloseable
      */
     public static EtcdCluster start(final int count) throws IOException
     {
-        final String binary = binary();
-        if (binary == null)
-        {
-            throw new IOException("no etcd binary (apt-get install etcd-server)");
-        }
-        final EtcdCluster cluster = new EtcdCluster(Files.createTempDirectory("vrouter-etcd"));
-        Runtime.getRuntime().addShutdownHook(cluster.hook);
-        try
-        {
-            final List<Integer> ports = freePorts(2 * count);
-            for (int i = 0; i < count; i++)
-            {
-                final Path dir = Files.createDirectories(cluster.root.resolve("m" + i));
-                cluster.members.add(new Member("m" + i, ports.get(2 * i), ports.get(2 * i + 1), dir));
-            }
-            final String token = "vrouter-test-" + UUID.randomUUID();
-            final String initial = String.join(",", cluster.members.stream().map(m -> m.name + "=" + m.peerUrl())
-                .toList());
-            for (final Member m : cluster.members)
-            {
-                m.process = cluster.launch(binary, m, initial, token);
-            }
-            for (int i = 0; i < count; i++)
-            {
-                cluster.awaitHealthy(i);
-            }
-            return cluster;
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            cluster.close();
-            throw e;
-        }
-    }
-
-    private Process launch(final String binary, final Member m, final String initial, final String token)
-        throws IOException
-    {
-        final List<String> cmd = List.of(binary, "--name", m.name, "--data-dir", m.dir.resolve("data").toString(),
-            "--listen-client-urls", m.clientUrl(), "--advertise-client-urls", m.clientUrl(),
-            "--listen-peer-urls", m.peerUrl(), "--initial-advertise-peer-urls", m.peerUrl(),
-            "--initial-cluster", initial, "--initial-cluster-token", token, "--initial-cluster-state", "new",
-            "--max-txn-ops", Integer.toString(MAX_TXN_OPS), "--max-request-bytes", Integer.toString(10 << 20),
-            "--heartbeat-interval", "100", "--election-timeout", "1000");
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(m.dir.resolve("etcd.log").toFile())).start();
-    }
-
-    private static List<Integer> freePorts(final int n) throws IOException
-    {
-        final List<ServerSocket> sockets = new ArrayList<>();
-        try
-        {
-            final List<Integer> out = new ArrayList<>();
-            for (int i = 0; i < n; i++)
-            {
-                final ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                out.add(s.getLocalPort());
-            }
-            return out;
-        }
-        finally
-        {
-            for (final ServerSocket s : sockets)
-            {
-                s.close();
-            }
-        }
+        return new EtcdCluster(EtcdMembers.start(count));
     }
 
     /**
@@ -213,40 +89,7 @@ public final class EtcdCluster implements AutoCloseable
      */
     public void awaitHealthy(final int i) throws IOException
     {
-        final Member m = members.get(i);
-        final long until = System.nanoTime() + READY.toNanos();
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build())
-        {
-            while (System.nanoTime() - until < 0)
-            {
-                if (!m.process.isAlive())
-                {
-                    throw new IOException("etcd member " + m.name + " exited with " + m.process.exitValue() + ":\n" +
-                        logTail(i));
-                }
-                try
-                {
-                    final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(m.clientUrl() +
-                        "/health")).timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200 && r.body().replace(" ", "").contains("\"health\":\"true\""))
-                    {
-                        return;
-                    }
-                }
-                catch (final IOException e)
-                {
-                    // not listening yet
-                }
-                Thread.sleep(100);
-            }
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        throw new IOException("etcd member " + m.name + " not healthy within " + READY.toSeconds() + " s:\n" +
-            logTail(i));
+        members.awaitHealthy(i);
     }
 
     /**
@@ -256,7 +99,7 @@ public final class EtcdCluster implements AutoCloseable
      */
     public List<String> clientUrls()
     {
-        return members.stream().map(Member::clientUrl).toList();
+        return members.clientUrls();
     }
 
     /**
@@ -267,7 +110,7 @@ public final class EtcdCluster implements AutoCloseable
      */
     public String clientUrl(final int i)
     {
-        return members.get(i).clientUrl();
+        return members.clientUrl(i);
     }
 
     /**
@@ -278,9 +121,7 @@ public final class EtcdCluster implements AutoCloseable
      */
     public void kill(final int i) throws InterruptedException
     {
-        final Process p = members.get(i).process;
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
+        members.kill(i);
     }
 
     /**
@@ -291,26 +132,18 @@ public final class EtcdCluster implements AutoCloseable
      */
     public void restart(final int i) throws IOException
     {
-        final Member m = members.get(i);
-        if (m.process.isAlive())
-        {
-            throw new IllegalStateException("member " + m.name + " is running");
-        }
-        final String initial = String.join(",", members.stream().map(x -> x.name + "=" + x.peerUrl()).toList());
-        m.process = launch(binary(), m, initial, "ignored-on-restart");
-        awaitHealthy(i);
+        members.restart(i);
     }
 
     /**
-     * Stops a member with SIGSTOP: connections to it are accepted by the kernel but never answered, as
-     * behind a partition that drops packets.
+     * Stops a member with SIGSTOP: connections to it are accepted by the kernel but never answered.
      *
      * @param i the member.
      * @throws IOException when {@code kill} fails.
      */
     public void freeze(final int i) throws IOException
     {
-        signal(i, "STOP");
+        members.freeze(i);
     }
 
     /**
@@ -321,25 +154,7 @@ public final class EtcdCluster implements AutoCloseable
      */
     public void thaw(final int i) throws IOException
     {
-        signal(i, "CONT");
-    }
-
-    private void signal(final int i, final String signal) throws IOException
-    {
-        try
-        {
-            final Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(members.get(i).process.pid()))
-                .inheritIO().start();
-            if (k.waitFor() != 0)
-            {
-                throw new IOException("kill -" + signal + " failed");
-            }
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        members.thaw(i);
     }
 
     /**
@@ -350,60 +165,12 @@ public final class EtcdCluster implements AutoCloseable
      */
     public String logTail(final int i)
     {
-        try
-        {
-            final List<String> lines = Files.readAllLines(members.get(i).dir.resolve("etcd.log"),
-                StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        }
-        catch (final IOException e)
-        {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private void killAll()
-    {
-        for (final Member m : members)
-        {
-            if (m.process != null)
-            {
-                // A frozen process ignores nothing but SIGKILL, which is what destroyForcibly sends.
-                m.process.destroyForcibly();
-                try
-                {
-                    m.process.waitFor(10, TimeUnit.SECONDS);
-                }
-                catch (final InterruptedException e)
-                {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        return members.logTail(i);
     }
 
     @Override
     public void close()
     {
-        killAll();
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        catch (final IllegalStateException e)
-        {
-            // the JVM is already shutting down: the hook runs anyway
-        }
-        try (Stream<Path> s = Files.walk(root))
-        {
-            for (final Path p : s.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(p);
-            }
-        }
-        catch (final IOException e)
-        {
-            System.err.println("EtcdCluster: could not remove " + root + ": " + e.getMessage());
-        }
+        members.close();
     }
 }
