@@ -5,6 +5,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -262,6 +263,13 @@ public final class Cluster
     private final Map<String, LogicalRouter> routers = new LinkedHashMap<>();
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final Map<String, TreeSet<Integer>> allocated = new LinkedHashMap<>();
+    /**
+     * Per network (and direction), the address from which the search for a free one starts: every address of
+     * the network before it (after it, top down) is taken. Cleared whenever an address goes back to a pool, so
+     * the search still finds the lowest (highest) free address, in amortized O(log n) instead of a scan from
+     * the network's first address each time (100,000 services took hours). Not part of the model.
+     */
+    private final Map<String, Long> searchFrom = new HashMap<>();
     private final List<String> nodes = new ArrayList<>();
     private int nextNetworkId = 1;
     private int roundRobin;
@@ -873,6 +881,7 @@ public final class Cluster
         if (n != null)
         {
             allocated.get(n.pool()).remove(Ipv4Cidr.parseAddress(x.clusterIp()));
+            searchFrom.clear();
         }
         return true;
     }
@@ -1072,6 +1081,7 @@ public final class Cluster
         if (n.pool().equals(n.fqName()))
         {
             allocated.remove(n.pool());
+            searchFrom.clear();
         }
     }
 
@@ -1133,24 +1143,27 @@ public final class Cluster
         final TreeSet<Integer> used = allocated.get(n.pool());
         final int first = cidr.network() + 3;
         final int last = cidr.last() - 3;
+        final String key = (n.topDown() ? "down:" : "up:") + n.fqName();
         if (n.topDown())
         {
-            for (long a = last & 0xFFFFFFFFL; a >= (first & 0xFFFFFFFFL) - 2; a--)
+            for (long a = searchFrom.getOrDefault(key, last & 0xFFFFFFFFL); a >= (first & 0xFFFFFFFFL) - 2; a--)
             {
                 if (!used.contains((int)a))
                 {
                     used.add((int)a);
+                    searchFrom.put(key, a - 1);
                     return (int)a;
                 }
             }
         }
         else
         {
-            for (long a = first & 0xFFFFFFFFL; a <= (last & 0xFFFFFFFFL) + 2; a++)
+            for (long a = searchFrom.getOrDefault(key, first & 0xFFFFFFFFL); a <= (last & 0xFFFFFFFFL) + 2; a++)
             {
                 if (!used.contains((int)a))
                 {
                     used.add((int)a);
+                    searchFrom.put(key, a + 1);
                     return (int)a;
                 }
             }
@@ -1164,6 +1177,7 @@ public final class Cluster
         if (n != null)
         {
             allocated.get(n.pool()).remove(Ipv4Cidr.parseAddress(p.ip()));
+            searchFrom.clear();
         }
         return true;
     }
@@ -1700,6 +1714,7 @@ public final class Cluster
         services.clear();
         services.putAll(other.services);
         allocated.clear();
+        searchFrom.clear();
         other.allocated.forEach((pool, used) -> allocated.put(pool, new TreeSet<>(used)));
         nodes.clear();
         nodes.addAll(other.nodes);

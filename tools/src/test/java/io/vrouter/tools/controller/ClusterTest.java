@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -268,6 +269,39 @@ class ClusterTest
         c.addNode("node-2");
         assertEquals("node-2", c.pod("default", "a").node());
         assertEquals(16, c.pod("default", "a").label());
+    }
+
+    @Test
+    void manyServicesGetDistinctAddressesAndAFreedOneIsHandedOutFirst()
+    {
+        // 20,000 services in manifests of 5,000: the address search starts where the last one ended (it scanned
+        // from the network's first address each time, quadratic); what it hands out stays the lowest free.
+        final Cluster c = new Cluster();
+        c.addNode("node-1");
+        final int count = 20_000;
+        final int perManifest = 5_000;
+        for (int from = 0; from < count; from += perManifest)
+        {
+            final StringBuilder m = new StringBuilder();
+            for (int i = from; i < from + perManifest; i++)
+            {
+                m.append("kind: Service\nmetadata: {name: s").append(i).append("}\nspec: {selector: {app: x}, ")
+                    .append("ports: [{port: 80}]}\n---\n");
+            }
+            c.apply(Resource.parseAll(m.toString(), "many"), "default");
+        }
+        final Set<String> addresses = new java.util.HashSet<>();
+        for (final Cluster.Service s : c.services())
+        {
+            assertTrue(addresses.add(s.clusterIp()), "a second " + s.clusterIp());
+        }
+        assertEquals(count, addresses.size());
+        final String freed = c.services().get(count / 2).clusterIp();
+        c.delete(Resource.parseAll("kind: Service\nmetadata: {name: s" + (count / 2) + "}\n", "one"), "default");
+        c.apply(Resource.parseAll("kind: Service\nmetadata: {name: again}\nspec: {selector: {app: x}, ports: "
+            + "[{port: 80}]}\n", "again"), "default");
+        assertEquals(freed, c.services().stream().filter(s -> s.name().equals("again")).findFirst().orElseThrow()
+            .clusterIp(), "the freed address is the first free one again");
     }
 
     @Test
