@@ -31,7 +31,7 @@ class LabHaEndToEndTest
             lab.up();
             final int failures = lab.runScenario();
             assertEquals(0, failures, "every expectation of the scenario with a controller killed mid-run");
-            assertEquals(42 + 4 + 2 + 1 + 2, lab.checks().size(), "the lab's 42 checks; after the kill each node's "
+            assertEquals(46 + 4 + 2 + 1 + 2, lab.checks().size(), "the lab's 46 checks; after the kill each node's "
                 + "session with the killed controller down and with the other Established; after the restart each "
                 + "node's two sessions Established, the restarted controller's pods, a ping both ways");
             assertTrue(lab.checks().stream().filter(c -> c.step().startsWith("ha ")).allMatch(c ->
