@@ -107,13 +107,7 @@ class LabEndToEndTest
         }
         finally
         {
-            if (!passed)
-            {
-                lab.keepLogs();
-            }
-            lab.close();
-            final String leftovers = Shell.run("ip", "netns", "list").output();
-            assertTrue(leftovers.lines().noneMatch(l -> l.startsWith("vrl-")), "lab namespaces removed: " + leftovers);
+            LabTeardown.close(lab, passed, null);
         }
     }
 

@@ -86,17 +86,7 @@ class TwoControllersEndToEndTest
         }
         finally
         {
-            if (ping != null && ping.isAlive())
-            {
-                ping.destroyForcibly();
-            }
-            if (!passed)
-            {
-                lab.keepLogs();
-            }
-            lab.close();
-            final String leftovers = Shell.run("ip", "netns", "list").output();
-            assertTrue(leftovers.lines().noneMatch(l -> l.startsWith("vrl-")), "lab namespaces removed: " + leftovers);
+            LabTeardown.close(lab, passed, ping);
         }
     }
 
