@@ -6,7 +6,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -175,6 +174,12 @@ public final class Cluster
     public record Pod(String namespace, String name, String network, String ip, String mac, String node, int label,
         String owner, String nodeName, Map<String, String> labels)
     {
+        /** Holds its labels unchangeable, so that models may share the record. */
+        public Pod
+        {
+            labels = frozen(labels);
+        }
+
         /**
          * The key {@code namespace/name}.
          *
@@ -196,6 +201,12 @@ public final class Cluster
      */
     public record Policy(String namespace, String name, List<String> networks, List<PolicyRule> rules)
     {
+        /** Holds its lists unchangeable, so that models may share the record. */
+        public Policy
+        {
+            networks = List.copyOf(networks);
+            rules = List.copyOf(rules);
+        }
     }
 
     /**
@@ -226,6 +237,11 @@ public final class Cluster
      */
     public record LogicalRouter(String namespace, String name, List<String> networks)
     {
+        /** Holds its list unchangeable, so that models may share the record. */
+        public LogicalRouter
+        {
+            networks = List.copyOf(networks);
+        }
     }
 
     /**
@@ -242,6 +258,12 @@ public final class Cluster
     public record Service(String namespace, String name, String network, String clusterIp, Map<String, String> selector,
         List<ServicePort> ports)
     {
+        /** Holds its selector and ports unchangeable, so that models may share the record. */
+        public Service
+        {
+            selector = frozen(selector);
+            ports = List.copyOf(ports);
+        }
     }
 
     /**
@@ -254,6 +276,12 @@ public final class Cluster
      */
     public record ServicePort(String name, String protocol, int port, int targetPort)
     {
+    }
+
+    /** An unchangeable copy of a map, in its order. */
+    private static Map<String, String> frozen(final Map<String, String> m)
+    {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 
     private final Map<String, Namespace> namespaces = new LinkedHashMap<>();
@@ -1310,57 +1338,129 @@ public final class Cluster
         root.put("nextNetworkId", nextNetworkId);
         root.put("roundRobin", roundRobin);
         root.put("nodes", List.copyOf(nodes));
-        root.put("namespaces", namespaces.values().stream()
-            .map(n -> Map.of("name", n.name(), "isolated", n.isolated())).toList());
-        root.put("networks", networks.values().stream().map(n -> Map.of("fqName", n.fqName(), "kind", n.kind(),
-            "cidr", n.cidr(), "topDown", n.topDown(), "pool", n.pool(), "id", n.id(), "owner", n.owner(),
-            "fabricForwarding", n.fabricForwarding(), "fabricSnat", n.fabricSnat())).toList());
-        root.put("pods", pods.values().stream().map(p -> {
-            final Map<String, Object> m = new LinkedHashMap<>();
-            m.put("namespace", p.namespace());
-            m.put("name", p.name());
-            m.put("network", p.network());
-            m.put("ip", p.ip());
-            m.put("mac", p.mac());
-            m.put("node", p.node());
-            m.put("label", p.label());
-            m.put("owner", p.owner());
-            m.put("nodeName", p.nodeName());
-            m.put("labels", new LinkedHashMap<>(p.labels()));
-            return m;
-        }).toList());
-        root.put("policies", policies.values().stream().map(p -> Map.of("namespace", p.namespace(), "name", p.name(),
-            "networks", p.networks(), "rules", p.rules().stream().map(r -> {
-                final Map<String, Object> m = new LinkedHashMap<>();
-                m.put("action", r.action());
-                m.put("protocol", r.protocol());
-                m.put("source", r.source());
-                m.put("destination", r.destination());
-                m.put("portLow", r.portLow());
-                m.put("portHigh", r.portHigh());
-                m.put("bidirectional", r.bidirectional());
-                return m;
-            }).toList())).toList());
-        root.put("logicalRouters", routers.values().stream().map(r -> Map.of("namespace", r.namespace(), "name",
-            r.name(), "networks", r.networks())).toList());
-        root.put("services", services.values().stream().map(x -> {
-            final Map<String, Object> m = new LinkedHashMap<>();
-            m.put("namespace", x.namespace());
-            m.put("name", x.name());
-            m.put("network", x.network());
-            m.put("clusterIP", x.clusterIp());
-            m.put("selector", new LinkedHashMap<>(x.selector()));
-            m.put("ports", x.ports().stream().map(sp -> {
-                final Map<String, Object> pm = new LinkedHashMap<>();
-                pm.put("name", sp.name());
-                pm.put("protocol", sp.protocol());
-                pm.put("port", sp.port());
-                pm.put("targetPort", sp.targetPort());
-                return pm;
-            }).toList());
-            return m;
-        }).toList());
+        for (final String kind : KINDS)
+        {
+            root.put(kind, objects(kind).values().stream().map(Cluster::treeOf).toList());
+        }
         return root;
+    }
+
+    /** The kinds of objects, in the order a model is read (an object refers only to kinds before its own). */
+    static final List<String> KINDS = List.of("namespaces", "networks", "pods", "policies", "logicalRouters",
+        "services");
+
+    /** The objects of a kind by key (name, fq name or {@code namespace/name}), in creation order. */
+    private Map<String, ?> objects(final String kind)
+    {
+        return switch (kind)
+        {
+            case "namespaces" -> namespaces;
+            case "networks" -> networks;
+            case "pods" -> pods;
+            case "policies" -> policies;
+            case "logicalRouters" -> routers;
+            case "services" -> services;
+            default -> throw new IllegalArgumentException("no kind " + kind);
+        };
+    }
+
+    /**
+     * The key of an object's tree in its kind's map: {@code name} (namespaces), {@code fqName} (networks), else
+     * {@code namespace/name}.
+     *
+     * @param kind one of {@link #KINDS}.
+     * @param tree the object as {@link #toTree()} writes it.
+     * @return the key, or null when the tree lacks the fields.
+     */
+    static String keyOf(final String kind, final Map<?, ?> tree)
+    {
+        return switch (kind)
+        {
+            case "namespaces" -> tree.get("name") instanceof String n ? n : null;
+            case "networks" -> tree.get("fqName") instanceof String n ? n : null;
+            default -> tree.get("namespace") instanceof String ns && tree.get("name") instanceof String n
+                ? ns + "/" + n : null;
+        };
+    }
+
+    /** One object as {@link #toTree()} writes it. */
+    private static Map<String, Object> treeOf(final Object o)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        switch (o)
+        {
+            case Namespace n ->
+            {
+                m.put("name", n.name());
+                m.put("isolated", n.isolated());
+            }
+            case Network n ->
+            {
+                m.put("fqName", n.fqName());
+                m.put("kind", n.kind());
+                m.put("cidr", n.cidr());
+                m.put("topDown", n.topDown());
+                m.put("pool", n.pool());
+                m.put("id", n.id());
+                m.put("owner", n.owner());
+                m.put("fabricForwarding", n.fabricForwarding());
+                m.put("fabricSnat", n.fabricSnat());
+            }
+            case Pod p ->
+            {
+                m.put("namespace", p.namespace());
+                m.put("name", p.name());
+                m.put("network", p.network());
+                m.put("ip", p.ip());
+                m.put("mac", p.mac());
+                m.put("node", p.node());
+                m.put("label", p.label());
+                m.put("owner", p.owner());
+                m.put("nodeName", p.nodeName());
+                m.put("labels", new LinkedHashMap<>(p.labels()));
+            }
+            case Policy p ->
+            {
+                m.put("namespace", p.namespace());
+                m.put("name", p.name());
+                m.put("networks", p.networks());
+                m.put("rules", p.rules().stream().map(r -> {
+                    final Map<String, Object> rm = new LinkedHashMap<>();
+                    rm.put("action", r.action());
+                    rm.put("protocol", r.protocol());
+                    rm.put("source", r.source());
+                    rm.put("destination", r.destination());
+                    rm.put("portLow", r.portLow());
+                    rm.put("portHigh", r.portHigh());
+                    rm.put("bidirectional", r.bidirectional());
+                    return rm;
+                }).toList());
+            }
+            case LogicalRouter r ->
+            {
+                m.put("namespace", r.namespace());
+                m.put("name", r.name());
+                m.put("networks", r.networks());
+            }
+            case Service x ->
+            {
+                m.put("namespace", x.namespace());
+                m.put("name", x.name());
+                m.put("network", x.network());
+                m.put("clusterIP", x.clusterIp());
+                m.put("selector", new LinkedHashMap<>(x.selector()));
+                m.put("ports", x.ports().stream().map(sp -> {
+                    final Map<String, Object> pm = new LinkedHashMap<>();
+                    pm.put("name", sp.name());
+                    pm.put("protocol", sp.protocol());
+                    pm.put("port", sp.port());
+                    pm.put("targetPort", sp.targetPort());
+                    return pm;
+                }).toList());
+            }
+            default -> throw new IllegalArgumentException("not an object of the model: " + o);
+        }
+        return m;
     }
 
     /**
@@ -1418,253 +1518,277 @@ public final class Cluster
             }
             c.nodes.add(n);
         }
-        final List<?> nsList = StateReader.list(root, "namespaces", "");
-        for (int i = 0; i < nsList.size(); i++)
+        for (final String kind : KINDS)
         {
-            final String where = "namespaces[" + i + "].";
-            final Map<String, Object> n = StateReader.map(nsList.get(i), "namespaces[" + i + "]");
-            final String name = StateReader.string(n, "name", where, false);
-            if (c.namespaces.put(name, new Namespace(name, StateReader.bool(n, "isolated", where))) != null)
+            // Logical routers and services are absent from states saved before they existed.
+            final List<?> list = root.containsKey(kind) || !List.of("logicalRouters", "services").contains(kind)
+                ? StateReader.list(root, kind, "") : List.of();
+            for (int i = 0; i < list.size(); i++)
             {
-                throw StateReader.refuse(where + "name", "namespace " + name + " listed twice");
-            }
-        }
-        final Set<Integer> ids = new HashSet<>();
-        final List<?> netList = StateReader.list(root, "networks", "");
-        for (int i = 0; i < netList.size(); i++)
-        {
-            final String where = "networks[" + i + "].";
-            final Map<String, Object> n = StateReader.map(netList.get(i), "networks[" + i + "]");
-            final String fqName = StateReader.string(n, "fqName", where, false);
-            final String[] parts = fqName.split(":", -1);
-            if (parts.length != 3 || Stream.of(parts).anyMatch(String::isBlank))
-            {
-                throw StateReader.refuse(where + "fqName", "'" + fqName + "' is not domain:project:name");
-            }
-            final String kind = StateReader.string(n, "kind", where, false);
-            if (!List.of("pod", "service", "attachment", "virtual").contains(kind))
-            {
-                throw StateReader.refuse(where + "kind", "must be pod, service, attachment or virtual, not " + kind);
-            }
-            final String cidr = StateReader.string(n, "cidr", where, false);
-            try
-            {
-                Ipv4Cidr.parse(cidr);
-            }
-            catch (final IllegalArgumentException e)
-            {
-                throw StateReader.refuse(where + "cidr", e.getMessage());
-            }
-            final String pool = StateReader.string(n, "pool", where, false);
-            final String wantPool = kind.equals("pod") ? POD_POOL_KEY : kind.equals("service") ? SERVICE_POOL_KEY
-                : fqName;
-            if (!pool.equals(wantPool))
-            {
-                throw StateReader.refuse(where + "pool", "a " + kind + " network draws on " + wantPool + ", not " +
-                    pool);
-            }
-            final int id = StateReader.integer(n, "id", where, 1, MAX_NETWORK_ID);
-            if (!ids.add(id))
-            {
-                throw StateReader.refuse(where + "id", "network id " + id + " used twice");
-            }
-            // Files written before the fabric flags existed have neither: false.
-            final boolean forwarding = n.containsKey("fabricForwarding")
-                && StateReader.bool(n, "fabricForwarding", where);
-            final boolean snat = n.containsKey("fabricSnat") && StateReader.bool(n, "fabricSnat", where);
-            final Network net = new Network(fqName, kind, cidr, StateReader.bool(n, "topDown", where), pool, id,
-                StateReader.string(n, "owner", where, true), forwarding, snat);
-            if (c.networks.put(net.fqName(), net) != null)
-            {
-                throw StateReader.refuse(where + "fqName", "network " + fqName + " listed twice");
-            }
-            c.allocated.computeIfAbsent(net.pool(), k -> new TreeSet<>());
-        }
-        final List<?> podList = StateReader.list(root, "pods", "");
-        for (int i = 0; i < podList.size(); i++)
-        {
-            final String where = "pods[" + i + "].";
-            final Map<String, Object> p = StateReader.map(podList.get(i), "pods[" + i + "]");
-            final String network = StateReader.string(p, "network", where, false);
-            final Network net = c.networks.get(network);
-            if (net == null)
-            {
-                throw StateReader.refuse(where + "network", "no network " + network + " in the state");
-            }
-            final String ip = StateReader.string(p, "ip", where, false);
-            final int address;
-            try
-            {
-                address = Ipv4Cidr.parseAddress(ip);
-            }
-            catch (final IllegalArgumentException e)
-            {
-                throw StateReader.refuse(where + "ip", e.getMessage());
-            }
-            if (!Ipv4Cidr.parse(net.cidr()).contains(address))
-            {
-                throw StateReader.refuse(where + "ip", ip + " is outside its network " + net.cidr());
-            }
-            if (!c.allocated.get(net.pool()).add(address))
-            {
-                throw StateReader.refuse(where + "ip", ip + " is given to two pods");
-            }
-            final String mac = StateReader.string(p, "mac", where, false);
-            if (!mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}"))
-            {
-                throw StateReader.refuse(where + "mac", "'" + mac + "' is not a MAC (xx:xx:xx:xx:xx:xx)");
-            }
-            final String node = StateReader.string(p, "node", where, true);
-            if (!node.isEmpty() && !c.nodes.contains(node))
-            {
-                throw StateReader.refuse(where + "node", "no node " + node + " in the state's nodes");
-            }
-            final int label = node.isEmpty() ? StateReader.integer(p, "label", where, 0, 0)
-                : StateReader.integer(p, "label", where, FIRST_LABEL, MAX_LABEL);
-            final Map<String, String> labels;
-            try
-            {
-                labels = Resource.stringMap(p.get("labels"), "labels");
-            }
-            catch (final IllegalArgumentException e)
-            {
-                throw StateReader.refuse(where + "labels", e.getMessage());
-            }
-            final Pod pod = new Pod(StateReader.string(p, "namespace", where, false),
-                StateReader.string(p, "name", where, false), network, ip, mac, node, label,
-                StateReader.string(p, "owner", where, true), StateReader.string(p, "nodeName", where, true), labels);
-            if (c.pods.put(pod.key(), pod) != null)
-            {
-                throw StateReader.refuse(where + "name", "pod " + pod.key() + " listed twice");
-            }
-        }
-        final List<?> policyList = StateReader.list(root, "policies", "");
-        for (int i = 0; i < policyList.size(); i++)
-        {
-            final String where = "policies[" + i + "].";
-            final Map<String, Object> p = StateReader.map(policyList.get(i), "policies[" + i + "]");
-            final List<String> attached = new ArrayList<>();
-            final List<?> nets = StateReader.list(p, "networks", where);
-            for (int k = 0; k < nets.size(); k++)
-            {
-                if (!(nets.get(k) instanceof String s) || s.isBlank())
-                {
-                    throw StateReader.refuse(where + "networks[" + k + "]", "not a network name: " +
-                        StateReader.describe(nets.get(k)));
-                }
-                attached.add(s);
-            }
-            final List<PolicyRule> rules = new ArrayList<>();
-            final List<?> ruleList = StateReader.list(p, "rules", where);
-            for (int k = 0; k < ruleList.size(); k++)
-            {
-                final String rw = where + "rules[" + k + "].";
-                final Map<String, Object> r = StateReader.map(ruleList.get(k), where + "rules[" + k + "]");
-                final String action = StateReader.string(r, "action", rw, false);
-                if (!action.equals("pass") && !action.equals("deny"))
-                {
-                    throw StateReader.refuse(rw + "action", "must be pass or deny, not " + action);
-                }
-                final String protocol = StateReader.string(r, "protocol", rw, false);
-                if (!List.of("any", "tcp", "udp", "icmp").contains(protocol))
-                {
-                    throw StateReader.refuse(rw + "protocol", "must be any, tcp, udp or icmp, not " + protocol);
-                }
-                final int low = StateReader.integer(r, "portLow", rw, 0, 65535);
-                final int high = StateReader.integer(r, "portHigh", rw, low, 65535);
-                rules.add(new PolicyRule(action, protocol, endpoint(r, "source", rw), endpoint(r, "destination", rw),
-                    low, high, StateReader.bool(r, "bidirectional", rw)));
-            }
-            final Policy policy = new Policy(StateReader.string(p, "namespace", where, false),
-                StateReader.string(p, "name", where, false), attached, rules);
-            if (c.policies.put(policy.namespace() + "/" + policy.name(), policy) != null)
-            {
-                throw StateReader.refuse(where + "name", "policy " + policy.name() + " listed twice");
-            }
-        }
-        // Absent from states saved before logical routers existed.
-        final List<?> routerList = root.containsKey("logicalRouters") ? StateReader.list(root, "logicalRouters", "")
-            : List.of();
-        for (int i = 0; i < routerList.size(); i++)
-        {
-            final String where = "logicalRouters[" + i + "].";
-            final Map<String, Object> r = StateReader.map(routerList.get(i), "logicalRouters[" + i + "]");
-            final List<String> attached = new ArrayList<>();
-            final List<?> nets = StateReader.list(r, "networks", where);
-            for (int k = 0; k < nets.size(); k++)
-            {
-                if (!(nets.get(k) instanceof String s) || !c.networks.containsKey(s) || attached.contains(s))
-                {
-                    throw StateReader.refuse(where + "networks[" + k + "]", "not a known network, or listed twice: "
-                        + StateReader.describe(nets.get(k)));
-                }
-                attached.add(s);
-            }
-            final LogicalRouter router = new LogicalRouter(StateReader.string(r, "namespace", where, false),
-                StateReader.string(r, "name", where, false), List.copyOf(attached));
-            if (c.routers.put(router.namespace() + "/" + router.name(), router) != null)
-            {
-                throw StateReader.refuse(where + "name", "logical router " + router.name() + " listed twice");
-            }
-        }
-        // Absent from states saved before services existed.
-        final List<?> serviceList = root.containsKey("services") ? StateReader.list(root, "services", "") : List.of();
-        for (int i = 0; i < serviceList.size(); i++)
-        {
-            final String where = "services[" + i + "].";
-            final Map<String, Object> x = StateReader.map(serviceList.get(i), "services[" + i + "]");
-            final String network = StateReader.string(x, "network", where, false);
-            final Network net = c.networks.get(network);
-            if (net == null || !net.kind().equals("service"))
-            {
-                throw StateReader.refuse(where + "network", "no service network " + network + " in the state");
-            }
-            final String ip = StateReader.string(x, "clusterIP", where, false);
-            try
-            {
-                final int address = Ipv4Cidr.parseAddress(ip);
-                if (!Ipv4Cidr.parse(net.cidr()).contains(address) || !c.allocated.get(net.pool()).add(address))
-                {
-                    throw new IllegalArgumentException(ip + " is outside " + net.cidr() + " or given twice");
-                }
-            }
-            catch (final IllegalArgumentException e)
-            {
-                throw StateReader.refuse(where + "clusterIP", e.getMessage());
-            }
-            final Map<String, String> selector;
-            try
-            {
-                selector = Resource.stringMap(x.get("selector"), "selector");
-            }
-            catch (final IllegalArgumentException e)
-            {
-                throw StateReader.refuse(where + "selector", e.getMessage());
-            }
-            final List<ServicePort> ports = new ArrayList<>();
-            final List<?> portList = StateReader.list(x, "ports", where);
-            for (int k = 0; k < portList.size(); k++)
-            {
-                final String pw = where + "ports[" + k + "].";
-                final Map<String, Object> sp = StateReader.map(portList.get(k), where + "ports[" + k + "]");
-                final String protocol = StateReader.string(sp, "protocol", pw, false);
-                if (!protocol.equals("TCP") && !protocol.equals("UDP"))
-                {
-                    throw StateReader.refuse(pw + "protocol", "must be TCP or UDP, not " + protocol);
-                }
-                ports.add(new ServicePort(StateReader.string(sp, "name", pw, true), protocol,
-                    StateReader.integer(sp, "port", pw, 1, 65535),
-                    StateReader.integer(sp, "targetPort", pw, 1, 65535)));
-            }
-            final Service service = new Service(StateReader.string(x, "namespace", where, false),
-                StateReader.string(x, "name", where, false), network, ip, selector, List.copyOf(ports));
-            if (c.services.put(service.namespace() + "/" + service.name(), service) != null)
-            {
-                throw StateReader.refuse(where + "name", "service " + service.name() + " listed twice");
+                c.read(kind, StateReader.map(list.get(i), kind + "[" + i + "]"), kind + "[" + i + "].", false);
             }
         }
         return c;
     }
+
+    /**
+     * Reads one object of a kind into this model, with {@link #fromTree}'s checks, and takes its address.
+     *
+     * @param kind    one of {@link #KINDS}.
+     * @param tree    the object.
+     * @param where   where it is, for errors ({@code pods[3].}).
+     * @param replace whether it may replace an object of the same key (whose address was given back).
+     * @throws IllegalArgumentException naming the field and the reason.
+     */
+    private void read(final String kind, final Map<String, Object> tree, final String where, final boolean replace)
+    {
+        switch (kind)
+        {
+            case "namespaces" -> readNamespace(this, tree, where, replace);
+            case "networks" -> readNetwork(this, tree, where, replace);
+            case "pods" -> readPod(this, tree, where, replace);
+            case "policies" -> readPolicy(this, tree, where, replace);
+            case "logicalRouters" -> readRouter(this, tree, where, replace);
+            case "services" -> readService(this, tree, where, replace);
+            default -> throw new IllegalArgumentException("no kind " + kind);
+        }
+    }
+
+    private static void readNamespace(final Cluster c, final Map<String, Object> n, final String where,
+        final boolean replace)
+    {
+        final String name = StateReader.string(n, "name", where, false);
+        if (c.namespaces.put(name, new Namespace(name, StateReader.bool(n, "isolated", where))) != null && !replace)
+        {
+            throw StateReader.refuse(where + "name", "namespace " + name + " listed twice");
+        }
+    }
+
+    private static void readNetwork(final Cluster c, final Map<String, Object> n, final String where,
+        final boolean replace)
+    {
+        final String fqName = StateReader.string(n, "fqName", where, false);
+        final String[] parts = fqName.split(":", -1);
+        if (parts.length != 3 || Stream.of(parts).anyMatch(String::isBlank))
+        {
+            throw StateReader.refuse(where + "fqName", "'" + fqName + "' is not domain:project:name");
+        }
+        final String kind = StateReader.string(n, "kind", where, false);
+        if (!List.of("pod", "service", "attachment", "virtual").contains(kind))
+        {
+            throw StateReader.refuse(where + "kind", "must be pod, service, attachment or virtual, not " + kind);
+        }
+        final String cidr = StateReader.string(n, "cidr", where, false);
+        try
+        {
+            Ipv4Cidr.parse(cidr);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw StateReader.refuse(where + "cidr", e.getMessage());
+        }
+        final String pool = StateReader.string(n, "pool", where, false);
+        final String wantPool = kind.equals("pod") ? POD_POOL_KEY : kind.equals("service") ? SERVICE_POOL_KEY
+            : fqName;
+        if (!pool.equals(wantPool))
+        {
+            throw StateReader.refuse(where + "pool", "a " + kind + " network draws on " + wantPool + ", not " +
+                pool);
+        }
+        final int id = StateReader.integer(n, "id", where, 1, MAX_NETWORK_ID);
+        if (c.networks.values().stream().anyMatch(o -> o.id() == id && !o.fqName().equals(fqName)))
+        {
+            throw StateReader.refuse(where + "id", "network id " + id + " used twice");
+        }
+        // Files written before the fabric flags existed have neither: false.
+        final boolean forwarding = n.containsKey("fabricForwarding")
+            && StateReader.bool(n, "fabricForwarding", where);
+        final boolean snat = n.containsKey("fabricSnat") && StateReader.bool(n, "fabricSnat", where);
+        final Network net = new Network(fqName, kind, cidr, StateReader.bool(n, "topDown", where), pool, id,
+            StateReader.string(n, "owner", where, true), forwarding, snat);
+        if (c.networks.put(net.fqName(), net) != null && !replace)
+        {
+            throw StateReader.refuse(where + "fqName", "network " + fqName + " listed twice");
+        }
+        c.allocated.computeIfAbsent(net.pool(), k -> new TreeSet<>());
+    }
+
+    private static void readPod(final Cluster c, final Map<String, Object> p, final String where,
+        final boolean replace)
+    {
+        final String network = StateReader.string(p, "network", where, false);
+        final Network net = c.networks.get(network);
+        if (net == null)
+        {
+            throw StateReader.refuse(where + "network", "no network " + network + " in the state");
+        }
+        final String ip = StateReader.string(p, "ip", where, false);
+        final int address;
+        try
+        {
+            address = Ipv4Cidr.parseAddress(ip);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw StateReader.refuse(where + "ip", e.getMessage());
+        }
+        if (!Ipv4Cidr.parse(net.cidr()).contains(address))
+        {
+            throw StateReader.refuse(where + "ip", ip + " is outside its network " + net.cidr());
+        }
+        if (!c.allocated.get(net.pool()).add(address))
+        {
+            throw StateReader.refuse(where + "ip", ip + " is given to two pods");
+        }
+        final String mac = StateReader.string(p, "mac", where, false);
+        if (!mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}"))
+        {
+            throw StateReader.refuse(where + "mac", "'" + mac + "' is not a MAC (xx:xx:xx:xx:xx:xx)");
+        }
+        final String node = StateReader.string(p, "node", where, true);
+        if (!node.isEmpty() && !c.nodes.contains(node))
+        {
+            throw StateReader.refuse(where + "node", "no node " + node + " in the state's nodes");
+        }
+        final int label = node.isEmpty() ? StateReader.integer(p, "label", where, 0, 0)
+            : StateReader.integer(p, "label", where, FIRST_LABEL, MAX_LABEL);
+        final Map<String, String> labels;
+        try
+        {
+            labels = Resource.stringMap(p.get("labels"), "labels");
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw StateReader.refuse(where + "labels", e.getMessage());
+        }
+        final Pod pod = new Pod(StateReader.string(p, "namespace", where, false),
+            StateReader.string(p, "name", where, false), network, ip, mac, node, label,
+            StateReader.string(p, "owner", where, true), StateReader.string(p, "nodeName", where, true), labels);
+        if (c.pods.put(pod.key(), pod) != null && !replace)
+        {
+            throw StateReader.refuse(where + "name", "pod " + pod.key() + " listed twice");
+        }
+    }
+
+    private static void readPolicy(final Cluster c, final Map<String, Object> p, final String where,
+        final boolean replace)
+    {
+        final List<String> attached = new ArrayList<>();
+        final List<?> nets = StateReader.list(p, "networks", where);
+        for (int k = 0; k < nets.size(); k++)
+        {
+            if (!(nets.get(k) instanceof String s) || s.isBlank())
+            {
+                throw StateReader.refuse(where + "networks[" + k + "]", "not a network name: " +
+                    StateReader.describe(nets.get(k)));
+            }
+            attached.add(s);
+        }
+        final List<PolicyRule> rules = new ArrayList<>();
+        final List<?> ruleList = StateReader.list(p, "rules", where);
+        for (int k = 0; k < ruleList.size(); k++)
+        {
+            final String rw = where + "rules[" + k + "].";
+            final Map<String, Object> r = StateReader.map(ruleList.get(k), where + "rules[" + k + "]");
+            final String action = StateReader.string(r, "action", rw, false);
+            if (!action.equals("pass") && !action.equals("deny"))
+            {
+                throw StateReader.refuse(rw + "action", "must be pass or deny, not " + action);
+            }
+            final String protocol = StateReader.string(r, "protocol", rw, false);
+            if (!List.of("any", "tcp", "udp", "icmp").contains(protocol))
+            {
+                throw StateReader.refuse(rw + "protocol", "must be any, tcp, udp or icmp, not " + protocol);
+            }
+            final int low = StateReader.integer(r, "portLow", rw, 0, 65535);
+            final int high = StateReader.integer(r, "portHigh", rw, low, 65535);
+            rules.add(new PolicyRule(action, protocol, endpoint(r, "source", rw), endpoint(r, "destination", rw),
+                low, high, StateReader.bool(r, "bidirectional", rw)));
+        }
+        final Policy policy = new Policy(StateReader.string(p, "namespace", where, false),
+            StateReader.string(p, "name", where, false), attached, rules);
+        if (c.policies.put(policy.namespace() + "/" + policy.name(), policy) != null && !replace)
+        {
+            throw StateReader.refuse(where + "name", "policy " + policy.name() + " listed twice");
+        }
+    }
+
+    private static void readRouter(final Cluster c, final Map<String, Object> r, final String where,
+        final boolean replace)
+    {
+        final List<String> attached = new ArrayList<>();
+        final List<?> nets = StateReader.list(r, "networks", where);
+        for (int k = 0; k < nets.size(); k++)
+        {
+            if (!(nets.get(k) instanceof String s) || !c.networks.containsKey(s) || attached.contains(s))
+            {
+                throw StateReader.refuse(where + "networks[" + k + "]", "not a known network, or listed twice: "
+                    + StateReader.describe(nets.get(k)));
+            }
+            attached.add(s);
+        }
+        final LogicalRouter router = new LogicalRouter(StateReader.string(r, "namespace", where, false),
+            StateReader.string(r, "name", where, false), List.copyOf(attached));
+        if (c.routers.put(router.namespace() + "/" + router.name(), router) != null && !replace)
+        {
+            throw StateReader.refuse(where + "name", "logical router " + router.name() + " listed twice");
+        }
+    }
+
+    private static void readService(final Cluster c, final Map<String, Object> x, final String where,
+        final boolean replace)
+    {
+        final String network = StateReader.string(x, "network", where, false);
+        final Network net = c.networks.get(network);
+        if (net == null || !net.kind().equals("service"))
+        {
+            throw StateReader.refuse(where + "network", "no service network " + network + " in the state");
+        }
+        final String ip = StateReader.string(x, "clusterIP", where, false);
+        try
+        {
+            final int address = Ipv4Cidr.parseAddress(ip);
+            if (!Ipv4Cidr.parse(net.cidr()).contains(address) || !c.allocated.get(net.pool()).add(address))
+            {
+                throw new IllegalArgumentException(ip + " is outside " + net.cidr() + " or given twice");
+            }
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw StateReader.refuse(where + "clusterIP", e.getMessage());
+        }
+        final Map<String, String> selector;
+        try
+        {
+            selector = Resource.stringMap(x.get("selector"), "selector");
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw StateReader.refuse(where + "selector", e.getMessage());
+        }
+        final List<ServicePort> ports = new ArrayList<>();
+        final List<?> portList = StateReader.list(x, "ports", where);
+        for (int k = 0; k < portList.size(); k++)
+        {
+            final String pw = where + "ports[" + k + "].";
+            final Map<String, Object> sp = StateReader.map(portList.get(k), where + "ports[" + k + "]");
+            final String protocol = StateReader.string(sp, "protocol", pw, false);
+            if (!protocol.equals("TCP") && !protocol.equals("UDP"))
+            {
+                throw StateReader.refuse(pw + "protocol", "must be TCP or UDP, not " + protocol);
+            }
+            ports.add(new ServicePort(StateReader.string(sp, "name", pw, true), protocol,
+                StateReader.integer(sp, "port", pw, 1, 65535),
+                StateReader.integer(sp, "targetPort", pw, 1, 65535)));
+        }
+        final Service service = new Service(StateReader.string(x, "namespace", where, false),
+            StateReader.string(x, "name", where, false), network, ip, selector, List.copyOf(ports));
+        if (c.services.put(service.namespace() + "/" + service.name(), service) != null && !replace)
+        {
+            throw StateReader.refuse(where + "name", "service " + service.name() + " listed twice");
+        }
+    }
+
 
     /** A saved rule endpoint: any, a CIDR or a network's name. */
     private static String endpoint(final Map<String, Object> r, final String key, final String where)
@@ -1685,13 +1809,298 @@ public final class Cluster
     }
 
     /**
-     * An independent copy.
+     * An independent copy. The objects are immutable records, so the copy shares them: it costs a map entry per
+     * object and the allocation sets, nothing is written out or checked again.
      *
      * @return the copy.
      */
     Cluster copy()
     {
-        return fromTree(toTree());
+        final Cluster c = new Cluster();
+        c.replaceWith(this);
+        return c;
+    }
+
+    /**
+     * What one model changed against an older one, object by object: what a commit writes to a journal or to
+     * etcd instead of the whole model.
+     *
+     * @param nextNetworkId the newer model's next network id.
+     * @param roundRobin    its scheduling position.
+     * @param nodes         its nodes, or null when they are the older model's.
+     * @param puts          per kind ({@link #KINDS}), the objects added or changed as {@link #toTree()} writes
+     *                      them, by key, in the newer model's order.
+     * @param deletes       per kind, the keys of the objects removed.
+     */
+    record Delta(int nextNetworkId, int roundRobin, List<String> nodes,
+        Map<String, Map<String, Map<String, Object>>> puts, Map<String, List<String>> deletes)
+    {
+        /**
+         * Whether the delta touches nodes, namespaces or networks, which other objects refer to: such a delta
+         * is applied by reading the whole model again.
+         *
+         * @return true when structural.
+         */
+        boolean structural()
+        {
+            return nodes != null || puts.containsKey("namespaces") || puts.containsKey("networks")
+                || deletes.containsKey("namespaces") || deletes.containsKey("networks");
+        }
+
+        /**
+         * How many objects it adds, changes or removes.
+         *
+         * @return the count.
+         */
+        int size()
+        {
+            int n = 0;
+            for (final Map<String, Map<String, Object>> m : puts.values())
+            {
+                n += m.size();
+            }
+            for (final List<String> l : deletes.values())
+            {
+                n += l.size();
+            }
+            return n;
+        }
+
+        /**
+         * The delta as a tree of mappings, lists and scalars (for a journal line).
+         *
+         * @return the tree.
+         */
+        Map<String, Object> toTree()
+        {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("nextNetworkId", nextNetworkId);
+            m.put("roundRobin", roundRobin);
+            if (nodes != null)
+            {
+                m.put("nodes", nodes);
+            }
+            final Map<String, Object> p = new LinkedHashMap<>();
+            puts.forEach((kind, objects) -> p.put(kind, List.copyOf(objects.values())));
+            m.put("put", p);
+            m.put("delete", deletes);
+            return m;
+        }
+
+        /**
+         * Reads a tree {@link #toTree()} wrote; the objects themselves are checked when applied.
+         *
+         * @param tree the tree.
+         * @return the delta.
+         * @throws IllegalArgumentException naming what is wrong.
+         */
+        @SuppressWarnings("unchecked")
+        static Delta fromTree(final Object tree)
+        {
+            final Map<String, Object> root = StateReader.map(tree, "(delta)");
+            final int next = StateReader.integer(root, "nextNetworkId", "", 1, MAX_NETWORK_ID + 1);
+            final int rr = StateReader.integer(root, "roundRobin", "", 0, Integer.MAX_VALUE);
+            List<String> nodes = null;
+            if (root.containsKey("nodes"))
+            {
+                nodes = new ArrayList<>();
+                for (final Object n : StateReader.list(root, "nodes", ""))
+                {
+                    if (!(n instanceof String s))
+                    {
+                        throw StateReader.refuse("nodes", "not a node name: " + StateReader.describe(n));
+                    }
+                    nodes.add(s);
+                }
+            }
+            final Map<String, Map<String, Map<String, Object>>> puts = new LinkedHashMap<>();
+            for (final Map.Entry<String, Object> e : StateReader.map(root.get("put"), "put").entrySet())
+            {
+                final String kind = knownKind(e.getKey(), "put.");
+                final Map<String, Map<String, Object>> objects = new LinkedHashMap<>();
+                final List<?> list = StateReader.list(StateReader.map(root.get("put"), "put"), kind, "put.");
+                for (int i = 0; i < list.size(); i++)
+                {
+                    final Map<String, Object> o = StateReader.map(list.get(i), "put." + kind + "[" + i + "]");
+                    final String key = keyOf(kind, o);
+                    if (key == null)
+                    {
+                        throw StateReader.refuse("put." + kind + "[" + i + "]", "no name");
+                    }
+                    objects.put(key, o);
+                }
+                puts.put(kind, objects);
+            }
+            final Map<String, List<String>> deletes = new LinkedHashMap<>();
+            for (final Map.Entry<String, Object> e : StateReader.map(root.get("delete"), "delete").entrySet())
+            {
+                final String kind = knownKind(e.getKey(), "delete.");
+                final List<String> keys = new ArrayList<>();
+                for (final Object k : StateReader.list(StateReader.map(root.get("delete"), "delete"), kind, "delete."))
+                {
+                    if (!(k instanceof String s))
+                    {
+                        throw StateReader.refuse("delete." + kind, "not a key: " + StateReader.describe(k));
+                    }
+                    keys.add(s);
+                }
+                deletes.put(kind, keys);
+            }
+            return new Delta(next, rr, nodes, puts, deletes);
+        }
+
+        private static String knownKind(final String kind, final String where)
+        {
+            if (!KINDS.contains(kind))
+            {
+                throw StateReader.refuse(where + kind, "not a kind of object (" + String.join(", ", KINDS) + ")");
+            }
+            return kind;
+        }
+    }
+
+    /**
+     * What this model changed against an older one. Objects shared with it (a {@link #copy()} and the changes
+     * made to it) are compared by reference, so this costs a map lookup per object.
+     *
+     * @param older the model this one was made from.
+     * @return the delta (empty when nothing changed).
+     */
+    Delta since(final Cluster older)
+    {
+        final Map<String, Map<String, Map<String, Object>>> puts = new LinkedHashMap<>();
+        final Map<String, List<String>> deletes = new LinkedHashMap<>();
+        for (final String kind : KINDS)
+        {
+            final Map<String, ?> now = objects(kind);
+            final Map<String, ?> then = older.objects(kind);
+            for (final Map.Entry<String, ?> e : now.entrySet())
+            {
+                final Object had = then.get(e.getKey());
+                if (had != e.getValue() && !e.getValue().equals(had))
+                {
+                    puts.computeIfAbsent(kind, k -> new LinkedHashMap<>()).put(e.getKey(), treeOf(e.getValue()));
+                }
+            }
+            if (now.size() - puts.getOrDefault(kind, Map.of()).size() != then.size())
+            {
+                for (final String key : then.keySet())
+                {
+                    if (!now.containsKey(key))
+                    {
+                        deletes.computeIfAbsent(kind, k -> new ArrayList<>()).add(key);
+                    }
+                }
+            }
+        }
+        return new Delta(nextNetworkId, roundRobin, nodes.equals(older.nodes) ? null : List.copyOf(nodes), puts,
+            deletes);
+    }
+
+    /**
+     * Whether a delta changes nothing in this model: no object, node or counter.
+     *
+     * @param d a delta {@link #since} this model.
+     * @return true when nothing changes.
+     */
+    boolean unchangedBy(final Delta d)
+    {
+        return d.size() == 0 && d.nodes() == null && d.nextNetworkId() == nextNetworkId
+            && d.roundRobin() == roundRobin;
+    }
+
+    /**
+     * This model with a delta applied, checked as {@link #fromTree} checks a model: a delta of pods, policies,
+     * logical routers and services object by object (addresses given back, then taken by the new versions); one
+     * that touches nodes, namespaces or networks by reading the whole model again.
+     *
+     * @param d the delta.
+     * @return the new model (this one is not changed).
+     * @throws IllegalArgumentException naming the object, the field and the reason when the result is not a
+     *                                  valid model.
+     */
+    Cluster with(final Delta d)
+    {
+        if (d.structural())
+        {
+            final Map<String, Object> root = toTree();
+            merge(root, d);
+            return fromTree(root);
+        }
+        final Cluster c = copy();
+        c.nextNetworkId = d.nextNetworkId();
+        c.roundRobin = d.roundRobin();
+        for (final String kind : List.of("pods", "services"))
+        {
+            final Set<String> leaving = new LinkedHashSet<>(d.deletes().getOrDefault(kind, List.of()));
+            leaving.addAll(d.puts().getOrDefault(kind, Map.of()).keySet());
+            for (final String key : leaving)
+            {
+                final Object o = c.objects(kind).get(key);
+                if (o instanceof Pod p)
+                {
+                    c.release(p);
+                }
+                else if (o instanceof Service x)
+                {
+                    c.releaseService(x);
+                }
+            }
+        }
+        d.deletes().forEach((kind, keys) -> keys.forEach(c.objects(kind)::remove));
+        for (final String kind : KINDS)
+        {
+            for (final Map.Entry<String, Map<String, Object>> e : d.puts().getOrDefault(kind, Map.of()).entrySet())
+            {
+                if (!e.getKey().equals(keyOf(kind, e.getValue())))
+                {
+                    throw StateReader.refuse(kind + "/" + e.getKey(), "the object is named " + keyOf(kind,
+                        e.getValue()));
+                }
+                c.read(kind, e.getValue(), kind + "/" + e.getKey() + ": ", true);
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Applies a delta to a model's tree ({@link #toTree()}): a changed object keeps its place, a new one goes
+     * last, nothing is checked (reading the tree checks it).
+     *
+     * @param root the tree, changed in place.
+     * @param d    the delta.
+     */
+    @SuppressWarnings("unchecked")
+    static void merge(final Map<String, Object> root, final Delta d)
+    {
+        root.put("nextNetworkId", d.nextNetworkId());
+        root.put("roundRobin", d.roundRobin());
+        if (d.nodes() != null)
+        {
+            root.put("nodes", List.copyOf(d.nodes()));
+        }
+        for (final String kind : KINDS)
+        {
+            final Map<String, Map<String, Object>> puts = d.puts().getOrDefault(kind, Map.of());
+            final List<String> deletes = d.deletes().getOrDefault(kind, List.of());
+            if (puts.isEmpty() && deletes.isEmpty())
+            {
+                continue;
+            }
+            final Map<Object, Object> byKey = new LinkedHashMap<>();
+            if (root.get(kind) instanceof List<?> list)
+            {
+                for (final Object o : list)
+                {
+                    final String key = o instanceof Map<?, ?> m ? keyOf(kind, m) : null;
+                    // An entry without a name stays, for the check to report.
+                    byKey.put(key == null ? new Object() : key, o);
+                }
+            }
+            deletes.forEach(byKey::remove);
+            byKey.putAll(puts);
+            root.put(kind, new ArrayList<>(byKey.values()));
+        }
     }
 
     /**
@@ -1714,8 +2123,10 @@ public final class Cluster
         services.clear();
         services.putAll(other.services);
         allocated.clear();
-        searchFrom.clear();
         other.allocated.forEach((pool, used) -> allocated.put(pool, new TreeSet<>(used)));
+        // The other model's search hints hold for the same allocations.
+        searchFrom.clear();
+        searchFrom.putAll(other.searchFrom);
         nodes.clear();
         nodes.addAll(other.nodes);
         nextNetworkId = other.nextNetworkId;

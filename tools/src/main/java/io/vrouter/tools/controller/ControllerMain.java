@@ -82,7 +82,8 @@ public final class ControllerMain
     }
 
     /**
-     * Reads a saved state: strict UTF-8, then {@link Cluster#fromYaml}'s checks.
+     * Reads a saved state and its journal ({@link FileClusterStore#load}): strict UTF-8, then
+     * {@link Cluster#fromYaml}'s checks.
      *
      * @param file the state file.
      * @return the model.
@@ -91,20 +92,7 @@ public final class ControllerMain
      */
     static Cluster loadState(final Path file) throws IOException
     {
-        final byte[] bytes = Files.readAllBytes(file);
-        final String text;
-        try
-        {
-            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        }
-        catch (final java.nio.charset.CharacterCodingException e)
-        {
-            throw new IllegalArgumentException("not UTF-8 text (" + bytes.length + " bytes): not a saved state");
-        }
-        return Cluster.fromYaml(text);
+        return FileClusterStore.load(file);
     }
 
     /** {@code serve}. */

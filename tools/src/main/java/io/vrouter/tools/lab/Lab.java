@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import io.vrouter.tools.controller.Cluster;
+import io.vrouter.tools.controller.FileClusterStore;
 
 /**
  * The lab: a controller and two nodes on one machine, each in its own network namespace joined by a
@@ -404,8 +405,14 @@ public final class Lab implements AutoCloseable
         {
             throw new IllegalStateException("the nodes were not given a second controller (secondController())");
         }
-        Files.copy(work.resolve("controller-state.yaml"), work.resolve(controllerName(2) + "-state.yaml"),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        final Path state = work.resolve("controller-state.yaml");
+        final Path copy = work.resolve(controllerName(2) + "-state.yaml");
+        Files.copy(state, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (Files.exists(FileClusterStore.journalOf(state)))
+        {
+            Files.copy(FileClusterStore.journalOf(state), FileClusterStore.journalOf(copy),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         startController(2);
         waitForNodesReady(2);
     }

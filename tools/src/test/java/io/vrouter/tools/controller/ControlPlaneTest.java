@@ -160,7 +160,7 @@ class ControlPlaneTest
             n1.disconnect();
             n2.disconnect();
             assertEquals(leaked, n2.forwarder.route(redVrf2, "2.0.0.252"), "kept while the controller is away");
-            controller = new Controller(Cluster.fromYaml(Files.readString(state)), state, Long.MAX_VALUE / 4);
+            controller = new Controller(ControllerMain.loadState(state), state, Long.MAX_VALUE / 4);
             n1.connect(controller);
             settle(n1);
             assertEquals(leaked, n2.forwarder.route(redVrf2, "2.0.0.252"));
@@ -186,6 +186,7 @@ class ControlPlaneTest
                 n.forwarder.close();
             }
             Files.deleteIfExists(state);
+            Files.deleteIfExists(FileClusterStore.journalOf(state));
         }
     }
 

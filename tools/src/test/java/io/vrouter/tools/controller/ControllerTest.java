@@ -189,11 +189,13 @@ class ControllerTest
             p2.second().close();
             p1.pump();
             assertTrue(controller.pods().contains("ubuntuapp2   0/1     Unknown"), controller.pods());
-            assertTrue(Files.readString(state).contains("ubuntuapp2"), "state saved");
+            assertTrue(ControllerMain.loadState(state).pods().stream().anyMatch(p -> p.name().equals("ubuntuapp2")),
+                "state saved (file and journal)");
         }
         finally
         {
             Files.deleteIfExists(state);
+            Files.deleteIfExists(FileClusterStore.journalOf(state));
         }
     }
 
