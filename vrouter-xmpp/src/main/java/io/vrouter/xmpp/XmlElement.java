@@ -223,7 +223,7 @@ public final class XmlElement
     @Override
     public boolean equals(final Object o)
     {
-        return o instanceof XmlElement e && name.equals(e.name) && attributes.equals(e.attributes) &&
+        return o == this || o instanceof XmlElement e && name.equals(e.name) && attributes.equals(e.attributes) &&
             children.equals(e.children) && text.equals(e.text);
     }
 

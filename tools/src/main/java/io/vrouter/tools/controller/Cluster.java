@@ -1350,7 +1350,7 @@ public final class Cluster
         "services");
 
     /** The objects of a kind by key (name, fq name or {@code namespace/name}), in creation order. */
-    private Map<String, ?> objects(final String kind)
+    Map<String, ?> objects(final String kind)
     {
         return switch (kind)
         {
@@ -1383,8 +1383,13 @@ public final class Cluster
         };
     }
 
-    /** One object as {@link #toTree()} writes it. */
-    private static Map<String, Object> treeOf(final Object o)
+    /**
+     * One object as {@link #toTree()} writes it.
+     *
+     * @param o a namespace, network, pod, policy, logical router or service.
+     * @return a fresh tree.
+     */
+    static Map<String, Object> treeOf(final Object o)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         switch (o)

@@ -2,10 +2,13 @@ package io.vrouter.tools.controller;
 
 import io.vrouter.xmpp.XmlElement;
 
-import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The configuration a node needs, as {@code config} {@code node} elements (reference §4.2): the
@@ -44,24 +47,75 @@ public final class ConfigSchema
      */
     public static Map<String, XmlElement> forNode(final Cluster cluster, final String node, final String netnsPrefix)
     {
-        final Map<String, XmlElement> out = new LinkedHashMap<>();
-        final List<String> networks = new ArrayList<>();
-        for (final Cluster.Pod p : cluster.pods())
+        return forNode(cluster, node, netnsPrefix, new Cache());
+    }
+
+    /**
+     * Load balancer elements kept from one computation to the next (a node's configuration is computed again
+     * after every change, and most services did not change): an element is reused while its service (the same
+     * record), network, client networks and members are what they were.
+     */
+    public static final class Cache
+    {
+        private record Built(Cluster.Network network, Set<String> clients, List<Cluster.Pod> members,
+            XmlElement element)
         {
-            if (p.node().equals(node) && !networks.contains(p.network()))
+        }
+
+        private Map<Cluster.Service, Built> kept = new IdentityHashMap<>();
+        private Map<Cluster.Service, Built> used = new IdentityHashMap<>();
+
+        private XmlElement loadbalancer(final Cluster.Service svc, final Cluster.Network n, final Set<String> clients,
+            final List<Cluster.Pod> members)
+        {
+            Built b = used.get(svc);
+            if (b == null)
+            {
+                b = kept.get(svc);
+            }
+            if (b == null || b.network() != n && !b.network().equals(n) || !b.clients().equals(clients)
+                || !b.members().equals(members))
+            {
+                b = new Built(n, clients, members, build(svc, n, clients, members));
+            }
+            used.put(svc, b);
+            return b.element();
+        }
+
+        /** Forgets the elements of services no computation asked for since the last call. */
+        public void retainUsed()
+        {
+            kept = used;
+            used = new IdentityHashMap<>();
+        }
+    }
+
+    /**
+     * Everything one node should hold, reusing unchanged services' elements from a cache.
+     *
+     * @param cluster     the model.
+     * @param node        the node.
+     * @param netnsPrefix prefix of pods' network namespace names.
+     * @param cache       elements of earlier computations.
+     * @return config elements in a stable order.
+     */
+    public static Map<String, XmlElement> forNode(final Cluster cluster, final String node, final String netnsPrefix,
+        final Cache cache)
+    {
+        final Map<String, XmlElement> out = new LinkedHashMap<>();
+        final Map<String, Set<String>> connected = new HashMap<>();
+        final Set<String> networks = new LinkedHashSet<>();
+        final List<Cluster.Pod> pods = cluster.pods();
+        for (final Cluster.Pod p : pods)
+        {
+            if (p.node().equals(node))
             {
                 networks.add(p.network());
             }
         }
         for (final String n : List.copyOf(networks))
         {
-            for (final String other : cluster.connected(n))
-            {
-                if (!networks.contains(other))
-                {
-                    networks.add(other);
-                }
-            }
+            networks.addAll(connected.computeIfAbsent(n, cluster::connected));
         }
         for (final String fq : networks)
         {
@@ -87,7 +141,7 @@ public final class ConfigSchema
                 .leaf("fabric-snat-ports", snatPorts[0] + "-" + snatPorts[1])
                 .build());
         }
-        for (final Cluster.Pod p : cluster.pods())
+        for (final Cluster.Pod p : pods)
         {
             if (!p.node().equals(node))
             {
@@ -166,37 +220,45 @@ public final class ConfigSchema
                     .build())
                 .build());
         }
+        final Map<List<Object>, List<Cluster.Pod>> members = new HashMap<>();
         for (final Cluster.Service svc : cluster.services())
         {
             if (!networks.contains(svc.network()))
             {
                 continue;
             }
-            final Cluster.Network n = cluster.network(svc.network());
             final String name = svc.namespace() + ":" + svc.name();
-            final XmlElement.Builder b = XmlElement.builder("node").attribute("type", LOADBALANCER)
-                .leaf("name", name)
-                .leaf("virtual-network", svc.network())
-                .leaf("routing-instance", n.routingInstance())
-                .leaf("vip", svc.clusterIp());
-            for (final String client : cluster.connected(svc.network()))
-            {
-                b.leaf("client-network", client);
-            }
-            for (final Cluster.ServicePort sp : svc.ports())
-            {
-                b.child(XmlElement.builder("listener").leaf("protocol", sp.protocol())
-                    .leaf("port", Integer.toString(sp.port())).leaf("target-port", Integer.toString(sp.targetPort()))
-                    .build());
-            }
-            for (final Cluster.Pod p : cluster.endpoints(svc))
-            {
-                b.child(XmlElement.builder("member").leaf("pod", p.namespace() + ":" + p.name()).leaf("ip", p.ip())
-                    .leaf("node", p.node()).build());
-            }
-            out.put(LOADBALANCER + "/" + name, b.build());
+            out.put(LOADBALANCER + "/" + name, cache.loadbalancer(svc, cluster.network(svc.network()),
+                connected.computeIfAbsent(svc.network(), cluster::connected),
+                members.computeIfAbsent(List.of(svc.namespace(), svc.selector()), k -> cluster.endpoints(svc))));
         }
         return out;
+    }
+
+    private static XmlElement build(final Cluster.Service svc, final Cluster.Network n, final Set<String> clients,
+        final List<Cluster.Pod> members)
+    {
+        final XmlElement.Builder b = XmlElement.builder("node").attribute("type", LOADBALANCER)
+            .leaf("name", svc.namespace() + ":" + svc.name())
+            .leaf("virtual-network", svc.network())
+            .leaf("routing-instance", n.routingInstance())
+            .leaf("vip", svc.clusterIp());
+        for (final String client : clients)
+        {
+            b.leaf("client-network", client);
+        }
+        for (final Cluster.ServicePort sp : svc.ports())
+        {
+            b.child(XmlElement.builder("listener").leaf("protocol", sp.protocol())
+                .leaf("port", Integer.toString(sp.port())).leaf("target-port", Integer.toString(sp.targetPort()))
+                .build());
+        }
+        for (final Cluster.Pod p : members)
+        {
+            b.child(XmlElement.builder("member").leaf("pod", p.namespace() + ":" + p.name()).leaf("ip", p.ip())
+                .leaf("node", p.node()).build());
+        }
+        return b.build();
     }
 
     /**

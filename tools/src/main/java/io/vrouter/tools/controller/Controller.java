@@ -62,6 +62,7 @@ public final class Controller implements NodeChannelListener
     private final Map<String, Map<String, Integer>> subscriptions = new HashMap<>();
     private final Map<String, Map<String, Map<String, RouteEntry>>> sent = new HashMap<>();
     private final Map<String, Map<String, XmlElement>> sentConfig = new HashMap<>();
+    private final ConfigSchema.Cache configCache = new ConfigSchema.Cache();
     private final Map<String, Map<String, Set<String>>> dirty = new HashMap<>();
     private final Map<String, List<String>> leakSources = new HashMap<>();
     private final Map<String, Set<String>> refreshed = new HashMap<>();
@@ -653,6 +654,7 @@ public final class Controller implements NodeChannelListener
         }
         leakSources.clear();
         leakSources.putAll(now);
+        configCache.retainUsed();
     }
 
     /**
@@ -691,7 +693,7 @@ public final class Controller implements NodeChannelListener
     private void pushConfig(final String node)
     {
         final ControllerSession session = sessions.get(node);
-        final Map<String, XmlElement> want = ConfigSchema.forNode(cluster, node, netnsPrefix);
+        final Map<String, XmlElement> want = ConfigSchema.forNode(cluster, node, netnsPrefix, configCache);
         final Map<String, XmlElement> have = sentConfig.get(node);
         final List<XmlElement> updates = new ArrayList<>();
         final List<XmlElement> deletes = new ArrayList<>();

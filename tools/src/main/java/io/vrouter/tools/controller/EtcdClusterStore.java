@@ -23,8 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -193,7 +196,6 @@ public final class EtcdClusterStore implements ClusterStore
             {
                 final Cluster base;
                 final long baseMeta;
-                final Map<String, EtcdLayout.Stored> seen;
                 synchronized (lock)
                 {
                     if (modelError != null)
@@ -203,11 +205,43 @@ public final class EtcdClusterStore implements ClusterStore
                     }
                     base = model;
                     baseMeta = metaRevision;
-                    seen = new HashMap<>(entries);
                 }
                 final Cluster draft = base.copy();
                 final T result = change.apply(draft);
-                final Map<String, String> want = EtcdLayout.keys(draft);
+                // The keys of what changed, or of the whole model when nodes, namespaces or networks changed (other
+                // objects' keys depend on them). Entries read after baseMeta cannot matter: every commit rewrites
+                // meta, so the transaction's compare fails if the view moved on.
+                final Cluster.Delta delta = draft.since(base);
+                final Set<String> gone = new HashSet<>();
+                final Map<String, String> want = delta.structural() ? EtcdLayout.keys(draft)
+                    : EtcdLayout.changedKeys(base, delta, gone);
+                final Map<String, EtcdLayout.Stored> seen = new HashMap<>();
+                synchronized (lock)
+                {
+                    if (delta.structural())
+                    {
+                        seen.putAll(entries);
+                        for (final String key : entries.keySet())
+                        {
+                            if (!want.containsKey(key))
+                            {
+                                gone.add(key);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (final String key : want.keySet())
+                        {
+                            final EtcdLayout.Stored had = entries.get(key);
+                            if (had != null)
+                            {
+                                seen.put(key, had);
+                            }
+                        }
+                        gone.removeIf(key -> !entries.containsKey(key));
+                    }
+                }
                 final List<Cmp> compares = new ArrayList<>();
                 compares.add(new Cmp(META, Cmp.Op.EQUAL, CmpTarget.modRevision(baseMeta)));
                 final List<Op> ops = new ArrayList<>();
@@ -227,14 +261,10 @@ public final class EtcdClusterStore implements ClusterStore
                     puts.put(e.getKey(), e.getValue());
                     ops.add(Op.put(bytes(e.getKey()), bytes(e.getValue()), PutOption.DEFAULT));
                 }
-                final List<String> deletes = new ArrayList<>();
-                for (final String key : seen.keySet())
+                final List<String> deletes = new ArrayList<>(gone);
+                for (final String key : deletes)
                 {
-                    if (!want.containsKey(key))
-                    {
-                        deletes.add(key);
-                        ops.add(Op.delete(bytes(key), DeleteOption.DEFAULT));
-                    }
+                    ops.add(Op.delete(bytes(key), DeleteOption.DEFAULT));
                 }
                 final boolean writes = ops.size() > 1 || deletes.size() > 0 || !want.get(EtcdLayout.META)
                     .equals(seen.get(EtcdLayout.META) == null ? null : seen.get(EtcdLayout.META).json());
@@ -267,7 +297,7 @@ public final class EtcdClusterStore implements ClusterStore
                 {
                     if (writes)
                     {
-                        applyCommit(r.getHeader().getRevision(), baseMeta, puts, deletes);
+                        applyCommit(r.getHeader().getRevision(), baseMeta, puts, deletes, base, delta);
                         deliver();
                     }
                     return result;
@@ -283,9 +313,12 @@ public final class EtcdClusterStore implements ClusterStore
         }
     }
 
-    /** The view after this replica's own commit, without waiting for the watch to bring it. */
+    /**
+     * The view after this replica's own commit, without waiting for the watch to bring it: the commit succeeded
+     * against the model it started from, so etcd now holds that model with the delta applied.
+     */
     private void applyCommit(final long commitRevision, final long baseMeta, final Map<String, String> puts,
-        final List<String> deletes)
+        final List<String> deletes, final Cluster base, final Cluster.Delta delta)
     {
         synchronized (lock)
         {
@@ -302,7 +335,21 @@ public final class EtcdClusterStore implements ClusterStore
             deletes.forEach(entries::remove);
             revision = commitRevision;
             metaRevision = commitRevision;
-            rebuild();
+            if (delta.structural())
+            {
+                rebuild();
+                return;
+            }
+            try
+            {
+                model = base.with(EtcdLayout.inKeyOrder(delta, base, key -> commitRevision));
+                modelRevision = revision;
+                modelError = null;
+            }
+            catch (final IllegalArgumentException e)
+            {
+                rebuild();
+            }
         }
     }
 
@@ -421,6 +468,7 @@ public final class EtcdClusterStore implements ClusterStore
                 return;
             }
             long newest = revision;
+            final Changes objects = new Changes();
             for (final WatchEvent event : response.getEvents())
             {
                 final KeyValue e = event.getKeyValue();
@@ -431,12 +479,14 @@ public final class EtcdClusterStore implements ClusterStore
                 final String key = text(e.getKey());
                 if (event.getEventType() == WatchEvent.EventType.DELETE)
                 {
-                    entries.remove(key);
+                    objects.delete(key, entries.remove(key));
                 }
                 else
                 {
-                    entries.put(key, EtcdLayout.Stored.of(text(e.getValue()), e.getCreateRevision(),
-                        e.getModRevision()));
+                    final EtcdLayout.Stored stored = EtcdLayout.Stored.of(text(e.getValue()), e.getCreateRevision(),
+                        e.getModRevision());
+                    entries.put(key, stored);
+                    objects.put(key, stored);
                     if (key.equals(EtcdLayout.META))
                     {
                         metaRevision = e.getModRevision();
@@ -448,7 +498,7 @@ public final class EtcdClusterStore implements ClusterStore
             if (changed)
             {
                 revision = newest;
-                rebuild();
+                apply(objects);
                 lock.notifyAll();
             }
         }
@@ -523,6 +573,94 @@ public final class EtcdClusterStore implements ClusterStore
                 why);
         }
         unavailable = why + " (since " + Instant.now() + ")";
+    }
+
+    /**
+     * What a batch of watch events changed, object by object; null {@link #delta} when only a full rebuild can
+     * follow it (nodes, namespaces or networks changed, or a value that is not an object).
+     */
+    private static final class Changes
+    {
+        private final Map<String, Map<String, Map<String, Object>>> puts = new LinkedHashMap<>();
+        private final Map<String, List<String>> deletes = new LinkedHashMap<>();
+        private final Map<String, Long> created = new HashMap<>();
+        private boolean structural;
+
+        @SuppressWarnings("unchecked")
+        void put(final String key, final EtcdLayout.Stored stored)
+        {
+            final String kind = EtcdLayout.kindOf(key);
+            if (kind == null)
+            {
+                structural |= key.startsWith(EtcdLayout.ROOT + "nodes/");
+                return;
+            }
+            final String name = stored.value() instanceof Map<?, ?> m ? Cluster.keyOf(kind, m) : null;
+            if (name == null)
+            {
+                structural = true;
+                return;
+            }
+            puts.computeIfAbsent(kind, k -> new LinkedHashMap<>()).put(name, (Map<String, Object>)stored.value());
+            created.put(key, stored.createRevision());
+        }
+
+        void delete(final String key, final EtcdLayout.Stored old)
+        {
+            final String kind = EtcdLayout.kindOf(key);
+            if (kind == null)
+            {
+                structural |= key.startsWith(EtcdLayout.ROOT + "nodes/");
+                return;
+            }
+            final String name = old != null && old.value() instanceof Map<?, ?> m ? Cluster.keyOf(kind, m) : null;
+            if (name == null)
+            {
+                structural = true;
+                return;
+            }
+            final Map<String, Map<String, Object>> p = puts.get(kind);
+            if (p != null)
+            {
+                p.remove(name);
+            }
+            deletes.computeIfAbsent(kind, k -> new ArrayList<>()).add(name);
+        }
+
+        Cluster.Delta delta(final EtcdLayout.Stored meta, final Cluster model)
+        {
+            if (structural || puts.containsKey("namespaces") || puts.containsKey("networks")
+                || deletes.containsKey("namespaces") || deletes.containsKey("networks") || meta == null
+                || !(meta.value() instanceof Map<?, ?> m) || !(m.get("nextNetworkId") instanceof Integer next)
+                || !(m.get("roundRobin") instanceof Integer rr))
+            {
+                return null;
+            }
+            return EtcdLayout.inKeyOrder(new Cluster.Delta(next, rr, null, puts, deletes), model,
+                key -> created.getOrDefault(key, Long.MAX_VALUE));
+        }
+    }
+
+    /** Applies a batch of watch events to the model object by object, or rebuilds it when it must. */
+    private void apply(final Changes changes)
+    {
+        final Cluster.Delta delta = model == null || modelError != null ? null
+            : changes.delta(entries.get(EtcdLayout.META), model);
+        if (delta == null)
+        {
+            rebuild();
+            return;
+        }
+        try
+        {
+            model = model.with(delta);
+            modelRevision = revision;
+        }
+        catch (final IllegalArgumentException e)
+        {
+            // The whole view, read as a model, reports the problem with the key that holds it.
+            rebuild();
+        }
     }
 
     /** Rebuilds the model from the view; a view that is no valid model keeps the last model and blocks commits. */

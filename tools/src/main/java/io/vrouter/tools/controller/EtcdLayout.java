@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -70,56 +71,210 @@ final class EtcdLayout
     {
         final Map<String, Object> tree = model.toTree();
         final Map<String, String> out = new HashMap<>();
-        final Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("nextNetworkId", tree.get("nextNetworkId"));
-        meta.put("roundRobin", tree.get("roundRobin"));
-        out.put(META, json(meta));
+        out.put(META, meta((Integer)tree.get("nextNetworkId"), (Integer)tree.get("roundRobin")));
         for (final Object n : (List<Object>)tree.get("nodes"))
         {
             out.put(ROOT + "nodes/" + escape((String)n), json(Map.of("name", n)));
         }
-        for (final Object o : (List<Object>)tree.get("namespaces"))
+        final Map<String, String> pools = pools(model);
+        for (final String kind : Cluster.KINDS)
         {
-            out.put(ROOT + "namespaces/" + escape((String)((Map<String, Object>)o).get("name")), json(o));
-        }
-        final Map<String, String> pools = new HashMap<>();
-        for (final Object o : (List<Object>)tree.get("networks"))
-        {
-            final Map<String, Object> n = (Map<String, Object>)o;
-            final String fqName = (String)n.get("fqName");
-            pools.put(fqName, (String)n.get("pool"));
-            out.put(ROOT + "networks/" + escape(fqName), json(n));
-            out.put(ALLOC + "network-id/" + n.get("id"), json(fqName));
-        }
-        for (final Object o : (List<Object>)tree.get("pods"))
-        {
-            final Map<String, Object> p = (Map<String, Object>)o;
-            final String ref = namespaced("pods", p);
-            out.put(ROOT + ref, json(p));
-            out.put(ALLOC + "ip/" + escape(pools.get((String)p.get("network"))) + "/" + p.get("ip"), json(ref));
-            final String node = (String)p.get("node");
-            if (!node.isEmpty())
+            for (final Object o : (List<Object>)tree.get(kind))
             {
-                out.put(ALLOC + "label/" + escape(node) + "/" + p.get("label"), json(ref));
+                out.putAll(keysOf(kind, (Map<String, Object>)o, pools));
             }
         }
-        for (final Object o : (List<Object>)tree.get("policies"))
+        return out;
+    }
+
+    /**
+     * The value of {@link #META}.
+     *
+     * @param nextNetworkId the model's next network id.
+     * @param roundRobin    its scheduling position.
+     * @return JSON.
+     */
+    static String meta(final int nextNetworkId, final int roundRobin)
+    {
+        final Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("nextNetworkId", nextNetworkId);
+        meta.put("roundRobin", roundRobin);
+        return json(meta);
+    }
+
+    /**
+     * Each network's address pool.
+     *
+     * @param model the model.
+     * @return fq name → pool.
+     */
+    static Map<String, String> pools(final Cluster model)
+    {
+        final Map<String, String> pools = new HashMap<>();
+        for (final Cluster.Network n : model.networks())
         {
-            out.put(ROOT + namespaced("policies", (Map<String, Object>)o), json(o));
+            pools.put(n.fqName(), n.pool());
         }
-        for (final Object o : (List<Object>)tree.get("logicalRouters"))
+        return pools;
+    }
+
+    /**
+     * The keys of one object: its own and the allocation keys it holds.
+     *
+     * @param kind  one of {@link Cluster#KINDS}.
+     * @param o     the object as {@link Cluster#toTree()} writes it.
+     * @param pools each network's pool.
+     * @return key → JSON.
+     */
+    static Map<String, String> keysOf(final String kind, final Map<String, Object> o, final Map<String, String> pools)
+    {
+        final Map<String, String> out = new HashMap<>();
+        switch (kind)
         {
-            out.put(ROOT + namespaced("logicalRouters", (Map<String, Object>)o), json(o));
-        }
-        for (final Object o : (List<Object>)tree.get("services"))
-        {
-            final Map<String, Object> s = (Map<String, Object>)o;
-            final String ref = namespaced("services", s);
-            out.put(ROOT + ref, json(s));
-            out.put(ALLOC + "ip/" + escape(pools.get((String)s.get("network"))) + "/" + s.get("clusterIP"),
-                json(ref));
+            case "namespaces" -> out.put(ROOT + "namespaces/" + escape((String)o.get("name")), json(o));
+            case "networks" ->
+            {
+                final String fqName = (String)o.get("fqName");
+                out.put(ROOT + "networks/" + escape(fqName), json(o));
+                out.put(ALLOC + "network-id/" + o.get("id"), json(fqName));
+            }
+            case "pods" ->
+            {
+                final String ref = namespaced("pods", o);
+                out.put(ROOT + ref, json(o));
+                out.put(ALLOC + "ip/" + escape(pools.get((String)o.get("network"))) + "/" + o.get("ip"), json(ref));
+                final String node = (String)o.get("node");
+                if (!node.isEmpty())
+                {
+                    out.put(ALLOC + "label/" + escape(node) + "/" + o.get("label"), json(ref));
+                }
+            }
+            case "services" ->
+            {
+                final String ref = namespaced("services", o);
+                out.put(ROOT + ref, json(o));
+                out.put(ALLOC + "ip/" + escape(pools.get((String)o.get("network"))) + "/" + o.get("clusterIP"),
+                    json(ref));
+            }
+            default -> out.put(ROOT + namespaced(kind, o), json(o));
         }
         return out;
+    }
+
+    /**
+     * The keys a change writes and those it may remove, from the delta between the model it started from and
+     * the one it made (neither touching nodes, namespaces nor networks: {@link Cluster.Delta#structural()}).
+     *
+     * @param base  the model the change started from.
+     * @param delta what it changed.
+     * @param gone  filled with the keys the old versions of changed and removed objects held and the new do not.
+     * @return the keys of the new versions (and {@link #META}) with their values.
+     */
+    static Map<String, String> changedKeys(final Cluster base, final Cluster.Delta delta, final Set<String> gone)
+    {
+        final Map<String, String> pools = pools(base);
+        final Map<String, String> want = new HashMap<>();
+        want.put(META, meta(delta.nextNetworkId(), delta.roundRobin()));
+        for (final Map.Entry<String, Map<String, Map<String, Object>>> kind : delta.puts().entrySet())
+        {
+            for (final Map.Entry<String, Map<String, Object>> o : kind.getValue().entrySet())
+            {
+                want.putAll(keysOf(kind.getKey(), o.getValue(), pools));
+                final Object old = base.objects(kind.getKey()).get(o.getKey());
+                if (old != null)
+                {
+                    gone.addAll(keysOf(kind.getKey(), Cluster.treeOf(old), pools).keySet());
+                }
+            }
+        }
+        for (final Map.Entry<String, List<String>> kind : delta.deletes().entrySet())
+        {
+            for (final String key : kind.getValue())
+            {
+                final Object old = base.objects(kind.getKey()).get(key);
+                if (old != null)
+                {
+                    gone.addAll(keysOf(kind.getKey(), Cluster.treeOf(old), pools).keySet());
+                }
+            }
+        }
+        gone.removeAll(want.keySet());
+        return want;
+    }
+
+    /**
+     * The key of an object.
+     *
+     * @param kind one of {@link Cluster#KINDS}.
+     * @param o    the object as {@link Cluster#toTree()} writes it.
+     * @return its key under {@link #ROOT}.
+     */
+    static String objectKey(final String kind, final Map<String, Object> o)
+    {
+        return switch (kind)
+        {
+            case "namespaces" -> ROOT + "namespaces/" + escape((String)o.get("name"));
+            case "networks" -> ROOT + "networks/" + escape((String)o.get("fqName"));
+            default -> ROOT + namespaced(kind, o);
+        };
+    }
+
+    /**
+     * A delta with its new objects in the order {@link #model} lists them (by create revision, then key), so that
+     * a model a replica changes object by object lists its objects as one read from the keys does.
+     *
+     * @param d              the delta.
+     * @param model          the model it applies to.
+     * @param createRevision the create revision of a new object's key.
+     * @return the delta, reordered.
+     */
+    static Cluster.Delta inKeyOrder(final Cluster.Delta d, final Cluster model,
+        final java.util.function.ToLongFunction<String> createRevision)
+    {
+        final Map<String, Map<String, Map<String, Object>>> puts = new LinkedHashMap<>();
+        for (final Map.Entry<String, Map<String, Map<String, Object>>> kind : d.puts().entrySet())
+        {
+            final Map<String, ?> existing = model.objects(kind.getKey());
+            final Map<String, Map<String, Object>> ordered = new LinkedHashMap<>();
+            final List<Map.Entry<String, Map<String, Object>>> fresh = new ArrayList<>();
+            final java.util.Set<String> deleted = new java.util.HashSet<>(d.deletes().getOrDefault(kind.getKey(),
+                List.of()));
+            for (final Map.Entry<String, Map<String, Object>> o : kind.getValue().entrySet())
+            {
+                if (existing.containsKey(o.getKey()) && !deleted.contains(o.getKey()))
+                {
+                    ordered.put(o.getKey(), o.getValue());
+                }
+                else
+                {
+                    fresh.add(o);
+                }
+            }
+            final Map<Map.Entry<String, Map<String, Object>>, String> keys = new java.util.IdentityHashMap<>();
+            fresh.forEach(o -> keys.put(o, objectKey(kind.getKey(), o.getValue())));
+            fresh.sort(Comparator.comparingLong((Map.Entry<String, Map<String, Object>> o) ->
+                createRevision.applyAsLong(keys.get(o))).thenComparing(keys::get));
+            fresh.forEach(o -> ordered.put(o.getKey(), o.getValue()));
+            puts.put(kind.getKey(), ordered);
+        }
+        return new Cluster.Delta(d.nextNetworkId(), d.roundRobin(), d.nodes(), puts, d.deletes());
+    }
+
+    /**
+     * The kind of an object key ({@code pods} for {@code /vrouter/v1/pods/NS/NAME}).
+     *
+     * @param key a key under {@link #ROOT}.
+     * @return the kind, or null for {@link #META}, allocation and node keys and keys of no kind.
+     */
+    static String kindOf(final String key)
+    {
+        final int slash = key.indexOf('/', ROOT.length());
+        if (!key.startsWith(ROOT) || slash < 0)
+        {
+            return null;
+        }
+        final String kind = key.substring(ROOT.length(), slash);
+        return Cluster.KINDS.contains(kind) ? kind : null;
     }
 
     /**

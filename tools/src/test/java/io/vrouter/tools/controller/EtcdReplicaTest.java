@@ -225,6 +225,14 @@ class EtcdReplicaTest
             assertNull(b.controller().sync());
             final Cluster model = a.controller().snapshot();
             assertEquals(model.toYaml(), b.controller().snapshot().toYaml(), "the replicas hold different models");
+            // Each replica changed its model object by object (its own commits and the other's watch events): a
+            // model read whole from the keys is the same, in the same order.
+            try (EtcdClusterStore fresh = EtcdClusterStore.open(etcd.clientUrls(), new Cluster(), TIMEOUT_MILLIS))
+            {
+                final Cluster[] read = new Cluster[1];
+                fresh.start((m, v) -> read[0] = m);
+                assertEquals(model.toYaml(), read[0].toYaml(), "a replica's model differs from the keys read whole");
+            }
             final Set<String> addresses = new HashSet<>();
             final Map<String, String> labels = new HashMap<>();
             int count = 0;
