@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,6 +135,7 @@ public final class NodeAgent implements ControllerListener
     private final Map<String, XmlElement> routers = new LinkedHashMap<>();
     private final Map<String, XmlElement> loadbalancers = new LinkedHashMap<>();
     private final Map<String, RouteEntry> vips = new LinkedHashMap<>();
+    private Map<XmlElement, ServiceView> serviceViews = new IdentityHashMap<>();
     private List<ServiceTable.Entry> serviceEntries = List.of();
     private final Map<String, Integer> tunnels = new HashMap<>();
     private final Map<String, Integer> composites = new HashMap<>();
@@ -677,47 +679,22 @@ public final class NodeAgent implements ControllerListener
     {
         final Map<String, RouteEntry> want = new LinkedHashMap<>();
         final List<ServiceTable.Entry> entries = new ArrayList<>();
+        final Map<XmlElement, ServiceView> views = new IdentityHashMap<>();
         for (final XmlElement lb : loadbalancers.values())
         {
-            final String vip = lb.childText("vip");
-            final Network serviceNet = networks.get(lb.childText("virtual-network"));
-            final List<XmlElement> members = lb.children("member");
-            final List<RouteNextHop> local = new ArrayList<>();
-            final int[] backends = new int[members.size()];
-            for (int i = 0; i < members.size(); i++)
+            ServiceView v = serviceViews.get(lb);
+            if (v == null || !v.current(networks, ports))
             {
-                final XmlElement m = members.get(i);
-                backends[i] = PolicyTable.Cidr.parse(m.childText("ip") + "/32").address();
-                final Port p = ports.get(m.childText("pod"));
-                if (p != null && p.ip().equals(m.childText("ip")))
-                {
-                    local.add(new RouteNextHop(1, routerId, "", p.label(), List.of("udp"),
-                        lb.childText("virtual-network")));
-                }
+                v = serviceView(lb);
             }
-            if (serviceNet != null && !local.isEmpty())
+            views.put(lb, v);
+            if (v.route() != null)
             {
-                // A node publishes one next hop per route (the first local backend's label): the controller's
-                // route item carries one next hop per node with a backend, the nodes' ECMP composite spans them.
-                want.put(serviceNet.instance() + "|" + vip + "/32", new RouteEntry(1, 1, vip + "/32",
-                    List.of(local.get(0)), 0, 200));
+                want.put(v.routeKey(), v.route());
             }
-            final int address = PolicyTable.Cidr.parse(vip + "/32").address();
-            for (final XmlElement client : lb.children("client-network"))
-            {
-                final Network net = networks.get(client.text());
-                if (net == null)
-                {
-                    continue;
-                }
-                for (final XmlElement l : lb.children("listener"))
-                {
-                    entries.add(new ServiceTable.Entry(net.vrf(), address,
-                        "UDP".equals(l.childText("protocol")) ? 17 : 6, Integer.parseInt(l.childText("port")),
-                        Integer.parseInt(l.childText("target-port")), backends));
-                }
-            }
+            entries.addAll(v.entries());
         }
+        serviceViews = views;
         final List<NodeSession> open = openSessions();
         for (final Map.Entry<String, RouteEntry> had : List.copyOf(vips.entrySet()))
         {
@@ -754,6 +731,96 @@ public final class NodeAgent implements ControllerListener
                 LOG.info("services: {} entries", entries.size());
             }
         }
+    }
+
+    /**
+     * What one load balancer element gives this node (its VIP route when a backend is local, its service
+     * table entries), with what that was computed from: the element (by identity), the service network, the
+     * members' ports and the client networks. Kept from one refresh to the next, so that a configuration
+     * message costs what it changes, not the services the node holds.
+     */
+    private record ServiceView(String serviceNetName, Network serviceNet, List<String> memberPods,
+        List<Port> memberPorts, List<String> clientNames, List<Network> clients, String routeKey, RouteEntry route,
+        List<ServiceTable.Entry> entries)
+    {
+        boolean current(final Map<String, Network> networks, final Map<String, Port> ports)
+        {
+            if (networks.get(serviceNetName) != serviceNet)
+            {
+                return false;
+            }
+            for (int i = 0; i < memberPods.size(); i++)
+            {
+                if (ports.get(memberPods.get(i)) != memberPorts.get(i))
+                {
+                    return false;
+                }
+            }
+            for (int i = 0; i < clientNames.size(); i++)
+            {
+                if (networks.get(clientNames.get(i)) != clients.get(i))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private ServiceView serviceView(final XmlElement lb)
+    {
+        final String vip = lb.childText("vip");
+        final String serviceNetName = lb.childText("virtual-network");
+        final Network serviceNet = networks.get(serviceNetName);
+        final List<XmlElement> members = lb.children("member");
+        final List<String> memberPods = new ArrayList<>();
+        final List<Port> memberPorts = new ArrayList<>();
+        final List<RouteNextHop> local = new ArrayList<>();
+        final int[] backends = new int[members.size()];
+        for (int i = 0; i < members.size(); i++)
+        {
+            final XmlElement m = members.get(i);
+            backends[i] = PolicyTable.Cidr.parse(m.childText("ip") + "/32").address();
+            final Port p = ports.get(m.childText("pod"));
+            memberPods.add(m.childText("pod"));
+            memberPorts.add(p);
+            if (p != null && p.ip().equals(m.childText("ip")))
+            {
+                local.add(new RouteNextHop(1, routerId, "", p.label(), List.of("udp"), serviceNetName));
+            }
+        }
+        String routeKey = null;
+        RouteEntry route = null;
+        if (serviceNet != null && !local.isEmpty())
+        {
+            // A node publishes one next hop per route (the first local backend's label): the controller's
+            // route item carries one next hop per node with a backend, the nodes' ECMP composite spans them.
+            routeKey = serviceNet.instance() + "|" + vip + "/32";
+            route = new RouteEntry(1, 1, vip + "/32", List.of(local.get(0)), 0, 200);
+        }
+        final int address = PolicyTable.Cidr.parse(vip + "/32").address();
+        final List<String> clientNames = new ArrayList<>();
+        final List<Network> clients = new ArrayList<>();
+        final List<ServiceTable.Entry> entries = new ArrayList<>();
+        for (final XmlElement client : lb.children("client-network"))
+        {
+            final Network net = networks.get(client.text());
+            clientNames.add(client.text());
+            clients.add(net);
+            if (net == null)
+            {
+                continue;
+            }
+            for (final XmlElement l : lb.children("listener"))
+            {
+                entries.add(new ServiceTable.Entry(net.vrf(), address,
+                    "UDP".equals(l.childText("protocol")) ? 17 : 6, Integer.parseInt(l.childText("port")),
+                    Integer.parseInt(l.childText("target-port")), backends));
+            }
+        }
+        return new ServiceView(serviceNetName, serviceNet, memberPods, java.util.Collections.unmodifiableList(
+            memberPorts), clientNames, java.util.Collections.unmodifiableList(clients), routeKey, route,
+            List.copyOf(entries));
     }
 
     private static boolean sameEntries(final List<ServiceTable.Entry> a, final List<ServiceTable.Entry> b)
