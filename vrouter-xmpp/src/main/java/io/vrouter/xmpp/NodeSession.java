@@ -69,6 +69,32 @@ public final class NodeSession extends XmppSession
     }
 
     /**
+     * A route to publish into an instance, or to withdraw from it.
+     *
+     * @param instance routing instance name.
+     * @param entry    the route (one next hop).
+     * @param withdraw true to withdraw it.
+     */
+    public record Publication(String instance, RouteEntry entry, boolean withdraw)
+    {
+    }
+
+    /**
+     * Publishes and withdraws routes of any instances as one batch (one flush), in order.
+     *
+     * @param publications the routes.
+     */
+    public void publish(final List<Publication> publications)
+    {
+        final List<XmlElement> stanzas = new ArrayList<>(publications.size() * 2);
+        for (final Publication p : publications)
+        {
+            stanzas.addAll(ContrailXmpp.publish(nodeName, ++sequence, p.instance(), p.entry(), p.withdraw()));
+        }
+        sendAll(stanzas);
+    }
+
+    /**
      * Publishes many routes of one instance as one batch (one flush).
      *
      * @param instance routing instance name.

@@ -695,16 +695,14 @@ public final class NodeAgent implements ControllerListener
             entries.addAll(v.entries());
         }
         serviceViews = views;
-        final List<NodeSession> open = openSessions();
+        final List<NodeSession.Publication> publications = new ArrayList<>();
         for (final Map.Entry<String, RouteEntry> had : List.copyOf(vips.entrySet()))
         {
             if (!want.containsKey(had.getKey()))
             {
                 vips.remove(had.getKey());
-                for (final NodeSession s : open)
-                {
-                    s.publish(had.getKey().substring(0, had.getKey().indexOf('|')), had.getValue(), true);
-                }
+                publications.add(new NodeSession.Publication(had.getKey().substring(0, had.getKey().indexOf('|')),
+                    had.getValue(), true));
             }
         }
         for (final Map.Entry<String, RouteEntry> w : want.entrySet())
@@ -712,10 +710,16 @@ public final class NodeAgent implements ControllerListener
             if (!w.getValue().equals(vips.get(w.getKey())))
             {
                 vips.put(w.getKey(), w.getValue());
-                for (final NodeSession s : open)
-                {
-                    s.publish(w.getKey().substring(0, w.getKey().indexOf('|')), w.getValue(), false);
-                }
+                publications.add(new NodeSession.Publication(w.getKey().substring(0, w.getKey().indexOf('|')),
+                    w.getValue(), false));
+            }
+        }
+        if (!publications.isEmpty())
+        {
+            // One batch (one flush) per session, however many services the message changed.
+            for (final NodeSession s : openSessions())
+            {
+                s.publish(publications);
             }
         }
         if (flowPolicy && !sameEntries(entries, serviceEntries))
