@@ -1919,11 +1919,12 @@ public final class Cluster
                 }
             }
             final Map<String, Map<String, Map<String, Object>>> puts = new LinkedHashMap<>();
-            for (final Map.Entry<String, Object> e : StateReader.map(root.get("put"), "put").entrySet())
+            final Map<String, Object> put = StateReader.map(root.get("put"), "put");
+            for (final String k : put.keySet())
             {
-                final String kind = knownKind(e.getKey(), "put.");
+                final String kind = knownKind(k, "put.");
                 final Map<String, Map<String, Object>> objects = new LinkedHashMap<>();
-                final List<?> list = StateReader.list(StateReader.map(root.get("put"), "put"), kind, "put.");
+                final List<?> list = StateReader.list(put, kind, "put.");
                 for (int i = 0; i < list.size(); i++)
                 {
                     final Map<String, Object> o = StateReader.map(list.get(i), "put." + kind + "[" + i + "]");
@@ -1937,11 +1938,12 @@ public final class Cluster
                 puts.put(kind, objects);
             }
             final Map<String, List<String>> deletes = new LinkedHashMap<>();
-            for (final Map.Entry<String, Object> e : StateReader.map(root.get("delete"), "delete").entrySet())
+            final Map<String, Object> delete = StateReader.map(root.get("delete"), "delete");
+            for (final String k0 : delete.keySet())
             {
-                final String kind = knownKind(e.getKey(), "delete.");
+                final String kind = knownKind(k0, "delete.");
                 final List<String> keys = new ArrayList<>();
-                for (final Object k : StateReader.list(StateReader.map(root.get("delete"), "delete"), kind, "delete."))
+                for (final Object k : StateReader.list(delete, kind, "delete."))
                 {
                     if (!(k instanceof String s))
                     {
