@@ -223,7 +223,15 @@ public final class ControllerMain
             }
             else
             {
-                store = new FileClusterStore(cluster, state);
+                try
+                {
+                    store = new FileClusterStore(cluster, state);
+                }
+                catch (final StoreUnavailableException e)
+                {
+                    System.err.println("vrouter-controller: " + e.getMessage() + " (nothing started)");
+                    return 2;
+                }
             }
             final SslContext ssl = tlsCert == null ? null : XmppTls.server(tlsCert, tlsKey, tlsCa);
             final Controller controller = new Controller(store, TimeUnit.SECONDS.toNanos(eorGrace));

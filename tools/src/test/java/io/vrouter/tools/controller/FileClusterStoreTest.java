@@ -192,4 +192,27 @@ class FileClusterStoreTest
         assertTrue(twice.getMessage().contains("journal's 3 commits") && twice.getMessage().contains(ip),
             twice.getMessage());
     }
+
+    @Test
+    void aStateFileThatCannotBeWrittenStopsTheStartWithExit2()
+    {
+        final Path nowhere = dir.resolve("no-such-directory").resolve("state.yaml");
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream old = System.err;
+        final int code;
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        try
+        {
+            code = new picocli.CommandLine(ControllerMain.class).execute("serve", "--insecure", "--state",
+                nowhere.toString());
+        }
+        finally
+        {
+            System.setErr(old);
+        }
+        final String said = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, said);
+        assertTrue(said.contains("cannot save the controller state to " + nowhere) && said.contains("nothing started"),
+            said);
+    }
 }
