@@ -1,8 +1,8 @@
 package io.vrouter.tools.controller;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,26 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FileClusterStoreTest
 {
-    private Path dir;
+    @TempDir
+    Path dir;
     private Path state;
 
     @BeforeEach
-    void createDirectory() throws IOException
+    void name()
     {
-        dir = Files.createTempDirectory("vrouter-store");
         state = dir.resolve("state.yaml");
-    }
-
-    @AfterEach
-    void removeDirectory() throws IOException
-    {
-        try (Stream<Path> files = Files.walk(dir))
-        {
-            for (final Path p : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(p);
-            }
-        }
     }
 
     private static List<Resource> services(final String prefix, final int count, final String app)
