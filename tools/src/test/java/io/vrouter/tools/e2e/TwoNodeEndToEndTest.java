@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,7 @@ import io.vrouter.core.request.Response;
 import io.vrouter.core.request.RouteRequest;
 import io.vrouter.core.request.SandeshRecord;
 import io.vrouter.wire.AddressFamily;
+import io.vrouter.wire.Ipv4Address;
 
 /**
  * End to end, as root: two node namespaces joined by a veth underlay, one {@code vrouterd} process in
@@ -161,6 +163,7 @@ class TwoNodeEndToEndTest
         tcpTransfer(pa, C);
         stopCapture(capture);
         assertMplsOnUnderlay();
+        assertEntropyPortsOnUnderlay();
         try (ControlClient c1 = ControlClient.connect(sock1))
         {
             mirrorPodAToAnalyzer(c1);
@@ -397,8 +400,8 @@ class TwoNodeEndToEndTest
         ok(c1, current.toBuilder().op(Op.ADD).flags(current.flags() | 0x8).mirId(1)
             .inMirrorMd(java.util.HexFormat.of().parseHex(MIRROR_MD)).build());
 
-        // The analyzer is an address on the underlay; vrouterd's fabric is a kernel UDP socket, so the
-        // kernel needs a neighbour for it (the datagram then leaves with the socket's source port, 6635).
+        // The analyzer is an address on the underlay; the kernel routes vrouterd's raw fabric packets, so it
+        // needs a neighbour for it (the datagram leaves with the mirror next hop's ports, as the forwarder wrote).
         check(sh("ip", "-n", n1, "neigh", "replace", ANALYZER, "lladdr", "02:00:00:00:0a:09", "dev", u1));
         final Path pcap = dir.resolve("mirror.pcap");
         final Process p = startProcess(dir.resolve("tshark-mirror.log"), dir.resolve("tshark-mirror.out"), "ip",
@@ -424,7 +427,7 @@ class TwoNodeEndToEndTest
             {
                 continue;
             }
-            assertEquals("6635", f[1], "the fabric socket's port: " + line);
+            assertEquals(Integer.toString(ANALYZER_PORT), f[1], "the mirror next hop's source port: " + line);
             assertEquals(Integer.toString(ANALYZER_PORT), f[2], line);
             final String data = f[3].replace(":", "");
             final long incl = Long.parseLong(data.substring(16, 24), 16);
@@ -476,6 +479,51 @@ class TwoNodeEndToEndTest
         assertTrue(labels.contains(Integer.toString(LABEL_C)) && labels.contains(Integer.toString(LABEL_A)),
             "tshark decoded MPLS labels " + labels + " on UDP 6635, expected " + LABEL_A + " and " + LABEL_C
                 + "\n" + r.out.lines().limit(20).toList());
+    }
+
+    /**
+     * RFC 7510's entropy on the wire: every MPLSoUDP datagram the daemons sent left with the source port the
+     * forwarder computed for its inner flow (docs/wire-formats.md), the same for every packet of a flow,
+     * different across flows, in 49152..65535; for TCP, the value Contrail's hash gives.
+     */
+    private void assertEntropyPortsOnUnderlay() throws Exception
+    {
+        final Result r = sh(60, "tshark", "-r", dir.resolve("underlay.pcap").toString(), "-T", "fields",
+            "-E", "separator=;", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto", "-e", "udp.srcport",
+            "-e", "udp.dstport", "-e", "tcp.srcport", "-e", "tcp.dstport", "-Y", "mpls");
+        assertEquals(0, r.code, "tshark -r: " + r.out);
+        final Map<String, Set<Integer>> portsByFlow = new java.util.TreeMap<>();
+        int packets = 0;
+        for (final String line : r.out.split("\n"))
+        {
+            final String[] f = line.strip().split(";", -1);
+            if (f.length < 7 || f[0].split(",").length < 2 || !"6635".equals(f[4].split(",")[0]))
+            {
+                continue;
+            }
+            final String src = f[0].split(",")[1];
+            final String dst = f[1].split(",")[1];
+            final int port = Integer.parseInt(f[3].split(",")[0]);
+            assertTrue(port >= io.vrouter.encap.EntropyHash.PORT_MIN && port <= 65535, "source port " + port
+                + " outside Contrail's range: " + line);
+            if (!f[5].isEmpty())
+            {
+                assertEquals(io.vrouter.encap.EntropyHash.sourcePort(Ipv4Address.parse(src), Ipv4Address.parse(dst),
+                    VRF, Integer.parseInt(f[5]), Integer.parseInt(f[6])), port, "the flow's entropy port: " + line);
+            }
+            portsByFlow.computeIfAbsent(src + " > " + dst + " proto " + f[2].split(",")[1] + " " + f[5] + " > "
+                + f[6], k -> new HashSet<>()).add(port);
+            packets++;
+        }
+        final Set<Integer> distinct = new HashSet<>();
+        portsByFlow.values().forEach(distinct::addAll);
+        assertTrue(packets > 100 && portsByFlow.size() >= 5, packets + " MPLSoUDP datagrams in " + portsByFlow.size()
+            + " flows: " + portsByFlow);
+        portsByFlow.forEach((flow, ports) -> assertEquals(1, ports.size(), "one source port per flow: " + flow
+            + " " + ports));
+        assertTrue(distinct.size() >= portsByFlow.size() - 1, "source ports differ across flows: " + portsByFlow);
+        System.out.println("TwoNodeEndToEndTest: " + packets + " MPLSoUDP datagrams, " + portsByFlow.size()
+            + " flows, their source ports " + portsByFlow);
     }
 
     // ------------------------------------------------------------------------------------ processes

@@ -62,6 +62,10 @@ public final class FabricPort implements AutoCloseable
     private static final int SO_SNDBUFFORCE = 32;
     private static final int SO_RCVBUFFORCE = 33;
     private static final int SOCKET_BUFFER = 16 << 20;
+    private static final int AF_INET = 2;
+    private static final int SOCK_RAW = 3;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int IPPROTO_RAW = 255;
 
     private final InetSocketAddress bindAddress;
     private final int localAddress;
@@ -72,6 +76,7 @@ public final class FabricPort implements AutoCloseable
     private EventLoopGroup group;
     private Channel channel;
     private int fd = -1;
+    private int rawFd = -1;
     private PacketBatch drainBatch;
     private volatile long rxDatagrams;
     private volatile long rxRingFull;
@@ -132,8 +137,48 @@ public final class FabricPort implements AutoCloseable
         {
             LOG.warn("fabric socket buffers not raised to {} bytes (errno {} / {})", SOCKET_BUFFER, rcv, snd);
         }
-        LOG.info("fabric port bound to {} (epoll, recvmmsg up to {} datagrams per read)", bindAddress,
-            DATAGRAMS_PER_READ);
+        openRawSender();
+        LOG.info("fabric port bound to {} (epoll, recvmmsg up to {} datagrams per read); sends {}", bindAddress,
+            DATAGRAMS_PER_READ, rawFd >= 0 ? "through a raw IPv4 socket (the forwarder's outer headers, the flow's "
+            + "entropy source port)" : "through the UDP socket (source port " + bindAddress.getPort() + ")");
+    }
+
+    /**
+     * Opens the raw IPv4 socket the workers send tunnel packets through, so that each leaves with the outer
+     * IPv4 and UDP headers the forwarder wrote (RFC 7510's entropy source port, docs/wire-formats.md) rather than
+     * the UDP socket's (source port 6635). Without {@code CAP_NET_RAW} the UDP socket sends instead.
+     */
+    private void openRawSender()
+    {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            final java.lang.foreign.MemorySegment errno = io.vrouter.agent.port.Posix.newErrnoSegment(arena);
+            final int raw = io.vrouter.agent.port.Posix.socket(errno, AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+            if (raw < 0)
+            {
+                final int e = io.vrouter.agent.port.Posix.errno(errno);
+                LOG.warn("no raw IPv4 socket for the fabric ({}): tunnel packets leave through the UDP socket, with "
+                    + "its source port instead of the flow's entropy port", io.vrouter.agent.port.Posix.strerror(e));
+                return;
+            }
+            final int snd = io.vrouter.agent.port.Posix.setsockopt(raw, SOL_SOCKET, SO_SNDBUFFORCE, SOCKET_BUFFER);
+            if (snd != 0)
+            {
+                LOG.warn("raw fabric socket's send buffer not raised to {} bytes (errno {})", SOCKET_BUFFER, snd);
+            }
+            rawFd = raw;
+        }
+    }
+
+    /**
+     * The raw IPv4 socket's file descriptor (for {@link FabricSender}), or -1 when tunnel packets go through the
+     * UDP socket.
+     *
+     * @return the fd, or -1.
+     */
+    public int rawFd()
+    {
+        return rawFd;
     }
 
     /**
@@ -279,6 +324,11 @@ public final class FabricPort implements AutoCloseable
     @Override
     public void close()
     {
+        if (rawFd >= 0)
+        {
+            io.vrouter.agent.port.Posix.close(rawFd);
+            rawFd = -1;
+        }
         if (channel != null)
         {
             channel.close().syncUninterruptibly();

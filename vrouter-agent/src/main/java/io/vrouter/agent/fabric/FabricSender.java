@@ -10,11 +10,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.vrouter.agent.port.Posix;
 
 /**
- * One worker's batched sender on the fabric socket: frames the forwarder addressed to the fabric
- * vif (outer Ethernet/IPv4/UDP already written) are queued as {@code struct mmsghdr} entries whose
- * single {@code iovec} points at the UDP payload inside the batch slot, and sent with one
- * {@code sendmmsg} by {@link #flush()}. The outer destination address and port come from the
- * frame's own headers. Nothing is allocated per packet.
+ * One worker's batched sender on the fabric: frames the forwarder addressed to the fabric vif (outer
+ * Ethernet/IPv4 and tunnel headers already written) are queued as {@code struct mmsghdr} entries and sent with
+ * one {@code sendmmsg} by {@link #flush()}. Through the fabric's raw IPv4 socket (the default, see
+ * {@link FabricPort#rawFd()}) the single {@code iovec} points at the outer IPv4 header, so the packet leaves
+ * with the forwarder's headers: the flow's entropy source port, its IP ID and flags, any tunnel protocol
+ * (MPLSoUDP, VXLAN, MPLSoGRE); the kernel fills in the IPv4 checksum and total length, as it does for every raw
+ * IPv4 packet, with the values the forwarder wrote. Without the raw socket it points at the UDP payload and
+ * the UDP socket sends it to the frame's outer destination address and port (source port 6635). Nothing is
+ * allocated per packet.
  */
 public final class FabricSender
 {
@@ -69,28 +73,29 @@ public final class FabricSender
             return;
         }
         final int ihl = (buf.getByte(ip) & 0x0F) << 2;
-        if ((buf.getByte(ip) & 0xF0) != 0x40 || (buf.getByte(ip + 9) & 0xFF) != UDP || ihl < 20)
+        final boolean raw = port.rawFd() >= 0;
+        if ((buf.getByte(ip) & 0xF0) != 0x40 || ihl < 20 || (!raw && (buf.getByte(ip + 9) & 0xFF) != UDP))
         {
-            // Only UDP tunnels (MPLSoUDP, VXLAN) can go out of a UDP socket; MPLSoGRE cannot.
+            // A UDP socket can send only UDP tunnels (MPLSoUDP, VXLAN), not MPLSoGRE.
             drops++;
             return;
         }
         final int udp = ip + ihl;
-        final int payload = udp + 8;
-        final int payloadLength = offset + length - payload;
-        if (payloadLength < 0)
+        final int from = raw ? ip : udp + 8;
+        final int sendLength = offset + length - from;
+        if (sendLength < 0 || raw && sendLength < ihl)
         {
             drops++;
             return;
         }
         final long a = (long)count * SOCKADDR_IN;
         addrs.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), a + 2,
-            buf.getShort(udp + 2, ByteOrder.BIG_ENDIAN));
+            raw ? (short)0 : buf.getShort(udp + 2, ByteOrder.BIG_ENDIAN));
         addrs.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), a + 4,
             buf.getInt(ip + 16, ByteOrder.BIG_ENDIAN));
         final long v = (long)count * IOVEC;
-        iovs.set(ValueLayout.JAVA_LONG, v, buf.addressOffset() + payload);
-        iovs.set(ValueLayout.JAVA_LONG, v + 8, payloadLength);
+        iovs.set(ValueLayout.JAVA_LONG, v, buf.addressOffset() + from);
+        iovs.set(ValueLayout.JAVA_LONG, v + 8, sendLength);
         count++;
     }
 
@@ -103,8 +108,8 @@ public final class FabricSender
         int failed = 0;
         while (done < count)
         {
-            final int n = Posix.sendmmsg(errno, port.fd(), msgs.address() + (long)done * MMSGHDR, count - done,
-                Posix.MSG_DONTWAIT);
+            final int n = Posix.sendmmsg(errno, port.rawFd() >= 0 ? port.rawFd() : port.fd(),
+                msgs.address() + (long)done * MMSGHDR, count - done, Posix.MSG_DONTWAIT);
             if (n > 0)
             {
                 done += n;

@@ -62,6 +62,8 @@ public final class Posix
     private static final MethodHandle SENDMMSG = downcall("sendmmsg",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT));
+    private static final MethodHandle SOCKET = downcall("socket",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle SETNS = downcall("setns",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle STRERROR = downcallWithoutErrno("strerror",
@@ -288,6 +290,27 @@ public final class Posix
         try
         {
             return (int)SENDMMSG.invokeExact(errno, fd, vector, count, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code socket(domain, type, protocol)}.
+     *
+     * @param errno    errno capture segment.
+     * @param domain   address family ({@code AF_INET} 2).
+     * @param type     socket type and flags ({@code SOCK_RAW} 3, {@code SOCK_CLOEXEC} 0x80000).
+     * @param protocol protocol ({@code IPPROTO_RAW} 255).
+     * @return the fd or -1.
+     */
+    public static int socket(final MemorySegment errno, final int domain, final int type, final int protocol)
+    {
+        try
+        {
+            return (int)SOCKET.invokeExact(errno, domain, type, protocol);
         }
         catch (final Throwable t)
         {
