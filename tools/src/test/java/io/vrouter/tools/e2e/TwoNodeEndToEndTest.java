@@ -484,23 +484,27 @@ class TwoNodeEndToEndTest
     /**
      * RFC 7510's entropy on the wire: every MPLSoUDP datagram the daemons sent left with the source port the
      * forwarder computed for its inner flow (docs/wire-formats.md), the same for every packet of a flow,
-     * different across flows, in 49152..65535; for TCP, the value Contrail's hash gives.
+     * different across flows, in 49152..65535; for TCP, the value Contrail's hash gives; outer TTL 64, DF clear.
      */
     private void assertEntropyPortsOnUnderlay() throws Exception
     {
         final Result r = sh(60, "tshark", "-r", dir.resolve("underlay.pcap").toString(), "-T", "fields",
             "-E", "separator=;", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto", "-e", "udp.srcport",
-            "-e", "udp.dstport", "-e", "tcp.srcport", "-e", "tcp.dstport", "-Y", "mpls");
+            "-e", "udp.dstport", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "ip.ttl", "-e", "ip.flags.df", "-Y",
+            "mpls");
         assertEquals(0, r.code, "tshark -r: " + r.out);
         final Map<String, Set<Integer>> portsByFlow = new java.util.TreeMap<>();
         int packets = 0;
         for (final String line : r.out.split("\n"))
         {
             final String[] f = line.strip().split(";", -1);
-            if (f.length < 7 || f[0].split(",").length < 2 || !"6635".equals(f[4].split(",")[0]))
+            if (f.length < 9 || f[0].split(",").length < 2 || !"6635".equals(f[4].split(",")[0]))
             {
                 continue;
             }
+            // The outer header as docs/wire-formats.md has it (the kernel's UDP socket set DF and its own TTL).
+            assertEquals("64", f[7].split(",")[0], "outer TTL: " + line);
+            assertTrue(List.of("0", "False").contains(f[8].split(",")[0]), "outer DF clear: " + line);
             final String src = f[0].split(",")[1];
             final String dst = f[1].split(",")[1];
             final int port = Integer.parseInt(f[3].split(",")[0]);
