@@ -89,6 +89,7 @@ public final class EtcdClusterStore implements ClusterStore
     private long metaRevision;
     private Cluster model;
     private long modelRevision;
+    private long delivered = -1;
     private String modelError;
     private int watchGeneration;
     private Watch.Watcher watcher;
@@ -399,11 +400,13 @@ public final class EtcdClusterStore implements ClusterStore
             final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(1_000, timeoutMillis));
             synchronized (lock)
             {
-                while (metaRevision < committed && until - System.nanoTime() > 0)
+                // Until the listener holds a model that includes the commit, not merely the view: a read
+                // answered from the listener's model right after this must see it.
+                while (delivered < committed && until - System.nanoTime() > 0)
                 {
                     TimeUnit.NANOSECONDS.timedWait(lock, until - System.nanoTime());
                 }
-                if (metaRevision >= committed)
+                if (delivered >= committed)
                 {
                     return null;
                 }
@@ -697,6 +700,11 @@ public final class EtcdClusterStore implements ClusterStore
         if (l != null && m != null)
         {
             l.modelChanged(m, v);
+            synchronized (lock)
+            {
+                delivered = Math.max(delivered, v);
+                lock.notifyAll();
+            }
         }
     }
 
