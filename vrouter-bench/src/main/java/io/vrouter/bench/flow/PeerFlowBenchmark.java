@@ -245,6 +245,24 @@ public class PeerFlowBenchmark
     }
 
     /**
+     * The harness alone: a burst of 64 keys filled from the peer's array and hashed, no table lookup (what
+     * {@link #lookupBurst64} spends outside the table); per key.
+     *
+     * @return a value depending on every hash.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long baselineFillHash64()
+    {
+        long x = 0;
+        for (int b = 0; b < BURST; b++)
+        {
+            x ^= burstHashes[b] = keys.fill(burstKeys[b], next()).hash();
+        }
+        return x;
+    }
+
+    /**
      * An empty table for each invocation of the insert benchmark. The peer inserts into a table whose memory
      * {@code rte_hash_create} has already zeroed (touched); so this table is made once per trial, filled and
      * emptied until the insert path has run at least {@value #WARM_INSERTS} times (page faults taken, code
