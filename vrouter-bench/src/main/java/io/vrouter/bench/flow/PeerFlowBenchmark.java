@@ -60,6 +60,7 @@ public class PeerFlowBenchmark
     private final FlowKey[] burstKeys = new FlowKey[BURST];
     private final long[] burstHashes = new long[BURST];
     private final int[] burstOut = new int[BURST];
+    private final long[] burstWords = new long[2 * BURST];
 
     /**
      * The peer's keys as the peer holds them (16 bytes a key, two longs, so that filling a key reads one cache
@@ -75,8 +76,12 @@ public class PeerFlowBenchmark
         /** Decodes key i: u32 src, u32 dst, u16 sport, u16 dport, u16 nh, u8 proto, u8 pad (little-endian). */
         FlowKey fill(final FlowKey k, final int i)
         {
-            final long a = packed[2 * i];
-            final long b = packed[2 * i + 1];
+            return fill(k, packed[2 * i], packed[2 * i + 1]);
+        }
+
+        /** Decodes a key from its two little-endian longs. */
+        static FlowKey fill(final FlowKey k, final long a, final long b)
+        {
             return k.set4((int)(b >>> 32) & 0xFFFF, (int)(b >>> 48) & 0xFF, (int)a, (int)(a >>> 32),
                 (int)b & 0xFFFF, (int)(b >>> 16) & 0xFFFF);
         }
@@ -200,6 +205,11 @@ public class PeerFlowBenchmark
                 bulk += burstOut[b] >= 0 ? values[burstOut[b]] : 0;
             }
         }
+        if (keys.order.length % BURST != 0)
+        {
+            throw new IllegalStateException("the peer's order has " + keys.order.length + " indexes, not a multiple of "
+                + BURST);
+        }
         final long expected = keys.checksum();
         System.out.printf("%n[flow] %d flows: chk single %d, bulk %d, peer's %d%n", flows, single, bulk, expected);
         if (single != expected || bulk != expected)
@@ -228,7 +238,9 @@ public class PeerFlowBenchmark
     }
 
     /**
-     * A burst of 64 lookups through {@link FlowTable#lookupBatch}; per lookup.
+     * A burst of 64 lookups through {@link FlowTable#lookupBatch}; per lookup. The 64 keys are first gathered
+     * from the peer's array (two longs each, one tight loop, so their cache misses overlap, as the peer's
+     * {@code rte_hash_lookup_bulk} overlaps them in its hash loop), then filled into the keys and hashed.
      *
      * @return the last flow index.
      */
@@ -236,17 +248,33 @@ public class PeerFlowBenchmark
     @OperationsPerInvocation(BURST)
     public int lookupBurst64()
     {
+        gatherBurst();
         for (int b = 0; b < BURST; b++)
         {
-            burstHashes[b] = keys.fill(burstKeys[b], next()).hash();
+            burstHashes[b] = Keys.fill(burstKeys[b], burstWords[2 * b], burstWords[2 * b + 1]).hash();
         }
         table.lookupBatch(burstKeys, burstHashes, BURST, burstOut);
         return burstOut[BURST - 1];
     }
 
+    private void gatherBurst()
+    {
+        // The order's length is a multiple of 64 (checked in setUp) and bursts start at multiples of 64.
+        final long[] packed = keys.packed;
+        final int[] order = keys.order;
+        final int at = cursor & -BURST;
+        for (int b = 0; b < BURST; b++)
+        {
+            final int i = order[at + b];
+            burstWords[2 * b] = packed[2 * i];
+            burstWords[2 * b + 1] = packed[2 * i + 1];
+        }
+        cursor = at + BURST == order.length ? 0 : at + BURST;
+    }
+
     /**
-     * The harness alone: a burst of 64 keys filled from the peer's array and hashed, no table lookup (what
-     * {@link #lookupBurst64} spends outside the table); per key.
+     * The harness alone: a burst of 64 keys gathered from the peer's array, filled and hashed as in
+     * {@link #lookupBurst64}, no table lookup (what the burst spends outside the table); per key.
      *
      * @return a value depending on every hash.
      */
@@ -254,10 +282,11 @@ public class PeerFlowBenchmark
     @OperationsPerInvocation(BURST)
     public long baselineFillHash64()
     {
+        gatherBurst();
         long x = 0;
         for (int b = 0; b < BURST; b++)
         {
-            x ^= burstHashes[b] = keys.fill(burstKeys[b], next()).hash();
+            x ^= burstHashes[b] = Keys.fill(burstKeys[b], burstWords[2 * b], burstWords[2 * b + 1]).hash();
         }
         return x;
     }
