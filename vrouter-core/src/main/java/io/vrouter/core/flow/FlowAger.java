@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
  * Ages the flow table: removes pairs idle longer than the idle timeout (drop flows: the shorter
  * drop timeout) and TCP flows closed (FIN both ways, or RST) longer than the close time. Run it
  * periodically from the conductor or a low-priority thread; each call scans a slice of the table
- * so one call stays short. Deletes are CAS transitions under the bucket lock, so a worker never
+ * so one call stays short. Deletes take the table's write lock and mark the entry BUSY first, so a worker never
  * sees a half-deleted entry: it sees the old entry or a miss.
  */
 public final class FlowAger

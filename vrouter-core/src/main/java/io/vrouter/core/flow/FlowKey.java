@@ -135,27 +135,22 @@ public final class FlowKey
     }
 
     /**
-     * The 64-bit hash that places the key (fmix64 over the fields).
+     * The 64-bit hash that places the key: the key's words multiplied by odd constants (independent
+     * multiplies, which the processor runs in parallel), folded, and one multiply-xor-shift round.
+     * The flow table takes its primary bucket from the low bits and the signature from the top 16
+     * bits. The hash is not stored anywhere: a table rebuilds its index from the keys when it opens.
      *
      * @return the hash.
      */
     public long hash()
     {
-        long h = (nhId * 0x9E3779B97F4A7C15L) ^ ((long)familyProto() << 32 | (ports() & 0xFFFFFFFFL));
-        h = mix(h ^ srcLo) + srcHi;
-        h = mix(h ^ dstLo) + dstHi;
-        return mix(h);
-    }
-
-    private static long mix(final long v)
-    {
-        long h = v;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        final long a = (srcLo ^ Long.rotateLeft(dstLo, 32)) * 0x9E3779B97F4A7C15L;
+        final long b = ((long)ports() << 32 ^ (nhId & 0xFFFFFFFFL) ^ (long)familyProto() << 20) * 0xC2B2AE3D27D4EB4FL;
+        final long c = (srcHi ^ Long.rotateLeft(dstHi, 32)) * 0x165667B19E3779F9L;
+        long h = a ^ Long.rotateLeft(b, 29) ^ c;
+        h ^= h >>> 32;
+        h *= 0xD6E8FEB86659FD93L;
+        return h ^ h >>> 29;
     }
 
     @Override

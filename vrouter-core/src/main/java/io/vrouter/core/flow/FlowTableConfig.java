@@ -5,8 +5,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sizes and limits of a flow table.
  *
- * @param hashEntries     entries in the hash buckets (a power of two, multiple of 4; Contrail: 524,288).
- * @param overflowEntries entries in the overflow area (Contrail: {@code (entries / 5 + 1023) & ~1023}).
+ * @param hashEntries     Contrail's hash entries (a power of two, at least 4; Contrail: 524,288); the table holds
+ *                        {@code hashEntries + overflowEntries} entries behind one cuckoo index.
+ * @param overflowEntries Contrail's overflow entries (Contrail: {@code (entries / 5 + 1023) & ~1023}), a multiple of 4.
  * @param maxPerVif       most active entries one ingress interface may own (both directions count).
  * @param maxPerVrf       most active entries in one VRF.
  * @param maxHold         most entries in HOLD (waiting for the slow path) at once.
@@ -33,7 +34,8 @@ public record FlowTableConfig(
     public FlowTableConfig
     {
         if (hashEntries < 4 || Integer.bitCount(hashEntries) != 1 || overflowEntries < 0 || overflowEntries % 4 != 0
-            || (long)(hashEntries + overflowEntries) * FlowTable.ENTRY_SIZE > Integer.MAX_VALUE - (1 << 24)
+            || (long)hashEntries + overflowEntries > Integer.MAX_VALUE / FlowTable.ENTRY_SIZE
+            || FlowTable.fileSize(hashEntries, overflowEntries) > Integer.MAX_VALUE
             || maxPerVif < 1 || maxPerVrf < 1 || maxHold < 0 || idleTimeoutNs <= 0 || dropTimeoutNs <= 0
             || tcpCloseNs < 0)
         {
