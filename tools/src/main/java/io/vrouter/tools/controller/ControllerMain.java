@@ -106,8 +106,9 @@ public final class ControllerMain
         @Option(names = "--api", defaultValue = DEFAULT_API, description = "Admin endpoint (default ${DEFAULT-VALUE}).")
         String api;
 
-        @Option(names = "--state", description = "State file (created if absent): the single-controller mode. " +
-            "With --etcd: the state to seed an etcd that holds no cluster yet.")
+        @Option(names = "--state", description = "State file (created if absent; commits go to FILE.journal "
+            + "beside it): the single-controller mode. With --etcd: the state to seed an etcd that holds no cluster "
+            + "yet.")
         Path state;
 
         @Option(names = "--etcd", split = ",", paramLabel = "URL",

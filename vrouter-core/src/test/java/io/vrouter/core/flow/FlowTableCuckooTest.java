@@ -1,7 +1,6 @@
 package io.vrouter.core.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,12 +65,11 @@ class FlowTableCuckooTest
         // 4 primary buckets hold 32 keys: the rest must go to their alternative buckets, and once those fill,
         // displace keys already there.
         final Tuple[] space = crowded(table, random, 200, 4);
-        final Map<Tuple, Integer> model = new HashMap<>();
-        final List<Tuple> present = new ArrayList<>();
+        final KeyModel<Tuple> keys = new KeyModel<>();
+        final Map<Tuple, Integer> model = keys.entries();
         final FlowKey k = new FlowKey();
         final FlowTable.Setup s = new FlowTable.Setup();
         s.withReverse = false;
-        int full = 0;
         int maxAlternative = 0;
         for (int op = 0; op < 50_000; op++)
         {
@@ -81,31 +79,11 @@ class FlowTableCuckooTest
             {
                 final Tuple t = space[random.nextInt(space.length)];
                 final int got = table.insert(t.fill(k), k.hash(), k, k.hash(), s, 0);
-                final Integer known = model.get(t);
-                if (known != null)
-                {
-                    assertEquals(known.intValue(), got, at + ": insert of a present key returns its entry");
-                }
-                else if (got == FlowTable.FULL)
-                {
-                    full++;
-                    assertEquals(-1, table.lookup(t.fill(k), k.hash()), at + ": a refused key is absent");
-                }
-                else
-                {
-                    assertTrue(got >= 0, at + ": insert returned " + got);
-                    assertFalse(model.containsValue(got), at + ": entry " + got + " already holds another key");
-                    model.put(t, got);
-                    present.add(t);
-                }
+                keys.inserted(t, got, () -> table.lookup(t.fill(k), k.hash()), at);
             }
-            else if (kind < 8 && !present.isEmpty())
+            else if (kind < 8 && keys.anyPresent(random) instanceof final Tuple t)
             {
-                final int pick = random.nextInt(present.size());
-                final Tuple t = present.get(pick);
-                assertTrue(table.delete(model.remove(t), -1), at + ": delete of a present key");
-                present.set(pick, present.get(present.size() - 1));
-                present.remove(present.size() - 1);
+                assertTrue(table.delete(keys.deleted(t), -1), at + ": delete of a present key");
             }
             else
             {
@@ -123,7 +101,7 @@ class FlowTableCuckooTest
         assertTrue(table.moves() > 0, "seed " + seed + ": no key was ever displaced");
         assertTrue(maxAlternative > 0, "seed " + seed + ": no key ever went to its alternative bucket");
         System.out.println("FlowTableCuckooTest: " + table.moves() + " moves, at most " + maxAlternative
-            + " keys in their alternative bucket, " + full + " refusals");
+            + " keys in their alternative bucket, " + keys.refusals() + " refusals");
     }
 
     private static void checkAll(final FlowTable table, final Tuple[] space, final Map<Tuple, Integer> model,

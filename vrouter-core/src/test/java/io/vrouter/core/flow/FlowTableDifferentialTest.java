@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -48,12 +46,11 @@ class FlowTableDifferentialTest
             space[i] = new Tuple(random.nextInt(4), random.nextBoolean() ? 6 : 17, 0x0A000000 | random.nextInt(64),
                 0x0B000000 | random.nextInt(64), random.nextInt(1 << 16), random.nextInt(8));
         }
-        final Map<Tuple, Integer> model = new HashMap<>();
-        final List<Tuple> present = new ArrayList<>();
+        final KeyModel<Tuple> keys = new KeyModel<>();
+        final Map<Tuple, Integer> model = keys.entries();
         final FlowKey k = new FlowKey();
         final FlowTable.Setup s = new FlowTable.Setup();
         s.withReverse = false;
-        int full = 0;
         for (int op = 0; op < OPERATIONS; op++)
         {
             final String at = "seed " + seed + ", operation " + op;
@@ -66,36 +63,16 @@ class FlowTableDifferentialTest
                 final Tuple t = space[random.nextInt(KEY_SPACE)];
                 t.fill(k);
                 final int got = table.insert(k, k.hash(), k, k.hash(), s, 0);
-                final Integer known = model.get(t);
-                if (known != null)
-                {
-                    assertEquals(known.intValue(), got, at + ": insert of a present key returns its entry");
-                }
-                else if (got == FlowTable.FULL)
-                {
-                    full++;
-                    assertEquals(-1, table.lookup(t.fill(k), k.hash()), at + ": a refused key is absent");
-                }
-                else
-                {
-                    assertTrue(got >= 0, at + ": insert returned " + got);
-                    assertFalse(model.containsValue(got), at + ": entry " + got + " already holds another key");
-                    model.put(t, got);
-                    present.add(t);
-                }
+                keys.inserted(t, got, () -> table.lookup(t.fill(k), k.hash()), at);
             }
-            else if (kind < (filling ? 9 : 7) && !present.isEmpty())
+            else if (kind < (filling ? 9 : 7) && keys.anyPresent(random) instanceof final Tuple t)
             {
-                final int pick = random.nextInt(present.size());
-                final Tuple t = present.get(pick);
                 final int index = model.get(t);
                 final int gen = table.gen(index);
                 assertFalse(table.delete(index, (gen + 1) & 0xFFFFFF), at + ": a stale generation deletes nothing");
                 assertTrue(table.delete(index, gen), at + ": delete of a present key");
                 assertFalse(table.delete(index, gen), at + ": a second delete deletes nothing");
-                model.remove(t);
-                present.set(pick, present.get(present.size() - 1));
-                present.remove(present.size() - 1);
+                keys.deleted(t);
             }
             else
             {
@@ -109,7 +86,8 @@ class FlowTableDifferentialTest
             }
         }
         checkAll(table, space, model, "seed " + seed + ", end");
-        assertTrue(full > 0, "seed " + seed + ": the table never filled up; the test did not reach the overflow");
+        assertTrue(keys.refusals() > 0, "seed " + seed + ": the table never filled up; the test did not reach the "
+            + "overflow");
     }
 
     private static void checkAll(final FlowTable table, final Tuple[] space, final Map<Tuple, Integer> model,
