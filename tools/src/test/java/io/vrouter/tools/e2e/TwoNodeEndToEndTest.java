@@ -169,6 +169,7 @@ class TwoNodeEndToEndTest
             mirrorPodAToAnalyzer(c1);
         }
         operatorViews(sock1);
+        idleDaemonsAreIdleAndWakeAtOnce(d1, d2);
 
         try (ControlClient c1 = ControlClient.connect(sock1); ControlClient c2 = ControlClient.connect(sock2))
         {
@@ -441,6 +442,61 @@ class TwoNodeEndToEndTest
         }
         assertTrue(copies >= 3, "tshark saw " + copies + " mirror copies to " + ANALYZER + "\n"
             + r.out.lines().limit(10).toList());
+    }
+
+    /**
+     * Issue 12's idle point: with no traffic, each daemon uses under 2 % of one core (its workers block on their
+     * inputs after 1 ms of idleness), and the first packet after a quiet spell is not held back: a ping across the
+     * nodes after 2 s of silence takes no more than 1 ms longer than the pings right after it (best of three).
+     */
+    private void idleDaemonsAreIdleAndWakeAtOnce(final Process d1, final Process d2) throws Exception
+    {
+        Thread.sleep(2000);
+        final long hz = 100;
+        double worst = 0;
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            final long a1 = cpuTicks(d1);
+            final long a2 = cpuTicks(d2);
+            Thread.sleep(10_000);
+            worst = Math.max(cpuTicks(d1) - a1, cpuTicks(d2) - a2) * 100.0 / hz / 10;
+            if (worst < 2.0)
+            {
+                break;
+            }
+            // A first measure can catch the JIT finishing what the traffic started.
+        }
+        System.out.printf("TwoNodeEndToEndTest: idle daemons, the busier used %.2f %% of one core over 10 s%n", worst);
+        assertTrue(worst < 2.0, "an idle daemon used " + worst + " % of one core over 10 s");
+        double bestExtra = Double.MAX_VALUE;
+        for (int attempt = 0; attempt < 3 && bestExtra > 1.0; attempt++)
+        {
+            Thread.sleep(2000);
+            final Result r = sh(30, "ip", "netns", "exec", pa, "ping", "-c", "4", "-i", "0.2", "-W", "2", C);
+            assertEquals(0, r.code, "ping after idle:\n" + r.out);
+            final List<Double> rtts = new ArrayList<>();
+            for (final String line : r.out.split("\n"))
+            {
+                final int t = line.indexOf("time=");
+                if (t >= 0)
+                {
+                    rtts.add(Double.parseDouble(line.substring(t + 5).split(" ")[0]));
+                }
+            }
+            assertEquals(4, rtts.size(), r.out);
+            final List<Double> after = new ArrayList<>(rtts.subList(1, 4));
+            java.util.Collections.sort(after);
+            bestExtra = Math.min(bestExtra, rtts.get(0) - after.get(1));
+            System.out.println("TwoNodeEndToEndTest: RTTs after 2 s idle " + rtts + " ms");
+        }
+        assertTrue(bestExtra <= 1.0, "the first ping after idle took " + bestExtra + " ms longer than the next ones");
+    }
+
+    private static long cpuTicks(final Process p) throws IOException
+    {
+        final String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+        final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     // ------------------------------------------------------------------------------------ capture

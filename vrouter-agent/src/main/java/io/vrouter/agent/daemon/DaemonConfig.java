@@ -46,7 +46,7 @@ public final class DaemonConfig
         d.put("fabric.vhost", "");
         d.put("fabric.vhost-vif", 1);
         d.put("workers.count", 1);
-        d.put("workers.idle", "backoff");
+        d.put("workers.idle", "adaptive");
         d.put("tables.interfaces", c.interfaces());
         d.put("tables.nexthops", c.nextHops());
         d.put("tables.vrfs", c.vrfs());
@@ -318,13 +318,15 @@ public final class DaemonConfig
             case "busy-spin":
                 return new BusySpinIdleStrategy();
             case "backoff":
+            case "adaptive":
+                // adaptive: this back-off first, then WorkerIdle blocks on the worker's inputs.
                 return new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
                     TimeUnit.MICROSECONDS.toNanos(200));
             case "sleeping":
                 return new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1));
             default:
                 throw new StartupException(StartupException.EXIT_CONFIG,
-                    "workers.idle must be busy-spin, backoff or sleeping, got '" + name + "'");
+                    "workers.idle must be adaptive, busy-spin, backoff or sleeping, got '" + name + "'");
         }
     }
 

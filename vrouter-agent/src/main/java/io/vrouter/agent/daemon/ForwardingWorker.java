@@ -34,6 +34,7 @@ final class ForwardingWorker implements Agent
     private final int fabricVif;
     private final MemorySegment errno;
     private volatile TapPort[] rxPorts = new TapPort[0];
+    private volatile Runnable wakeup;
     private volatile long cycles;
     private int rotate;
     private long txNoPort;
@@ -126,6 +127,21 @@ final class ForwardingWorker implements Agent
     void rxPorts(final TapPort[] ports)
     {
         rxPorts = ports;
+        final Runnable w = wakeup;
+        if (w != null)
+        {
+            w.run();
+        }
+    }
+
+    /**
+     * Sets what wakes this worker when it sleeps idle ({@link WorkerIdle}); run after its ports change.
+     *
+     * @param w the wake-up.
+     */
+    void wakeup(final Runnable w)
+    {
+        wakeup = w;
     }
 
     /**

@@ -104,6 +104,7 @@ public final class Node implements NodeService, AutoCloseable
     private final Object portLock = new Object();
     private final List<ForwardingWorker> workers = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
+    private final List<WorkerIdle> idles = new ArrayList<>();
     private final StateStore store;
     /** Keys restored from the store that nothing has programmed since (conductor only). */
     private final java.util.Set<String> restored = new java.util.HashSet<>();
@@ -257,7 +258,22 @@ public final class Node implements NodeService, AutoCloseable
         {
             final ForwardingWorker w = new ForwardingWorker(i, vrouter.newForwarder(counters.counters(i)), portsByVif,
                 fabric, i == 0);
-            final IdleStrategy idle = config.idleStrategy();
+            final IdleStrategy idle;
+            if (config.string("workers.idle").equals("adaptive"))
+            {
+                final WorkerIdle adaptive = new WorkerIdle(config.idleStrategy(), w, i == 0 ? fabric : null);
+                w.wakeup(adaptive::wake);
+                if (i == 0 && fabric != null)
+                {
+                    fabric.onReceive(adaptive::wake);
+                }
+                idles.add(adaptive);
+                idle = adaptive;
+            }
+            else
+            {
+                idle = config.idleStrategy();
+            }
             final AgentRunner runner = new AgentRunner(idle, t -> LOG.error("worker {} failed", w.roleName(), t),
                 null, w);
             workers.add(w);
@@ -1426,6 +1442,7 @@ public final class Node implements NodeService, AutoCloseable
         {
             r.close();
         }
+        idles.forEach(WorkerIdle::close);
         LOG.info("node {} I/O counters at stop: {}; forwarder drops: {}", config.string("node.name"), ioCounters(),
             dropSummary());
         synchronized (portLock)

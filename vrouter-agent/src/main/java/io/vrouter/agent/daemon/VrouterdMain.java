@@ -53,7 +53,8 @@ public final class VrouterdMain implements Callable<Integer>
     @Option(names = "--workers", description = "Forwarding workers (workers.count).")
     Integer workers;
 
-    @Option(names = "--idle", description = "Worker idle strategy: busy-spin, backoff, sleeping (workers.idle).")
+    @Option(names = "--idle", description = "Worker idle strategy: adaptive, busy-spin, backoff, sleeping "
+        + "(workers.idle).")
     String idle;
 
     @Option(names = "--socket", description = "Control socket path (paths.socket).")

@@ -77,6 +77,7 @@ public final class FabricPort implements AutoCloseable
     private Channel channel;
     private int fd = -1;
     private int rawFd = -1;
+    private volatile Runnable onReceive;
     private PacketBatch drainBatch;
     private volatile long rxDatagrams;
     private volatile long rxRingFull;
@@ -179,6 +180,27 @@ public final class FabricPort implements AutoCloseable
     public int rawFd()
     {
         return rawFd;
+    }
+
+    /**
+     * Sets what runs after each datagram the receive thread puts on the ring (the owner worker's wake-up while
+     * it sleeps idle).
+     *
+     * @param r the action, or null.
+     */
+    public void onReceive(final Runnable r)
+    {
+        onReceive = r;
+    }
+
+    /**
+     * Whether datagrams wait on the ring for the owner worker.
+     *
+     * @return true when the ring is not empty.
+     */
+    public boolean pending()
+    {
+        return ring.size() > 0;
     }
 
     /**
@@ -318,6 +340,11 @@ public final class FabricPort implements AutoCloseable
         }
         ring.commit(index);
         rxDatagrams = rxDatagrams + 1;
+        final Runnable r = onReceive;
+        if (r != null)
+        {
+            r.run();
+        }
     }
 
     /** Closes the socket and its event loop. */

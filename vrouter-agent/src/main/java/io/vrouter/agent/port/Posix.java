@@ -62,6 +62,11 @@ public final class Posix
     private static final MethodHandle SENDMMSG = downcall("sendmmsg",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT));
+    private static final MethodHandle POLL = downcall("poll",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT));
+    private static final MethodHandle EVENTFD = downcall("eventfd",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle SOCKET = downcall("socket",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle SETNS = downcall("setns",
@@ -290,6 +295,47 @@ public final class Posix
         try
         {
             return (int)SENDMMSG.invokeExact(errno, fd, vector, count, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code poll(fds, nfds, timeout)}.
+     *
+     * @param errno     errno capture segment.
+     * @param fds       address of {@code struct pollfd[nfds]} (8 bytes each: fd, events, revents).
+     * @param nfds      entries.
+     * @param timeoutMs longest wait in milliseconds.
+     * @return ready entries, 0 on timeout, or -1.
+     */
+    public static int poll(final MemorySegment errno, final long fds, final long nfds, final int timeoutMs)
+    {
+        try
+        {
+            return (int)POLL.invokeExact(errno, fds, nfds, timeoutMs);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code eventfd(initval, flags)}.
+     *
+     * @param errno   errno capture segment.
+     * @param initval initial counter.
+     * @param flags   {@code EFD_NONBLOCK} 0x800, {@code EFD_CLOEXEC} 0x80000.
+     * @return the fd or -1.
+     */
+    public static int eventfd(final MemorySegment errno, final int initval, final int flags)
+    {
+        try
+        {
+            return (int)EVENTFD.invokeExact(errno, initval, flags);
         }
         catch (final Throwable t)
         {

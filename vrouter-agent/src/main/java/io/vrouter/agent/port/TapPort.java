@@ -50,6 +50,16 @@ public final class TapPort implements AutoCloseable
     private long txPackets;
     private long txDrops;
 
+    /**
+     * The TAP queue's file descriptor (a worker polls it while idle).
+     *
+     * @return the fd.
+     */
+    public int fd()
+    {
+        return fd;
+    }
+
     private TapPort(final String name, final int fd, final int vifIndex)
     {
         this.name = name;
