@@ -784,7 +784,7 @@ public final class Lab implements AutoCloseable
             "--fabric-interface", "eth0", "--fabric-address", NODE_IP[i], "--socket", socket.toString(),
             "--state-dir", work.resolve(NODES[i]).toString(), "--counters", counters(i).toString(),
             "--controller", CTL_IP + ":5269" + (secondController ? "," + CTL_IP + ":5270" : ""),
-            "--idle", "backoff", "--set", "controller.tls-cert=" + certs.cert(NODES[i]),
+            "--set", "controller.tls-cert=" + certs.cert(NODES[i]),
             "--set", "controller.tls-key=" + certs.key(NODES[i]), "--set", "controller.tls-ca=" + certs.ca(),
             "--set", "pods.cni=" + cniNodes.contains(i), "--set", "fabric.vhost=vhost0");
         waitFor(NODES[i] + "'s control socket", 90, () -> Files.exists(socket));
