@@ -101,6 +101,13 @@ public final class FlowTable implements AutoCloseable
     static final int H_BUCKETS = 76;
     static final int H_BUCKETS_OFFSET = 80;
     static final int H_KEYS_OFFSET = 88;
+    /**
+     * {@link #TOUCHED_TRACKED} | one past the highest entry ever handed out: entries from there on have never held a
+     * flow, and a restart does not read them. Without the flag (a migrated file) every entry is read.
+     */
+    static final int H_TOUCHED = 96;
+    /** The flag of {@link #H_TOUCHED} that says the limit is kept. */
+    static final int TOUCHED_TRACKED = 0x80000000;
     /** The writers' lock (0 free, 1 held), alone in its cache line. */
     static final int H_WRITE_LOCK = 128;
     /** Cuckoo moves so far: a lookup that misses retries if this changed under it. Alone in its line. */
@@ -208,6 +215,7 @@ public final class FlowTable implements AutoCloseable
     private final FlowKey scratch = new FlowKey();
     private final int[] freeStack;
     private int freeTop;
+    private int touched;
     private final int[] searchBucket;
     private final int[] searchParent;
     private final int[] searchSlot;
@@ -614,6 +622,8 @@ public final class FlowTable implements AutoCloseable
     /** Every entry free, pushed so that the lowest index is handed out first (writer, or before publication). */
     private void resetFreeEntries()
     {
+        touched = 0;
+        buf.putIntRelease(H_TOUCHED, TOUCHED_TRACKED);
         freeTop = 0;
         for (int i = totalEntries - 1; i >= 0; i--)
         {
@@ -635,29 +645,57 @@ public final class FlowTable implements AutoCloseable
         buf.putInt(H_WRITE_LOCK, 0);
         int active = 0;
         int repaired = 0;
-        for (int i = 0; i < totalEntries; i++)
-        {
-            final int off = entryOffset(i);
-            final int s = buf.getInt(off + E_STATE);
-            final int state = s & 0xFF;
-            if (state == BUSY || (state != FREE && state != ACTIVE))
-            {
-                buf.putInt(off + E_STATE, s & ~0xFF);
-                repaired += state == BUSY ? 0 : 1;
-            }
-        }
         buf.putInt(H_OVERFLOW_USED, 0);
         freeTop = 0;
-        for (int i = totalEntries - 1; i >= 0; i--)
+        // One pass over the entries ever handed out (H_TOUCHED; a restart waits for it, and at the default size the
+        // table has 590,000 entries, most never used): BUSY and unknown states freed, free entries stacked, active
+        // ones placed in the index. The reverse-flow check needs every entry's final state, so it runs over the
+        // active entries only, after.
+        final int mark = buf.getInt(H_TOUCHED);
+        final int limit = (mark & TOUCHED_TRACKED) != 0 ? Math.min(mark & ~TOUCHED_TRACKED, totalEntries)
+            : totalEntries;
+        for (int i = totalEntries - 1; i >= limit; i--)
+        {
+            // Never handed out: free, its state and key slot still zero.
+            freeStack[freeTop++] = i;
+        }
+        final int[] placed = new int[limit];
+        int placedCount = 0;
+        int highest = -1;
+        for (int i = limit - 1; i >= 0; i--)
         {
             final int off = entryOffset(i);
-            final int word = buf.getInt(off + E_STATE);
+            int word = buf.getInt(off + E_STATE);
+            if (word != 0 && highest < 0)
+            {
+                highest = i;
+            }
+            final int state = word & 0xFF;
+            if (state == BUSY || (state != FREE && state != ACTIVE))
+            {
+                word &= ~0xFF;
+                buf.putInt(off + E_STATE, word);
+                repaired += state == BUSY ? 0 : 1;
+            }
             if ((word & 0xFF) != ACTIVE)
             {
-                UnsafeApi.putInt(null, keySlot(i) + K_STATE, word);
+                // A slot that never held a flow already reads 0; writing it would dirty every page of the slots.
+                if (word != 0 || UnsafeApi.getInt(null, keySlot(i) + K_STATE) != 0)
+                {
+                    UnsafeApi.putInt(null, keySlot(i) + K_STATE, word);
+                }
                 freeStack[freeTop++] = i;
                 continue;
             }
+            placed[placedCount++] = i;
+        }
+        touched = highest + 1;
+        buf.putIntRelease(H_TOUCHED, TOUCHED_TRACKED | touched);
+        for (int n = 0; n < placedCount; n++)
+        {
+            final int i = placed[n];
+            final int off = entryOffset(i);
+            final int word = buf.getInt(off + E_STATE);
             final int rflow = buf.getInt(off + E_RFLOW);
             if (rflow != -1 && (rflow < 0 || rflow >= totalEntries || rflow == i
                 || (buf.getInt(entryOffset(rflow) + E_STATE) & 0xFF) != ACTIVE
@@ -684,9 +722,9 @@ public final class FlowTable implements AutoCloseable
             active++;
             countUp(off);
         }
-        for (int i = 0; i < totalEntries; i++)
+        for (int n = 0; n < placedCount; n++)
         {
-            final int off = entryOffset(i);
+            final int off = entryOffset(placed[n]);
             final int rflow = buf.getInt(off + E_RFLOW);
             if ((buf.getInt(off + E_STATE) & 0xFF) == ACTIVE && rflow >= 0
                 && (buf.getInt(entryOffset(rflow) + E_STATE) & 0xFF) != ACTIVE)
@@ -1450,6 +1488,12 @@ public final class FlowTable implements AutoCloseable
     private int allocate()
     {
         final int index = freeStack[--freeTop];
+        if (index >= touched)
+        {
+            // Recorded before the entry can hold a flow: a restart reads every entry below it.
+            touched = index + 1;
+            buf.putIntRelease(H_TOUCHED, TOUCHED_TRACKED | touched);
+        }
         final int off = entryOffset(index);
         setState(index, ((buf.getInt(off + E_STATE) >>> 8) + 1 & 0xFFFFFF) << 8 | BUSY);
         return index;
