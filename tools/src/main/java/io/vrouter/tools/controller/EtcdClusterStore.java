@@ -104,8 +104,13 @@ public final class EtcdClusterStore implements ClusterStore
         this.timeoutMillis = timeoutMillis;
         // Requests fail at once on a member that is down instead of waiting for it, and each attempt is cut
         // short (see update), so a retry goes to a member that answers.
+        // Keep-alive pings (10 s, gRPC's least; etcd allows 5 s) take a member that stopped answering, frozen or cut
+        // off with its connection still open, out of the client's round robin within about 13 s; without them
+        // every other request of a replica would still be sent to it.
         this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).waitForReady(false)
-            .connectTimeout(java.time.Duration.ofMillis(Math.min(1_000, timeoutMillis))).build();
+            .connectTimeout(java.time.Duration.ofMillis(Math.min(1_000, timeoutMillis)))
+            .keepaliveTime(java.time.Duration.ofSeconds(10)).keepaliveTimeout(java.time.Duration.ofSeconds(3))
+            .keepaliveWithoutCalls(true).build();
         this.kv = client.getKVClient();
         this.health = Executors.newSingleThreadScheduledExecutor(r ->
         {

@@ -123,11 +123,12 @@ class HaControlPlaneEndToEndTest
                 + lab.etcd().clientUrl(2) + "] unreachable"), "a replica cut off from etcd refuses: "
                 + refused.output());
             final Path quorum = pods(work, "quorum", 1);
-            // The frozen member may be etcd's leader: the other two elect a new one (etcd's election timeout, a
-            // second or more on a loaded machine), and a commit may be refused ("try again") until they have. The
-            // replica with the quorum applies within a few tries; one that cannot reach the quorum never does.
+            // Requests the replica sends to the frozen member hang (its connection stays open) until the client's
+            // keep-alive takes it out of the round robin (about 13 s), or the frozen member may be etcd's leader
+            // and the other two elect a new one: a commit may be refused ("try again") meanwhile. The replica with
+            // the quorum applies within a few tries; one that cannot reach the quorum never does.
             Shell.Result applied = lab.controller(1, "apply", "-f", quorum.toString());
-            for (int attempt = 1; attempt < 4 && !applied.ok(); attempt++)
+            for (int attempt = 1; attempt < 6 && !applied.ok(); attempt++)
             {
                 System.out.println("HaControlPlaneEndToEndTest: apply with a frozen etcd member refused (attempt "
                     + attempt + "), again in 2 s: " + applied.output().strip());
