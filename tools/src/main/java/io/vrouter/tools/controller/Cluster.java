@@ -1899,7 +1899,6 @@ public final class Cluster
          * @return the delta.
          * @throws IllegalArgumentException naming what is wrong.
          */
-        @SuppressWarnings("unchecked")
         static Delta fromTree(final Object tree)
         {
             final Map<String, Object> root = StateReader.map(tree, "(delta)");
@@ -2059,10 +2058,10 @@ public final class Cluster
         {
             for (final Map.Entry<String, Map<String, Object>> e : d.puts().getOrDefault(kind, Map.of()).entrySet())
             {
-                if (!e.getKey().equals(keyOf(kind, e.getValue())))
+                final String named = keyOf(kind, e.getValue());
+                if (!e.getKey().equals(named))
                 {
-                    throw StateReader.refuse(kind + "/" + e.getKey(), "the object is named " + keyOf(kind,
-                        e.getValue()));
+                    throw StateReader.refuse(kind + "/" + e.getKey(), "the object is named " + named);
                 }
                 c.read(kind, e.getValue(), kind + "/" + e.getKey() + ": ", true);
             }
@@ -2077,7 +2076,6 @@ public final class Cluster
      * @param root the tree, changed in place.
      * @param d    the delta.
      */
-    @SuppressWarnings("unchecked")
     static void merge(final Map<String, Object> root, final Delta d)
     {
         root.put("nextNetworkId", d.nextNetworkId());

@@ -598,33 +598,20 @@ public final class EtcdClusterStore implements ClusterStore
         void put(final String key, final EtcdLayout.Stored stored)
         {
             final String kind = EtcdLayout.kindOf(key);
-            if (kind == null)
+            final String name = name(key, kind, stored);
+            if (name != null)
             {
-                structural |= key.startsWith(EtcdLayout.ROOT + "nodes/");
-                return;
+                puts.computeIfAbsent(kind, k -> new LinkedHashMap<>()).put(name, (Map<String, Object>)stored.value());
+                created.put(key, stored.createRevision());
             }
-            final String name = stored.value() instanceof Map<?, ?> m ? Cluster.keyOf(kind, m) : null;
-            if (name == null)
-            {
-                structural = true;
-                return;
-            }
-            puts.computeIfAbsent(kind, k -> new LinkedHashMap<>()).put(name, (Map<String, Object>)stored.value());
-            created.put(key, stored.createRevision());
         }
 
         void delete(final String key, final EtcdLayout.Stored old)
         {
             final String kind = EtcdLayout.kindOf(key);
-            if (kind == null)
-            {
-                structural |= key.startsWith(EtcdLayout.ROOT + "nodes/");
-                return;
-            }
-            final String name = old != null && old.value() instanceof Map<?, ?> m ? Cluster.keyOf(kind, m) : null;
+            final String name = name(key, kind, old);
             if (name == null)
             {
-                structural = true;
                 return;
             }
             final Map<String, Map<String, Object>> p = puts.get(kind);
@@ -635,16 +622,32 @@ public final class EtcdClusterStore implements ClusterStore
             deletes.computeIfAbsent(kind, k -> new ArrayList<>()).add(name);
         }
 
+        /**
+         * The object name an event's key and value give, or null for a key of no object kind (meta, allocations,
+         * nodes) and for a value that is no object; a node or unreadable value marks the batch structural.
+         */
+        private String name(final String key, final String kind, final EtcdLayout.Stored stored)
+        {
+            if (kind == null)
+            {
+                structural |= key.startsWith(EtcdLayout.ROOT + "nodes/");
+                return null;
+            }
+            final String name = stored != null && stored.value() instanceof Map<?, ?> m ? Cluster.keyOf(kind, m)
+                : null;
+            structural |= name == null;
+            return name;
+        }
+
         Cluster.Delta delta(final EtcdLayout.Stored meta, final Cluster model)
         {
-            if (structural || puts.containsKey("namespaces") || puts.containsKey("networks")
-                || deletes.containsKey("namespaces") || deletes.containsKey("networks") || meta == null
-                || !(meta.value() instanceof Map<?, ?> m) || !(m.get("nextNetworkId") instanceof Integer next)
-                || !(m.get("roundRobin") instanceof Integer rr))
+            if (structural || meta == null || !(meta.value() instanceof Map<?, ?> m)
+                || !(m.get("nextNetworkId") instanceof Integer next) || !(m.get("roundRobin") instanceof Integer rr))
             {
                 return null;
             }
-            return EtcdLayout.inKeyOrder(new Cluster.Delta(next, rr, null, puts, deletes), model,
+            final Cluster.Delta d = new Cluster.Delta(next, rr, null, puts, deletes);
+            return d.structural() ? null : EtcdLayout.inKeyOrder(d, model,
                 key -> created.getOrDefault(key, Long.MAX_VALUE));
         }
     }

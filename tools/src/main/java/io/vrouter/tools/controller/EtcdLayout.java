@@ -129,19 +129,14 @@ final class EtcdLayout
     static Map<String, String> keysOf(final String kind, final Map<String, Object> o, final Map<String, String> pools)
     {
         final Map<String, String> out = new HashMap<>();
+        final String own = objectKey(kind, o);
+        out.put(own, json(o));
+        final String ref = own.substring(ROOT.length());
         switch (kind)
         {
-            case "namespaces" -> out.put(ROOT + "namespaces/" + escape((String)o.get("name")), json(o));
-            case "networks" ->
-            {
-                final String fqName = (String)o.get("fqName");
-                out.put(ROOT + "networks/" + escape(fqName), json(o));
-                out.put(ALLOC + "network-id/" + o.get("id"), json(fqName));
-            }
+            case "networks" -> out.put(ALLOC + "network-id/" + o.get("id"), json(o.get("fqName")));
             case "pods" ->
             {
-                final String ref = namespaced("pods", o);
-                out.put(ROOT + ref, json(o));
                 out.put(ALLOC + "ip/" + escape(pools.get((String)o.get("network"))) + "/" + o.get("ip"), json(ref));
                 final String node = (String)o.get("node");
                 if (!node.isEmpty())
@@ -149,14 +144,12 @@ final class EtcdLayout
                     out.put(ALLOC + "label/" + escape(node) + "/" + o.get("label"), json(ref));
                 }
             }
-            case "services" ->
+            case "services" -> out.put(ALLOC + "ip/" + escape(pools.get((String)o.get("network"))) + "/"
+                + o.get("clusterIP"), json(ref));
+            default ->
             {
-                final String ref = namespaced("services", o);
-                out.put(ROOT + ref, json(o));
-                out.put(ALLOC + "ip/" + escape(pools.get((String)o.get("network"))) + "/" + o.get("clusterIP"),
-                    json(ref));
+                // Namespaces, policies and logical routers hold no allocation.
             }
-            default -> out.put(ROOT + namespaced(kind, o), json(o));
         }
         return out;
     }
@@ -180,26 +173,29 @@ final class EtcdLayout
             for (final Map.Entry<String, Map<String, Object>> o : kind.getValue().entrySet())
             {
                 want.putAll(keysOf(kind.getKey(), o.getValue(), pools));
-                final Object old = base.objects(kind.getKey()).get(o.getKey());
-                if (old != null)
-                {
-                    gone.addAll(keysOf(kind.getKey(), Cluster.treeOf(old), pools).keySet());
-                }
+                oldKeys(base, kind.getKey(), o.getKey(), pools, gone);
             }
         }
         for (final Map.Entry<String, List<String>> kind : delta.deletes().entrySet())
         {
             for (final String key : kind.getValue())
             {
-                final Object old = base.objects(kind.getKey()).get(key);
-                if (old != null)
-                {
-                    gone.addAll(keysOf(kind.getKey(), Cluster.treeOf(old), pools).keySet());
-                }
+                oldKeys(base, kind.getKey(), key, pools, gone);
             }
         }
         gone.removeAll(want.keySet());
         return want;
+    }
+
+    /** Adds the keys the model's object of a kind and key holds (none when it has no such object). */
+    private static void oldKeys(final Cluster base, final String kind, final String key,
+        final Map<String, String> pools, final Set<String> out)
+    {
+        final Object old = base.objects(kind).get(key);
+        if (old != null)
+        {
+            out.addAll(keysOf(kind, Cluster.treeOf(old), pools).keySet());
+        }
     }
 
     /**

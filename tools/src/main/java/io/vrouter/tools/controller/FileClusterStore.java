@@ -241,7 +241,7 @@ public final class FileClusterStore implements ClusterStore
         {
             draft = committed.copy();
             result = change.apply(draft);
-            save(draft, draft.since(committed));
+            save(draft);
             committed = draft;
             v = ++version;
             l = listener;
@@ -282,9 +282,14 @@ public final class FileClusterStore implements ClusterStore
         return new long[] {snapshots, journalLines};
     }
 
-    private void save(final Cluster model, final Cluster.Delta delta)
+    private void save(final Cluster model)
     {
-        if (file == null || committed.unchangedBy(delta))
+        if (file == null)
+        {
+            return;
+        }
+        final Cluster.Delta delta = model.since(committed);
+        if (committed.unchangedBy(delta))
         {
             return;
         }

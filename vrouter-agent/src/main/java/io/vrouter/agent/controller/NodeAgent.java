@@ -785,8 +785,9 @@ public final class NodeAgent implements ControllerListener
         {
             final XmlElement m = members.get(i);
             backends[i] = PolicyTable.Cidr.parse(m.childText("ip") + "/32").address();
-            final Port p = ports.get(m.childText("pod"));
-            memberPods.add(m.childText("pod"));
+            final String pod = m.childText("pod");
+            final Port p = ports.get(pod);
+            memberPods.add(pod);
             memberPorts.add(p);
             if (p != null && p.ip().equals(m.childText("ip")))
             {

@@ -261,11 +261,12 @@ public final class Node implements NodeService, AutoCloseable
             final IdleStrategy idle;
             if (config.string("workers.idle").equals("adaptive"))
             {
-                final WorkerIdle adaptive = new WorkerIdle(config.idleStrategy(), w, i == 0 ? fabric : null);
+                final FabricPort drained = i == 0 ? fabric : null;
+                final WorkerIdle adaptive = new WorkerIdle(config.idleStrategy(), w, drained);
                 w.wakeup(adaptive::wake);
-                if (i == 0 && fabric != null)
+                if (drained != null)
                 {
-                    fabric.onReceive(adaptive::wake);
+                    drained.onReceive(adaptive::wake);
                 }
                 idles.add(adaptive);
                 idle = adaptive;

@@ -46,7 +46,6 @@ final class WorkerIdle implements IdleStrategy
     private MemorySegment pollFds;
     private volatile boolean sleeping;
     private long idleSince;
-    private long sleeps;
 
     /**
      * An adaptive idle strategy for a worker.
@@ -61,11 +60,12 @@ final class WorkerIdle implements IdleStrategy
         this.spin = spin;
         this.worker = worker;
         this.fabric = fabric;
+        // An automatic arena: freed with the strategy, and its segments usable by the threads that call wake().
         final Arena arena = Arena.ofAuto();
         this.errno = Posix.newErrnoSegment(arena);
-        this.wakeErrno = Posix.newErrnoSegment(Arena.ofShared());
+        this.wakeErrno = Posix.newErrnoSegment(arena);
         this.counter = arena.allocate(8, 8);
-        this.one = Arena.ofShared().allocate(8, 8);
+        this.one = arena.allocate(8, 8);
         one.set(ValueLayout.JAVA_LONG, 0, 1L);
         this.eventFd = Posix.eventfd(errno, 0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (eventFd < 0)
@@ -129,16 +129,6 @@ final class WorkerIdle implements IdleStrategy
         }
     }
 
-    /**
-     * How many times the worker blocked.
-     *
-     * @return the count.
-     */
-    long sleeps()
-    {
-        return sleeps;
-    }
-
     /** Closes the eventfd (after the worker's runner has stopped). */
     void close()
     {
@@ -167,7 +157,6 @@ final class WorkerIdle implements IdleStrategy
         }
         Posix.poll(errno, pollFds.address(), n, SLEEP_MILLIS);
         sleeping = false;
-        sleeps++;
         // Empties the eventfd's counter (non-blocking: nothing to read is fine). A wake-up that brought no work
         // blocks again at once (idleSince is kept); work resets it.
         Posix.read(errno, eventFd, counter.address(), 8);
