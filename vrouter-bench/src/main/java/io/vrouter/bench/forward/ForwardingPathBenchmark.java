@@ -41,7 +41,10 @@ import io.vrouter.core.testing.TestTopology;
  * next hop, decapsulation, label to interface next hop, MAC rewrite.</li>
  * <li>{@code podToFabricPolicy}: {@code podToFabric} with the policy flag on the pod interface: every
  * packet is keyed and looked up in the flow table (a hit: the flow was set up in line by the first
- * packet), and the tunnel's UDP source port comes from the flow instead of a per-packet hash.</li>
+ * packet), and the tunnel's UDP source port comes from the flow instead of a per-packet hash. The 64 packets of a
+ * vector are one flow's (a burst): the flow node keys them all and looks the run's key up once.</li>
+ * <li>{@code podToFabricFlows64} and {@code podToFabricPolicyFlows64}: the same two paths with every packet of the
+ * vector a different flow (64 UDP source ports): 64 keys, 64 hashes, 64 lookups in the flow table per vector.</li>
  * <li>{@code baselineTouch}: the least a forwarder can do: read the destination address of each
  * packet and hand it to the output of the batch. The distance to it is the cost of the pipeline.</li>
  * </ul>
@@ -72,6 +75,8 @@ public class ForwardingPathBenchmark
     private Forwarder forwarder;
     private Forwarder policyForwarder;
     private PacketBatch policyBatch;
+    private PacketBatch flowsBatch;
+    private PacketBatch policyFlowsBatch;
     private PacketBatch podBatch;
     private PacketBatch fabricBatch;
     private byte[] podFrame;
@@ -101,17 +106,32 @@ public class ForwardingPathBenchmark
         podBatch = PodBatches.fill(forwarder.newBatch(), POD, podFrame, BATCH);
         fabricBatch = PodBatches.fill(forwarder.newBatch(), FABRIC, fabricFrame, BATCH);
         policyBatch = PodBatches.fill(policyForwarder.newBatch(), POD, podFrame, BATCH);
+        flowsBatch = forwarder.newBatch();
+        policyFlowsBatch = policyForwarder.newBatch();
+        for (int i = 0; i < BATCH; i++)
+        {
+            final byte[] f = Frames.udp4(GATEWAY_MAC, POD_MAC, ip("10.1.1.3"), base + routes / 2, 64, 3000 + i, 2000,
+                64, false);
+            flowsBatch.add(POD, f, 0, f.length);
+            policyFlowsBatch.add(POD, f, 0, f.length);
+        }
         forwarder.process(podBatch);
         forwarder.process(fabricBatch);
         policyForwarder.process(policyBatch);
+        forwarder.process(flowsBatch);
+        policyForwarder.process(policyFlowsBatch);
+        if (flowsBatch.outVif(BATCH - 1) != FABRIC || policyFlowsBatch.outVif(BATCH - 1) != FABRIC)
+        {
+            throw new IllegalStateException("64 flows do not forward: " + policyForwarder.dropSummary());
+        }
         if (podBatch.outVif(0) != FABRIC || fabricBatch.outVif(0) != POD || policyBatch.outVif(0) != FABRIC)
         {
             throw new IllegalStateException("benchmark topology does not forward: " + forwarder.dropSummary() + " / "
                 + policyForwarder.dropSummary());
         }
-        if (p.vrouter().flows().activeEntries() != 2)
+        if (p.vrouter().flows().activeEntries() != 2 * (1 + BATCH))
         {
-            throw new IllegalStateException("policy topology did not set up one flow pair");
+            throw new IllegalStateException("policy topology did not set up 65 flow pairs");
         }
     }
 
@@ -153,6 +173,26 @@ public class ForwardingPathBenchmark
     public int podToFabricPolicy()
     {
         final PacketBatch b = policyBatch;
+        PodBatches.restorePodFrames(b, POD, podFrame, BATCH);
+        policyForwarder.process(b);
+        return b.outVif(BATCH - 1);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int podToFabricFlows64()
+    {
+        final PacketBatch b = flowsBatch;
+        PodBatches.restorePodFrames(b, POD, podFrame, BATCH);
+        forwarder.process(b);
+        return b.outVif(BATCH - 1);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int podToFabricPolicyFlows64()
+    {
+        final PacketBatch b = policyFlowsBatch;
         PodBatches.restorePodFrames(b, POD, podFrame, BATCH);
         policyForwarder.process(b);
         return b.outVif(BATCH - 1);

@@ -135,6 +135,18 @@ public final class FlowKey
     }
 
     /**
+     * Whether another key is this one (every field; no branch per field).
+     *
+     * @param o the other key.
+     * @return true if equal.
+     */
+    public boolean sameAs(final FlowKey o)
+    {
+        return ((nhId ^ o.nhId) | (family ^ o.family) | (proto ^ o.proto) | (sport ^ o.sport) | (dport ^ o.dport)) == 0
+            && ((srcLo ^ o.srcLo) | (dstLo ^ o.dstLo) | (srcHi ^ o.srcHi) | (dstHi ^ o.dstHi)) == 0;
+    }
+
+    /**
      * The 64-bit hash that places the key: the key's words multiplied by odd constants (independent
      * multiplies, which the processor runs in parallel), folded, and one multiply-xor-shift round.
      * The flow table takes its primary bucket from the low bits and the signature from the top 16

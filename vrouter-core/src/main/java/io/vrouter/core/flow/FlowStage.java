@@ -72,6 +72,18 @@ public final class FlowStage
     private int destinationVrf = -1;
     private boolean held;
     private boolean toNode;
+    private FlowKey[] batchKeys = new FlowKey[0];
+    private long[] batchHashes = new long[0];
+    private int[] batchFound = new int[0];
+    private int[] batchL4 = new int[0];
+    private int[] batchDistinct = new int[0];
+    private FlowKey[] distinctKeys = new FlowKey[0];
+    private long[] distinctHashes = new long[0];
+    private int[] distinctFound = new int[0];
+    private int hitIndex = -1;
+    private long hitPackets;
+    private long hitBytes;
+    private long hitNow;
     private final UnsafeBuffer[] heldFrames = new UnsafeBuffer[HOLD_QUEUE];
     private final int[] heldFlow = new int[HOLD_QUEUE];
     private final int[] heldGen = new int[HOLD_QUEUE];
@@ -158,7 +170,18 @@ public final class FlowStage
      */
     public void endBatch()
     {
+        flushHits();
         inBatch = false;
+    }
+
+    /** Writes the statistics of the run of hits on one flow that {@link #apply} has been adding up. */
+    private void flushHits()
+    {
+        if (hitIndex >= 0)
+        {
+            table.hit(hitIndex, hitPackets, hitBytes, hitNow);
+            hitIndex = -1;
+        }
     }
 
     /**
@@ -350,19 +373,142 @@ public final class FlowStage
         final UnsafeBuffer buf, final int l3, final int version, final int keyNhId, final int vrf, final int inVif,
         final int owner, final boolean dropNewFlows, final int frameOffset, final int frameLength)
     {
+        final int l4 = version == 4 ? key4(key, buf, l3, keyNhId) : key6(key, buf, l3, keyNhId);
+        return resolve(l4 < 0 ? -1 : table.lookup(key, key.hash()), buf, l3, l4, version, vrf, inVif, owner,
+            dropNewFlows, frameOffset, frameLength);
+    }
+
+    /**
+     * Keys packet {@code i} of a batch of packets that need a flow, for {@link #lookupKeyed}: the first of the
+     * batched flow decision's three steps (key every packet, look every key up at once, then decide each packet in
+     * order with {@link #decideKeyed}).
+     *
+     * @param i       the packet's position in the batch (from 0).
+     * @param buf     packet buffer.
+     * @param l3      IP header offset (validated by the caller).
+     * @param version 4 or 6.
+     * @param keyNhId next hop standing for the VRF in the key.
+     */
+    public void key(final int i, final UnsafeBuffer buf, final int l3, final int version, final int keyNhId)
+    {
+        if (i >= batchKeys.length)
+        {
+            growBatch(i + 1);
+        }
+        final FlowKey k = batchKeys[i];
+        final int l4 = version == 4 ? key4(k, buf, l3, keyNhId) : key6(k, buf, l3, keyNhId);
+        batchL4[i] = l4;
+        if (i > 0 && k.sameAs(batchKeys[i - 1]))
+        {
+            // A run of one flow's packets (a TCP burst): one hash and one lookup for the run.
+            batchHashes[i] = batchHashes[i - 1];
+            batchDistinct[i] = batchDistinct[i - 1];
+            return;
+        }
+        batchHashes[i] = k.hash();
+        final int d = i == 0 ? 0 : batchDistinct[i - 1] + 1;
+        batchDistinct[i] = d;
+        distinctKeys[d] = k;
+        distinctHashes[d] = batchHashes[i];
+    }
+
+    /**
+     * Looks up the keys of packets 0 to {@code n - 1} together, so that their memory misses overlap
+     * ({@link FlowTable#lookupBatch}).
+     *
+     * @param n how many packets were keyed.
+     */
+    public void lookupKeyed(final int n)
+    {
+        if (n == 0)
+        {
+            return;
+        }
+        final int distinct = batchDistinct[n - 1] + 1;
+        table.lookupBatch(distinctKeys, distinctHashes, distinct, distinctFound);
+        for (int i = 0; i < n; i++)
+        {
+            batchFound[i] = distinctFound[batchDistinct[i]];
+        }
+    }
+
+    /**
+     * Decides packet {@code i} of the batch keyed and looked up before, exactly as {@link #decide} would: packets are
+     * decided in order, so a packet whose flow an earlier packet of the batch set up finds it (a miss is looked up
+     * again). A hit stays right: setting up a flow in line never deletes an entry, and an entry keeps its index
+     * when the index moves its key to the other bucket.
+     *
+     * @param i            the packet's position in the batch.
+     * @param buf          packet buffer.
+     * @param l3           IP header offset.
+     * @param version      4 or 6.
+     * @param vrf          VRF the packet is in.
+     * @param inVif        ingress interface.
+     * @param owner        local interface a new flow is charged to.
+     * @param dropNewFlows whether the ingress interface refuses new flows.
+     * @param frameOffset  where the frame starts.
+     * @param frameLength  bytes.
+     * @return as {@link #decide}.
+     */
+    public DropReason decideKeyed(
+        final int i, final UnsafeBuffer buf, final int l3, final int version, final int vrf, final int inVif,
+        final int owner, final boolean dropNewFlows, final int frameOffset, final int frameLength)
+    {
+        final int l4 = batchL4[i];
+        int fi = batchFound[i];
+        if (fi < 0 && l4 >= 0)
+        {
+            fi = table.lookup(batchKeys[i], batchHashes[i]);
+        }
+        if (fi < 0)
+        {
+            key.copyOf(batchKeys[i]);
+        }
+        else
+        {
+            key.proto = batchKeys[i].proto;
+        }
+        return resolve(fi, buf, l3, l4, version, vrf, inVif, owner, dropNewFlows, frameOffset, frameLength);
+    }
+
+    private void growBatch(final int n)
+    {
+        final int size = Math.max(n, batchKeys.length * 2);
+        final FlowKey[] keys = java.util.Arrays.copyOf(batchKeys, size);
+        for (int i = batchKeys.length; i < size; i++)
+        {
+            keys[i] = new FlowKey();
+        }
+        batchKeys = keys;
+        batchHashes = java.util.Arrays.copyOf(batchHashes, size);
+        batchFound = java.util.Arrays.copyOf(batchFound, size);
+        batchL4 = java.util.Arrays.copyOf(batchL4, size);
+        batchDistinct = java.util.Arrays.copyOf(batchDistinct, size);
+        distinctKeys = java.util.Arrays.copyOf(distinctKeys, size);
+        distinctHashes = java.util.Arrays.copyOf(distinctHashes, size);
+        distinctFound = java.util.Arrays.copyOf(distinctFound, size);
+    }
+
+    /**
+     * The decision once the packet is keyed ({@code key} holds at least its protocol, and the whole key on a miss)
+     * and looked up: {@code fi} is its entry or -1; {@code l4} is -1 for a non-head fragment.
+     */
+    private DropReason resolve(
+        final int found, final UnsafeBuffer buf, final int l3, final int l4, final int version, final int vrf,
+        final int inVif, final int owner, final boolean dropNewFlows, final int frameOffset, final int frameLength)
+    {
         held = false;
         toNode = false;
         index = -1;
         mirror = -1;
         destinationVrf = -1;
-        final int l4 = version == 4 ? key4(buf, l3, keyNhId) : key6(buf, l3, keyNhId);
         if (l4 < 0)
         {
             // Non-head fragments carry no ports; without a fragment table they cannot be keyed.
             return DropReason.NO_FRAG_ENTRY;
         }
         final long now = inBatch ? batchNow : clock.getAsLong();
-        int fi = table.lookup(key, key.hash());
+        int fi = found;
         if (fi < 0)
         {
             if (forTheNode(vrf))
@@ -393,7 +539,7 @@ public final class FlowStage
     }
 
     /** Keys an IPv4 packet; returns the L4 offset, or -1 for a non-head fragment. */
-    private int key4(final UnsafeBuffer buf, final int l3, final int keyNhId)
+    private static int key4(final FlowKey key, final UnsafeBuffer buf, final int l3, final int keyNhId)
     {
         if ((Ipv4Header.flagsAndFragmentOffset(buf, l3) & 0x1FFF) != 0)
         {
@@ -401,18 +547,18 @@ public final class FlowStage
         }
         final int proto = Ipv4Header.protocol(buf, l3);
         final int l4 = l3 + Ipv4Header.headerLength(buf, l3);
-        keyPorts(buf, l4, proto, Ipv4Header.totalLength(buf, l3) - (l4 - l3));
+        keyPorts(key, buf, l4, proto, Ipv4Header.totalLength(buf, l3) - (l4 - l3));
         key.set4(keyNhId, proto, Ipv4Header.srcAddress(buf, l3), Ipv4Header.dstAddress(buf, l3), key.sport,
             key.dport);
         return l4;
     }
 
     /** Keys an IPv6 packet; returns the L4 offset. */
-    private int key6(final UnsafeBuffer buf, final int l3, final int keyNhId)
+    private static int key6(final FlowKey key, final UnsafeBuffer buf, final int l3, final int keyNhId)
     {
         final int proto = Ipv6Header.nextHeader(buf, l3);
         final int l4 = l3 + Ipv6Header.HEADER_LENGTH;
-        keyPorts(buf, l4, proto, Ipv6Header.payloadLength(buf, l3));
+        keyPorts(key, buf, l4, proto, Ipv6Header.payloadLength(buf, l3));
         key.nhId = keyNhId;
         key.family = AddressFamily.INET6;
         key.proto = proto;
@@ -548,7 +694,8 @@ public final class FlowStage
         return EntropyHash.ipHash(k.src4(), k.dst4(), vrf, k.sport, k.dport);
     }
 
-    private void keyPorts(final UnsafeBuffer buf, final int l4, final int proto, final int l4Length)
+    private static void keyPorts(
+        final FlowKey key, final UnsafeBuffer buf, final int l4, final int proto, final int l4Length)
     {
         key.sport = 0;
         key.dport = 0;
@@ -693,7 +840,25 @@ public final class FlowStage
         final UnsafeBuffer buf, final int l3, final int l4, final int version, final int fi, final int proto,
         final int frameLength, final long now)
     {
-        table.hit(fi, frameLength, now);
+        if (!inBatch)
+        {
+            table.hit(fi, 1, frameLength, now);
+        }
+        else
+        {
+            // Within a batch, consecutive hits on one flow are added up and written once (a TCP burst costs one
+            // update of the entry's counters, not one per packet); endBatch() writes the last run.
+            if (fi != hitIndex)
+            {
+                flushHits();
+                hitIndex = fi;
+                hitPackets = 0;
+                hitBytes = 0;
+                hitNow = now;
+            }
+            hitPackets++;
+            hitBytes += frameLength;
+        }
         if (proto == IpProtocol.TCP)
         {
             trackTcp(buf, l4, fi, now);

@@ -1003,16 +1003,17 @@ public final class FlowTable implements AutoCloseable
     }
 
     /**
-     * Records a packet on a flow (worker; plain stores).
+     * Records packets on a flow (worker; plain stores).
      *
-     * @param index  entry.
-     * @param bytes  packet bytes.
-     * @param now    table clock, nanoseconds.
+     * @param index   entry.
+     * @param packets packets.
+     * @param bytes   their bytes.
+     * @param now     table clock, nanoseconds.
      */
-    public void hit(final int index, final int bytes, final long now)
+    public void hit(final int index, final long packets, final long bytes, final long now)
     {
         final int off = entryOffset(index);
-        buf.putLong(off + E_PACKETS, buf.getLong(off + E_PACKETS) + 1);
+        buf.putLong(off + E_PACKETS, buf.getLong(off + E_PACKETS) + packets);
         buf.putLong(off + E_BYTES, buf.getLong(off + E_BYTES) + bytes);
         buf.putLongOpaque(off + E_LAST_SEEN, now);
     }

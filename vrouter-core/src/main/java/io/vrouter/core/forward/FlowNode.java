@@ -1,7 +1,5 @@
 package io.vrouter.core.forward;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import io.vrouter.core.datapath.Datapath;
 import io.vrouter.core.flow.FlowStage;
 import io.vrouter.core.graph.Node;
@@ -12,9 +10,11 @@ import io.vrouter.core.status.DropReason;
 
 /**
  * {@code flow}: the flow decision of a packet that needs one (reference §2.2): the ingress interface or
- * the chosen next hop has the policy flag. The worker's flow stage keys the packet, looks it up, and on a
- * miss evaluates the compiled policy and sets up both directions in line; or, without a flow stage, the
- * flow hook decides. A gate: a packet that passes goes on where the node that sent it said.
+ * the chosen next hop has the policy flag. The worker's flow stage keys every packet of the vector, looks the
+ * keys up together (the table's batched lookup: the memory misses of different packets overlap, as
+ * {@code rte_hash_lookup_bulk}'s), then decides the packets in order: a hit applies the flow (statistics,
+ * TCP state, NAT), a miss evaluates the compiled policy and sets up both directions in line. Without a flow
+ * stage, the flow hook decides. A gate: a packet that passes goes on where the node that sent it said.
  * <p>Reads: {@code l3}, {@code F_IPV6}, {@code nh} (the next hop that keys the flow), {@code vrf}, the
  * resume node and owner (the interface a new flow is charged to). Writes: {@code F_FLOWED}; {@code flow}
  * and the flow's tunnel source port; {@code aux} = the flow's destination VRF, or -1. NAT rewrites the
@@ -43,28 +43,27 @@ final class FlowNode extends Node
     @Override
     public void process(final PacketBatch batch, final int[] slots, final int count)
     {
+        if (flows == null)
+        {
+            decideByHook(batch, slots, count);
+            return;
+        }
+        // Key every packet, look all keys up at once (their memory misses overlap), then decide in order.
+        for (int i = 0; i < count; i++)
+        {
+            final int slot = slots[i];
+            flows.key(i, batch.buffer(slot), batch.l3(slot), batch.hasFlag(slot, PacketBatch.F_IPV6) ? 6 : 4,
+                batch.nh(slot));
+        }
+        flows.lookupKeyed(count);
         for (int i = 0; i < count; i++)
         {
             final int slot = slots[i];
             batch.setFlags(slot, PacketBatch.F_FLOWED);
-            final UnsafeBuffer buf = batch.buffer(slot);
-            final int version = batch.hasFlag(slot, PacketBatch.F_IPV6) ? 6 : 4;
-            if (flows == null)
-            {
-                if (hook.decide(buf, batch.l3(slot), version, batch.nh(slot), batch.vrf(slot)) == FlowHook.FORWARD)
-                {
-                    dp.next(batch, slot, batch.resume(slot));
-                }
-                else
-                {
-                    dp.drop(batch, slot,
-                        hook == FlowHook.NONE ? DropReason.FLOW_UNUSABLE : DropReason.FLOW_ACTION_DROP);
-                }
-                continue;
-            }
-            final DropReason refused = flows.decide(buf, batch.l3(slot), version, batch.nh(slot), batch.vrf(slot),
-                batch.inVif(slot), batch.owner(slot), (batch.vifFlags(slot) & VifFlags.DROP_NEW_FLOWS) != 0,
-                batch.offset(slot), batch.length(slot));
+            final DropReason refused = flows.decideKeyed(i, batch.buffer(slot), batch.l3(slot),
+                batch.hasFlag(slot, PacketBatch.F_IPV6) ? 6 : 4, batch.vrf(slot), batch.inVif(slot),
+                batch.owner(slot), (batch.vifFlags(slot) & VifFlags.DROP_NEW_FLOWS) != 0, batch.offset(slot),
+                batch.length(slot));
             if (refused != null)
             {
                 dp.drop(batch, slot, refused);
@@ -90,6 +89,27 @@ final class FlowNode extends Node
                 dp.mirrorFlow(batch, slot, flows.mirror());
             }
             dp.next(batch, slot, batch.resume(slot));
+        }
+    }
+
+    /** Without a flow stage: the hook decides each packet. */
+    private void decideByHook(final PacketBatch batch, final int[] slots, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final int slot = slots[i];
+            batch.setFlags(slot, PacketBatch.F_FLOWED);
+            final int version = batch.hasFlag(slot, PacketBatch.F_IPV6) ? 6 : 4;
+            if (hook.decide(batch.buffer(slot), batch.l3(slot), version, batch.nh(slot), batch.vrf(slot))
+                == FlowHook.FORWARD)
+            {
+                dp.next(batch, slot, batch.resume(slot));
+            }
+            else
+            {
+                dp.drop(batch, slot,
+                    hook == FlowHook.NONE ? DropReason.FLOW_UNUSABLE : DropReason.FLOW_ACTION_DROP);
+            }
         }
     }
 }

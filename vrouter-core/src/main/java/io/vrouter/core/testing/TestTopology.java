@@ -265,10 +265,24 @@ public final class TestTopology
      */
     public List<Output> send(final int inVif, final byte[]... frames)
     {
+        final int[] inVifs = new int[frames.length];
+        java.util.Arrays.fill(inVifs, inVif);
+        return send(inVifs, frames);
+    }
+
+    /**
+     * Plays frames arriving on several interfaces, in one batch.
+     *
+     * @param inVifs ingress interface of each frame.
+     * @param frames frames.
+     * @return every frame sent, in order (dropped packets produce nothing).
+     */
+    public List<Output> send(final int[] inVifs, final byte[][] frames)
+    {
         batch.clear();
-        for (final byte[] f : frames)
+        for (int i = 0; i < frames.length; i++)
         {
-            if (batch.add(inVif, f, 0, f.length) < 0)
+            if (batch.add(inVifs[i], frames[i], 0, frames[i].length) < 0)
             {
                 throw new IllegalArgumentException("frame does not fit a batch slot");
             }

@@ -44,7 +44,7 @@ class FlowTableRestartTest
             }
             k.set4(0, 6, 0x0A000001, 0x0A000002, 1000, 80);
             first = t.lookup(k, k.hash());
-            t.hit(first, 100, 9);
+            t.hit(first, 1, 100, 9);
             try (FlowTable reader = FlowTable.openReadOnly(file))
             {
                 assertEquals(200, reader.activeEntries(), "another mapping sees the flows while the writer runs");
