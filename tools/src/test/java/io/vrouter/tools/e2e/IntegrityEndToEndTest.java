@@ -86,9 +86,7 @@ class IntegrityEndToEndTest
     @Test
     void twoHundredMegabytesEachWayArriveIntact() throws Exception
     {
-        TwoNodeLab.prerequisites("ip", "ping", "tshark");
-        lab = new TwoNodeLab("vri");
-        lab.runAndCleanUp(() ->
+        inLab("vri", () ->
         {
             final String pa = lab.name("pa");
             final String pc = lab.name("pc");
@@ -107,9 +105,7 @@ class IntegrityEndToEndTest
     @Test
     void podMtu1400And9000OverAJumboUnderlay() throws Exception
     {
-        TwoNodeLab.prerequisites("ip", "ping", "tshark");
-        lab = new TwoNodeLab("vrj");
-        lab.runAndCleanUp(() ->
+        inLab("vrj", () ->
         {
             final String pa = lab.name("pa");
             final String pb = lab.name("pb");
@@ -117,8 +113,8 @@ class IntegrityEndToEndTest
             final String pd = lab.name("pd");
             start(JUMBO, new String[] {pa, pb}, new String[] {pc, pd}, 1400, JUMBO);
 
-            // Inner TCP SYNs (20-byte inner IPv4 header: the flags are at UDP payload 4 + 20 + 13), and the first
-            // outer packets longer than a standard frame.
+            // Inner TCP SYNs (udp[45]: UDP 8 + MPLS 4 + a 20-byte inner IPv4 header + the TCP flags' offset 13),
+            // and the first outer packets longer than a standard frame.
             final Process syns = capture("syns", "udp port 6635 and udp[45] & 2 != 0", 0);
             final Process jumbos = capture("jumbos", "udp port 6635 and greater 1600", 200);
             transfer(pa, pc, C, LARGE_BYTES, "a-to-c");
@@ -139,6 +135,13 @@ class IntegrityEndToEndTest
     }
 
     // ------------------------------------------------------------------------------------ the lab
+
+    private void inLab(final String prefix, final TwoNodeLab.Body body) throws Exception
+    {
+        TwoNodeLab.prerequisites("ip", "ping", "tshark");
+        lab = new TwoNodeLab(prefix);
+        lab.runAndCleanUp(body);
+    }
 
     /**
      * Node namespaces, the underlay at the given MTU, a daemon per node (two workers on node 1, one on node 2),
