@@ -1,43 +1,41 @@
 package io.vrouter.tools.e2e;
 
-import static io.vrouter.core.bridge.BridgeTable.GATEWAY_MAC;
+import static io.vrouter.tools.e2e.TwoNodeLab.check;
+import static io.vrouter.tools.e2e.TwoNodeLab.introspect;
+import static io.vrouter.tools.e2e.TwoNodeLab.javaBin;
+import static io.vrouter.tools.e2e.TwoNodeLab.jvmFlags;
+import static io.vrouter.tools.e2e.TwoNodeLab.ok;
+import static io.vrouter.tools.e2e.TwoNodeLab.ping;
+import static io.vrouter.tools.e2e.TwoNodeLab.programNode;
+import static io.vrouter.tools.e2e.TwoNodeLab.sh;
+import static io.vrouter.tools.e2e.TwoNodeLab.vifCounter;
+import static io.vrouter.tools.e2e.TwoNodeLab.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.vrouter.agent.control.ControlClient;
-import io.vrouter.agent.port.Posix;
-import io.vrouter.core.iface.VifType;
 import io.vrouter.core.nh.NextHopFlags;
 import io.vrouter.core.nh.NextHopType;
 import io.vrouter.core.request.InterfaceRequest;
 import io.vrouter.core.request.MirrorRequest;
-import io.vrouter.core.request.MplsRequest;
 import io.vrouter.core.request.Op;
 import io.vrouter.core.request.PortRequest;
 import io.vrouter.core.request.Requests;
 import io.vrouter.core.request.Response;
-import io.vrouter.core.request.RouteRequest;
-import io.vrouter.core.request.SandeshRecord;
+import io.vrouter.tools.e2e.TwoNodeLab.Result;
 import io.vrouter.wire.AddressFamily;
 import io.vrouter.wire.Ipv4Address;
 
@@ -51,7 +49,9 @@ import io.vrouter.wire.Ipv4Address;
  * analyzer address on the underlay (tshark sees UDP 8099 carrying Contrail's pcap header, the vif's
  * metadata and pod A's frame), and a port deleted mid-stream counted as drops with both daemons still
  * answering. Node 1 runs two workers (its pods' receive on different workers, fabric receive on
- * worker 0), node 2 one. Everything created carries a per-run id and is removed in {@code finally}.
+ * worker 0), node 2 one. The namespaces, the underlay, the daemons and the overlay's programming are
+ * {@link TwoNodeLab}'s (shared with {@link IntegrityEndToEndTest}): everything created carries a per-run id
+ * and is removed also when the test fails.
  * <p>
  * Prerequisites: root, iproute2, ping, tshark. In CI ({@code CI} set) a missing prerequisite fails the
  * test; elsewhere it is skipped with a message saying why.
@@ -59,13 +59,12 @@ import io.vrouter.wire.Ipv4Address;
 @Tag("e2e")
 class TwoNodeEndToEndTest
 {
-    static final String POD_NET_GW = "10.1.1.1";
     static final String A = "10.1.1.3";
     static final String B = "10.1.1.4";
     static final String C = "10.1.1.5";
     static final String U1 = "172.31.250.1";
     static final String U2 = "172.31.250.2";
-    static final int VRF = 1;
+    static final int VRF = TwoNodeLab.VRF;
     static final int LABEL_A = 16;
     static final int LABEL_B = 17;
     static final int LABEL_C = 40;
@@ -76,67 +75,40 @@ class TwoNodeEndToEndTest
     static final int ANALYZER_PORT_NETWORK_ORDER = 0xA31F;
     static final String MIRROR_MD = "c0ffee0102";
 
-    final String id = String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
-    final String n1 = "vre" + id + "n1";
-    final String n2 = "vre" + id + "n2";
-    final String pa = "vre" + id + "pa";
-    final String pb = "vre" + id + "pb";
-    final String pc = "vre" + id + "pc";
-    final String u1 = "vre" + id + "u1";
-    final String u2 = "vre" + id + "u2";
-    final List<Process> processes = new ArrayList<>();
-    final List<String> namespaces = new ArrayList<>();
-    Path dir;
+    private TwoNodeLab lab;
+    private String n1;
+    private String n2;
+    private String pa;
+    private String pb;
+    private String pc;
+    private String u1;
+    private String u2;
+    private Path dir;
 
     @Test
     void podsTalkWithinAndAcrossNodesThroughTwoDaemons() throws Exception
     {
-        prerequisites();
-        dir = Files.createTempDirectory("vrouter-e2e-" + id);
-        try
-        {
-            run();
-        }
-        catch (final Throwable t)
-        {
-            dumpLogs();
-            throw t;
-        }
-        finally
-        {
-            cleanup();
-        }
-        final Set<String> left = new HashSet<>(Arrays.asList(sh("ip", "netns", "list").out.split("\\s+")));
-        for (final String ns : List.of(n1, n2, pa, pb, pc))
-        {
-            assertTrue(!left.contains(ns), "namespace " + ns + " left behind");
-        }
-        assertTrue(!sh("ip", "link").out.contains("vre" + id), "links left behind");
-        for (final Process p : processes)
-        {
-            assertTrue(!p.isAlive(), "process left behind: " + p.pid());
-        }
+        TwoNodeLab.prerequisites("ip", "ping", "tshark");
+        lab = new TwoNodeLab("vre");
+        n1 = lab.n1;
+        n2 = lab.n2;
+        u1 = lab.u1;
+        u2 = lab.u2;
+        pa = lab.name("pa");
+        pb = lab.name("pb");
+        pc = lab.name("pc");
+        dir = lab.dir;
+        lab.runAndCleanUp(this::run);
     }
 
     private void run() throws Exception
     {
-        for (final String ns : List.of(n1, n2, pa, pb, pc))
-        {
-            check(sh("ip", "netns", "add", ns));
-            namespaces.add(ns);
-        }
-        check(sh("ip", "link", "add", u1, "netns", n1, "type", "veth", "peer", "name", u2, "netns", n2));
-        check(sh("ip", "-n", n1, "addr", "add", U1 + "/24", "dev", u1));
-        check(sh("ip", "-n", n2, "addr", "add", U2 + "/24", "dev", u2));
-        for (final String[] l : new String[][] {{n1, u1}, {n2, u2}})
-        {
-            check(sh("ip", "-n", l[0], "link", "set", "dev", l[1], "up"));
-            check(sh("ip", "-n", l[0], "link", "set", "dev", "lo", "up"));
-        }
+        lab.addNamespaces(n1, n2, pa, pb, pc);
+        lab.underlay(U1, U2, 1500);
         final Path sock1 = dir.resolve("n1.sock");
         final Path sock2 = dir.resolve("n2.sock");
-        final Process d1 = startDaemon(n1, U1, sock1, "node1");
-        final Process d2 = startDaemon(n2, U2, sock2, "node2");
+        final Process d1 = lab.startDaemon(n1, U1, sock1, "node1", 2);
+        final Process d2 = lab.startDaemon(n2, U2, sock2, "node2", 1);
 
         // A connection per phase: the control socket closes connections idle for 30 s (docs/reliability.md), and
         // the traffic phase in between can take that long on a loaded machine.
@@ -146,9 +118,9 @@ class TwoNodeEndToEndTest
             ok(c1, port(pa, "eth0", "02:00:00:00:01:03", A, 3));
             ok(c1, port(pb, "eth0", "02:00:00:00:01:04", B, 4));
             ok(c2, port(pc, "eth0", "02:00:00:00:01:05", C, 3));
-            programNode(c1, u1, U1, U2, new String[] {A, B}, new long[] {0x020000000103L, 0x020000000104L},
+            programNode(c1, u1, 1500, U1, U2, new String[] {A, B}, new long[] {0x020000000103L, 0x020000000104L},
                 new int[] {LABEL_A, LABEL_B}, new String[] {C}, new int[] {LABEL_C});
-            programNode(c2, u2, U2, U1, new String[] {C}, new long[] {0x020000000105L},
+            programNode(c2, u2, 1500, U2, U1, new String[] {C}, new long[] {0x020000000105L},
                 new int[] {LABEL_C}, new String[] {A, B}, new int[] {LABEL_A, LABEL_B});
 
             badPortAdds(c1);
@@ -197,73 +169,25 @@ class TwoNodeEndToEndTest
     private static PortRequest port(final String name, final String ns, final String ifname, final String mac,
         final String ip, final int vif)
     {
-        return PortRequest.add(name, ns, ifname, mac, List.of(ip + "/24"), POD_NET_GW, VRF, 1400, vif, 0);
-    }
-
-    private static void programNode(final ControlClient c, final String fabricIf, final String local,
-        final String remote, final String[] localPods, final long[] localMacs, final int[] localLabels,
-        final String[] remotePods, final int[] remoteLabels)
-    {
-        final List<SandeshRecord> r = new ArrayList<>();
-        r.add(InterfaceRequest.builder().idx(0).type(VifType.PHYSICAL).name(fabricIf).vrf(0).mac(0x02000000fa00L)
-            .mtu(1500).transport(0).build());
-        r.add(Requests.nextHop(1, NextHopType.L2_RECEIVE, VRF).flags(NextHopFlags.VALID).build());
-        r.add(RouteRequest.builder().family(AddressFamily.BRIDGE).vrfId(VRF).mac(GATEWAY_MAC).nhId(1).build());
-        r.add(Requests.nextHop(2, NextHopType.RECEIVE, 0).flags(NextHopFlags.VALID).build());
-        r.add(Requests.route4(0, local, 2, -1, 0));
-        r.add(Requests.route4(VRF, POD_NET_GW, 2, -1, 0x2));
-        for (int i = 0; i < localPods.length; i++)
-        {
-            final int nhId = 10 + i;
-            r.add(Requests.nextHop(nhId, NextHopType.ENCAP, VRF).family(AddressFamily.INET).flags(NextHopFlags.VALID)
-                .oif(3 + i).encap(Requests.l2Rewrite(localMacs[i], GATEWAY_MAC)).build());
-            r.add(Requests.route4(VRF, localPods[i], nhId, -1, 0x2));
-            r.add(MplsRequest.add(localLabels[i], nhId));
-        }
-        r.add(Requests.nextHop(20, NextHopType.TUNNEL, 0).family(AddressFamily.INET)
-            .flags(NextHopFlags.VALID | NextHopFlags.TUNNEL_UDP_MPLS).oif(0)
-            .encap(Requests.l2Rewrite(0x02000000fb00L, 0x02000000fa00L))
-            .tunnel(Requests.ipv4LittleEndian(local), Requests.ipv4LittleEndian(remote)).build());
-        for (int i = 0; i < remotePods.length; i++)
-        {
-            r.add(Requests.route4(VRF, remotePods[i], 20, remoteLabels[i], 0x1 | 0x2));
-        }
-        for (final Response resp : c.call(r))
-        {
-            assertTrue(resp.code() >= 0, "programming failed: " + resp);
-        }
-    }
-
-    private static void ok(final ControlClient c, final SandeshRecord request)
-    {
-        final Response r = c.call(List.of(request)).get(0);
-        assertTrue(r.code() >= 0, request.struct() + " failed: " + r);
-    }
-
-    private static long vifCounter(final ControlClient c, final int vif,
-        final java.util.function.ToLongFunction<InterfaceRequest> counter)
-    {
-        final Response r = c.call(List.of(InterfaceRequest.get(vif))).get(0);
-        assertTrue(r.code() >= 0 && r.objects().size() == 1, "vif get " + vif + ": " + r);
-        return counter.applyAsLong(r.first(InterfaceRequest.class));
+        return TwoNodeLab.port(name, ns, ifname, mac, ip, 1400, vif);
     }
 
     private void badPortAdds(final ControlClient c) throws Exception
     {
-        final String links = sh("ip", "-n", n1, "link").out;
-        final Response missingNs = c.call(List.of(port("vre" + id + "zz", "eth0", "02:00:00:00:01:09", "10.1.1.9", 9)))
+        final String links = sh("ip", "-n", n1, "link").out();
+        final Response missingNs = c.call(List.of(port(lab.name("zz"), "eth0", "02:00:00:00:01:09", "10.1.1.9", 9)))
             .get(0);
         assertEquals(-2, missingNs.code(), "port add into a missing namespace: " + missingNs);
         final Response duplicate = c.call(List.of(port(pa, "eth1", "02:00:00:00:01:0a", "10.1.1.10", 10))).get(0);
         assertEquals(-17, duplicate.code(), "duplicate port name: " + duplicate);
-        final Response podIfTaken = c.call(List.of(port("vre" + id + "x1", pa, "eth0", "02:00:00:00:01:0b",
+        final Response podIfTaken = c.call(List.of(port(lab.name("x1"), pa, "eth0", "02:00:00:00:01:0b",
             "10.1.1.11", 11))).get(0);
         assertTrue(podIfTaken.code() < 0, "a second eth0 in the same pod: " + podIfTaken);
-        final Response badMac = c.call(List.of(port("vre" + id + "x2", pb, "eth0", "02:00:00:00:01", "10.1.1.12",
+        final Response badMac = c.call(List.of(port(lab.name("x2"), pb, "eth0", "02:00:00:00:01", "10.1.1.12",
             12))).get(0);
         assertEquals(-22, badMac.code(), "malformed MAC: " + badMac);
-        assertEquals(links, sh("ip", "-n", n1, "link").out, "a failed port add left a link on the node");
-        assertEquals(1, sh("ip", "-n", pa, "-o", "link").out.lines().filter(l -> l.contains("eth")).count(),
+        assertEquals(links, sh("ip", "-n", n1, "link").out(), "a failed port add left a link on the node");
+        assertEquals(1, sh("ip", "-n", pa, "-o", "link").out().lines().filter(l -> l.contains("eth")).count(),
             "a failed port add left an interface in the pod");
         final Response dump = c.call(List.of(PortRequest.named(Op.DUMP, ""))).get(0);
         assertEquals(2, dump.objects().size(), "ports after failed adds: " + dump);
@@ -276,34 +200,16 @@ class TwoNodeEndToEndTest
 
     // ------------------------------------------------------------------------------------ traffic
 
-    private void ping(final String ns, final String dst) throws Exception
-    {
-        final Result r = sh(30, "ip", "netns", "exec", ns, "ping", "-c", "3", "-i", "0.2", "-W", "2", dst);
-        assertEquals(0, r.code, "ping from " + ns + " to " + dst + ":\n" + r.out);
-    }
-
     private void tcpTransfer(final String from, final String to) throws Exception
     {
         final String toNs = to.equals(C) ? pc : to.equals(A) ? pa : pb;
-        final Path out = dir.resolve("recv.out");
-        final Process recv = startProcess(dir.resolve("recv.log"), out, "ip", "netns", "exec", toNs,
-            javaBin(), "-cp", System.getProperty("java.class.path"), TcpTool.class.getName(), "recv", "5001");
-        waitFor(() -> Files.exists(out) && Files.readString(out).contains("LISTENING"), 20, "TCP receiver");
-        final Result send = sh(120, "ip", "netns", "exec", from, javaBin(), "-cp",
-            System.getProperty("java.class.path"), TcpTool.class.getName(), "send", to, "5001",
-            Long.toString(TRANSFER_BYTES), "42");
-        assertEquals(0, send.code, "sender: " + send.out);
-        assertTrue(recv.waitFor(60, TimeUnit.SECONDS), "receiver did not finish");
-        final String[] lines = Files.readString(out).strip().split("\n");
-        final String sent = send.out.strip().lines().reduce((a, b) -> b).orElse("");
-        assertEquals(TRANSFER_BYTES + " ", sent.substring(0, sent.indexOf(' ') + 1), "sender: " + send.out);
-        assertEquals(sent, lines[lines.length - 1].strip(), "received bytes and SHA-256 differ from those sent");
+        lab.tcpTransfer(from, toNs, to, TRANSFER_BYTES, "recv", 120, 60);
     }
 
     private void deletePortMidStream(final ControlClient c2) throws Exception
     {
         final long dropsBefore = vifCounter(c2, 0, InterfaceRequest::dpackets);
-        final Process flood = startProcess(dir.resolve("flood.log"), dir.resolve("flood.out"), "ip", "netns",
+        final Process flood = lab.startProcess(dir.resolve("flood.log"), dir.resolve("flood.out"), "ip", "netns",
             "exec", pa, "ping", "-i", "0.01", "-c", "400", "-W", "1", C);
         Thread.sleep(1500);
         ok(c2, PortRequest.named(Op.DELETE, pc));
@@ -316,7 +222,7 @@ class TwoNodeEndToEndTest
             "--counters", dir.resolve("node2.counters").toString());
         assertTrue(dropstats.matches("(?s).*(IF TX Discard|Invalid NH)\\s+[1-9].*"),
             "dropstats on node 2 after the delete:\n" + dropstats);
-        assertTrue(!sh("ip", "netns", "exec", pc, "ip", "link").out.contains("eth0"),
+        assertTrue(!sh("ip", "netns", "exec", pc, "ip", "link").out().contains("eth0"),
             "the deleted port's interface is still in the pod");
         final Response gone = c2.call(List.of(PortRequest.named(Op.GET, pc))).get(0);
         assertTrue(gone.code() < 0, "port still listed after delete: " + gone);
@@ -353,7 +259,7 @@ class TwoNodeEndToEndTest
         assertTrue(!vifsAfter.equals(vifs), "vif --list counters did not move");
         // Clear error when the daemon is not there.
         final Result none = sh(60, cliCommand(null, "vif", "--list", "--socket", dir.resolve("none.sock").toString()));
-        assertTrue(none.code != 0 && none.out.contains("not running"), none.out);
+        assertTrue(none.code() != 0 && none.out().contains("not running"), none.out());
     }
 
     private String[] cliCommand(final String ns, final String... args) throws IOException
@@ -373,16 +279,8 @@ class TwoNodeEndToEndTest
     private String ctl(final String ns, final String... args) throws IOException
     {
         final Result r = sh(60, cliCommand(ns, args));
-        assertEquals(0, r.code, "vrouterctl " + String.join(" ", args) + ":\n" + r.out);
-        return r.out;
-    }
-
-    private String introspect(final String ns, final String path) throws IOException
-    {
-        final Result r = sh(60, "ip", "netns", "exec", ns, javaBin(), "-cp", System.getProperty("java.class.path"),
-            HttpGet.class.getName(), "http://127.0.0.1:8085" + path);
-        assertEquals(0, r.code, "introspect " + path + ": " + r.out);
-        return r.out;
+        assertEquals(0, r.code(), "vrouterctl " + String.join(" ", args) + ":\n" + r.out());
+        return r.out();
     }
 
     // ------------------------------------------------------------------------------------ mirroring
@@ -405,7 +303,7 @@ class TwoNodeEndToEndTest
         // needs a neighbour for it (the datagram leaves with the mirror next hop's ports, as the forwarder wrote).
         check(sh("ip", "-n", n1, "neigh", "replace", ANALYZER, "lladdr", "02:00:00:00:0a:09", "dev", u1));
         final Path pcap = dir.resolve("mirror.pcap");
-        final Process p = startProcess(dir.resolve("tshark-mirror.log"), dir.resolve("tshark-mirror.out"), "ip",
+        final Process p = lab.startProcess(dir.resolve("tshark-mirror.log"), dir.resolve("tshark-mirror.out"), "ip",
             "netns", "exec", n1, "tshark", "-q", "-i", u1, "-f", "udp port " + ANALYZER_PORT, "-c", "200", "-w",
             pcap.toString());
         waitFor(() -> Files.exists(dir.resolve("tshark-mirror.log"))
@@ -419,9 +317,9 @@ class TwoNodeEndToEndTest
 
         final Result r = sh(60, "tshark", "-r", pcap.toString(), "-T", "fields", "-e", "ip.dst", "-e", "udp.srcport",
             "-e", "udp.dstport", "-e", "udp.payload");
-        assertEquals(0, r.code, "tshark -r: " + r.out);
+        assertEquals(0, r.code(), "tshark -r: " + r.out());
         int copies = 0;
-        for (final String line : r.out.split("\n"))
+        for (final String line : r.out().split("\n"))
         {
             final String[] f = line.strip().split("\\s+");
             if (f.length < 4 || !ANALYZER.equals(f[0]))
@@ -441,7 +339,7 @@ class TwoNodeEndToEndTest
             copies++;
         }
         assertTrue(copies >= 3, "tshark saw " + copies + " mirror copies to " + ANALYZER + "\n"
-            + r.out.lines().limit(10).toList());
+            + r.out().lines().limit(10).toList());
     }
 
     /**
@@ -473,9 +371,9 @@ class TwoNodeEndToEndTest
         {
             Thread.sleep(2000);
             final Result r = sh(30, "ip", "netns", "exec", pa, "ping", "-c", "4", "-i", "0.2", "-W", "2", C);
-            assertEquals(0, r.code, "ping after idle:\n" + r.out);
+            assertEquals(0, r.code(), "ping after idle:\n" + r.out());
             final List<Double> rtts = new ArrayList<>();
-            for (final String line : r.out.split("\n"))
+            for (final String line : r.out().split("\n"))
             {
                 final int t = line.indexOf("time=");
                 if (t >= 0)
@@ -483,7 +381,7 @@ class TwoNodeEndToEndTest
                     rtts.add(Double.parseDouble(line.substring(t + 5).split(" ")[0]));
                 }
             }
-            assertEquals(4, rtts.size(), r.out);
+            assertEquals(4, rtts.size(), r.out());
             final List<Double> after = new ArrayList<>(rtts.subList(1, 4));
             java.util.Collections.sort(after);
             bestExtra = Math.min(bestExtra, rtts.get(0) - after.get(1));
@@ -507,8 +405,8 @@ class TwoNodeEndToEndTest
     private Process startCapture() throws Exception
     {
         final Path pcap = dir.resolve("underlay.pcap");
-        final Process p = startProcess(dir.resolve("tshark.log"), dir.resolve("tshark.out"), "ip", "netns", "exec",
-            n1, "tshark", "-q", "-i", u1, "-f", "udp port 6635", "-c", "2000", "-w", pcap.toString());
+        final Process p = lab.startProcess(dir.resolve("tshark.log"), dir.resolve("tshark.out"), "ip", "netns",
+            "exec", n1, "tshark", "-q", "-i", u1, "-f", "udp port 6635", "-c", "2000", "-w", pcap.toString());
         waitFor(() -> Files.exists(dir.resolve("tshark.log"))
             && Files.readString(dir.resolve("tshark.log")).contains("Capturing on"), 20, "tshark");
         return p;
@@ -525,9 +423,9 @@ class TwoNodeEndToEndTest
     {
         final Result r = sh(60, "tshark", "-r", dir.resolve("underlay.pcap").toString(), "-T", "fields",
             "-e", "udp.dstport", "-e", "mpls.label", "-Y", "mpls");
-        assertEquals(0, r.code, "tshark -r: " + r.out);
+        assertEquals(0, r.code(), "tshark -r: " + r.out());
         final Set<String> labels = new HashSet<>();
-        for (final String line : r.out.split("\n"))
+        for (final String line : r.out().split("\n"))
         {
             final String[] f = line.strip().split("\\s+");
             if (f.length == 2 && "6635".equals(f[0]))
@@ -537,7 +435,7 @@ class TwoNodeEndToEndTest
         }
         assertTrue(labels.contains(Integer.toString(LABEL_C)) && labels.contains(Integer.toString(LABEL_A)),
             "tshark decoded MPLS labels " + labels + " on UDP 6635, expected " + LABEL_A + " and " + LABEL_C
-                + "\n" + r.out.lines().limit(20).toList());
+                + "\n" + r.out().lines().limit(20).toList());
     }
 
     /**
@@ -551,10 +449,10 @@ class TwoNodeEndToEndTest
             "-E", "separator=;", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto", "-e", "udp.srcport",
             "-e", "udp.dstport", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "ip.ttl", "-e", "ip.flags.df", "-Y",
             "mpls");
-        assertEquals(0, r.code, "tshark -r: " + r.out);
+        assertEquals(0, r.code(), "tshark -r: " + r.out());
         final Map<String, Set<Integer>> portsByFlow = new java.util.TreeMap<>();
         int packets = 0;
-        for (final String line : r.out.split("\n"))
+        for (final String line : r.out().split("\n"))
         {
             final String[] f = line.strip().split(";", -1);
             if (f.length < 9 || f[0].split(",").length < 2 || !"6635".equals(f[4].split(",")[0]))
@@ -589,223 +487,4 @@ class TwoNodeEndToEndTest
             + " flows, their source ports " + portsByFlow);
     }
 
-    // ------------------------------------------------------------------------------------ processes
-
-    private Process startDaemon(final String ns, final String address, final Path sock, final String name)
-        throws Exception
-    {
-        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, javaBin()));
-        cmd.addAll(jvmFlags());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.vrouter.agent.daemon.VrouterdMain",
-            "--node-name", name, "--fabric-address", address, "--socket", sock.toString(),
-            "--state-dir", dir.resolve(name).toString(), "--introspect-port", "8085",
-            "--workers", "node1".equals(name) ? "2" : "1",
-            "--counters", dir.resolve(name + ".counters").toString(),
-            "--set", "tables.nexthops=4096", "--set", "tables.fib-entries=65536", "--set", "tables.interfaces=64",
-            "--set", "tables.bridge-entries=4096", "--set", "tables.vrfs=16"));
-        final Path log = dir.resolve(name + ".log");
-        final Process p = startProcess(log, log, cmd.toArray(new String[0]));
-        waitFor(() ->
-        {
-            if (!p.isAlive())
-            {
-                fail("vrouterd " + name + " exited with " + p.exitValue() + ":\n" + Files.readString(dir.resolve(
-                    name + ".log")));
-            }
-            return Files.exists(sock);
-        }, 60, "vrouterd " + name + " control socket");
-        return p;
-    }
-
-    private Process startProcess(final Path err, final Path out, final String... cmd) throws IOException
-    {
-        final ProcessBuilder pb = new ProcessBuilder(cmd);
-        if (err.equals(out))
-        {
-            pb.redirectErrorStream(true).redirectOutput(out.toFile());
-        }
-        else
-        {
-            pb.redirectError(err.toFile()).redirectOutput(out.toFile());
-        }
-        final Process p = pb.start();
-        processes.add(p);
-        return p;
-    }
-
-    private static List<String> jvmFlags() throws IOException
-    {
-        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (root != null && !Files.exists(root.resolve("jvm.options")))
-        {
-            root = root.getParent();
-        }
-        if (root == null)
-        {
-            return List.of();
-        }
-        for (final String line : Files.readAllLines(root.resolve("jvm.options")))
-        {
-            if (line.startsWith("vrouter.jvm.flags="))
-            {
-                return List.of(line.substring("vrouter.jvm.flags=".length()).trim().split("\\s+"));
-            }
-        }
-        return List.of();
-    }
-
-    private static String javaBin()
-    {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private void cleanup() throws Exception
-    {
-        for (final Process p : processes)
-        {
-            p.destroy();
-        }
-        for (final Process p : processes)
-        {
-            if (!p.waitFor(10, TimeUnit.SECONDS))
-            {
-                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-        for (final String ns : namespaces)
-        {
-            sh("ip", "netns", "del", ns);
-        }
-        if (dir != null && !Boolean.getBoolean("vrouter.e2e.keep"))
-        {
-            try (var files = Files.walk(dir))
-            {
-                files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).map(Path::toFile).forEach(File::delete);
-            }
-        }
-    }
-
-    private void dumpLogs()
-    {
-        if (dir == null)
-        {
-            return;
-        }
-        try (var files = Files.list(dir))
-        {
-            for (final Path f : files.filter(x -> x.toString().endsWith(".log")).toList())
-            {
-                System.err.println("==== " + f + "\n" + Files.readString(f));
-            }
-        }
-        catch (final IOException e)
-        {
-            System.err.println("cannot list " + dir + ": " + e);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------ helpers
-
-    private static void prerequisites()
-    {
-        final boolean ci = System.getenv("CI") != null;
-        final List<String> missing = new ArrayList<>();
-        if (Posix.geteuid() != 0)
-        {
-            missing.add("root");
-        }
-        for (final String tool : List.of("ip", "ping", "tshark"))
-        {
-            if (sh("sh", "-c", "command -v " + tool).code != 0)
-            {
-                missing.add(tool);
-            }
-        }
-        if (!Files.exists(Path.of("/dev/net/tun")))
-        {
-            missing.add("/dev/net/tun");
-        }
-        if (missing.isEmpty())
-        {
-            return;
-        }
-        final String msg = "END-TO-END TEST NOT RUN: missing " + missing + " (needs root, iproute2, ping, tshark)";
-        if (ci)
-        {
-            fail(msg + " -- .ci/run installs these; CI must run it as root");
-        }
-        System.err.println("*** " + msg + " ***");
-        Assumptions.abort(msg);
-    }
-
-    private static void check(final Result r)
-    {
-        assertEquals(0, r.code, r.out);
-    }
-
-    record Result(int code, String out)
-    {
-    }
-
-    private static Result sh(final String... cmd)
-    {
-        return sh(30, cmd);
-    }
-
-    private static Result sh(final int timeoutSeconds, final String... cmd)
-    {
-        try
-        {
-            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            final byte[][] holder = new byte[1][];
-            final Thread reader = new Thread(() ->
-            {
-                try
-                {
-                    holder[0] = p.getInputStream().readAllBytes();
-                }
-                catch (final IOException e)
-                {
-                    holder[0] = e.toString().getBytes(StandardCharsets.UTF_8);
-                }
-            });
-            reader.start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS))
-            {
-                p.destroyForcibly().waitFor();
-                reader.join(1000);
-                return new Result(-1, String.join(" ", cmd) + ": timed out");
-            }
-            reader.join();
-            return new Result(p.exitValue(), new String(holder[0], StandardCharsets.UTF_8));
-        }
-        catch (final IOException e)
-        {
-            return new Result(-1, String.join(" ", cmd) + ": " + e);
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "interrupted");
-        }
-    }
-
-    interface Condition
-    {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(final Condition c, final int seconds, final String what) throws Exception
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!c.holds())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
 }
