@@ -163,6 +163,7 @@ public final class NodeAgent implements ControllerListener
     private boolean flowPolicy;
     private boolean enforcePolicy = true;
     private boolean cniPods;
+    private int fabricMtu = 1500;
 
     /**
      * An agent.
@@ -296,6 +297,23 @@ public final class NodeAgent implements ControllerListener
     }
 
     /**
+     * The MTU the fabric interface is programmed with (the underlay's: tunnels' path MTU and the TCP MSS clamp
+     * follow from it). Call before {@link #start()}; 1,500 unless set.
+     *
+     * @param mtu the fabric interface's MTU, 68 to 65,535.
+     * @return this.
+     */
+    public NodeAgent fabricMtu(final int mtu)
+    {
+        if (mtu < 68 || mtu > 65535)
+        {
+            throw new IllegalArgumentException("fabric MTU " + mtu + ": 68..65535");
+        }
+        this.fabricMtu = mtu;
+        return this;
+    }
+
+    /**
      * Programs what the node needs before any network: the fabric interface, a receive next hop and
      * the route for the node's own address in the fabric VRF (so tunnel packets to it are decapsulated).
      */
@@ -313,7 +331,7 @@ public final class NodeAgent implements ControllerListener
         nextNh = Math.max(nextNh, node.restoredNextHopCeiling());
         policyFlags = flowPolicy && enforcePolicy;
         program(InterfaceRequest.builder().idx(fabricVif).type(VifType.PHYSICAL).name(fabricName).vrf(0)
-            .mac(FABRIC_MAC).mtu(1500).transport(0).build());
+            .mac(FABRIC_MAC).mtu(fabricMtu).transport(0).build());
         receiveNh = nextNh++;
         program(Requests.nextHop(receiveNh, NextHopType.RECEIVE, 0).flags(NextHopFlags.VALID).build());
         addRoute(0, routerId + "/32", receiveNh, 0, 0);

@@ -156,7 +156,8 @@ public final class Daemon implements AutoCloseable
             config.integer("fabric.vif"), config.integer("controller.first-nh"), config.integer("pods.mtu"),
             new IpNetns(), index -> client[0].session(index))
             .enforcePolicy(config.bool("controller.enforce-policy"))
-            .cniPods(config.bool("pods.cni"));
+            .cniPods(config.bool("pods.cni"))
+            .fabricMtu(fabricMtu(config.string("fabric.interface"), config.vrouterConfig().maxFrame()));
         try
         {
             agent.start();
@@ -274,6 +275,34 @@ public final class Daemon implements AutoCloseable
     private static File file(final String path)
     {
         return path.isEmpty() ? null : new File(path);
+    }
+
+    /**
+     * The fabric interface's MTU as the kernel has it (the underlay's: a 9,000-byte underlay carries 8,968-byte
+     * overlay packets), no more than the largest frame the forwarder takes; 1,500 when the interface cannot be
+     * read (said in the log).
+     */
+    static int fabricMtu(final String name, final int maxFrame)
+    {
+        try
+        {
+            final java.net.NetworkInterface nic = java.net.NetworkInterface.getByName(name);
+            if (nic != null)
+            {
+                final int mtu = nic.getMTU();
+                if (mtu >= 68)
+                {
+                    return Math.min(mtu, Math.min(65535, maxFrame - 14));
+                }
+            }
+            LOG.warn("fabric.interface {}: no such interface here; programming it with MTU 1500", name);
+        }
+        catch (final java.net.SocketException e)
+        {
+            LOG.warn("fabric.interface {}: MTU not readable ({}); programming it with MTU 1500", name,
+                e.getMessage());
+        }
+        return 1500;
     }
 
     /**
