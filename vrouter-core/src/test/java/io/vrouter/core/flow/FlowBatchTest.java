@@ -32,6 +32,8 @@ import io.vrouter.wire.IpProtocol;
 class FlowBatchTest
 {
     private static final int[] ADDRESSES = {A, A2, B, C};
+    /** SYN, SYN-ACK, ACK (twice as likely), FIN-ACK, RST. */
+    private static final int[] TCP_FLAGS = {0x02, 0x12, 0x10, 0x10, 0x11, 0x04};
 
     @Test
     void vectorsDecideAsSinglePacketsDo() throws Exception
@@ -50,11 +52,16 @@ class FlowBatchTest
             final int[] from = new int[n];
             for (int i = 0; i < n; i++)
             {
-                if (i > 0 && random.nextInt(4) == 0)
+                if (i > 0 && random.nextInt(3) == 0)
                 {
-                    // The same flow again within the vector, or its reply.
-                    final int j = random.nextInt(i);
-                    frames[i] = frames[j];
+                    // The same flow again within the vector, often right after itself (a run of one flow), with its
+                    // own TCP flags.
+                    final int j = random.nextBoolean() ? i - 1 : random.nextInt(i);
+                    frames[i] = frames[j].clone();
+                    if (frames[i][23] == IpProtocol.TCP)
+                    {
+                        frames[i][14 + 20 + 13] = (byte)TCP_FLAGS[random.nextInt(TCP_FLAGS.length)];
+                    }
                     from[i] = from[j];
                 }
                 else
@@ -145,8 +152,7 @@ class FlowBatchTest
             case 1:
                 return FlowNode.icmpEcho(src, dst, random.nextBoolean() ? 8 : 0, sport);
             default:
-                final int[] flags = {0x02, 0x12, 0x10, 0x10, 0x11, 0x04};
-                return FlowNode.tcp(src, dst, sport, dport, flags[random.nextInt(flags.length)]);
+                return FlowNode.tcp(src, dst, sport, dport, TCP_FLAGS[random.nextInt(TCP_FLAGS.length)]);
         }
     }
 
