@@ -27,7 +27,8 @@ import io.vrouter.tools.e2e.TwoNodeLab.Result;
  * <li>200 MB of TCP from A to C and 200 MB back arrive whole (byte count and SHA-256 equal), and the offload path
  * carried them: both daemons read super-frames from their pods and segmented them into MPLSoUDP
  * ({@code vrouter_io_port_rx_super_frames_total}, {@code ..._fabric_tx_super_frames_total} &gt; 0, more segments
- * than super-frames).</li>
+ * than super-frames), and coalesced the segments arriving from the fabric into super-frames for their pod
+ * ({@code ..._port_tx_coalesced_total} &gt; 0, made of more segments).</li>
  * <li>A super-frame into a pod whose TAP has offloads off is segmented correctly: 50 MB of TCP from A to B on node
  * 1 arrive whole, and node 1 counted super-frames segmented for a port
  * ({@code vrouter_io_port_tx_segmented_total} &gt; 0).</li>
@@ -89,11 +90,15 @@ class OffloadEndToEndTest
                 final double rx = metric(node, "vrouter_io_port_rx_super_frames_total");
                 final double frames = metric(node, "vrouter_io_fabric_tx_super_frames_total");
                 final double segments = metric(node, "vrouter_io_fabric_tx_segments_total");
+                final double coalesced = metric(node, "vrouter_io_port_tx_coalesced_total");
+                final double joined = metric(node, "vrouter_io_port_tx_coalesced_segments_total");
                 System.out.printf("OffloadEndToEndTest: %s read %.0f super-frames from pods, segmented %.0f into "
-                    + "%.0f tunnel datagrams%n", node, rx, frames, segments);
+                    + "%.0f tunnel datagrams; coalesced %.0f segments from the fabric into %.0f super-frames%n", node,
+                    rx, frames, segments, joined, coalesced);
                 assertTrue(rx > 0, node + ": no super-frame read from a pod");
                 assertTrue(frames > 0 && segments > frames, node + ": super-frames " + frames + ", segments "
                     + segments);
+                assertTrue(coalesced > 0 && joined > coalesced, node + ": coalesced " + coalesced + " from " + joined);
             }
 
             final double before = metric(lab.n1, "vrouter_io_port_tx_segmented_total");

@@ -13,6 +13,7 @@ import io.vrouter.agent.port.SegmentScratch;
 import io.vrouter.agent.port.TapPort;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
+import io.vrouter.core.offload.TcpCoalescer;
 
 /**
  * One forwarding worker, an Agrona {@link Agent}: each duty cycle reads a batch from the pod ports
@@ -113,12 +114,52 @@ final class ForwardingWorker implements Agent
                 txNoPort++;
                 continue;
             }
+            if (port.offloads() && batch.vnetFlags(i) == 0 && !batch.isSuperFrame(i))
+            {
+                final int last = coalesce(i, count, out);
+                if (last > i)
+                {
+                    port.sendCoalesced(errno, scratch);
+                    i = last;
+                    continue;
+                }
+            }
             port.send(batch, i, errno, scratch);
         }
         if (toFabric)
         {
             sender.flush();
         }
+    }
+
+    /**
+     * Our own GRO: from slot {@code first} on, the run of consecutive output slots to the same pod port (dropped
+     * slots skipped) whose TCP segments coalesce into one super-frame; the last slot of the run (the scratch's
+     * coalescer holds it), or {@code first} when there is no run of two.
+     */
+    private int coalesce(final int first, final int count, final int out)
+    {
+        final TcpCoalescer c = scratch.coalescer();
+        if (!c.start(batch.buffer(first), batch.offset(first), batch.length(first)))
+        {
+            return first;
+        }
+        int last = first;
+        for (int j = first + 1; j < count; j++)
+        {
+            final int o = batch.outVif(j);
+            if (o == PacketBatch.DROPPED)
+            {
+                continue;
+            }
+            if (o != out || batch.vnetFlags(j) != 0 || batch.isSuperFrame(j)
+                || !c.add(batch.buffer(j), batch.offset(j), batch.length(j)))
+            {
+                break;
+            }
+            last = j;
+        }
+        return last;
     }
 
     @Override

@@ -1443,6 +1443,8 @@ public final class Node implements NodeService, AutoCloseable
         long txSuper = 0;
         long txSegmented = 0;
         long txSegments = 0;
+        long txCoalesced = 0;
+        long txCoalescedSegments = 0;
         synchronized (portLock)
         {
             for (final PortState p : ports.values())
@@ -1454,6 +1456,8 @@ public final class Node implements NodeService, AutoCloseable
                 txSuper += t.txSuperFrames();
                 txSegmented += t.txSegmented();
                 txSegments += t.txSegments();
+                txCoalesced += t.txCoalesced();
+                txCoalescedSegments += t.txCoalescedSegments();
             }
         }
         m.put("port_tx_drops", portTxDrops);
@@ -1462,6 +1466,8 @@ public final class Node implements NodeService, AutoCloseable
         m.put("port_tx_super_frames", txSuper);
         m.put("port_tx_segmented", txSegmented);
         m.put("port_tx_segments", txSegments);
+        m.put("port_tx_coalesced", txCoalesced);
+        m.put("port_tx_coalesced_segments", txCoalescedSegments);
         return m;
     }
 

@@ -361,7 +361,9 @@ public final class IntrospectModel
         Map.entry("port_rx_bad_vnet", "Frames from pod ports dropped for a GSO type other than TCP."),
         Map.entry("port_tx_super_frames", "Super-frames written whole to pod ports with offloads."),
         Map.entry("port_tx_segmented", "Super-frames segmented in software for pod ports without offloads."),
-        Map.entry("port_tx_segments", "Frames those super-frames became."));
+        Map.entry("port_tx_segments", "Frames those super-frames became."),
+        Map.entry("port_tx_coalesced", "Super-frames coalesced from TCP segments for pod ports with offloads (GRO)."),
+        Map.entry("port_tx_coalesced_segments", "Segments those super-frames were made of."));
 
     /**
      * The counters in the Prometheus text format ({@code /metrics}): drops by reason, per interface

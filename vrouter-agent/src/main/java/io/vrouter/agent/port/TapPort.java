@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vrouter.core.graph.PacketBatch;
+import io.vrouter.core.offload.TcpCoalescer;
 import io.vrouter.core.offload.TcpSegmenter;
 
 /**
@@ -69,6 +70,8 @@ public final class TapPort implements AutoCloseable
     private long txSegmented;
     private long txSegments;
     private long rxBadVnet;
+    private long txCoalesced;
+    private long txCoalescedSegments;
 
     /**
      * The TAP queue's file descriptor (a worker polls it while idle).
@@ -433,6 +436,48 @@ public final class TapPort implements AutoCloseable
         return sendSegments(batch, slot, buf, offset, length, errno, scratch);
     }
 
+    /**
+     * Writes the run of segments the scratch's coalescer holds ({@link TcpCoalescer}, at least two) to this port
+     * (which takes offloads) as one super-frame: a vnet header with the GSO size and a partial checksum, the run's
+     * headers, then every segment's payload from its slot, in one {@code writev}.
+     *
+     * @param errno   the thread's errno capture segment.
+     * @param scratch the worker's scratch holding the run.
+     * @return whether the kernel took it.
+     */
+    public boolean sendCoalesced(final MemorySegment errno, final SegmentScratch scratch)
+    {
+        final TcpCoalescer c = scratch.coalescer;
+        final int n = c.count();
+        if (closed)
+        {
+            txDrops += n;
+            return false;
+        }
+        final UnsafeBuffer header = scratch.header;
+        final int h = c.header(header, VNET_HDR_LEN);
+        header.putByte(0, (byte)PacketBatch.VNET_F_NEEDS_CSUM);
+        header.putByte(1, (byte)(c.ipv6() ? PacketBatch.GSO_TCPV6 : PacketBatch.GSO_TCPV4));
+        header.putShort(2, (short)h, ByteOrder.LITTLE_ENDIAN);
+        header.putShort(4, (short)c.segmentSize(), ByteOrder.LITTLE_ENDIAN);
+        header.putShort(6, (short)c.checksumStart(), ByteOrder.LITTLE_ENDIAN);
+        header.putShort(8, (short)16, ByteOrder.LITTLE_ENDIAN);
+        final MemorySegment iov = scratch.iov;
+        iov.set(ValueLayout.JAVA_LONG, 8, VNET_HDR_LEN + h);
+        for (int k = 0; k < n; k++)
+        {
+            iov.set(ValueLayout.JAVA_LONG, 16L * (k + 1), c.payloadAddress(k));
+            iov.set(ValueLayout.JAVA_LONG, 16L * (k + 1) + 8, c.payloadLength(k));
+        }
+        if (!written(Posix.writev(errno, fd, iov.address(), n + 1)))
+        {
+            return false;
+        }
+        txCoalesced++;
+        txCoalescedSegments += n;
+        return true;
+    }
+
     /** Writes a super-frame to a port without offloads as its segments, one {@code writev} each. */
     private boolean sendSegments(final PacketBatch batch, final int slot, final UnsafeBuffer buf, final int offset,
         final int length, final MemorySegment errno, final SegmentScratch scratch)
@@ -578,6 +623,26 @@ public final class TapPort implements AutoCloseable
     public long txSegments()
     {
         return txSegments;
+    }
+
+    /**
+     * Super-frames written to the pod that were coalesced from segments (offloads on).
+     *
+     * @return count.
+     */
+    public long txCoalesced()
+    {
+        return txCoalesced;
+    }
+
+    /**
+     * Segments those super-frames were made of.
+     *
+     * @return count.
+     */
+    public long txCoalescedSegments()
+    {
+        return txCoalescedSegments;
     }
 
     /**
