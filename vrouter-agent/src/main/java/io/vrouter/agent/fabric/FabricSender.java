@@ -36,6 +36,9 @@ public final class FabricSender
     private static final int UDP = 17;
     /** Header room per message: outer IPv4, UDP, MPLS, inner IPv4/IPv6 and TCP with options. */
     private static final int HEADER_ROOM = 192;
+    /** Network-order layouts for the socket addresses, made once (a layout made per packet is an allocation). */
+    private static final ValueLayout.OfShort PORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt ADDRESS = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final FabricPort port;
     private final int capacity;
@@ -112,9 +115,9 @@ public final class FabricSender
             return;
         }
         final long a = (long)count * SOCKADDR_IN;
-        addrs.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), a + 2,
+        addrs.set(PORT, a + 2,
             raw ? (short)0 : buf.getShort(udp + 2, ByteOrder.BIG_ENDIAN));
-        addrs.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), a + 4,
+        addrs.set(ADDRESS, a + 4,
             buf.getInt(ip + 16, ByteOrder.BIG_ENDIAN));
         final long v = 2L * count * IOVEC;
         iovs.set(ValueLayout.JAVA_LONG, v, buf.addressOffset() + from);
@@ -175,8 +178,8 @@ public final class FabricSender
             final int at = count * HEADER_ROOM;
             final int h = segmenter.header(k, headers, at);
             final long a = (long)count * SOCKADDR_IN;
-            addrs.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), a + 2, dport);
-            addrs.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), a + 4, dst);
+            addrs.set(PORT, a + 2, dport);
+            addrs.set(ADDRESS, a + 4, dst);
             final long v = 2L * count * IOVEC;
             iovs.set(ValueLayout.JAVA_LONG, v, headers.addressOffset() + at);
             iovs.set(ValueLayout.JAVA_LONG, v + 8, h);

@@ -51,12 +51,18 @@ class SuperFrameForwardingTest
         return slot;
     }
 
-    @Test
-    void superFrameCrossesThePipelineAsOneUnit()
+    /** ForwarderTest's node: pods A and B, remote pod C behind MPLSoUDP on a 1,500-byte fabric. */
+    private static Forwarder forwarder()
     {
         final ForwarderTest fixture = new ForwarderTest();
         fixture.node();
-        final Forwarder forwarder = fixture.t.forwarder();
+        return fixture.t.forwarder();
+    }
+
+    @Test
+    void superFrameCrossesThePipelineAsOneUnit()
+    {
+        final Forwarder forwarder = forwarder();
         final PacketBatch batch = forwarder.newSuperFrameBatch();
         assertEquals(PacketBatch.SUPER_FRAME, batch.maxFrame());
         batch.clear();
@@ -92,9 +98,7 @@ class SuperFrameForwardingTest
     @Test
     void theTunnelMtuWeighsTheSegmentNotTheSuperFrame()
     {
-        final ForwarderTest fixture = new ForwarderTest();
-        fixture.node();
-        final Forwarder forwarder = fixture.t.forwarder();
+        final Forwarder forwarder = forwarder();
         final PacketBatch batch = forwarder.newSuperFrameBatch();
         // 1,468 bytes of inner packet fit a 1,500-byte fabric: 20 + 32 + 1,416 does, 1,417 does not.
         batch.clear();
@@ -115,9 +119,7 @@ class SuperFrameForwardingTest
     @Test
     void forwardingAndSegmentingSuperFramesAllocatesNothing()
     {
-        final ForwarderTest fixture = new ForwarderTest();
-        fixture.node();
-        final Forwarder forwarder = fixture.t.forwarder();
+        final Forwarder forwarder = forwarder();
         final PacketBatch batch = forwarder.newSuperFrameBatch();
         final byte[] toTunnel = superFrame(C);
         final byte[] toPod = superFrame(B);

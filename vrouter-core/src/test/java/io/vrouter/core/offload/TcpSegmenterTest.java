@@ -165,20 +165,7 @@ class TcpSegmenterTest
     /** The one's complement sum folded to 16 bits (0xffff over a region with a valid checksum). */
     private static int foldRaw(final byte[] b, final int off, final int len, final long initial)
     {
-        long sum = initial;
-        for (int i = 0; i + 1 < len; i += 2)
-        {
-            sum += ((b[off + i] & 0xFF) << 8) | (b[off + i + 1] & 0xFF);
-        }
-        if ((len & 1) != 0)
-        {
-            sum += (b[off + len - 1] & 0xFF) << 8;
-        }
-        while ((sum >>> 16) != 0)
-        {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int)sum;
+        return ~Frames.checksum(b, off, len, initial) & 0xFFFF;
     }
 
     /** 0 when the TCP checksum of an IP packet (from its IP header) is valid. */
