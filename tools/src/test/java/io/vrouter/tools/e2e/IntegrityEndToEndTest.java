@@ -1,6 +1,5 @@
 package io.vrouter.tools.e2e;
 
-import static io.vrouter.tools.e2e.TwoNodeLab.introspect;
 import static io.vrouter.tools.e2e.TwoNodeLab.javaBin;
 import static io.vrouter.tools.e2e.TwoNodeLab.ok;
 import static io.vrouter.tools.e2e.TwoNodeLab.ping;
@@ -357,14 +356,7 @@ class IntegrityEndToEndTest
 
     private static double fabricTxDrops(final String node)
     {
-        for (final String line : introspect(node, "/metrics").split("\n"))
-        {
-            if (line.startsWith("vrouter_io_fabric_tx_drops_total"))
-            {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        throw new AssertionError("no vrouter_io_fabric_tx_drops_total in node " + node + "'s /metrics");
+        return TwoNodeLab.metric(node, "vrouter_io_fabric_tx_drops_total");
     }
 
     /**

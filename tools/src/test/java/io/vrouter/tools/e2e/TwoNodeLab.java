@@ -189,6 +189,24 @@ final class TwoNodeLab
     Process startDaemon(final String ns, final String address, final Path sock, final String name,
         final int workers) throws Exception
     {
+        return startDaemon(ns, address, sock, name, workers, new String[0]);
+    }
+
+    /**
+     * Starts a {@code vrouterd} with settings of its own ({@code --set KEY=VALUE} each) and waits for its socket.
+     *
+     * @param ns       the node's namespace.
+     * @param address  its fabric address.
+     * @param sock     the control socket's path.
+     * @param name     the node's name.
+     * @param workers  forwarding workers.
+     * @param settings {@code KEY=VALUE} settings.
+     * @return the process.
+     * @throws Exception if it does not come up.
+     */
+    Process startDaemon(final String ns, final String address, final Path sock, final String name,
+        final int workers, final String... settings) throws Exception
+    {
         final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, javaBin()));
         cmd.addAll(jvmFlags());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.vrouter.agent.daemon.VrouterdMain",
@@ -198,6 +216,10 @@ final class TwoNodeLab
             "--counters", dir.resolve(name + ".counters").toString(),
             "--set", "tables.nexthops=4096", "--set", "tables.fib-entries=65536", "--set", "tables.interfaces=64",
             "--set", "tables.bridge-entries=4096", "--set", "tables.vrfs=16"));
+        for (final String setting : settings)
+        {
+            cmd.addAll(List.of("--set", setting));
+        }
         final Path log = dir.resolve(name + ".log");
         final Process p = startProcess(log, log, cmd.toArray(new String[0]));
         waitFor(() ->
@@ -435,6 +457,25 @@ final class TwoNodeLab
             HttpGet.class.getName(), "http://127.0.0.1:8085" + path);
         assertEquals(0, r.code, "introspect " + path + ": " + r.out);
         return r.out;
+    }
+
+    /**
+     * A counter of a node's {@code /metrics} (its value on the line that starts with the name).
+     *
+     * @param ns   the node's namespace.
+     * @param name the metric's name, e.g. {@code vrouter_io_fabric_tx_drops_total}.
+     * @return its value.
+     */
+    static double metric(final String ns, final String name)
+    {
+        for (final String line : introspect(ns, "/metrics").split("\n"))
+        {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{"))
+            {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " in node " + ns + "'s /metrics");
     }
 
     // ------------------------------------------------------------------------------------ processes, shell

@@ -76,6 +76,8 @@ public final class DaemonConfig
         d.put("controller.enforce-policy", Boolean.TRUE);
         d.put("pods.mtu", 1500);
         d.put("pods.cni", Boolean.FALSE);
+        d.put("pods.offloads", Boolean.FALSE);
+        d.put("pods.offloads-except", "");
         return d;
     }
 

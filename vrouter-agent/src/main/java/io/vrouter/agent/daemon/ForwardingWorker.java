@@ -9,14 +9,18 @@ import org.agrona.concurrent.Agent;
 import io.vrouter.agent.fabric.FabricPort;
 import io.vrouter.agent.fabric.FabricSender;
 import io.vrouter.agent.port.Posix;
+import io.vrouter.agent.port.SegmentScratch;
 import io.vrouter.agent.port.TapPort;
 import io.vrouter.core.forward.Forwarder;
 import io.vrouter.core.graph.PacketBatch;
+import io.vrouter.core.offload.TcpCoalescer;
 
 /**
  * One forwarding worker, an Agrona {@link Agent}: each duty cycle reads a batch from the pod ports
  * it owns (and, on the worker that owns it, from the fabric ring), runs the forwarder over it and
- * sends every result: to the fabric with one {@code sendmmsg}, to pod ports with one write each.
+ * sends every result: to the fabric with one {@code sendmmsg}, to pod ports with one write each. With pod
+ * offloads ({@code pods.offloads}) its batch's input slots hold 64 KB super-frames, and a super-frame leaves as
+ * one write to a pod port with offloads, or as its segments to the fabric and to ports without.
  * <p>
  * The worker owns its RX ports; any worker may transmit on any port (the port table is indexed by
  * vif). Port lists are replaced whole by the conductor and published through a volatile field;
@@ -33,6 +37,7 @@ final class ForwardingWorker implements Agent
     private final FabricSender sender;
     private final int fabricVif;
     private final MemorySegment errno;
+    private final SegmentScratch scratch = new SegmentScratch();
     private volatile TapPort[] rxPorts = new TapPort[0];
     private volatile Runnable wakeup;
     private volatile long cycles;
@@ -44,15 +49,19 @@ final class ForwardingWorker implements Agent
         final Forwarder forwarder,
         final AtomicReferenceArray<TapPort> portsByVif,
         final FabricPort fabric,
-        final boolean fabricOwner)
+        final boolean fabricOwner,
+        final boolean offloads,
+        final int workers)
     {
         this.index = index;
         this.forwarder = forwarder;
-        this.batch = forwarder.newBatch();
+        this.batch = offloads ? forwarder.newSuperFrameBatch() : forwarder.newBatch();
         this.portsByVif = portsByVif;
         this.fabric = fabric;
         this.fabricOwner = fabricOwner;
-        this.sender = fabric == null ? null : fabric.newSender(batch.capacity());
+        // With offloads a batch's super-frames become many datagrams: room for 16 per slot before a vector is sent.
+        this.sender = fabric == null ? null
+            : fabric.newSender(offloads ? batch.slots() * 16 : batch.capacity(), workers);
         this.fabricVif = fabric == null ? -1 : fabric.fabricVif();
         this.errno = Posix.newErrnoSegment(Arena.ofAuto());
     }
@@ -95,7 +104,7 @@ final class ForwardingWorker implements Agent
             }
             if (out == fabricVif)
             {
-                sender.queue(batch.buffer(i), batch.offset(i), batch.length(i));
+                sender.queue(batch, i);
                 toFabric = true;
                 continue;
             }
@@ -105,12 +114,52 @@ final class ForwardingWorker implements Agent
                 txNoPort++;
                 continue;
             }
-            port.send(batch.buffer(i), batch.offset(i), batch.length(i), errno);
+            if (port.offloads() && batch.vnetFlags(i) == 0 && !batch.isSuperFrame(i))
+            {
+                final int last = coalesce(i, count, out);
+                if (last > i)
+                {
+                    port.sendCoalesced(errno, scratch);
+                    i = last;
+                    continue;
+                }
+            }
+            port.send(batch, i, errno, scratch);
         }
         if (toFabric)
         {
             sender.flush();
         }
+    }
+
+    /**
+     * Our own GRO: from slot {@code first} on, the run of consecutive output slots to the same pod port (dropped
+     * slots skipped) whose TCP segments coalesce into one super-frame; the last slot of the run (the scratch's
+     * coalescer holds it), or {@code first} when there is no run of two.
+     */
+    private int coalesce(final int first, final int count, final int out)
+    {
+        final TcpCoalescer c = scratch.coalescer();
+        if (!c.start(batch.buffer(first), batch.offset(first), batch.length(first)))
+        {
+            return first;
+        }
+        int last = first;
+        for (int j = first + 1; j < count; j++)
+        {
+            final int o = batch.outVif(j);
+            if (o == PacketBatch.DROPPED)
+            {
+                continue;
+            }
+            if (o != out || batch.vnetFlags(j) != 0 || batch.isSuperFrame(j)
+                || !c.add(batch.buffer(j), batch.offset(j), batch.length(j)))
+            {
+                break;
+            }
+            last = j;
+        }
+        return last;
     }
 
     @Override

@@ -257,7 +257,7 @@ public final class Node implements NodeService, AutoCloseable
         for (int i = 0; i < count; i++)
         {
             final ForwardingWorker w = new ForwardingWorker(i, vrouter.newForwarder(counters.counters(i)), portsByVif,
-                fabric, i == 0);
+                fabric, i == 0, config.bool("pods.offloads"), count);
             final IdleStrategy idle;
             if (config.string("workers.idle").equals("adaptive"))
             {
@@ -478,7 +478,7 @@ public final class Node implements NodeService, AutoCloseable
         final TapPort tap;
         try
         {
-            tap = TapPort.attach(spec.podIfName(), nsPath(spec.netns()));
+            tap = TapPort.attach(spec.podIfName(), nsPath(spec.netns()), offloads(spec.name()));
         }
         catch (final PortException x)
         {
@@ -654,7 +654,7 @@ public final class Node implements NodeService, AutoCloseable
             throw new PortException(Errno.ENOENT, "network namespace " + spec.netns() + " not found");
         }
         final int mtu = spec.mtu() == 0 ? 1500 : spec.mtu();
-        final TapPort tap = TapPort.create(spec.name());
+        final TapPort tap = TapPort.create(spec.name(), offloads(spec.name()));
         try
         {
             IpCommands.ip("link", "set", "dev", spec.name(), "netns", nsPath.toString());
@@ -1382,6 +1382,29 @@ public final class Node implements NodeService, AutoCloseable
     }
 
     /**
+     * Whether a pod port's TAP takes offloads: {@code pods.offloads}, unless the port's name is in
+     * {@code pods.offloads-except} (a comma-separated list).
+     *
+     * @param port the port's name.
+     * @return true for offloads.
+     */
+    private boolean offloads(final String port)
+    {
+        if (!config.bool("pods.offloads"))
+        {
+            return false;
+        }
+        for (final String name : config.string("pods.offloads-except").split(","))
+        {
+            if (name.trim().equals(port))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Daemon-level counters that the forwarder does not keep (fabric socket, port devices).
      *
      * @return name to value.
@@ -1393,6 +1416,8 @@ public final class Node implements NodeService, AutoCloseable
         long txNoPort = 0;
         long fabricSent = 0;
         long fabricTxDrops = 0;
+        long fabricSuperFrames = 0;
+        long fabricSegments = 0;
         for (final ForwardingWorker w : workers)
         {
             txNoPort += w.txNoPort();
@@ -1401,22 +1426,48 @@ public final class Node implements NodeService, AutoCloseable
             {
                 fabricSent += s.sent();
                 fabricTxDrops += s.drops();
+                fabricSuperFrames += s.superFrames();
+                fabricSegments += s.segments();
             }
         }
         m.put("fabric_rx_datagrams", fabric == null ? 0 : fabric.rxDatagrams());
         m.put("fabric_rx_ring_full", fabric == null ? 0 : fabric.rxRingFull());
         m.put("fabric_tx_datagrams", fabricSent);
         m.put("fabric_tx_drops", fabricTxDrops);
+        m.put("fabric_tx_super_frames", fabricSuperFrames);
+        m.put("fabric_tx_segments", fabricSegments);
         m.put("tx_no_port", txNoPort);
         long portTxDrops = 0;
+        long rxSuper = 0;
+        long rxBadVnet = 0;
+        long txSuper = 0;
+        long txSegmented = 0;
+        long txSegments = 0;
+        long txCoalesced = 0;
+        long txCoalescedSegments = 0;
         synchronized (portLock)
         {
             for (final PortState p : ports.values())
             {
-                portTxDrops += p.tap().txDrops();
+                final TapPort t = p.tap();
+                portTxDrops += t.txDrops();
+                rxSuper += t.rxSuperFrames();
+                rxBadVnet += t.rxBadVnet();
+                txSuper += t.txSuperFrames();
+                txSegmented += t.txSegmented();
+                txSegments += t.txSegments();
+                txCoalesced += t.txCoalesced();
+                txCoalescedSegments += t.txCoalescedSegments();
             }
         }
         m.put("port_tx_drops", portTxDrops);
+        m.put("port_rx_super_frames", rxSuper);
+        m.put("port_rx_bad_vnet", rxBadVnet);
+        m.put("port_tx_super_frames", txSuper);
+        m.put("port_tx_segmented", txSegmented);
+        m.put("port_tx_segments", txSegments);
+        m.put("port_tx_coalesced", txCoalesced);
+        m.put("port_tx_coalesced_segments", txCoalescedSegments);
         return m;
     }
 

@@ -231,7 +231,19 @@ public final class FabricPort implements AutoCloseable
      */
     public FabricSender newSender(final int capacity)
     {
-        return new FabricSender(this, capacity);
+        return new FabricSender(this, capacity, 1);
+    }
+
+    /**
+     * A sender for one worker of several, with room for a batch's super-frames' segments.
+     *
+     * @param capacity most datagrams per {@code sendmmsg} (a full vector is sent and refilled).
+     * @param idStride the step between the worker's outer IPv4 IDs (the number of workers).
+     * @return the sender.
+     */
+    public FabricSender newSender(final int capacity, final int idStride)
+    {
+        return new FabricSender(this, capacity, idStride);
     }
 
     /**

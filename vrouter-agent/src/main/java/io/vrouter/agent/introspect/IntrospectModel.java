@@ -348,13 +348,22 @@ public final class IntrospectModel
     }
 
     /** HELP text of the daemon's I/O counters ({@link NodeService#ioCounters}). */
-    private static final Map<String, String> IO_HELP = Map.of(
-        "fabric_rx_datagrams", "Datagrams read from the fabric socket.",
-        "fabric_rx_ring_full", "Fabric datagrams the kernel dropped because the receive ring was full.",
-        "fabric_tx_datagrams", "Datagrams sent on the fabric socket.",
-        "fabric_tx_drops", "Datagrams the fabric socket refused to send.",
-        "tx_no_port", "Frames sent to an interface that has no port (device) attached.",
-        "port_tx_drops", "Frames a pod port's device refused to send.");
+    private static final Map<String, String> IO_HELP = Map.ofEntries(
+        Map.entry("fabric_rx_datagrams", "Datagrams read from the fabric socket."),
+        Map.entry("fabric_rx_ring_full", "Fabric datagrams the kernel dropped because the receive ring was full."),
+        Map.entry("fabric_tx_datagrams", "Datagrams sent on the fabric socket."),
+        Map.entry("fabric_tx_drops", "Datagrams the fabric socket refused to send."),
+        Map.entry("fabric_tx_super_frames", "Pod super-frames (GSO) segmented into tunnel datagrams."),
+        Map.entry("fabric_tx_segments", "Tunnel datagrams those super-frames became."),
+        Map.entry("tx_no_port", "Frames sent to an interface that has no port (device) attached."),
+        Map.entry("port_tx_drops", "Frames a pod port's device refused to send."),
+        Map.entry("port_rx_super_frames", "Super-frames (GSO) read from pod ports with offloads."),
+        Map.entry("port_rx_bad_vnet", "Frames from pod ports dropped for a GSO type other than TCP."),
+        Map.entry("port_tx_super_frames", "Super-frames written whole to pod ports with offloads."),
+        Map.entry("port_tx_segmented", "Super-frames segmented in software for pod ports without offloads."),
+        Map.entry("port_tx_segments", "Frames those super-frames became."),
+        Map.entry("port_tx_coalesced", "Super-frames coalesced from TCP segments for pod ports with offloads (GRO)."),
+        Map.entry("port_tx_coalesced_segments", "Segments those super-frames were made of."));
 
     /**
      * The counters in the Prometheus text format ({@code /metrics}): drops by reason, per interface

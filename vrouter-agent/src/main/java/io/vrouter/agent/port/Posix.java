@@ -54,6 +54,9 @@ public final class Posix
     private static final MethodHandle WRITE = downcall("write",
         FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_LONG));
+    private static final MethodHandle WRITEV = downcall("writev",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT));
     private static final MethodHandle SETSOCKOPT_INT = downcall("setsockopt",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
@@ -272,6 +275,27 @@ public final class Posix
         try
         {
             return (long)WRITE.invokeExact(errno, fd, address, length);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * {@code writev(fd, iov, count)}: one packet on a TAP from several pieces (a segment's headers and its payload).
+     *
+     * @param errno capture segment.
+     * @param fd    fd.
+     * @param iov   address of {@code struct iovec[count]}.
+     * @param count entries.
+     * @return bytes written or -1.
+     */
+    public static long writev(final MemorySegment errno, final int fd, final long iov, final int count)
+    {
+        try
+        {
+            return (long)WRITEV.invokeExact(errno, fd, iov, count);
         }
         catch (final Throwable t)
         {

@@ -3,11 +3,14 @@ package io.vrouter.agent.port;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vrouter.core.graph.PacketBatch;
+import io.vrouter.core.offload.TcpCoalescer;
+import io.vrouter.core.offload.TcpSegmenter;
 
 /**
  * A pod port's packet I/O: a TAP device ({@code IFF_TAP | IFF_NO_PI | IFF_VNET_HDR}) whose file
@@ -18,9 +21,15 @@ import io.vrouter.core.graph.PacketBatch;
  * <p>
  * Frames move straight between the kernel and the batch slots: a read lands the 10-byte
  * {@code virtio_net_hdr} in the slot's headroom and the frame at {@link PacketBatch#HEADROOM}; a
- * write puts a zero header just in front of the frame. Offloads are switched off
- * ({@code TUNSETOFFLOAD 0}), so the kernel hands over complete frames with finished checksums and
- * the header stays zero. The descriptor is non-blocking: a read stops at {@code EAGAIN}, a write
+ * write puts the header just in front of the frame. Without offloads ({@code TUNSETOFFLOAD 0}) the
+ * kernel hands over complete frames with finished checksums and the header stays zero. With offloads
+ * (daemon key {@code pods.offloads}, docs/adr/0012-pod-offloads.md: {@code TUN_F_CSUM | TUN_F_TSO4 |
+ * TUN_F_TSO6 | TUN_F_TSO_ECN}) the pod's TCP hands over super-frames of up to 64 KB with a GSO size and
+ * partial checksums; the header's fields go into the slot's offload state ({@link PacketBatch#offload}),
+ * and a frame written to the pod carries them back in its header (the pod's kernel finishes the work).
+ * A super-frame written to a port without offloads is segmented here ({@link TcpSegmenter}, one
+ * {@code writev} per segment, the payload not copied), and a partial checksum completed.
+ * The descriptor is non-blocking: a read stops at {@code EAGAIN}, a write
  * that cannot be queued is counted as a TX drop. Nothing is allocated per packet.
  */
 public final class TapPort implements AutoCloseable
@@ -39,16 +48,30 @@ public final class TapPort implements AutoCloseable
     static final long TUNSETPERSIST = 0x400454cbL;
     /** {@code TUNSETOFFLOAD}. */
     static final long TUNSETOFFLOAD = 0x400454d0L;
+    /** {@code TUNSETVNETHDRSZ}. */
+    static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    /** {@code TUNSETVNETLE}. */
+    static final long TUNSETVNETLE = 0x400454dcL;
+    /** {@code TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN}: what a port with offloads accepts. */
+    static final long TUN_OFFLOADS = 0x01 | 0x02 | 0x04 | 0x08;
     /** Longest interface name ({@code IFNAMSIZ - 1}). */
     public static final int MAX_NAME = 15;
 
     private final String name;
     private final int fd;
+    private final boolean offloads;
     private int vifIndex;
     private volatile boolean closed;
     private long rxPackets;
     private long txPackets;
     private long txDrops;
+    private long rxSuperFrames;
+    private long txSuperFrames;
+    private long txSegmented;
+    private long txSegments;
+    private long rxBadVnet;
+    private long txCoalesced;
+    private long txCoalescedSegments;
 
     /**
      * The TAP queue's file descriptor (a worker polls it while idle).
@@ -60,11 +83,12 @@ public final class TapPort implements AutoCloseable
         return fd;
     }
 
-    private TapPort(final String name, final int fd, final int vifIndex)
+    private TapPort(final String name, final int fd, final int vifIndex, final boolean offloads)
     {
         this.name = name;
         this.fd = fd;
         this.vifIndex = vifIndex;
+        this.offloads = offloads;
     }
 
     /**
@@ -76,7 +100,21 @@ public final class TapPort implements AutoCloseable
      */
     public static TapPort create(final String name) throws PortException
     {
-        return new TapPort(name, openDevice(name), -1);
+        return create(name, false);
+    }
+
+    /**
+     * Creates a TAP device in the caller's network namespace and opens it non-blocking, with or without
+     * offloads (checksum and TSO: the pod's TCP then hands over super-frames).
+     *
+     * @param name     the device name.
+     * @param offloads whether the device takes offloads.
+     * @return the port (bound to a vif with {@link #bind(int)} before use).
+     * @throws PortException when the device cannot be created (message says why).
+     */
+    public static TapPort create(final String name, final boolean offloads) throws PortException
+    {
+        return new TapPort(name, openDevice(name, offloads), -1, offloads);
     }
 
     /**
@@ -92,6 +130,22 @@ public final class TapPort implements AutoCloseable
      * @throws PortException when the namespace or the device cannot be opened (message says why).
      */
     public static TapPort attach(final String name, final java.nio.file.Path netns) throws PortException
+    {
+        return attach(name, netns, false);
+    }
+
+    /**
+     * Re-attaches to a persistent TAP device in another network namespace (see {@link #attach(String,
+     * java.nio.file.Path)}), setting its offloads as this daemon's configuration says.
+     *
+     * @param name     the device's name inside the namespace.
+     * @param netns    the namespace file.
+     * @param offloads whether the device takes offloads.
+     * @return the port.
+     * @throws PortException when the namespace or the device cannot be opened (message says why).
+     */
+    public static TapPort attach(final String name, final java.nio.file.Path netns, final boolean offloads)
+        throws PortException
     {
         final int[] fd = {-1};
         final PortException[] failure = new PortException[1];
@@ -115,7 +169,7 @@ public final class TapPort implements AutoCloseable
                             "setns " + netns + ": " + Posix.strerror(Posix.errno(errno)));
                         return;
                     }
-                    fd[0] = openDevice(name);
+                    fd[0] = openDevice(name, offloads);
                 }
                 catch (final PortException e)
                 {
@@ -142,7 +196,7 @@ public final class TapPort implements AutoCloseable
         {
             throw failure[0];
         }
-        return new TapPort(name, fd[0], -1);
+        return new TapPort(name, fd[0], -1, offloads);
     }
 
     /**
@@ -150,7 +204,7 @@ public final class TapPort implements AutoCloseable
      * thread's namespace; a created device is made persistent ({@code TUNSETPERSIST}), so that it
      * outlives this process and a restarted daemon finds the pod's interface still configured.
      */
-    private static int openDevice(final String name) throws PortException
+    private static int openDevice(final String name, final boolean offloads) throws PortException
     {
         final byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         if (nameBytes.length == 0 || nameBytes.length > MAX_NAME)
@@ -177,7 +231,19 @@ public final class TapPort implements AutoCloseable
                 throw new PortException(e == 16 ? io.vrouter.core.request.Errno.EEXIST : -e,
                     "TUNSETIFF " + name + ": " + Posix.strerror(e));
             }
-            if (Posix.ioctl(errno, fd, TUNSETOFFLOAD, 0L) < 0)
+            // The header's size said, not assumed (10: struct virtio_net_hdr; no num_buffers, which only
+            // mergeable virtio rings use), and its byte order little-endian (the x86/arm64 default, made explicit).
+            final MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+            value.set(ValueLayout.JAVA_INT, 0, VNET_HDR_LEN);
+            if (Posix.ioctl(errno, fd, TUNSETVNETHDRSZ, value) < 0)
+            {
+                final int e = Posix.errno(errno);
+                Posix.close(fd);
+                throw new PortException(-e, "TUNSETVNETHDRSZ " + name + ": " + Posix.strerror(e));
+            }
+            value.set(ValueLayout.JAVA_INT, 0, 1);
+            Posix.ioctl(errno, fd, TUNSETVNETLE, value);
+            if (Posix.ioctl(errno, fd, TUNSETOFFLOAD, offloads ? TUN_OFFLOADS : 0L) < 0)
             {
                 final int e = Posix.errno(errno);
                 Posix.close(fd);
@@ -273,10 +339,183 @@ public final class TapPort implements AutoCloseable
                 continue;
             }
             batch.commit(slot, vifIndex, (int)n - VNET_HDR_LEN);
+            if (offloads && !vnetHeader(batch, slot, buf))
+            {
+                // A GSO type this port did not ask for: not committed (the slot is claimed again).
+                batch.uncommit(slot);
+                rxBadVnet++;
+                continue;
+            }
             got++;
         }
         rxPackets += got;
         return got;
+    }
+
+    /**
+     * Reads the {@code virtio_net_hdr} in front of a received frame into the slot's offload state: flags,
+     * GSO type and size, checksum start (made a buffer offset) and offset. False for a GSO type other than TCP.
+     */
+    private boolean vnetHeader(final PacketBatch batch, final int slot, final UnsafeBuffer buf)
+    {
+        final int h = PacketBatch.HEADROOM - VNET_HDR_LEN;
+        final int flags = buf.getByte(h) & 0xFF;
+        final int type = buf.getByte(h + 1) & 0xFF;
+        if (flags == 0 && type == PacketBatch.GSO_NONE)
+        {
+            return true;
+        }
+        final int size = buf.getShort(h + 4, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int base = type & ~PacketBatch.GSO_ECN;
+        if (base != PacketBatch.GSO_NONE && (base != PacketBatch.GSO_TCPV4 && base != PacketBatch.GSO_TCPV6
+            || size == 0))
+        {
+            return false;
+        }
+        batch.offload(slot, flags, type, base == PacketBatch.GSO_NONE ? 0 : size,
+            PacketBatch.HEADROOM + (buf.getShort(h + 6, ByteOrder.LITTLE_ENDIAN) & 0xFFFF),
+            buf.getShort(h + 8, ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
+        if (base != PacketBatch.GSO_NONE)
+        {
+            rxSuperFrames++;
+        }
+        return true;
+    }
+
+    /**
+     * Sends one slot's frame to the pod (any worker's thread), with what its offload state asks: to a port with
+     * offloads the vnet header carries the GSO size and partial checksum on; to a port without, a super-frame is
+     * segmented and a partial checksum completed first.
+     *
+     * @param batch   the batch.
+     * @param slot    the slot.
+     * @param errno   the thread's errno capture segment.
+     * @param scratch the worker's segmentation scratch.
+     * @return whether the kernel took the frame (every segment).
+     */
+    public boolean send(final PacketBatch batch, final int slot, final MemorySegment errno,
+        final SegmentScratch scratch)
+    {
+        final UnsafeBuffer buf = batch.buffer(slot);
+        final int offset = batch.offset(slot);
+        final int length = batch.length(slot);
+        final int vnet = batch.vnetFlags(slot);
+        final boolean superFrame = batch.isSuperFrame(slot);
+        if (vnet == 0 && !superFrame || closed || offset < VNET_HDR_LEN)
+        {
+            return send(buf, offset, length, errno);
+        }
+        if (offloads)
+        {
+            final int h = offset - VNET_HDR_LEN;
+            final int csumStart = batch.csumStart(slot);
+            buf.putByte(h, (byte)(vnet & PacketBatch.VNET_F_NEEDS_CSUM));
+            buf.putByte(h + 1, (byte)(superFrame ? batch.gsoType(slot) : PacketBatch.GSO_NONE));
+            final int headers = superFrame ? csumStart - offset + (((buf.getByte(csumStart + 12) & 0xF0) >>> 4) << 2)
+                : 0;
+            buf.putShort(h + 2, (short)headers, ByteOrder.LITTLE_ENDIAN);
+            buf.putShort(h + 4, (short)(superFrame ? batch.gsoSize(slot) : 0), ByteOrder.LITTLE_ENDIAN);
+            buf.putShort(h + 6, (short)(csumStart - offset), ByteOrder.LITTLE_ENDIAN);
+            buf.putShort(h + 8, (short)batch.csumOffset(slot), ByteOrder.LITTLE_ENDIAN);
+            if (superFrame)
+            {
+                txSuperFrames++;
+            }
+            return written(Posix.write(errno, fd, buf.addressOffset() + h, length + VNET_HDR_LEN));
+        }
+        if (!superFrame)
+        {
+            if ((vnet & PacketBatch.VNET_F_NEEDS_CSUM) != 0
+                && !TcpSegmenter.completeChecksum(buf, batch.csumStart(slot), batch.csumOffset(slot), offset + length))
+            {
+                txDrops++;
+                return false;
+            }
+            return send(buf, offset, length, errno);
+        }
+        return sendSegments(batch, slot, buf, offset, length, errno, scratch);
+    }
+
+    /**
+     * Writes the run of segments the scratch's coalescer holds ({@link TcpCoalescer}, at least two) to this port
+     * (which takes offloads) as one super-frame: a vnet header with the GSO size and a partial checksum, the run's
+     * headers, then every segment's payload from its slot, in one {@code writev}.
+     *
+     * @param errno   the thread's errno capture segment.
+     * @param scratch the worker's scratch holding the run.
+     * @return whether the kernel took it.
+     */
+    public boolean sendCoalesced(final MemorySegment errno, final SegmentScratch scratch)
+    {
+        final TcpCoalescer c = scratch.coalescer;
+        final int n = c.count();
+        if (closed)
+        {
+            txDrops += n;
+            return false;
+        }
+        final UnsafeBuffer header = scratch.header;
+        final int h = c.header(header, VNET_HDR_LEN);
+        header.putByte(0, (byte)PacketBatch.VNET_F_NEEDS_CSUM);
+        header.putByte(1, (byte)(c.ipv6() ? PacketBatch.GSO_TCPV6 : PacketBatch.GSO_TCPV4));
+        header.putShort(2, (short)h, ByteOrder.LITTLE_ENDIAN);
+        header.putShort(4, (short)c.segmentSize(), ByteOrder.LITTLE_ENDIAN);
+        header.putShort(6, (short)c.checksumStart(), ByteOrder.LITTLE_ENDIAN);
+        header.putShort(8, (short)16, ByteOrder.LITTLE_ENDIAN);
+        final MemorySegment iov = scratch.iov;
+        iov.set(ValueLayout.JAVA_LONG, 8, VNET_HDR_LEN + h);
+        for (int k = 0; k < n; k++)
+        {
+            iov.set(ValueLayout.JAVA_LONG, 16L * (k + 1), c.payloadAddress(k));
+            iov.set(ValueLayout.JAVA_LONG, 16L * (k + 1) + 8, c.payloadLength(k));
+        }
+        if (!written(Posix.writev(errno, fd, iov.address(), n + 1)))
+        {
+            return false;
+        }
+        txCoalesced++;
+        txCoalescedSegments += n;
+        return true;
+    }
+
+    /** Writes a super-frame to a port without offloads as its segments, one {@code writev} each. */
+    private boolean sendSegments(final PacketBatch batch, final int slot, final UnsafeBuffer buf, final int offset,
+        final int length, final MemorySegment errno, final SegmentScratch scratch)
+    {
+        final boolean ipv6 = (buf.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) == 0x86dd;
+        final TcpSegmenter s = scratch.segmenter;
+        final int n = s.begin(buf, offset, offset + 14, offset + length, ipv6, batch.gsoSize(slot), -1, 1);
+        if (n < 0 || s.headerLength() + VNET_HDR_LEN > SegmentScratch.HEADER_ROOM)
+        {
+            txDrops++;
+            return false;
+        }
+        final UnsafeBuffer header = scratch.header;
+        header.setMemory(0, VNET_HDR_LEN, (byte)0);
+        final MemorySegment iov = scratch.iov;
+        boolean all = true;
+        for (int k = 0; k < n; k++)
+        {
+            final int h = s.header(k, header, VNET_HDR_LEN);
+            iov.set(ValueLayout.JAVA_LONG, 8, VNET_HDR_LEN + h);
+            iov.set(ValueLayout.JAVA_LONG, 16, buf.addressOffset() + s.payloadOffset(k));
+            iov.set(ValueLayout.JAVA_LONG, 24, s.payloadLength(k));
+            all &= written(Posix.writev(errno, fd, iov.address(), 2));
+        }
+        txSegmented++;
+        txSegments += n;
+        return all;
+    }
+
+    private boolean written(final long n)
+    {
+        if (n < 0)
+        {
+            txDrops++;
+            return false;
+        }
+        txPackets++;
+        return true;
     }
 
     /**
@@ -324,6 +563,86 @@ public final class TapPort implements AutoCloseable
     public long txPackets()
     {
         return txPackets;
+    }
+
+    /**
+     * Whether the device takes offloads (super-frames, partial checksums).
+     *
+     * @return true with offloads.
+     */
+    public boolean offloads()
+    {
+        return offloads;
+    }
+
+    /**
+     * Super-frames (GSO frames) read from the pod.
+     *
+     * @return count.
+     */
+    public long rxSuperFrames()
+    {
+        return rxSuperFrames;
+    }
+
+    /**
+     * Frames read with a vnet header this port cannot handle (a GSO type other than TCP), dropped.
+     *
+     * @return count.
+     */
+    public long rxBadVnet()
+    {
+        return rxBadVnet;
+    }
+
+    /**
+     * Super-frames written whole to the pod (offloads on).
+     *
+     * @return count.
+     */
+    public long txSuperFrames()
+    {
+        return txSuperFrames;
+    }
+
+    /**
+     * Super-frames segmented in software on their way to the pod (offloads off).
+     *
+     * @return count.
+     */
+    public long txSegmented()
+    {
+        return txSegmented;
+    }
+
+    /**
+     * Segments those super-frames became.
+     *
+     * @return count.
+     */
+    public long txSegments()
+    {
+        return txSegments;
+    }
+
+    /**
+     * Super-frames written to the pod that were coalesced from segments (offloads on).
+     *
+     * @return count.
+     */
+    public long txCoalesced()
+    {
+        return txCoalesced;
+    }
+
+    /**
+     * Segments those super-frames were made of.
+     *
+     * @return count.
+     */
+    public long txCoalescedSegments()
+    {
+        return txCoalescedSegments;
     }
 
     /**

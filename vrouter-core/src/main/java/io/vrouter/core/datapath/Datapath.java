@@ -230,6 +230,27 @@ public final class Datapath
         return id;
     }
 
+    /**
+     * Takes {@code count} more outer IPv4 identifications after the one {@link #ipId()} just gave: the
+     * segments of a super-frame, which leave with that ID plus k times {@link #ipIdStride()}.
+     *
+     * @param count IDs to skip.
+     */
+    public void reserveIpIds(final int count)
+    {
+        nextIpId += count * ipIdStride;
+    }
+
+    /**
+     * The step between this worker's outer IPv4 identifications (the number of workers).
+     *
+     * @return the step.
+     */
+    public int ipIdStride()
+    {
+        return ipIdStride;
+    }
+
     // ------------------------------------------------------------------------------------------ moving on
 
     /**

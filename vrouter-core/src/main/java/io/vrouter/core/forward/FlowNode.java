@@ -6,6 +6,7 @@ import io.vrouter.core.graph.Node;
 import io.vrouter.core.graph.NodeIds;
 import io.vrouter.core.graph.PacketBatch;
 import io.vrouter.core.iface.VifFlags;
+import io.vrouter.core.offload.TcpSegmenter;
 import io.vrouter.core.status.DropReason;
 
 /**
@@ -18,7 +19,10 @@ import io.vrouter.core.status.DropReason;
  * <p>Reads: {@code l3}, {@code F_IPV6}, {@code nh} (the next hop that keys the flow), {@code vrf}, the
  * resume node and owner (the interface a new flow is charged to). Writes: {@code F_FLOWED}; {@code flow}
  * and the flow's tunnel source port; {@code aux} = the flow's destination VRF, or -1. NAT rewrites the
- * packet in place; a flow that mirrors sends a copy to its mirror.
+ * packet in place; a flow that mirrors sends a copy to its mirror. A packet with a partial checksum (a pod port with
+ * offloads, not a super-frame) has it completed first, and its offload state cleared: NAT updates checksums
+ * incrementally, and a held packet is re-injected without its offload state (ADR 0012). A super-frame's checksums
+ * are computed whole when it is segmented.
  * <p>A packet the flow stage finds to be the node's own ({@link FlowStage#toNode()}: in the fabric VRF, to the
  * node's fabric address, no translated flow's reply) goes on without a flow: its route is the node's receive
  * next hop, which hands it back to the node's kernel through the host port.
@@ -60,6 +64,12 @@ final class FlowNode extends Node
         {
             final int slot = slots[i];
             batch.setFlags(slot, PacketBatch.F_FLOWED);
+            if ((batch.vnetFlags(slot) & PacketBatch.VNET_F_NEEDS_CSUM) != 0 && !batch.isSuperFrame(slot)
+                && TcpSegmenter.completeChecksum(batch.buffer(slot), batch.csumStart(slot), batch.csumOffset(slot),
+                    batch.offset(slot) + batch.length(slot)))
+            {
+                batch.noOffload(slot);
+            }
             final DropReason refused = flows.decideKeyed(i, batch.buffer(slot), batch.l3(slot),
                 batch.hasFlag(slot, PacketBatch.F_IPV6) ? 6 : 4, batch.vrf(slot), batch.inVif(slot),
                 batch.owner(slot), (batch.vifFlags(slot) & VifFlags.DROP_NEW_FLOWS) != 0, batch.offset(slot),

@@ -143,6 +143,18 @@ public final class Forwarder
     }
 
     /**
+     * A batch sized by the configuration whose input slots hold super-frames ({@link PacketBatch#SUPER_FRAME}),
+     * for a worker whose pod ports have offloads on; the spare slots keep the configured largest frame.
+     *
+     * @return a new batch.
+     */
+    public PacketBatch newSuperFrameBatch()
+    {
+        final int size = tables.config().batchSize();
+        return new PacketBatch(size, tables.config().maxFrame(), size, PacketBatch.SUPER_FRAME);
+    }
+
+    /**
      * This worker's counters.
      *
      * @return the counters.

@@ -55,6 +55,21 @@ public final class PacketBatch
     /** Slot flag: the frame is bridged, not routed: a next hop's node sends the whole frame. */
     public static final int F_L2 = 0x40;
 
+    /** {@code virtio_net_hdr} flag: the checksum from {@link #csumStart(int)} on is partial (pseudo-header sum). */
+    public static final int VNET_F_NEEDS_CSUM = 1;
+    /** {@code virtio_net_hdr} flag: the checksums were validated. */
+    public static final int VNET_F_DATA_VALID = 2;
+    /** {@code virtio_net_hdr} GSO type: not a super-frame. */
+    public static final int GSO_NONE = 0;
+    /** {@code virtio_net_hdr} GSO type: a TCP over IPv4 super-frame. */
+    public static final int GSO_TCPV4 = 1;
+    /** {@code virtio_net_hdr} GSO type: a TCP over IPv6 super-frame. */
+    public static final int GSO_TCPV6 = 4;
+    /** {@code virtio_net_hdr} GSO type bit: the super-frame's TCP uses ECN (CWR on its first segment). */
+    public static final int GSO_ECN = 0x80;
+    /** Largest frame a slot holds when pod ports take super-frames: a 64 KB GSO packet and its Ethernet header. */
+    public static final int SUPER_FRAME = 65536 + 64;
+
     /** {@link #next(int)} of a slot that goes to no node (yet): sent, dropped, held, or waiting in a queue. */
     public static final int DONE = -1;
 
@@ -81,7 +96,12 @@ public final class PacketBatch
     private final int[] resume;
     private final int[] owner;
     private final int[] aux;
-    private final int maxFrame;
+    private final int[] vnetFlags;
+    private final int[] gsoType;
+    private final int[] gsoSize;
+    private final int[] csumStart;
+    private final int[] csumOffset;
+    private final int inputMaxFrame;
     private final int inputCapacity;
     private int count;
     private int copies;
@@ -106,6 +126,21 @@ public final class PacketBatch
      */
     public PacketBatch(final int capacity, final int maxFrame, final int spare)
     {
+        this(capacity, maxFrame, spare, maxFrame);
+    }
+
+    /**
+     * A batch whose input slots hold larger frames than its spare slots: the input slots of a worker whose pod
+     * ports hand over super-frames ({@link #SUPER_FRAME}), the spares (mirror copies, re-injected held packets)
+     * the ordinary largest frame. Only the input slots pay for the 64 KB.
+     *
+     * @param capacity      number of input slots.
+     * @param maxFrame      largest frame a spare slot holds, excluding headroom.
+     * @param spare         slots for copies (mirroring).
+     * @param inputMaxFrame largest frame an input slot holds, excluding headroom (at least {@code maxFrame}).
+     */
+    public PacketBatch(final int capacity, final int maxFrame, final int spare, final int inputMaxFrame)
+    {
         final int slots = capacity + spare;
         this.inputCapacity = capacity;
         this.buffers = new UnsafeBuffer[slots];
@@ -128,33 +163,47 @@ public final class PacketBatch
         this.resume = new int[slots];
         this.owner = new int[slots];
         this.aux = new int[slots];
-        this.maxFrame = maxFrame;
+        this.vnetFlags = new int[slots];
+        this.gsoType = new int[slots];
+        this.gsoSize = new int[slots];
+        this.csumStart = new int[slots];
+        this.csumOffset = new int[slots];
+        this.inputMaxFrame = Math.max(maxFrame, inputMaxFrame);
         // One region for every slot, slots one after the other, on huge pages where the kernel gives them:
         // every node of the graph walks the batch's frames in turn, and frames on separate 4 KiB pages cost
         // a TLB entry each, per node. The stride is a whole, odd number of cache lines, so that consecutive
         // slots' headers fall on different cache sets and never share an offset modulo 4 KiB (a store to
         // one frame would stall loads from the next).
         final int stride = align(HEADROOM + maxFrame, CACHE_LINE) | CACHE_LINE;
-        final long size = (long)slots * stride;
+        final int inputStride = align(HEADROOM + this.inputMaxFrame, CACHE_LINE) | CACHE_LINE;
+        final long size = (long)capacity * inputStride + (long)spare * stride;
         final MemorySegment mapped = AnonymousMemory.mapHugeAligned(size, Arena.ofAuto());
         if (mapped != null)
         {
             this.region = mapped;
             for (int i = 0; i < slots; i++)
             {
-                buffers[i] = new UnsafeBuffer(mapped.address() + (long)i * stride, HEADROOM + maxFrame);
+                buffers[i] = new UnsafeBuffer(mapped.address() + start(i, capacity, inputStride, stride),
+                    HEADROOM + (i < capacity ? this.inputMaxFrame : maxFrame));
             }
         }
         else
         {
-            final ByteBuffer direct = ByteBuffer.allocateDirect((int)size + CACHE_LINE);
+            final ByteBuffer direct = ByteBuffer.allocateDirect(Math.toIntExact(size + CACHE_LINE));
             this.region = direct;
             final int base = (int)(align(address(direct), CACHE_LINE) - address(direct));
             for (int i = 0; i < slots; i++)
             {
-                buffers[i] = new UnsafeBuffer(direct, base + i * stride, HEADROOM + maxFrame);
+                buffers[i] = new UnsafeBuffer(direct, base + (int)start(i, capacity, inputStride, stride),
+                    HEADROOM + (i < capacity ? this.inputMaxFrame : maxFrame));
             }
         }
+    }
+
+    private static long start(final int slot, final int capacity, final int inputStride, final int stride)
+    {
+        return slot < capacity ? (long)slot * inputStride
+            : (long)capacity * inputStride + (long)(slot - capacity) * stride;
     }
 
     private static int align(final int value, final int alignment)
@@ -226,11 +275,12 @@ public final class PacketBatch
         final int length)
     {
         final int slot = count + copies;
-        if (slot == buffers.length || length > maxFrame)
+        if (slot == buffers.length || length > buffers[slot].capacity() - HEADROOM)
         {
             return -1;
         }
         copies++;
+        noOffload(slot);
         buffers[slot].putBytes(HEADROOM, src, offset, length);
         offsets[slot] = HEADROOM;
         lengths[slot] = length;
@@ -240,13 +290,13 @@ public final class PacketBatch
     }
 
     /**
-     * Largest frame a slot holds.
+     * Largest frame an input slot holds (what a port may read into one).
      *
      * @return bytes.
      */
     public int maxFrame()
     {
-        return maxFrame;
+        return inputMaxFrame;
     }
 
     /**
@@ -285,12 +335,13 @@ public final class PacketBatch
      */
     public int add(final int vifIndex, final byte[] src, final int offset, final int length)
     {
-        if (count == inputCapacity || length > maxFrame)
+        if (count == inputCapacity || length > inputMaxFrame)
         {
             return -1;
         }
         copies = 0;
         final int slot = count++;
+        noOffload(slot);
         buffers[slot].putBytes(HEADROOM, src, offset, length);
         offsets[slot] = HEADROOM;
         lengths[slot] = length;
@@ -325,6 +376,17 @@ public final class PacketBatch
         outVifs[slot] = DROPPED;
         count = slot + 1;
         copies = 0;
+        noOffload(slot);
+    }
+
+    /**
+     * Takes back the last committed slot (a port that found the frame unusable after committing it).
+     *
+     * @param slot the index {@link #commit} was given, the last one.
+     */
+    public void uncommit(final int slot)
+    {
+        count = slot;
     }
 
     /**
@@ -790,5 +852,107 @@ public final class PacketBatch
     public void aux(final int slot, final int value)
     {
         aux[slot] = value;
+    }
+
+    // ------------------------------------------------------------------------------------------ offloads
+
+    /**
+     * Records what a pod port's {@code virtio_net_hdr} said of a frame it read, after {@link #commit} (which
+     * clears it, as {@link #add} and {@link #addCopy} do). Offsets are the slot
+     * buffer's, so they stay right while the pipeline rewrites headers in place and steps into the headroom.
+     *
+     * @param slot       index.
+     * @param flags      {@link #VNET_F_NEEDS_CSUM}, {@link #VNET_F_DATA_VALID}.
+     * @param type       {@link #GSO_NONE}, {@link #GSO_TCPV4}, {@link #GSO_TCPV6}, maybe with {@link #GSO_ECN}.
+     * @param size       the GSO segment size (the TCP MSS), 0 for no GSO.
+     * @param csumFrom   where the partial checksum's coverage starts (buffer offset).
+     * @param csumField  the checksum field's offset from {@code csumFrom}.
+     */
+    public void offload(final int slot, final int flags, final int type, final int size, final int csumFrom,
+        final int csumField)
+    {
+        vnetFlags[slot] = flags;
+        gsoType[slot] = type;
+        gsoSize[slot] = size;
+        csumStart[slot] = csumFrom;
+        csumOffset[slot] = csumField;
+    }
+
+    /**
+     * Forgets a slot's offload state: the frame is complete (checksums finished, no super-frame).
+     *
+     * @param slot index.
+     */
+    public void noOffload(final int slot)
+    {
+        vnetFlags[slot] = 0;
+        gsoType[slot] = GSO_NONE;
+        gsoSize[slot] = 0;
+    }
+
+    /**
+     * The {@code virtio_net_hdr} flags of the frame ({@link #VNET_F_NEEDS_CSUM}).
+     *
+     * @param slot index.
+     * @return flags.
+     */
+    public int vnetFlags(final int slot)
+    {
+        return vnetFlags[slot];
+    }
+
+    /**
+     * The GSO type ({@link #GSO_NONE} for an ordinary frame).
+     *
+     * @param slot index.
+     * @return type, with {@link #GSO_ECN} when set.
+     */
+    public int gsoType(final int slot)
+    {
+        return gsoType[slot];
+    }
+
+    /**
+     * The GSO segment size (the TCP payload per segment), 0 for an ordinary frame.
+     *
+     * @param slot index.
+     * @return bytes.
+     */
+    public int gsoSize(final int slot)
+    {
+        return gsoSize[slot];
+    }
+
+    /**
+     * Whether the slot holds a super-frame to be segmented (or handed on whole).
+     *
+     * @param slot index.
+     * @return true for a GSO frame.
+     */
+    public boolean isSuperFrame(final int slot)
+    {
+        return gsoSize[slot] != 0;
+    }
+
+    /**
+     * Where the partial checksum's coverage starts, as an offset in the slot's buffer.
+     *
+     * @param slot index.
+     * @return buffer offset (meaningful with {@link #VNET_F_NEEDS_CSUM}).
+     */
+    public int csumStart(final int slot)
+    {
+        return csumStart[slot];
+    }
+
+    /**
+     * The checksum field's offset from {@link #csumStart(int)}.
+     *
+     * @param slot index.
+     * @return bytes.
+     */
+    public int csumOffset(final int slot)
+    {
+        return csumOffset[slot];
     }
 }

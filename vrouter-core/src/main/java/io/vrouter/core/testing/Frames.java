@@ -166,6 +166,53 @@ public final class Frames
     }
 
     /**
+     * A TCP super-frame as a pod's kernel hands it to a TAP with TSO: Ethernet, IPv4 (DF, ID 0x1234, header checksum
+     * valid) or IPv6 (addresses fd00::{@code src} and fd00::{@code dst}), TCP from port 40000 to 5201 with sequence
+     * number 0xfffff000 (it wraps within the frame), ack 0x10000001 and 12 bytes of options (timestamps), the TCP
+     * checksum field holding only the pseudo-header's folded sum (partial, as {@code CHECKSUM_PARTIAL} leaves it),
+     * then the payload.
+     *
+     * @param ipv6    IPv6 rather than IPv4.
+     * @param dstMac  destination MAC.
+     * @param srcMac  source MAC.
+     * @param src     source address (IPv4, or the low 32 bits of the IPv6 one).
+     * @param dst     destination address (likewise).
+     * @param payload the TCP payload (up to 64 KB minus headers).
+     * @param flags   the TCP flags byte.
+     * @return the frame.
+     */
+    public static byte[] tcpSuperFrame(final boolean ipv6, final long dstMac, final long srcMac, final int src,
+        final int dst, final byte[] payload, final int flags)
+    {
+        final int tcpLength = 32 + payload.length;
+        final byte[] f = new byte[14 + (ipv6 ? 40 : 20) + tcpLength];
+        final ByteBuffer bb = ByteBuffer.wrap(f);
+        ethernet(bb, dstMac, srcMac, ipv6 ? 0x86dd : 0x0800);
+        final long pseudo;
+        if (ipv6)
+        {
+            bb.putInt(0x6000_0000).putShort((short)tcpLength).put((byte)6).put((byte)64);
+            bb.putLong(0xfd00_0000_0000_0000L).putLong(src & 0xFFFF_FFFFL);
+            bb.putLong(0xfd00_0000_0000_0000L).putLong(dst & 0xFFFF_FFFFL);
+            pseudo = 0xfd00 * 2 + pseudo(src, dst, 6, tcpLength);
+        }
+        else
+        {
+            ipv4(f, bb, 20 + tcpLength, 64, 6, src, dst, true);
+            pseudo = pseudo(src, dst, 6, tcpLength);
+        }
+        final int th = bb.position();
+        bb.putShort((short)40000).putShort((short)5201).putInt(0xFFFF_F000).putInt(0x1000_0001).put((byte)0x80)
+            .put((byte)flags).putShort((short)502).putShort((short)0).putShort((short)0);
+        bb.put(new byte[] {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2});
+        bb.put(payload);
+        final int partial = 0xFFFF & ~checksum(new byte[0], 0, 0, pseudo);
+        f[th + 16] = (byte)(partial >>> 8);
+        f[th + 17] = (byte)partial;
+        return f;
+    }
+
+    /**
      * An ARP request frame (broadcast).
      *
      * @param srcMac    requester MAC.

@@ -288,6 +288,32 @@ public final class TestTopology
             }
         }
         forwarder.process(batch);
+        return outputs();
+    }
+
+    /**
+     * Plays one frame as a pod port with offloads hands it over with a partial checksum
+     * ({@code VIRTIO_NET_HDR_F_NEEDS_CSUM}: the field holds the pseudo-header's sum).
+     *
+     * @param inVif      ingress interface.
+     * @param frame      the frame.
+     * @param csumStart  where the checksum's coverage starts, from the frame's start.
+     * @param csumOffset the field's offset from there.
+     * @return every frame sent, in order.
+     */
+    public List<Output> sendPartialChecksum(final int inVif, final byte[] frame, final int csumStart,
+        final int csumOffset)
+    {
+        batch.clear();
+        final int slot = batch.add(inVif, frame, 0, frame.length);
+        batch.offload(slot, PacketBatch.VNET_F_NEEDS_CSUM, PacketBatch.GSO_NONE, 0, PacketBatch.HEADROOM + csumStart,
+            csumOffset);
+        forwarder.process(batch);
+        return outputs();
+    }
+
+    private List<Output> outputs()
+    {
         final List<Output> out = new ArrayList<>();
         for (int i = 0; i < batch.outputCount(); i++)
         {

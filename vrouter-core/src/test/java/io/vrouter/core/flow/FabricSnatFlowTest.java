@@ -178,6 +178,28 @@ class FabricSnatFlowTest
         assertEquals(false, s.covers(1));
     }
 
+    /**
+     * A pod with offloads hands over TCP with a partial checksum: the flow stage completes it before translating
+     * (an incremental update of a partial checksum would be wrong), so the packet leaves with the golden bytes.
+     *
+     * @throws Exception on failure.
+     */
+    @Test
+    void shouldCompleteAPartialChecksumBeforeTranslating() throws Exception
+    {
+        final FlowNode n = node(4);
+        final byte[] syn = checksummedTcp(A, HOST, 40000, 80, 0x02);
+        final long pseudo = (A >>> 16) + (A & 0xFFFF) + (HOST >>> 16) + (HOST & 0xFFFF) + 6 + 20;
+        final int partial = ~Frames.checksum(new byte[0], 0, 0, pseudo) & 0xFFFF;
+        syn[50] = (byte)(partial >>> 8);
+        syn[51] = (byte)partial;
+        final List<Output> out = n.t.sendPartialChecksum(POD_A, syn, 34, 16);
+        assertEquals(1, out.size());
+        final byte[] sent = out.get(0).bytes();
+        final int port = ((sent[34] & 0xFF) << 8) | (sent[35] & 0xFF);
+        assertEquals(hex(checksummedTcp(FABRIC, HOST, port, 80, 0x02), 63), hex(sent, -1));
+    }
+
     /** A TCP segment with its checksum. */
     private static byte[] checksummedTcp(final int src, final int dst, final int sport, final int dport,
         final int flags)

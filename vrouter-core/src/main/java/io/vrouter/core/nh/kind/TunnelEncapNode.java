@@ -148,6 +148,11 @@ abstract class TunnelEncapNode extends OutputNode
                 dp.drop(batch, slot, DropReason.INVALID_NH);
                 continue;
             }
+            if (batch.isSuperFrame(slot))
+            {
+                // The super-frame's segments leave with consecutive outer IDs of this worker (its own and the next).
+                dp.reserveIpIds(segments(length - transportHeaders(buf, l3, ipv6), batch.gsoSize(slot)) - 1);
+            }
             dp.transmit(batch, slot, out, nh.oif(), start, l3 + length - start);
             tally = VrfTally.add(tally, vrf, dp.counters(), stat);
         }
@@ -216,12 +221,29 @@ abstract class TunnelEncapNode extends OutputNode
         final int length, final boolean ipv6, final NextHop nh, final Vif out)
     {
         final int mtu = out.mtu() - (TunnelType.overhead(nh.tunnelKind()) - Datapath.ETH_HLEN);
-        if (length > mtu && (ipv6 || (Ipv4Header.flagsAndFragmentOffset(buf, l3) & Ipv4Header.FLAG_DF) != 0))
+        // A super-frame leaves as segments: what must fit is its largest segment, not the super-frame.
+        final int wire = batch.isSuperFrame(slot)
+            ? Math.min(length, transportHeaders(buf, l3, ipv6) + batch.gsoSize(slot)) : length;
+        if (wire > mtu && (ipv6 || (Ipv4Header.flagsAndFragmentOffset(buf, l3) & Ipv4Header.FLAG_DF) != 0))
         {
+            batch.noOffload(slot);
             packetTooBig(batch, slot, buf, l3, length, ipv6, mtu);
             return true;
         }
         return false;
+    }
+
+    /** The IP and TCP headers' length of a TCP packet (what every segment of a super-frame repeats). */
+    private static int transportHeaders(final UnsafeBuffer buf, final int l3, final boolean ipv6)
+    {
+        final int ip = ipv6 ? Ipv6Header.HEADER_LENGTH : Ipv4Header.headerLength(buf, l3);
+        return ip + (((buf.getByte(l3 + ip + 12) & 0xF0) >>> 4) << 2);
+    }
+
+    /** How many segments of {@code size} payload bytes carry {@code payload} bytes (at least one). */
+    private static int segments(final int payload, final int size)
+    {
+        return payload <= 0 ? 1 : (payload + size - 1) / size;
     }
 
     /**
