@@ -63,9 +63,17 @@ vrouter_require() {
 }
 
 vrouter_build_if_needed() {
-    if [ ! -d "$VROUTER_HOME/tools/target/lib" ] || [ ! -f "$VROUTER_HOME/tools/target/tools-0.1.0-SNAPSHOT.jar" ]; then
+    local jar="$VROUTER_HOME/tools/target/tools-0.1.0-SNAPSHOT.jar" why=""
+    if [ ! -d "$VROUTER_HOME/tools/target/lib" ] || [ ! -f "$jar" ]; then
+        why="first use"
+    elif [ -n "$(find "$VROUTER_HOME" -path '*/target' -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
+            -type f -newer "$jar" -print -quit 2>/dev/null)" ]; then
+        # A checkout updated since the last build must not run yesterday's binaries.
+        why="sources changed since the last build"
+    fi
+    if [ -n "$why" ]; then
         vrouter_require mvn
-        echo "vrouter: building (first use: Maven compiles and packages the modules, about 1 to 2 minutes;" \
+        echo "vrouter: building ($why: Maven compiles and packages the modules, about 1 to 2 minutes;" \
             "more when Maven first downloads the dependencies) ..." >&2
         local log status
         log="$(mktemp "${TMPDIR:-/tmp}/vrouter-build.XXXXXX")"
