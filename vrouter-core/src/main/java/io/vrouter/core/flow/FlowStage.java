@@ -73,8 +73,6 @@ public final class FlowStage
     private boolean held;
     private boolean toNode;
     private FlowKey[] batchKeys = new FlowKey[0];
-    private long[] batchHashes = new long[0];
-    private int[] batchFound = new int[0];
     private int[] batchL4 = new int[0];
     private int[] batchDistinct = new int[0];
     private FlowKey[] distinctKeys = new FlowKey[0];
@@ -401,15 +399,13 @@ public final class FlowStage
         if (i > 0 && k.sameAs(batchKeys[i - 1]))
         {
             // A run of one flow's packets (a TCP burst): one hash and one lookup for the run.
-            batchHashes[i] = batchHashes[i - 1];
             batchDistinct[i] = batchDistinct[i - 1];
             return;
         }
-        batchHashes[i] = k.hash();
         final int d = i == 0 ? 0 : batchDistinct[i - 1] + 1;
         batchDistinct[i] = d;
         distinctKeys[d] = k;
-        distinctHashes[d] = batchHashes[i];
+        distinctHashes[d] = k.hash();
     }
 
     /**
@@ -424,12 +420,7 @@ public final class FlowStage
         {
             return;
         }
-        final int distinct = batchDistinct[n - 1] + 1;
-        table.lookupBatch(distinctKeys, distinctHashes, distinct, distinctFound);
-        for (int i = 0; i < n; i++)
-        {
-            batchFound[i] = distinctFound[batchDistinct[i]];
-        }
+        table.lookupBatch(distinctKeys, distinctHashes, batchDistinct[n - 1] + 1, distinctFound);
     }
 
     /**
@@ -455,10 +446,11 @@ public final class FlowStage
         final int owner, final boolean dropNewFlows, final int frameOffset, final int frameLength)
     {
         final int l4 = batchL4[i];
-        int fi = batchFound[i];
+        final int d = batchDistinct[i];
+        int fi = distinctFound[d];
         if (fi < 0 && l4 >= 0)
         {
-            fi = table.lookup(batchKeys[i], batchHashes[i]);
+            fi = table.lookup(distinctKeys[d], distinctHashes[d]);
         }
         if (fi < 0)
         {
@@ -480,8 +472,6 @@ public final class FlowStage
             keys[i] = new FlowKey();
         }
         batchKeys = keys;
-        batchHashes = java.util.Arrays.copyOf(batchHashes, size);
-        batchFound = java.util.Arrays.copyOf(batchFound, size);
         batchL4 = java.util.Arrays.copyOf(batchL4, size);
         batchDistinct = java.util.Arrays.copyOf(batchDistinct, size);
         distinctKeys = java.util.Arrays.copyOf(distinctKeys, size);
