@@ -82,6 +82,11 @@ public final class Node implements NodeService, AutoCloseable
     private static final Pattern MAC = Pattern.compile("([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+    /** The daemon's I/O counters, in the order {@link #ioCounters()} lists them. */
+    private static final List<String> IO_COUNTERS = List.of("fabric_rx_datagrams", "fabric_rx_ring_full",
+        "fabric_tx_datagrams", "fabric_tx_drops", "fabric_tx_super_frames", "fabric_tx_segments", "tx_no_port",
+        "port_tx_drops", "port_rx_super_frames", "port_rx_bad_vnet", "port_tx_super_frames", "port_tx_segmented",
+        "port_tx_segments", "port_tx_coalesced", "port_tx_coalesced_segments");
     private static final long QUIESCE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Frames the pod can queue towards the daemon (the TAP's ring) while a worker is descheduled. */
     private static final int POD_TX_QUEUE = 4096;
@@ -1413,61 +1418,39 @@ public final class Node implements NodeService, AutoCloseable
     public Map<String, Long> ioCounters()
     {
         final Map<String, Long> m = new LinkedHashMap<>();
-        long txNoPort = 0;
-        long fabricSent = 0;
-        long fabricTxDrops = 0;
-        long fabricSuperFrames = 0;
-        long fabricSegments = 0;
-        for (final ForwardingWorker w : workers)
+        for (final String name : IO_COUNTERS)
         {
-            txNoPort += w.txNoPort();
-            final FabricSender s = w.sender();
-            if (s != null)
-            {
-                fabricSent += s.sent();
-                fabricTxDrops += s.drops();
-                fabricSuperFrames += s.superFrames();
-                fabricSegments += s.segments();
-            }
+            m.put(name, 0L);
         }
         m.put("fabric_rx_datagrams", fabric == null ? 0 : fabric.rxDatagrams());
         m.put("fabric_rx_ring_full", fabric == null ? 0 : fabric.rxRingFull());
-        m.put("fabric_tx_datagrams", fabricSent);
-        m.put("fabric_tx_drops", fabricTxDrops);
-        m.put("fabric_tx_super_frames", fabricSuperFrames);
-        m.put("fabric_tx_segments", fabricSegments);
-        m.put("tx_no_port", txNoPort);
-        long portTxDrops = 0;
-        long rxSuper = 0;
-        long rxBadVnet = 0;
-        long txSuper = 0;
-        long txSegmented = 0;
-        long txSegments = 0;
-        long txCoalesced = 0;
-        long txCoalescedSegments = 0;
+        for (final ForwardingWorker w : workers)
+        {
+            m.merge("tx_no_port", w.txNoPort(), Long::sum);
+            final FabricSender s = w.sender();
+            if (s != null)
+            {
+                m.merge("fabric_tx_datagrams", s.sent(), Long::sum);
+                m.merge("fabric_tx_drops", s.drops(), Long::sum);
+                m.merge("fabric_tx_super_frames", s.superFrames(), Long::sum);
+                m.merge("fabric_tx_segments", s.segments(), Long::sum);
+            }
+        }
         synchronized (portLock)
         {
             for (final PortState p : ports.values())
             {
                 final TapPort t = p.tap();
-                portTxDrops += t.txDrops();
-                rxSuper += t.rxSuperFrames();
-                rxBadVnet += t.rxBadVnet();
-                txSuper += t.txSuperFrames();
-                txSegmented += t.txSegmented();
-                txSegments += t.txSegments();
-                txCoalesced += t.txCoalesced();
-                txCoalescedSegments += t.txCoalescedSegments();
+                m.merge("port_tx_drops", t.txDrops(), Long::sum);
+                m.merge("port_rx_super_frames", t.rxSuperFrames(), Long::sum);
+                m.merge("port_rx_bad_vnet", t.rxBadVnet(), Long::sum);
+                m.merge("port_tx_super_frames", t.txSuperFrames(), Long::sum);
+                m.merge("port_tx_segmented", t.txSegmented(), Long::sum);
+                m.merge("port_tx_segments", t.txSegments(), Long::sum);
+                m.merge("port_tx_coalesced", t.txCoalesced(), Long::sum);
+                m.merge("port_tx_coalesced_segments", t.txCoalescedSegments(), Long::sum);
             }
         }
-        m.put("port_tx_drops", portTxDrops);
-        m.put("port_rx_super_frames", rxSuper);
-        m.put("port_rx_bad_vnet", rxBadVnet);
-        m.put("port_tx_super_frames", txSuper);
-        m.put("port_tx_segmented", txSegmented);
-        m.put("port_tx_segments", txSegments);
-        m.put("port_tx_coalesced", txCoalesced);
-        m.put("port_tx_coalesced_segments", txCoalescedSegments);
         return m;
     }
 
