@@ -62,12 +62,17 @@ vrouter_require() {
     exit 1
 }
 
+# vrouter_sources_newer_than FILE: true when a main source or a pom.xml was changed after FILE was built.
+vrouter_sources_newer_than() {
+    [ -n "$(find "$VROUTER_HOME" -path '*/target' -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
+        -type f -newer "$1" -print -quit 2>/dev/null)" ]
+}
+
 vrouter_build_if_needed() {
     local jar="$VROUTER_HOME/tools/target/tools-0.1.0-SNAPSHOT.jar" why=""
     if [ ! -d "$VROUTER_HOME/tools/target/lib" ] || [ ! -f "$jar" ]; then
         why="first use"
-    elif [ -n "$(find "$VROUTER_HOME" -path '*/target' -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
-            -type f -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    elif vrouter_sources_newer_than "$jar"; then
         # A checkout updated since the last build must not run yesterday's binaries.
         why="sources changed since the last build"
     fi

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import io.vrouter.agent.api.JvmOptions;
 import io.vrouter.tools.controller.Cluster;
 import io.vrouter.tools.controller.FileClusterStore;
 
@@ -1615,19 +1616,12 @@ public final class Lab implements AutoCloseable
     {
         try
         {
-            for (final String line : Files.readAllLines(home.resolve("jvm.options")))
-            {
-                if (line.startsWith("vrouter.jvm.flags="))
-                {
-                    return List.of(line.substring("vrouter.jvm.flags=".length()).trim().split("\\s+"));
-                }
-            }
+            return JvmOptions.read(home.resolve(JvmOptions.FILE));
         }
         catch (final IOException e)
         {
-            throw new IllegalStateException("cannot read " + home.resolve("jvm.options"), e);
+            throw new IllegalStateException("cannot read " + home.resolve(JvmOptions.FILE), e);
         }
-        return List.of();
     }
 
     private void start(final String name, final String netns, final String main, final String... args)

@@ -19,6 +19,7 @@ import java.util.function.ToLongFunction;
 
 import org.junit.jupiter.api.Assumptions;
 
+import io.vrouter.agent.api.JvmOptions;
 import io.vrouter.agent.control.ControlClient;
 import io.vrouter.agent.port.Posix;
 import io.vrouter.core.iface.VifType;
@@ -488,23 +489,7 @@ final class TwoNodeLab
      */
     static List<String> jvmFlags() throws IOException
     {
-        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (root != null && !Files.exists(root.resolve("jvm.options")))
-        {
-            root = root.getParent();
-        }
-        if (root == null)
-        {
-            return List.of();
-        }
-        for (final String line : Files.readAllLines(root.resolve("jvm.options")))
-        {
-            if (line.startsWith("vrouter.jvm.flags="))
-            {
-                return List.of(line.substring("vrouter.jvm.flags=".length()).trim().split("\\s+"));
-            }
-        }
-        return List.of();
+        return JvmOptions.nearest(Path.of(System.getProperty("user.dir")));
     }
 
     /**

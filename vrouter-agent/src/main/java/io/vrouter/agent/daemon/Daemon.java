@@ -18,6 +18,8 @@ import io.netty.handler.ssl.SslContext;
 
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -286,7 +288,7 @@ public final class Daemon implements AutoCloseable
     {
         try
         {
-            final java.net.NetworkInterface nic = java.net.NetworkInterface.getByName(name);
+            final NetworkInterface nic = NetworkInterface.getByName(name);
             if (nic != null)
             {
                 final int mtu = nic.getMTU();
@@ -297,7 +299,7 @@ public final class Daemon implements AutoCloseable
             }
             LOG.warn("fabric.interface {}: no such interface here; programming it with MTU 1500", name);
         }
-        catch (final java.net.SocketException e)
+        catch (final SocketException e)
         {
             LOG.warn("fabric.interface {}: MTU not readable ({}); programming it with MTU 1500", name,
                 e.getMessage());

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.vrouter.agent.api.JvmOptions;
 import io.vrouter.agent.port.Posix;
 
 /**
@@ -32,23 +33,7 @@ class VrouterdStartupTest
 
     static List<String> jvmFlags() throws Exception
     {
-        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (root != null && !Files.exists(root.resolve("jvm.options")))
-        {
-            root = root.getParent();
-        }
-        if (root == null)
-        {
-            return List.of();
-        }
-        for (final String line : Files.readAllLines(root.resolve("jvm.options")))
-        {
-            if (line.startsWith("vrouter.jvm.flags="))
-            {
-                return List.of(line.substring("vrouter.jvm.flags=".length()).trim().split("\\s+"));
-            }
-        }
-        return List.of();
+        return JvmOptions.nearest(Path.of(System.getProperty("user.dir")));
     }
 
     /** Copies the class path where an unprivileged user can read it (the Maven repository is root's). */
